@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// migrations are append-only. Each one works on frozen copies of the models as
+// they were when it was written, so later model changes never alter what an
+// old migration does on a fresh database.
+func migrations() []*gormigrate.Migration {
+	return []*gormigrate.Migration{
+		{ID: "0001_reference_core", Migrate: migrate0001, Rollback: rollback0001},
+	}
+}
+
+// Migrate brings the schema up to date; running it again changes nothing.
+func (s *Store) Migrate(ctx context.Context) error {
+	opts := *gormigrate.DefaultOptions
+	opts.TableName = "schema_migrations"
+	opts.UseTransaction = s.driver == "sqlite" // MySQL DDL commits implicitly
+	m := gormigrate.New(s.db.WithContext(ctx), &opts, migrations())
+	if err := m.Migrate(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// AppliedMigrations lists the IDs recorded in schema_migrations, in order.
+func (s *Store) AppliedMigrations(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Table("schema_migrations").Order("id").Pluck("id", &ids).Error
+	return ids, err
+}
+
+// --- 0001: customers, contacts, employees, users, roles, sessions ---
+
+type m0001Customer struct {
+	ID            uint   `gorm:"primaryKey"`
+	Name          string `gorm:"size:200;not null;uniqueIndex"`
+	Industry      string `gorm:"size:120"`
+	Country       string `gorm:"size:2"`
+	AnnualRevenue int64
+	MarginPercent float64
+	Potential     string `gorm:"size:20"`
+	Notes         string `gorm:"type:text"`
+	ArchivedAt    *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+func (m0001Customer) TableName() string { return "customers" }
+
+type m0001Contact struct {
+	ID             uint   `gorm:"primaryKey"`
+	CustomerID     uint   `gorm:"not null;index"`
+	Customer       *m0001Customer `gorm:"constraint:OnDelete:CASCADE"`
+	Name           string `gorm:"size:200;not null"`
+	JobTitle       string `gorm:"size:200"`
+	HierarchyLevel string `gorm:"size:32;not null"`
+	ReportsToID    *uint  `gorm:"index"`
+	ReportsTo      *m0001Contact `gorm:"constraint:OnDelete:SET NULL"`
+	Email          string `gorm:"size:254"`
+	Phone          string `gorm:"size:50"`
+	ArchivedAt     *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (m0001Contact) TableName() string { return "contacts" }
+
+type m0001Employee struct {
+	ID             uint   `gorm:"primaryKey"`
+	Name           string `gorm:"size:200;not null"`
+	Email          string `gorm:"size:254;not null;uniqueIndex"`
+	JobTitle       string `gorm:"size:200"`
+	Department     string `gorm:"size:120"`
+	HierarchyLevel string `gorm:"size:32;not null"`
+	KAMQualified   bool   `gorm:"not null;default:false"`
+	ArchivedAt     *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (m0001Employee) TableName() string { return "employees" }
+
+type m0001User struct {
+	ID           uint   `gorm:"primaryKey"`
+	Email        string `gorm:"size:254;not null;uniqueIndex"`
+	Name         string `gorm:"size:200;not null"`
+	PasswordHash string `gorm:"size:255;not null"`
+	EmployeeID   *uint  `gorm:"index"`
+	Employee     *m0001Employee `gorm:"constraint:OnDelete:SET NULL"`
+	Language     string `gorm:"size:5"`
+	Disabled     bool   `gorm:"not null;default:false"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (m0001User) TableName() string { return "users" }
+
+type m0001UserRole struct {
+	UserID uint       `gorm:"primaryKey"`
+	User   *m0001User `gorm:"constraint:OnDelete:CASCADE"`
+	Role   string     `gorm:"primaryKey;size:32"`
+}
+
+func (m0001UserRole) TableName() string { return "user_roles" }
+
+type m0001Session struct {
+	TokenHash string     `gorm:"primaryKey;size:64"`
+	UserID    uint       `gorm:"not null;index"`
+	User      *m0001User `gorm:"constraint:OnDelete:CASCADE"`
+	CSRFToken string     `gorm:"size:64;not null"`
+	ExpiresAt time.Time  `gorm:"not null;index"`
+	CreatedAt time.Time
+}
+
+func (m0001Session) TableName() string { return "sessions" }
+
+func migrate0001(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(
+		&m0001Customer{}, &m0001Contact{}, &m0001Employee{}, &m0001User{}, &m0001UserRole{}, &m0001Session{},
+	)
+}
+
+func rollback0001(tx *gorm.DB) error {
+	return tx.Migrator().DropTable("sessions", "user_roles", "users", "employees", "contacts", "customers")
+}

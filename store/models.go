@@ -1,0 +1,176 @@
+package store
+
+import (
+	"fmt"
+	"time"
+)
+
+// HierarchyLevel ranks people on both sides so that KAM can be organised
+// "Chef zu Chef" and "Sekretariat zu Sekretariat".
+type HierarchyLevel string
+
+// Hierarchy levels from the top down.
+const (
+	LevelBoard          HierarchyLevel = "board"
+	LevelManagement     HierarchyLevel = "management"
+	LevelDepartmentHead HierarchyLevel = "department_head"
+	LevelSpecialist     HierarchyLevel = "specialist"
+	LevelAssistant      HierarchyLevel = "assistant"
+)
+
+// HierarchyLevels in order, most senior first.
+var hierarchyLevels = []HierarchyLevel{LevelBoard, LevelManagement, LevelDepartmentHead, LevelSpecialist, LevelAssistant}
+
+// HierarchyLevels returns the levels, most senior first.
+func HierarchyLevels() []HierarchyLevel { return append([]HierarchyLevel(nil), hierarchyLevels...) }
+
+// Rank is 0 for the board and grows downwards; -1 for an unknown level.
+func (l HierarchyLevel) Rank() int {
+	for i, v := range hierarchyLevels {
+		if v == l {
+			return i
+		}
+	}
+	return -1
+}
+
+// Valid reports whether l is one of the known levels.
+func (l HierarchyLevel) Valid() bool { return l.Rank() >= 0 }
+
+// Label is the English display name.
+func (l HierarchyLevel) Label() string {
+	switch l {
+	case LevelBoard:
+		return "Board / CEO"
+	case LevelManagement:
+		return "Management"
+	case LevelDepartmentHead:
+		return "Department head"
+	case LevelSpecialist:
+		return "Specialist"
+	case LevelAssistant:
+		return "Assistant"
+	}
+	return string(l)
+}
+
+// ParseHierarchyLevel validates user input.
+func ParseHierarchyLevel(s string) (HierarchyLevel, error) {
+	l := HierarchyLevel(s)
+	if !l.Valid() {
+		return "", fmt.Errorf("%w: %q is not a hierarchy level (board, management, department_head, specialist, assistant)", ErrInvalid, s)
+	}
+	return l, nil
+}
+
+// Role is what a user may do in kamflow; a user can hold several.
+type Role string
+
+// Roles from DOMAIN.md.
+const (
+	RoleLead       Role = "lead"
+	RoleCommittee  Role = "committee"
+	RoleHR         Role = "hr"
+	RoleController Role = "controller"
+	RoleKAM        Role = "kam"
+	RoleAdmin      Role = "admin"
+)
+
+// Roles lists every role.
+func Roles() []Role {
+	return []Role{RoleLead, RoleCommittee, RoleHR, RoleController, RoleKAM, RoleAdmin}
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, v := range Roles() {
+		if v == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Customer is a company we sell to; a few become key accounts.
+type Customer struct {
+	ID            uint   `gorm:"primaryKey"`
+	Name          string `gorm:"size:200;not null;uniqueIndex"`
+	Industry      string `gorm:"size:120"`
+	Country       string `gorm:"size:2"`
+	AnnualRevenue int64  // our revenue with the customer, whole currency units
+	MarginPercent float64
+	Potential     string `gorm:"size:20"` // low, medium, high
+	Notes         string `gorm:"type:text"`
+	ArchivedAt    *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Contacts      []Contact `gorm:"foreignKey:CustomerID"`
+}
+
+// Contact is a person at a customer.
+type Contact struct {
+	ID             uint           `gorm:"primaryKey"`
+	CustomerID     uint           `gorm:"not null;index"`
+	Name           string         `gorm:"size:200;not null"`
+	JobTitle       string         `gorm:"size:200"`
+	HierarchyLevel HierarchyLevel `gorm:"size:32;not null"`
+	ReportsToID    *uint          `gorm:"index"`
+	Email          string         `gorm:"size:254"`
+	Phone          string         `gorm:"size:50"`
+	ArchivedAt     *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Employee is one of our people; some are qualified as KAMs.
+type Employee struct {
+	ID             uint           `gorm:"primaryKey"`
+	Name           string         `gorm:"size:200;not null"`
+	Email          string         `gorm:"size:254;not null;uniqueIndex"`
+	JobTitle       string         `gorm:"size:200"`
+	Department     string         `gorm:"size:120"`
+	HierarchyLevel HierarchyLevel `gorm:"size:32;not null"`
+	KAMQualified   bool           `gorm:"not null;default:false"`
+	ArchivedAt     *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// User signs in to kamflow.
+type User struct {
+	ID           uint   `gorm:"primaryKey"`
+	Email        string `gorm:"size:254;not null;uniqueIndex"`
+	Name         string `gorm:"size:200;not null"`
+	PasswordHash string `gorm:"size:255;not null"`
+	EmployeeID   *uint  `gorm:"index"`
+	Language     string `gorm:"size:5"`
+	Disabled     bool   `gorm:"not null;default:false"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Roles        []UserRole `gorm:"foreignKey:UserID"`
+}
+
+// HasRole reports whether the user holds r.
+func (u User) HasRole(r Role) bool {
+	for _, ur := range u.Roles {
+		if ur.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// UserRole grants one role to one user.
+type UserRole struct {
+	UserID uint `gorm:"primaryKey"`
+	Role   Role `gorm:"primaryKey;size:32"`
+}
+
+// Session is a signed-in browser; the cookie carries the token, the table its hash.
+type Session struct {
+	TokenHash string `gorm:"primaryKey;size:64"`
+	UserID    uint   `gorm:"not null;index"`
+	CSRFToken string `gorm:"size:64;not null"`
+	ExpiresAt time.Time `gorm:"not null;index"`
+	CreatedAt time.Time
+}

@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Page asks for one page of a list; Size is capped at MaxPageSize.
+type Page struct {
+	Number int // 1-based
+	Size   int
+}
+
+// MaxPageSize bounds every list query.
+const MaxPageSize = 200
+
+func (p Page) normalised() Page {
+	if p.Number < 1 {
+		p.Number = 1
+	}
+	if p.Size < 1 {
+		p.Size = 50
+	}
+	if p.Size > MaxPageSize {
+		p.Size = MaxPageSize
+	}
+	return p
+}
+
+// CreateCustomer validates and stores a customer.
+func (s *Store) CreateCustomer(ctx context.Context, c *Customer) error {
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Name == "" {
+		return fmt.Errorf("create customer: %w: name is required", ErrInvalid)
+	}
+	return translate(s.db.WithContext(ctx).Create(c).Error, "create customer "+c.Name)
+}
+
+// Customer loads one customer with its active contacts.
+func (s *Store) Customer(ctx context.Context, id uint) (*Customer, error) {
+	var c Customer
+	err := s.db.WithContext(ctx).
+		Preload("Contacts", "archived_at IS NULL").
+		First(&c, id).Error
+	if err != nil {
+		return nil, translate(err, fmt.Sprintf("customer %d", id))
+	}
+	return &c, nil
+}
+
+// ListCustomers returns active customers by name and the total count.
+func (s *Store) ListCustomers(ctx context.Context, p Page) ([]Customer, int64, error) {
+	p = p.normalised()
+	q := s.db.WithContext(ctx).Model(&Customer{}).Where("archived_at IS NULL")
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count customers")
+	}
+	var out []Customer
+	err := q.Order("name").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
+	return out, total, translate(err, "list customers")
+}
+
+// CreateContact validates and stores a contact at a customer.
+func (s *Store) CreateContact(ctx context.Context, c *Contact) error {
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Name == "" {
+		return fmt.Errorf("create contact: %w: name is required", ErrInvalid)
+	}
+	if !c.HierarchyLevel.Valid() {
+		return fmt.Errorf("create contact: %w: hierarchy level %q", ErrInvalid, c.HierarchyLevel)
+	}
+	if c.ReportsToID != nil {
+		var boss Contact
+		if err := s.db.WithContext(ctx).Select("id", "customer_id").First(&boss, *c.ReportsToID).Error; err != nil {
+			return translate(err, "create contact: reports-to")
+		}
+		if boss.CustomerID != c.CustomerID {
+			return fmt.Errorf("create contact: %w: reports-to must be a contact of the same customer", ErrInvalid)
+		}
+	}
+	return translate(s.db.WithContext(ctx).Create(c).Error, "create contact "+c.Name)
+}
+
+// CreateEmployee validates and stores an employee.
+func (s *Store) CreateEmployee(ctx context.Context, e *Employee) error {
+	e.Name = strings.TrimSpace(e.Name)
+	e.Email = strings.ToLower(strings.TrimSpace(e.Email))
+	if e.Name == "" {
+		return fmt.Errorf("create employee: %w: name is required", ErrInvalid)
+	}
+	if !strings.Contains(e.Email, "@") {
+		return fmt.Errorf("create employee: %w: email %q", ErrInvalid, e.Email)
+	}
+	if !e.HierarchyLevel.Valid() {
+		return fmt.Errorf("create employee: %w: hierarchy level %q", ErrInvalid, e.HierarchyLevel)
+	}
+	return translate(s.db.WithContext(ctx).Create(e).Error, "create employee "+e.Email)
+}
+
+// ListEmployees returns active employees by name.
+func (s *Store) ListEmployees(ctx context.Context, p Page) ([]Employee, int64, error) {
+	p = p.normalised()
+	q := s.db.WithContext(ctx).Model(&Employee{}).Where("archived_at IS NULL")
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count employees")
+	}
+	var out []Employee
+	err := q.Order("name").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
+	return out, total, translate(err, "list employees")
+}

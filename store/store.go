@@ -1,0 +1,157 @@
+// Package store owns kamflow's relational data: GORM models, versioned
+// migrations and the queries the web, worker and activities use. It runs on
+// MySQL in production and on SQLite for the embedded default.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	gomysql "github.com/go-sql-driver/mysql"
+	"gorm.io/driver/mysql"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	// modernc's pure-Go driver registers as "sqlite"; the embedded Temporal
+	// server uses the same one, so both share a single registration.
+	_ "modernc.org/sqlite"
+)
+
+// Sentinel errors callers map to user-facing answers.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrDuplicate = errors.New("already exists")
+	ErrInvalid   = errors.New("invalid")
+)
+
+// Options selects the database.
+type Options struct {
+	Driver string // "mysql" or "sqlite"
+	DSN    string // MySQL DSN (parseTime=true, loc=UTC, charset=utf8mb4)
+	Path   string // SQLite file
+}
+
+// Store is the handle every layer shares; it is safe for concurrent use.
+type Store struct {
+	db     *gorm.DB
+	driver string
+}
+
+// Open connects without migrating; call Migrate before use.
+func Open(ctx context.Context, o Options) (*Store, error) {
+	var dialector gorm.Dialector
+	switch o.Driver {
+	case "sqlite":
+		if o.Path == "" {
+			return nil, fmt.Errorf("open sqlite: %w: empty path", ErrInvalid)
+		}
+		if err := os.MkdirAll(filepath.Dir(o.Path), 0o755); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		dialector = sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: sqliteDSN(o.Path)})
+	case "mysql":
+		if err := checkMySQLDSN(o.DSN); err != nil {
+			return nil, err
+		}
+		dialector = mysql.New(mysql.Config{DSN: o.DSN})
+	default:
+		return nil, fmt.Errorf("open: %w: unknown driver %q", ErrInvalid, o.Driver)
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.Discard,
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", o.Driver, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", o.Driver, err)
+	}
+	if o.Driver == "sqlite" {
+		// SQLite has one writer; a small pool with immediate transactions and
+		// a busy timeout avoids "database is locked" under concurrent use.
+		sqlDB.SetMaxOpenConns(4)
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetConnMaxLifetime(5 * time.Minute)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("connect %s: %w", o.Driver, err)
+	}
+	return &Store{db: db, driver: o.Driver}, nil
+}
+
+func sqliteDSN(path string) string {
+	return "file:" + path + "?_txlock=immediate&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+}
+
+// checkMySQLDSN insists on the parameters the models rely on.
+func checkMySQLDSN(dsn string) error {
+	cfg, err := gomysql.ParseDSN(dsn)
+	if err != nil {
+		return fmt.Errorf("mysql dsn: %w: %v", ErrInvalid, err)
+	}
+	if !cfg.ParseTime {
+		return fmt.Errorf("mysql dsn: %w: parseTime=true is required", ErrInvalid)
+	}
+	if cfg.Loc == nil || cfg.Loc.String() != "UTC" {
+		return fmt.Errorf("mysql dsn: %w: loc=UTC is required", ErrInvalid)
+	}
+	return nil
+}
+
+// Close releases the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Driver is "mysql" or "sqlite".
+func (s *Store) Driver() string { return s.driver }
+
+// Ping checks the database answers; the health endpoint uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// DB exposes the GORM handle to this package's tests and to bench tooling.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// translate maps driver errors to the package's sentinels.
+func translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	case errors.Is(err, gorm.ErrDuplicatedKey), isUniqueViolation(err):
+		return fmt.Errorf("%s: %w", what, ErrDuplicate)
+	default:
+		return fmt.Errorf("%s: %w", what, err)
+	}
+}
+
+func isUniqueViolation(err error) bool {
+	var me *gomysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1062
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}

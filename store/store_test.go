@@ -1,0 +1,152 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/store/storetest"
+)
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		before, err := s.AppliedMigrations(ctx)
+		if err != nil || len(before) == 0 {
+			t.Fatalf("applied migrations = %v, %v", before, err)
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+		after, _ := s.AppliedMigrations(ctx)
+		if len(after) != len(before) {
+			t.Fatalf("second migrate changed migrations: %v -> %v", before, after)
+		}
+		for _, table := range []string{"customers", "contacts", "employees", "users", "user_roles", "sessions"} {
+			if !s.DB().Migrator().HasTable(table) {
+				t.Errorf("table %s missing", table)
+			}
+		}
+	})
+}
+
+func TestSeedDemoOnceAndComplete(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		seeded, err := s.SeedDemo(ctx)
+		if err != nil || !seeded {
+			t.Fatalf("first seed = %v, %v", seeded, err)
+		}
+		seeded, err = s.SeedDemo(ctx)
+		if err != nil || seeded {
+			t.Fatalf("second seed = %v, %v; want false, nil", seeded, err)
+		}
+		for _, l := range store.DemoLogins() {
+			u, err := s.Authenticate(ctx, l.Email, store.DemoPassword)
+			if err != nil {
+				t.Fatalf("demo login %s: %v", l.Email, err)
+			}
+			for _, r := range l.Roles {
+				if !u.HasRole(r) {
+					t.Errorf("%s lacks role %s", l.Email, r)
+				}
+			}
+		}
+		customers, total, err := s.ListCustomers(ctx, store.Page{Size: 2})
+		if err != nil || total < 5 || len(customers) != 2 {
+			t.Fatalf("customers page = %d of %d, %v", len(customers), total, err)
+		}
+		c, err := s.Customer(ctx, customers[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		levels := map[store.HierarchyLevel]bool{}
+		for _, ct := range c.Contacts {
+			levels[ct.HierarchyLevel] = true
+		}
+		if len(levels) < 2 {
+			t.Errorf("customer %s has contacts on %d levels, want several", c.Name, len(levels))
+		}
+	})
+}
+
+func TestAuthenticateRejectsWrongPasswordAndUnknownUser(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if _, err := s.CreateUser(ctx, store.NewUser{Email: "A@Example.com", Name: "A", Password: "right", Roles: []store.Role{store.RoleHR}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Authenticate(ctx, "a@example.com", "right"); err != nil {
+			t.Fatalf("right password: %v", err)
+		}
+		if _, err := s.Authenticate(ctx, "a@example.com", "wrong"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("wrong password err = %v, want ErrNotFound", err)
+		}
+		if _, err := s.Authenticate(ctx, "nobody@example.com", "right"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("unknown user err = %v, want ErrNotFound", err)
+		}
+		if _, err := s.CreateUser(ctx, store.NewUser{Email: "a@example.com", Name: "A2", Password: "x"}); !errors.Is(err, store.ErrDuplicate) {
+			t.Fatalf("duplicate email err = %v, want ErrDuplicate", err)
+		}
+		if _, err := s.CreateUser(ctx, store.NewUser{Email: "b@example.com", Name: "B", Password: "x", Roles: []store.Role{"boss"}}); !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("bad role err = %v, want ErrInvalid", err)
+		}
+	})
+}
+
+func TestSessionsExpireAndSignOut(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u, err := s.CreateUser(ctx, store.NewUser{Email: "s@example.com", Name: "S", Password: "pw", Roles: []store.Role{store.RoleKAM}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		token, csrf, err := s.CreateSession(ctx, u.ID, now)
+		if err != nil || token == "" || csrf == "" {
+			t.Fatalf("create session: %q %q %v", token, csrf, err)
+		}
+		sess, got, err := s.SessionUser(ctx, token, now.Add(time.Minute))
+		if err != nil || got.ID != u.ID || sess.CSRFToken != csrf || !got.HasRole(store.RoleKAM) {
+			t.Fatalf("session user = %+v, %v", got, err)
+		}
+		if _, _, err := s.SessionUser(ctx, token, now.Add(store.SessionTTL+time.Minute)); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("expired session err = %v", err)
+		}
+		if err := s.DeleteSession(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SessionUser(ctx, token, now); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("deleted session err = %v", err)
+		}
+	})
+}
+
+func TestContactValidation(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := &store.Customer{Name: "A"}
+		b := &store.Customer{Name: "B"}
+		if err := s.CreateCustomer(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateCustomer(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateCustomer(ctx, &store.Customer{Name: " A "}); !errors.Is(err, store.ErrDuplicate) {
+			t.Fatalf("duplicate customer err = %v", err)
+		}
+		boss := &store.Contact{CustomerID: a.ID, Name: "Boss", HierarchyLevel: store.LevelBoard}
+		if err := s.CreateContact(ctx, boss); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateContact(ctx, &store.Contact{CustomerID: b.ID, Name: "X", HierarchyLevel: store.LevelSpecialist, ReportsToID: &boss.ID}); !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("cross-customer reports-to err = %v", err)
+		}
+		if err := s.CreateContact(ctx, &store.Contact{CustomerID: a.ID, Name: "Y", HierarchyLevel: "janitor"}); !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("bad level err = %v", err)
+		}
+	})
+}
