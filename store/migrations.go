@@ -15,6 +15,7 @@ import (
 func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		{ID: "0001_reference_core", Migrate: migrate0001, Rollback: rollback0001},
+		{ID: "0002_programmes_outbox", Migrate: migrate0002, Rollback: rollback0002},
 	}
 }
 
@@ -56,16 +57,16 @@ type m0001Customer struct {
 func (m0001Customer) TableName() string { return "customers" }
 
 type m0001Contact struct {
-	ID             uint   `gorm:"primaryKey"`
-	CustomerID     uint   `gorm:"not null;index"`
+	ID             uint           `gorm:"primaryKey"`
+	CustomerID     uint           `gorm:"not null;index"`
 	Customer       *m0001Customer `gorm:"constraint:OnDelete:CASCADE"`
-	Name           string `gorm:"size:200;not null"`
-	JobTitle       string `gorm:"size:200"`
-	HierarchyLevel string `gorm:"size:32;not null"`
-	ReportsToID    *uint  `gorm:"index"`
-	ReportsTo      *m0001Contact `gorm:"constraint:OnDelete:SET NULL"`
-	Email          string `gorm:"size:254"`
-	Phone          string `gorm:"size:50"`
+	Name           string         `gorm:"size:200;not null"`
+	JobTitle       string         `gorm:"size:200"`
+	HierarchyLevel string         `gorm:"size:32;not null"`
+	ReportsToID    *uint          `gorm:"index"`
+	ReportsTo      *m0001Contact  `gorm:"constraint:OnDelete:SET NULL"`
+	Email          string         `gorm:"size:254"`
+	Phone          string         `gorm:"size:50"`
 	ArchivedAt     *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -89,14 +90,14 @@ type m0001Employee struct {
 func (m0001Employee) TableName() string { return "employees" }
 
 type m0001User struct {
-	ID           uint   `gorm:"primaryKey"`
-	Email        string `gorm:"size:254;not null;uniqueIndex"`
-	Name         string `gorm:"size:200;not null"`
-	PasswordHash string `gorm:"size:255;not null"`
-	EmployeeID   *uint  `gorm:"index"`
+	ID           uint           `gorm:"primaryKey"`
+	Email        string         `gorm:"size:254;not null;uniqueIndex"`
+	Name         string         `gorm:"size:200;not null"`
+	PasswordHash string         `gorm:"size:255;not null"`
+	EmployeeID   *uint          `gorm:"index"`
 	Employee     *m0001Employee `gorm:"constraint:OnDelete:SET NULL"`
-	Language     string `gorm:"size:5"`
-	Disabled     bool   `gorm:"not null;default:false"`
+	Language     string         `gorm:"size:5"`
+	Disabled     bool           `gorm:"not null;default:false"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -130,4 +131,75 @@ func migrate0001(tx *gorm.DB) error {
 
 func rollback0001(tx *gorm.DB) error {
 	return tx.Migrator().DropTable("sessions", "user_roles", "users", "employees", "contacts", "customers")
+}
+
+// --- 0002: programme projection, audit trail, notification outbox ---
+
+type m0002Programme struct {
+	ID           uint   `gorm:"primaryKey"`
+	Name         string `gorm:"size:200;not null"`
+	LeadEmail    string `gorm:"size:254;not null;index"`
+	Status       string `gorm:"size:20;not null;index"`
+	CurrentPhase string `gorm:"size:40;not null"`
+	StartDate    time.Time
+	LastEventSeq int `gorm:"not null;default:0"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (m0002Programme) TableName() string { return "programmes" }
+
+type m0002ProgrammePhase struct {
+	ProgrammeID uint            `gorm:"primaryKey"`
+	Programme   *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	Phase       string          `gorm:"primaryKey;size:40"`
+	Position    int             `gorm:"not null"`
+	Gate        bool            `gorm:"not null"`
+	Status      string          `gorm:"size:20;not null"`
+	Due         time.Time
+	Responsible string `gorm:"size:254"`
+	StartedAt   *time.Time
+	SubmittedBy string `gorm:"size:254"`
+	SubmittedAt *time.Time
+	ApprovedBy  string `gorm:"size:254"`
+	ApprovedAt  *time.Time
+	CompletedAt *time.Time
+}
+
+func (m0002ProgrammePhase) TableName() string { return "programme_phases" }
+
+type m0002ProgrammeEvent struct {
+	ID          uint            `gorm:"primaryKey"`
+	ProgrammeID uint            `gorm:"not null;uniqueIndex:ux_programme_event_seq"`
+	Programme   *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	Seq         int             `gorm:"not null;uniqueIndex:ux_programme_event_seq"`
+	Kind        string          `gorm:"size:40;not null"`
+	Phase       string          `gorm:"size:40"`
+	Actor       string          `gorm:"size:254"`
+	Comment     string          `gorm:"type:text"`
+	At          time.Time       `gorm:"not null"`
+}
+
+func (m0002ProgrammeEvent) TableName() string { return "programme_events" }
+
+type m0002Notification struct {
+	ID             uint   `gorm:"primaryKey"`
+	IdempotencyKey string `gorm:"size:255;not null;uniqueIndex:ux_notification_key"`
+	Recipient      string `gorm:"size:254;not null;uniqueIndex:ux_notification_key;index"`
+	Subject        string `gorm:"size:300;not null"`
+	Body           string `gorm:"type:text;not null"`
+	ProgrammeID    *uint  `gorm:"index"`
+	CreatedAt      time.Time
+	SentAt         *time.Time
+	LastError      string `gorm:"size:500"`
+}
+
+func (m0002Notification) TableName() string { return "notifications" }
+
+func migrate0002(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&m0002Programme{}, &m0002ProgrammePhase{}, &m0002ProgrammeEvent{}, &m0002Notification{})
+}
+
+func rollback0002(tx *gorm.DB) error {
+	return tx.Migrator().DropTable("notifications", "programme_events", "programme_phases", "programmes")
 }

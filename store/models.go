@@ -168,9 +168,9 @@ type UserRole struct {
 
 // Session is a signed-in browser; the cookie carries the token, the table its hash.
 type Session struct {
-	TokenHash string `gorm:"primaryKey;size:64"`
-	UserID    uint   `gorm:"not null;index"`
-	CSRFToken string `gorm:"size:64;not null"`
+	TokenHash string    `gorm:"primaryKey;size:64"`
+	UserID    uint      `gorm:"not null;index"`
+	CSRFToken string    `gorm:"size:64;not null"`
 	ExpiresAt time.Time `gorm:"not null;index"`
 	CreatedAt time.Time
 }

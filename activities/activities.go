@@ -1,0 +1,54 @@
+// Package activities holds the I/O the workflows delegate: projections to
+// the database and the notification outbox. Every activity is idempotent,
+// because Temporal retries them.
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/workflows"
+)
+
+// Activities are registered with the worker under the workflows' names.
+type Activities struct {
+	Store *store.Store
+}
+
+// RecordProgrammeEvent projects one programme transition to the DB.
+func (a *Activities) RecordProgrammeEvent(ctx context.Context, ev workflows.ProgrammeEvent) error {
+	snap := store.ProgrammeSnapshot{
+		Programme: store.Programme{
+			ID: ev.ProgrammeID, Name: ev.Name, LeadEmail: ev.LeadEmail, Status: string(ev.Status),
+			CurrentPhase: string(ev.CurrentPhase), StartDate: ev.StartDate.UTC(),
+		},
+		Event: store.ProgrammeEvent{
+			ProgrammeID: ev.ProgrammeID, Seq: ev.Seq, Kind: ev.Kind, Phase: string(ev.Phase),
+			Actor: ev.Actor, Comment: ev.Comment, At: ev.At.UTC(),
+		},
+	}
+	for i, ph := range ev.Phases {
+		snap.Phases = append(snap.Phases, store.ProgrammePhase{
+			ProgrammeID: ev.ProgrammeID, Phase: string(ph.Phase), Position: i, Gate: ph.Gate, Status: string(ph.Status),
+			Due: ph.Due.UTC(), Responsible: ph.Responsible, StartedAt: ph.StartedAt, SubmittedBy: ph.SubmittedBy,
+			SubmittedAt: ph.SubmittedAt, ApprovedBy: ph.ApprovedBy, ApprovedAt: ph.ApprovedAt, CompletedAt: ph.CompletedAt,
+		})
+	}
+	if err := a.Store.ApplyProgrammeEvent(ctx, snap); err != nil {
+		return fmt.Errorf("record programme event: %w", err)
+	}
+	return nil
+}
+
+// Notify queues a notification in the outbox, once per idempotency key.
+func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error {
+	var pid *uint
+	if n.ProgrammeID != 0 {
+		pid = &n.ProgrammeID
+	}
+	if err := a.Store.EnqueueNotification(ctx, n.IdempotencyKey, n.Recipients, n.Subject, n.Body, pid); err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+// Package worker registers kamflow's workflows and activities with a
+// Temporal worker.
+package worker
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/kamflow/kamflow/activities"
+	"github.com/kamflow/kamflow/workflows"
+)
+
+// RegisterWorkflows registers every workflow type under its stable name;
+// the replayer uses it too.
+func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
+	r.RegisterWorkflowWithOptions(workflows.Programme, workflow.RegisterOptions{Name: workflows.ProgrammeWorkflowName})
+}
+
+// RegisterActivities registers the activities under the names workflows call.
+func RegisterActivities(r sdkworker.ActivityRegistry, a *activities.Activities) {
+	r.RegisterActivityWithOptions(a.RecordProgrammeEvent, activity.RegisterOptions{Name: workflows.ActivityRecordProgrammeEvent})
+	r.RegisterActivityWithOptions(a.Notify, activity.RegisterOptions{Name: workflows.ActivityNotify})
+}
+
+// New creates a worker polling taskQueue with all of kamflow registered.
+func New(c client.Client, taskQueue string, a *activities.Activities) sdkworker.Worker {
+	w := sdkworker.New(c, taskQueue, sdkworker.Options{
+		// Let in-flight activities finish on Ctrl-C / SIGTERM.
+		WorkerStopTimeout: 20 * time.Second,
+	})
+	RegisterWorkflows(w)
+	RegisterActivities(w, a)
+	return w
+}

@@ -1,0 +1,639 @@
+package workflows
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Activity names the programme workflow calls; the worker registers the
+// activities package's methods under these names.
+const (
+	ActivityRecordProgrammeEvent = "RecordProgrammeEvent"
+	ActivityNotify               = "Notify"
+)
+
+// defaultHistoryLimit triggers continue-as-new at a phase boundary before
+// the history grows large, even if the server has not suggested it yet.
+const defaultHistoryLimit = 5000
+
+const maxResultLen = 20000
+
+// programme carries one programme's state through its phases.
+type programme struct {
+	state ProgrammeState
+	// version counts state changes made by updates; the main loop waits on it.
+	version      int
+	historyLimit int
+}
+
+// Programme is the workflow of one KAM introduction, from set-up to the
+// committee closing it, over two to three years.
+func Programme(ctx workflow.Context, in ProgrammeInput) (ProgrammeState, error) {
+	p := &programme{}
+	if err := p.setup(ctx, in); err != nil {
+		return p.state, err
+	}
+	return p.run(ctx)
+}
+
+func (p *programme) setup(ctx workflow.Context, in ProgrammeInput) error {
+	p.historyLimit = defaultHistoryLimit
+	if in.Resume != nil {
+		p.state = *in.Resume
+	} else {
+		if err := validateInput(in); err != nil {
+			return err
+		}
+		plan := in.Plan
+		if len(plan) == 0 {
+			plan = DefaultPlan(in.StartDate)
+		}
+		reminders := in.Reminders
+		if len(reminders.Before) == 0 && reminders.OverdueEvery == 0 {
+			reminders = DefaultReminders()
+		}
+		p.state = ProgrammeState{
+			ProgrammeID:     in.ProgrammeID,
+			Name:            in.Name,
+			LeadEmail:       in.LeadEmail,
+			CommitteeEmails: in.CommitteeEmails,
+			StartDate:       in.StartDate,
+			Reminders:       reminders,
+			Status:          StatusActive,
+			CurrentPhase:    phaseDefs[0].key,
+		}
+		for i, d := range phaseDefs {
+			p.state.Phases = append(p.state.Phases, PhaseState{
+				Phase: d.key, Gate: d.gate, Status: PhasePending, Due: plan[i].Due, Responsible: in.LeadEmail,
+			})
+		}
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryProgrammeState, func() (ProgrammeState, error) {
+		return p.state, nil
+	}); err != nil {
+		return fmt.Errorf("register query: %w", err)
+	}
+	handlers := []struct {
+		name      string
+		handler   any
+		validator any
+	}{
+		{UpdateSubmit, p.submit, p.validateSubmit},
+		{UpdateApprove, p.approve, p.validateApprove},
+		{UpdateReject, p.reject, p.validateReject},
+		{UpdatePause, p.pause, p.validatePause},
+		{UpdateResume, p.resume, p.validateResume},
+		{UpdateCancel, p.cancel, p.validateCancel},
+		{UpdateReplan, p.replan, p.validateReplan},
+	}
+	for _, h := range handlers {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler, workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
+			return fmt.Errorf("register update %s: %w", h.name, err)
+		}
+	}
+	return nil
+}
+
+func validateInput(in ProgrammeInput) error {
+	switch {
+	case in.ProgrammeID == 0:
+		return invalid("programme_id", "programme_id is required")
+	case strings.TrimSpace(in.Name) == "":
+		return invalid("name", "name is required")
+	case !strings.Contains(in.LeadEmail, "@"):
+		return invalid("lead_email", "lead_email must be an e-mail address")
+	case len(in.CommitteeEmails) == 0:
+		return invalid("committee_emails", "the steering committee needs at least one member")
+	case in.StartDate.IsZero():
+		return invalid("start_date", "start_date is required")
+	}
+	if len(in.Plan) > 0 {
+		if err := validatePlan(in.Plan); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validatePlan insists on one due date per phase, in phase order.
+func validatePlan(plan []PhaseDue) error {
+	if len(plan) != len(phaseDefs) {
+		return invalid("plan", fmt.Sprintf("plan needs a due date for each of the %d phases", len(phaseDefs)))
+	}
+	for i, d := range plan {
+		if d.Phase != phaseDefs[i].key {
+			return invalid("plan", fmt.Sprintf("plan entry %d must be phase %q", i+1, phaseDefs[i].key))
+		}
+		if i > 0 && d.Due.Before(plan[i-1].Due) {
+			return invalid("plan."+string(d.Phase), fmt.Sprintf("due date of %s is before the one of %s", d.Phase, plan[i-1].Phase))
+		}
+	}
+	return nil
+}
+
+func (p *programme) run(ctx workflow.Context) (ProgrammeState, error) {
+	if p.state.EventSeq == 0 {
+		if err := p.record(ctx, EventCreated, "", p.state.LeadEmail, ""); err != nil {
+			return p.state, err
+		}
+	}
+	if err := p.upsertSearchAttributes(ctx); err != nil {
+		return p.state, err
+	}
+	for i := phaseIndex(p.state.CurrentPhase); i < len(phaseDefs); i++ {
+		ph := &p.state.Phases[i]
+		p.state.CurrentPhase = ph.Phase
+		if ph.Status == PhasePending {
+			now := workflow.Now(ctx)
+			ph.Status, ph.StartedAt = PhaseInProgress, &now
+			if err := p.record(ctx, EventPhaseStarted, ph.Phase, "", ""); err != nil {
+				return p.state, err
+			}
+			if err := p.upsertSearchAttributes(ctx); err != nil {
+				return p.state, err
+			}
+		}
+		if err := p.awaitPhase(ctx, i); err != nil {
+			return p.state, err
+		}
+		if p.state.Status == StatusCancelled {
+			return p.finish(ctx)
+		}
+		if i+1 < len(phaseDefs) && p.shouldContinueAsNew(ctx) {
+			p.state.CurrentPhase = phaseDefs[i+1].key
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return p.state, err
+			}
+			resume := p.state
+			return p.state, workflow.NewContinueAsNewError(ctx, ProgrammeWorkflowName, ProgrammeInput{Resume: &resume})
+		}
+	}
+	p.state.Status = StatusCompleted
+	if err := p.record(ctx, EventCompleted, "", "", ""); err != nil {
+		return p.state, err
+	}
+	return p.finish(ctx)
+}
+
+// finish lets running updates complete before the workflow closes.
+func (p *programme) finish(ctx workflow.Context) (ProgrammeState, error) {
+	if err := p.upsertSearchAttributes(ctx); err != nil {
+		return p.state, err
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return p.state, err
+	}
+	return p.state, nil
+}
+
+func (p *programme) shouldContinueAsNew(ctx workflow.Context) bool {
+	info := workflow.GetInfo(ctx)
+	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > p.historyLimit
+}
+
+// awaitPhase waits until phase i is done or the programme is cancelled,
+// sending reminders before its due date and overdue notices after it.
+func (p *programme) awaitPhase(ctx workflow.Context, i int) error {
+	ph := &p.state.Phases[i]
+	for ph.Status != PhaseDone && p.state.Status != StatusCancelled {
+		seen := p.version
+		changed := func() bool { return p.version != seen }
+		if p.state.Status == StatusPaused {
+			if err := workflow.Await(ctx, changed); err != nil {
+				return err
+			}
+			continue
+		}
+		now := workflow.Now(ctx)
+		r := nextReminder(ph, p.state.Reminders, now)
+		ph.RemindersSent = append(ph.RemindersSent, r.skipped...)
+		if !r.at.After(now) {
+			if err := p.remind(ctx, ph, r); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := workflow.AwaitWithTimeout(ctx, r.at.Sub(now), changed); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reminder is the next notice due for a phase.
+type reminder struct {
+	key     string
+	at      time.Time
+	overdue bool
+	// skipped are notices whose time passed while a later one is also due
+	// (after a late start, a replan or a resume): only the latest is sent.
+	skipped []string
+}
+
+func nextReminder(ph *PhaseState, policy ReminderPolicy, now time.Time) reminder {
+	sent := map[string]bool{}
+	for _, k := range ph.RemindersSent {
+		sent[k] = true
+	}
+	var candidates []reminder
+	for _, b := range policy.Before {
+		key := "before-" + strconv.FormatInt(int64(b/time.Hour), 10) + "h"
+		if !sent[key] {
+			candidates = append(candidates, reminder{key: key, at: ph.Due.Add(-b)})
+		}
+	}
+	every := policy.OverdueEvery
+	if every <= 0 {
+		every = 7 * 24 * time.Hour
+	}
+	next := 0
+	for k := 0; sent["overdue-"+strconv.Itoa(k)]; k++ {
+		next = k + 1
+	}
+	if now.After(ph.Due) {
+		if passed := int(now.Sub(ph.Due) / every); passed > next {
+			next = passed
+		}
+	}
+	candidates = append(candidates, reminder{key: "overdue-" + strconv.Itoa(next), at: ph.Due.Add(time.Duration(next) * every), overdue: true})
+	// Candidates are few; order them by time (insertion sort keeps it deterministic).
+	for a := 1; a < len(candidates); a++ {
+		for b := a; b > 0 && candidates[b].at.Before(candidates[b-1].at); b-- {
+			candidates[b], candidates[b-1] = candidates[b-1], candidates[b]
+		}
+	}
+	var skipped []string
+	pick := candidates[0]
+	for _, c := range candidates[1:] {
+		if c.at.After(now) {
+			break
+		}
+		skipped = append(skipped, pick.key)
+		pick = c
+	}
+	// Overdue notices between the last one sent and the current one are
+	// implied by it, not separate reminders.
+	if pick.overdue {
+		skipped = skipped[:0:0]
+		for _, c := range candidates {
+			if !c.overdue && !c.at.After(now) {
+				skipped = append(skipped, c.key)
+			}
+		}
+		for k := 0; k < next; k++ {
+			if key := "overdue-" + strconv.Itoa(k); !sent[key] {
+				skipped = append(skipped, key)
+			}
+		}
+	}
+	pick.skipped = skipped
+	return pick
+}
+
+func (p *programme) remind(ctx workflow.Context, ph *PhaseState, r reminder) error {
+	due := ph.Due.Format("2006-01-02")
+	n := Notification{
+		IdempotencyKey: fmt.Sprintf("programme-%d/%s/%s/%s", p.state.ProgrammeID, ph.Phase, r.key, due),
+		ProgrammeID:    p.state.ProgrammeID,
+	}
+	kind := EventReminder
+	if r.overdue {
+		kind = EventOverdue
+		n.Recipients = append([]string{p.state.LeadEmail}, p.state.CommitteeEmails...)
+		n.Subject = fmt.Sprintf("%s: phase %s is overdue (due %s)", p.state.Name, ph.Phase, due)
+		n.Body = fmt.Sprintf("The phase %q of the KAM programme %q was due on %s and is not finished. Responsible: %s.", ph.Phase, p.state.Name, due, ph.Responsible)
+	} else {
+		n.Recipients = []string{ph.Responsible}
+		n.Subject = fmt.Sprintf("%s: phase %s is due on %s", p.state.Name, ph.Phase, due)
+		n.Body = fmt.Sprintf("Reminder: the phase %q of the KAM programme %q is due on %s.", ph.Phase, p.state.Name, due)
+	}
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil); err != nil {
+		return fmt.Errorf("notify %s: %w", r.key, err)
+	}
+	ph.RemindersSent = append(ph.RemindersSent, r.key)
+	return p.record(ctx, kind, ph.Phase, "", r.key)
+}
+
+// record projects a transition to the DB; Seq makes the write idempotent.
+func (p *programme) record(ctx workflow.Context, kind string, phase Phase, actor, comment string) error {
+	p.state.EventSeq++
+	ev := ProgrammeEvent{
+		ProgrammeID: p.state.ProgrammeID, Seq: p.state.EventSeq, Kind: kind, Phase: phase, Actor: actor, Comment: comment,
+		At: workflow.Now(ctx), Name: p.state.Name, LeadEmail: p.state.LeadEmail, StartDate: p.state.StartDate, Status: p.state.Status,
+		CurrentPhase: p.state.CurrentPhase, Phases: append([]PhaseState(nil), p.state.Phases...),
+	}
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityRecordProgrammeEvent, ev).Get(ctx, nil); err != nil {
+		return fmt.Errorf("record %s: %w", kind, err)
+	}
+	return nil
+}
+
+func (p *programme) upsertSearchAttributes(ctx workflow.Context) error {
+	return workflow.UpsertTypedSearchAttributes(ctx,
+		SearchAttrStatus.ValueSet(string(p.state.Status)),
+		SearchAttrPhase.ValueSet(string(p.state.CurrentPhase)),
+		SearchAttrLead.ValueSet(p.state.LeadEmail),
+	)
+}
+
+func (p *programme) changed() { p.version++ }
+
+// withActivityOptions is applied at each call because update handlers get
+// a fresh context, not the one the main loop configured.
+func withActivityOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute},
+	})
+}
+
+// --- validators: they reject synchronously; a rejection never enters history ---
+
+func (p *programme) requireOpen() error {
+	switch p.state.Status {
+	case StatusCancelled:
+		return conflict("the programme is cancelled")
+	case StatusCompleted:
+		return conflict("the programme is completed")
+	}
+	return nil
+}
+
+func (p *programme) requireActive() error {
+	if err := p.requireOpen(); err != nil {
+		return err
+	}
+	if p.state.Status == StatusPaused {
+		return conflict("the programme is paused")
+	}
+	return nil
+}
+
+func (p *programme) isLead(a Actor) bool {
+	return a.has("lead") && strings.EqualFold(a.Email, p.state.LeadEmail)
+}
+
+func (p *programme) isCommittee(a Actor) bool {
+	if !a.has("committee") {
+		return false
+	}
+	for _, e := range p.state.CommitteeEmails {
+		if strings.EqualFold(e, a.Email) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *programme) requireCurrent(phase Phase, want PhaseStatus) (*PhaseState, error) {
+	if !phase.Valid() {
+		return nil, invalid("phase", fmt.Sprintf("%q is not a phase", phase))
+	}
+	if phase != p.state.CurrentPhase {
+		return nil, conflict(fmt.Sprintf("phase %s is not the current phase (%s)", phase, p.state.CurrentPhase))
+	}
+	ph := p.state.Phase(phase)
+	if ph.Status != want {
+		return nil, conflict(fmt.Sprintf("phase %s is %s, not %s", phase, ph.Status, want))
+	}
+	return ph, nil
+}
+
+func (p *programme) validateSubmit(r SubmitRequest) error {
+	if err := p.requireActive(); err != nil {
+		return err
+	}
+	ph, err := p.requireCurrent(r.Phase, PhaseInProgress)
+	if err != nil {
+		return err
+	}
+	if !p.isLead(r.Actor) && !strings.EqualFold(r.Actor.Email, ph.Responsible) {
+		return forbidden("only the programme lead or the phase's responsible person submits results")
+	}
+	result := strings.TrimSpace(r.Result)
+	if result == "" {
+		return invalid("result", "result is required: describe what the phase produced")
+	}
+	if len(result) > maxResultLen {
+		return invalid("result", fmt.Sprintf("result is longer than %d characters", maxResultLen))
+	}
+	return nil
+}
+
+func (p *programme) validateDecision(r DecisionRequest, commentRequired bool) error {
+	if err := p.requireActive(); err != nil {
+		return err
+	}
+	if _, err := p.requireCurrent(r.Phase, PhaseSubmitted); err != nil {
+		return err
+	}
+	if !p.isCommittee(r.Actor) {
+		return forbidden("only members of this programme's steering committee decide on a gate")
+	}
+	if commentRequired && strings.TrimSpace(r.Comment) == "" {
+		return invalid("comment", "a rejection needs a comment saying what to rework")
+	}
+	if len(r.Comment) > maxResultLen {
+		return invalid("comment", fmt.Sprintf("comment is longer than %d characters", maxResultLen))
+	}
+	return nil
+}
+
+func (p *programme) validateApprove(r DecisionRequest) error { return p.validateDecision(r, false) }
+func (p *programme) validateReject(r DecisionRequest) error  { return p.validateDecision(r, true) }
+
+func (p *programme) validatePause(r LifecycleRequest) error {
+	if err := p.requireActive(); err != nil {
+		return err
+	}
+	if !p.isLead(r.Actor) {
+		return forbidden("only the programme lead pauses the programme")
+	}
+	return nil
+}
+
+func (p *programme) validateResume(r LifecycleRequest) error {
+	if err := p.requireOpen(); err != nil {
+		return err
+	}
+	if p.state.Status != StatusPaused {
+		return conflict("the programme is not paused")
+	}
+	if !p.isLead(r.Actor) {
+		return forbidden("only the programme lead resumes the programme")
+	}
+	return nil
+}
+
+func (p *programme) validateCancel(r LifecycleRequest) error {
+	if err := p.requireOpen(); err != nil {
+		return err
+	}
+	if !p.isLead(r.Actor) && !p.isCommittee(r.Actor) {
+		return forbidden("only the programme lead or a committee member cancels the programme")
+	}
+	if strings.TrimSpace(r.Reason) == "" {
+		return invalid("reason", "say why the programme is cancelled")
+	}
+	return nil
+}
+
+func (p *programme) validateReplan(r ReplanRequest) error {
+	if err := p.requireOpen(); err != nil {
+		return err
+	}
+	if !p.isLead(r.Actor) {
+		return forbidden("only the programme lead re-plans the programme")
+	}
+	if r.ShiftDays == 0 && len(r.Set) == 0 {
+		return invalid("shift_days", "give shift_days or due dates to set")
+	}
+	if r.ShiftDays < -3650 || r.ShiftDays > 3650 {
+		return invalid("shift_days", "shift_days must be within ±3650")
+	}
+	if strings.TrimSpace(r.Reason) == "" {
+		return invalid("reason", "say why the plan changes")
+	}
+	for _, d := range r.Set {
+		ph := p.state.Phase(d.Phase)
+		if ph == nil {
+			return invalid("set", fmt.Sprintf("%q is not a phase", d.Phase))
+		}
+		if ph.Status == PhaseDone {
+			return conflict(fmt.Sprintf("phase %s is done; its due date is history", d.Phase))
+		}
+		if d.Due.IsZero() {
+			return invalid("set."+string(d.Phase), "due date is required")
+		}
+	}
+	return validatePlan(p.replanned(r))
+}
+
+// replanned is the plan after r: open phases shift, then set dates apply.
+func (p *programme) replanned(r ReplanRequest) []PhaseDue {
+	out := make([]PhaseDue, len(p.state.Phases))
+	for i, ph := range p.state.Phases {
+		due := ph.Due
+		if ph.Status != PhaseDone {
+			due = due.AddDate(0, 0, r.ShiftDays)
+			for _, d := range r.Set {
+				if d.Phase == ph.Phase {
+					due = d.Due
+				}
+			}
+		}
+		out[i] = PhaseDue{Phase: ph.Phase, Due: due}
+	}
+	return out
+}
+
+// --- update handlers: validated already; they change state and project it ---
+
+func (p *programme) submit(ctx workflow.Context, r SubmitRequest) (ProgrammeState, error) {
+	ph := p.state.Phase(r.Phase)
+	now := workflow.Now(ctx)
+	ph.Result, ph.SubmittedBy, ph.SubmittedAt = strings.TrimSpace(r.Result), r.Actor.Email, &now
+	if ph.Gate {
+		ph.Status = PhaseSubmitted
+	} else {
+		ph.Status, ph.CompletedAt = PhaseDone, &now
+	}
+	p.changed()
+	if err := p.record(ctx, EventSubmitted, r.Phase, r.Actor.Email, ""); err != nil {
+		return p.state, err
+	}
+	if ph.Gate {
+		err := p.notify(ctx, fmt.Sprintf("programme-%d/%s/submitted/%d", p.state.ProgrammeID, r.Phase, p.state.EventSeq),
+			p.state.CommitteeEmails,
+			fmt.Sprintf("%s: phase %s waits for your approval", p.state.Name, r.Phase),
+			fmt.Sprintf("%s submitted the results of phase %q of the KAM programme %q. Please approve or reject them.", r.Actor.Email, r.Phase, p.state.Name))
+		if err != nil {
+			return p.state, err
+		}
+	}
+	return p.state, nil
+}
+
+func (p *programme) approve(ctx workflow.Context, r DecisionRequest) (ProgrammeState, error) {
+	ph := p.state.Phase(r.Phase)
+	now := workflow.Now(ctx)
+	ph.Status, ph.ApprovedBy, ph.ApprovedAt, ph.CompletedAt = PhaseDone, r.Actor.Email, &now, &now
+	p.changed()
+	return p.state, p.record(ctx, EventApproved, r.Phase, r.Actor.Email, strings.TrimSpace(r.Comment))
+}
+
+func (p *programme) reject(ctx workflow.Context, r DecisionRequest) (ProgrammeState, error) {
+	ph := p.state.Phase(r.Phase)
+	comment := strings.TrimSpace(r.Comment)
+	ph.Status, ph.LastRejection = PhaseInProgress, comment
+	p.changed()
+	if err := p.record(ctx, EventRejected, r.Phase, r.Actor.Email, comment); err != nil {
+		return p.state, err
+	}
+	err := p.notify(ctx, fmt.Sprintf("programme-%d/%s/rejected/%d", p.state.ProgrammeID, r.Phase, p.state.EventSeq),
+		[]string{ph.Responsible},
+		fmt.Sprintf("%s: phase %s was sent back", p.state.Name, r.Phase),
+		fmt.Sprintf("%s rejected the results of phase %q: %s", r.Actor.Email, r.Phase, comment))
+	return p.state, err
+}
+
+func (p *programme) pause(ctx workflow.Context, r LifecycleRequest) (ProgrammeState, error) {
+	now := workflow.Now(ctx)
+	p.state.Status, p.state.PausedAt = StatusPaused, &now
+	p.changed()
+	if err := p.record(ctx, EventPaused, p.state.CurrentPhase, r.Actor.Email, strings.TrimSpace(r.Reason)); err != nil {
+		return p.state, err
+	}
+	return p.state, p.upsertSearchAttributes(ctx)
+}
+
+// resume moves every open due date by the time the programme was paused.
+func (p *programme) resume(ctx workflow.Context, r LifecycleRequest) (ProgrammeState, error) {
+	now := workflow.Now(ctx)
+	paused := now.Sub(*p.state.PausedAt)
+	for i := range p.state.Phases {
+		if ph := &p.state.Phases[i]; ph.Status != PhaseDone {
+			ph.Due = ph.Due.Add(paused)
+			ph.RemindersSent = nil
+		}
+	}
+	p.state.Status, p.state.PausedAt = StatusActive, nil
+	p.changed()
+	comment := fmt.Sprintf("due dates moved by %s", paused.Round(time.Hour))
+	if reason := strings.TrimSpace(r.Reason); reason != "" {
+		comment = reason + "; " + comment
+	}
+	if err := p.record(ctx, EventResumed, p.state.CurrentPhase, r.Actor.Email, comment); err != nil {
+		return p.state, err
+	}
+	return p.state, p.upsertSearchAttributes(ctx)
+}
+
+func (p *programme) cancel(ctx workflow.Context, r LifecycleRequest) (ProgrammeState, error) {
+	p.state.Status, p.state.CancelReason = StatusCancelled, strings.TrimSpace(r.Reason)
+	p.changed()
+	return p.state, p.record(ctx, EventCancelled, p.state.CurrentPhase, r.Actor.Email, p.state.CancelReason)
+}
+
+func (p *programme) replan(ctx workflow.Context, r ReplanRequest) (ProgrammeState, error) {
+	for i, d := range p.replanned(r) {
+		if ph := &p.state.Phases[i]; !ph.Due.Equal(d.Due) {
+			ph.Due, ph.RemindersSent = d.Due, nil
+		}
+	}
+	p.changed()
+	return p.state, p.record(ctx, EventReplanned, "", r.Actor.Email, strings.TrimSpace(r.Reason))
+}
+
+func (p *programme) notify(ctx workflow.Context, key string, to []string, subject, body string) error {
+	n := Notification{IdempotencyKey: key, Recipients: to, Subject: subject, Body: body, ProgrammeID: p.state.ProgrammeID}
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil); err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	return nil
+}
