@@ -114,7 +114,8 @@ type setting struct {
 func Load(mode Mode, args []string, env func(string) string, usageOut io.Writer) (*Config, error) {
 	settings := settingsFor(mode)
 	fs := flag.NewFlagSet("kamflow "+string(mode), flag.ContinueOnError)
-	fs.SetOutput(usageOut)
+	// Parse errors are reported once, by the caller; -h prints the flags.
+	fs.SetOutput(io.Discard)
 	flagValues := map[string]*string{}
 	for _, s := range settings {
 		if s.flag != "" {
@@ -123,6 +124,9 @@ func Load(mode Mode, args []string, env func(string) string, usageOut io.Writer)
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(usageOut)
+			fmt.Fprintf(usageOut, "Usage of kamflow %s:\n", mode)
+			fs.PrintDefaults()
 			return nil, ErrHelp
 		}
 		return nil, &Error{Setting: "arguments", Reason: err.Error()}

@@ -40,9 +40,12 @@ type Options struct {
 	Namespace string
 	// SearchAttributes are registered on the namespace if missing.
 	SearchAttributes map[string]enumspb.IndexedValueType
-	// LogLevel of the server's own logger ("warn" keeps the console readable).
+	// LogLevel of the server's own logger: debug, info, warn, error or LogOff.
 	LogLevel string
 }
+
+// LogOff silences the server's own logger.
+const LogOff = "off"
 
 // Server is a running embedded Temporal server.
 type Server struct {
@@ -116,7 +119,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{Stdout: true, Level: opts.LogLevel}))
+	var logger log.Logger = log.NewNoopLogger()
+	if opts.LogLevel != LogOff {
+		logger = log.NewZapLogger(log.BuildZapLogger(log.Config{Stdout: true, Level: opts.LogLevel}))
+	}
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),

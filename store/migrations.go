@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -202,4 +203,29 @@ func migrate0002(tx *gorm.DB) error {
 
 func rollback0002(tx *gorm.DB) error {
 	return tx.Migrator().DropTable("notifications", "programme_events", "programme_phases", "programmes")
+}
+
+// ErrSchemaBehind means `kamflow migrate` has not been run for this version.
+var ErrSchemaBehind = errors.New("database schema is not up to date: run `kamflow migrate`")
+
+// CheckMigrated verifies every migration this binary knows was applied;
+// production processes refuse to start on an old schema.
+func (s *Store) CheckMigrated(ctx context.Context) error {
+	if !s.db.Migrator().HasTable("schema_migrations") {
+		return ErrSchemaBehind
+	}
+	applied, err := s.AppliedMigrations(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	have := map[string]bool{}
+	for _, id := range applied {
+		have[id] = true
+	}
+	for _, m := range migrations() {
+		if !have[m.ID] {
+			return fmt.Errorf("%w (missing %s)", ErrSchemaBehind, m.ID)
+		}
+	}
+	return nil
 }

@@ -1,0 +1,135 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/kamflow/kamflow/config"
+	"github.com/kamflow/kamflow/store"
+)
+
+// Version is set at build time with -ldflags "-X github.com/kamflow/kamflow/app.Version=...".
+var Version = ""
+
+const usage = `kamflow — Key Account Management, introduced and run
+
+Usage:
+  kamflow dev       run everything in one process on embedded Temporal and SQLite (./data)
+  kamflow worker    run the Temporal worker (production; MySQL and external Temporal)
+  kamflow web       run the web UI and JSON API (production)
+  kamflow migrate   apply database migrations (idempotent)
+  kamflow version   print the version
+  kamflow env       list the KAMFLOW_* environment variables
+
+Run "kamflow COMMAND -h" for a command's flags.
+`
+
+// Main runs the command in args and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch cmd {
+	case "dev":
+		err = runDev(ctx, rest, stdout, stderr)
+	case "worker":
+		err = withConfig(config.ModeWorker, rest, stderr, func(cfg *config.Config, log *slog.Logger) error {
+			return RunWorker(ctx, cfg, log)
+		})
+	case "web":
+		err = withConfig(config.ModeWeb, rest, stderr, func(cfg *config.Config, log *slog.Logger) error {
+			return RunWeb(ctx, cfg, log)
+		})
+	case "migrate":
+		err = withConfig(config.ModeMigrate, rest, stderr, func(cfg *config.Config, log *slog.Logger) error {
+			ids, err := Migrate(ctx, cfg)
+			if err == nil {
+				fmt.Fprintf(stdout, "schema up to date on %s: %s\n", cfg.DB.Describe(), strings.Join(ids, ", "))
+			}
+			return err
+		})
+	case "version":
+		fmt.Fprintln(stdout, "kamflow", version())
+	case "env":
+		for _, v := range config.Variables(config.ModeWeb) {
+			fmt.Fprintf(stdout, "%-34s default %-18q %s\n", v[0], v[1], v[2])
+		}
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "kamflow: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if errors.Is(err, config.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "kamflow %s: %v\n", cmd, err)
+		return 1
+	}
+	return 0
+}
+
+func withConfig(mode config.Mode, args []string, stderr io.Writer, fn func(*config.Config, *slog.Logger) error) error {
+	cfg, err := config.Load(mode, args, os.Getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	return fn(cfg, log)
+}
+
+func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return withConfig(config.ModeDev, args, stderr, func(cfg *config.Config, log *slog.Logger) error {
+		fmt.Fprintf(stdout, "kamflow dev: starting embedded Temporal and SQLite in %s ...\n", cfg.DataDir)
+		d, err := StartDev(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		printDevBanner(stdout, d)
+		<-ctx.Done()
+		fmt.Fprintln(stdout, "\nkamflow dev: shutting down ...")
+		d.Stop(context.Background())
+		fmt.Fprintln(stdout, "kamflow dev: stopped; data kept in", cfg.DataDir)
+		return nil
+	})
+}
+
+func printDevBanner(w io.Writer, d *Dev) {
+	fmt.Fprintf(w, "\nkamflow is running at %s\n", d.URL)
+	if d.Seeded {
+		fmt.Fprintln(w, "A demo company was created on this first start.")
+	}
+	fmt.Fprintf(w, "Demo logins (password %q, dev mode only):\n", store.DemoPassword)
+	for _, l := range store.DemoLogins() {
+		roles := make([]string, len(l.Roles))
+		for i, r := range l.Roles {
+			roles[i] = string(r)
+		}
+		fmt.Fprintf(w, "  %-32s %s\n", l.Email, strings.Join(roles, ", "))
+	}
+	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+}
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}

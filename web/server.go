@@ -1,0 +1,163 @@
+// Package web serves kamflow's admin UI and JSON API on Echo.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"go.temporal.io/sdk/client"
+
+	"github.com/kamflow/kamflow/store"
+)
+
+// Options are the web server's dependencies and settings.
+type Options struct {
+	Store    *store.Store
+	Temporal client.Client
+	Logger   *slog.Logger
+	// TaskQueue is where programme workflows are started.
+	TaskQueue string
+	// SecureCookies marks cookies Secure (behind TLS).
+	SecureCookies bool
+	// DemoLogins are shown on the login page (dev mode only).
+	DemoLogins []store.DemoLogin
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server holds the application's dependencies for the handlers.
+type Server struct {
+	opts  Options
+	echo  *echo.Echo
+	pages *pages
+	log   *slog.Logger
+}
+
+// New builds the server and its routes; templates are parsed here, once.
+func New(opts Options) (*Server, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, echo: echo.New(), pages: p, log: opts.Logger}
+	s.echo.HideBanner, s.echo.HidePort = true, true
+	s.echo.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s, nil
+}
+
+// Handler is the root HTTP handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+func (s *Server) routes() {
+	e := s.echo
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		s.log.Error("panic", "path", c.Path(), "err", err, "stack", string(stack))
+		return err
+	}}))
+	e.Use(middleware.BodyLimit("2M"))
+	e.Use(securityHeaders)
+	e.GET("/healthz", s.health)
+	e.GET("/static/*", echo.WrapHandler(staticHandler()))
+
+	ui := e.Group("", s.loadSession, s.checkCSRF)
+	ui.GET("/login", s.loginForm)
+	ui.POST("/login", s.login, s.loginRateLimit())
+	ui.POST("/logout", s.logout)
+	ui.GET("/", s.home, s.requireLogin)
+}
+
+// securityHeaders sets a strict CSP: no inline script, no third parties.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		return next(c)
+	}
+}
+
+// httpError is an error with a status and a message safe to show users.
+type httpError struct {
+	status int
+	msg    string
+	cause  error
+}
+
+func (e *httpError) Error() string {
+	if e.cause != nil {
+		return e.msg + ": " + e.cause.Error()
+	}
+	return e.msg
+}
+
+func (e *httpError) Unwrap() error { return e.cause }
+
+// clientError answers 4xx with msg.
+func clientError(status int, msg string) error { return &httpError{status: status, msg: msg} }
+
+// serverError answers 500 with a generic message and logs the cause.
+func serverError(cause error) error {
+	return &httpError{status: http.StatusInternalServerError, msg: "internal error", cause: cause}
+}
+
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, msg := http.StatusInternalServerError, "internal error"
+	var he *httpError
+	var ee *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		status, msg = he.status, he.msg
+	case errors.As(err, &ee):
+		status, msg = ee.Code, http.StatusText(ee.Code)
+		if m, ok := ee.Message.(string); ok {
+			msg = m
+		}
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	}
+	if wantsJSON(c) {
+		_ = c.JSON(status, map[string]any{"error": map[string]any{"code": status, "message": msg}})
+		return
+	}
+	_ = s.render(c, status, "error.html", map[string]any{"Status": status, "Message": msg})
+}
+
+func wantsJSON(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return len(p) >= 5 && p[:5] == "/api/" || p == "/healthz"
+}
+
+// health reports whether the database and Temporal answer.
+func (s *Server) health(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
+	defer cancel()
+	status, code := map[string]string{"status": "ok", "db": "ok", "temporal": "ok"}, http.StatusOK
+	if err := s.opts.Store.Ping(ctx); err != nil {
+		status["db"], status["status"], code = "unavailable", "degraded", http.StatusServiceUnavailable
+		s.log.Warn("health: database", "err", err)
+	}
+	if _, err := s.opts.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		status["temporal"], status["status"], code = "unavailable", "degraded", http.StatusServiceUnavailable
+		s.log.Warn("health: temporal", "err", err)
+	}
+	return c.JSON(code, status)
+}
+
