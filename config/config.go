@@ -308,7 +308,8 @@ func (d Database) MySQLDSN() string {
 	mc.User, mc.Passwd, mc.Net, mc.Addr, mc.DBName = d.User, d.Password, "tcp", d.Host, d.Name
 	mc.ParseTime = true
 	mc.Loc = time.UTC
-	mc.Params = map[string]string{"charset": "utf8mb4"}
+	// loc=UTC is the driver default; spelled out so the DSN says what it relies on.
+	mc.Params = map[string]string{"charset": "utf8mb4", "loc": "UTC"}
 	return mc.FormatDSN()
 }
 

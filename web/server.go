@@ -160,4 +160,3 @@ func (s *Server) health(c echo.Context) error {
 	}
 	return c.JSON(code, status)
 }
-

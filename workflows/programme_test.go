@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/converter"
+	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -207,7 +207,7 @@ func TestProgrammeWholeLifecycle(t *testing.T) {
 
 	// Pause (30 days) and re-plan (14 days) moved criteria's due date.
 	criteria := st.Phase(workflows.PhaseCriteria)
-	if want := start.AddDate(0, 6, 0).Add(30 * day).AddDate(0, 0, 14); !criteria.Due.Equal(want) {
+	if want := start.AddDate(0, 6, 0).Add(30*day).AddDate(0, 0, 14); !criteria.Due.Equal(want) {
 		t.Errorf("criteria due = %s, want %s", criteria.Due, want)
 	}
 	strategy := st.Phase(workflows.PhaseStrategy)
