@@ -67,7 +67,7 @@ func StartDev(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *Dev
 	if err != nil {
 		_ = ln.Close()
 		if errors.Is(err, devserver.ErrPortInUse) {
-			return nil, fmt.Errorf("temporal port %d: %w", cfg.Temporal.DevPort, ErrPortInUse)
+			return nil, fmt.Errorf("embedded Temporal needs ports %d-%d: %w (choose others with --temporal-port)", cfg.Temporal.DevPort, cfg.Temporal.DevPort+devserver.PortsUsed-1, err)
 		}
 		return nil, fmt.Errorf("start embedded temporal: %w", err)
 	}

@@ -70,13 +70,17 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		opts.LogLevel = "warn"
 	}
 	if opts.Port == 0 {
-		p, err := freePort(opts.IP)
+		p, err := freePortRange(opts.IP, PortsUsed)
 		if err != nil {
 			return nil, err
 		}
 		opts.Port = p
-	} else if err := checkPortFree(opts.IP, opts.Port); err != nil {
-		return nil, err
+	} else {
+		for p := opts.Port; p < opts.Port+PortsUsed; p++ {
+			if err := checkPortFree(opts.IP, p); err != nil {
+				return nil, err
+			}
+		}
 	}
 
 	sqlCfg := &config.SQL{
@@ -205,22 +209,21 @@ func (s *Server) dial(ctx context.Context) (client.Client, error) {
 	}
 }
 
+// serviceNames are the server's services; service i listens for gRPC on
+// Port+i and for membership on Port+4+i. Fixed ports matter: the membership
+// table persists across restarts, and a restarted server on the same
+// addresses is recognised at once instead of waiting for stale hosts to expire.
+var serviceNames = []string{"frontend", "history", "matching", "worker"}
+
+// PortsUsed is how many consecutive ports from Options.Port the server takes.
+const PortsUsed = 8
+
 func serverConfig(opts Options, sqlCfg *config.SQL) (*config.Config, error) {
 	services := map[string]config.Service{}
-	for i, name := range []string{"frontend", "history", "matching", "worker"} {
-		grpcPort := opts.Port
-		if i > 0 {
-			p, err := freePort(opts.IP)
-			if err != nil {
-				return nil, err
-			}
-			grpcPort = p
-		}
-		memberPort, err := freePort(opts.IP)
-		if err != nil {
-			return nil, err
-		}
-		services[name] = config.Service{RPC: config.RPC{GRPCPort: grpcPort, MembershipPort: memberPort, BindOnIP: opts.IP}}
+	for i, name := range serviceNames {
+		services[name] = config.Service{RPC: config.RPC{
+			GRPCPort: opts.Port + i, MembershipPort: opts.Port + len(serviceNames) + i, BindOnIP: opts.IP,
+		}}
 	}
 	frontend := net.JoinHostPort(opts.IP, strconv.Itoa(opts.Port))
 	return &config.Config{
@@ -256,19 +259,30 @@ func serverConfig(opts Options, sqlCfg *config.SQL) (*config.Config, error) {
 	}, nil
 }
 
-func freePort(ip string) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
+// freePortRange finds n consecutive free ports.
+func freePortRange(ip string, n int) (int, error) {
+	for attempt := 0; attempt < 50; attempt++ {
+		l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+		if err != nil {
+			return 0, fmt.Errorf("find a free port: %w", err)
+		}
+		base := l.Addr().(*net.TCPAddr).Port
+		_ = l.Close()
+		ok := base+n <= 65535
+		for p := base + 1; ok && p < base+n; p++ {
+			ok = checkPortFree(ip, p) == nil
+		}
+		if ok {
+			return base, nil
+		}
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return 0, fmt.Errorf("no %d consecutive free ports on %s", n, ip)
 }
 
 func checkPortFree(ip string, port int) error {
 	l, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
 	if err != nil {
-		return fmt.Errorf("temporal port %s:%d: %w", ip, port, ErrPortInUse)
+		return fmt.Errorf("%s:%d: %w", ip, port, ErrPortInUse)
 	}
 	return l.Close()
 }

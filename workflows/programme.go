@@ -72,6 +72,10 @@ func (p *programme) setup(ctx workflow.Context, in ProgrammeInput) error {
 				Phase: d.key, Gate: d.gate, Status: PhasePending, Due: plan[i].Due, Responsible: in.LeadEmail,
 			})
 		}
+		// The first phase is open from the start, so an update arriving with
+		// the first workflow task is validated against it.
+		now := workflow.Now(ctx)
+		p.state.Phases[0].Status, p.state.Phases[0].StartedAt = PhaseInProgress, &now
 	}
 	if err := workflow.SetQueryHandler(ctx, QueryProgrammeState, func() (ProgrammeState, error) {
 		return p.state, nil
@@ -139,6 +143,9 @@ func validatePlan(plan []PhaseDue) error {
 func (p *programme) run(ctx workflow.Context) (ProgrammeState, error) {
 	if p.state.EventSeq == 0 {
 		if err := p.record(ctx, EventCreated, "", p.state.LeadEmail, ""); err != nil {
+			return p.state, err
+		}
+		if err := p.record(ctx, EventPhaseStarted, p.state.CurrentPhase, "", ""); err != nil {
 			return p.state, err
 		}
 	}
