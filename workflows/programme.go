@@ -140,6 +140,9 @@ func validatePlan(plan []PhaseDue) error {
 	return nil
 }
 
+// run waits for each phase in turn while it sends reminders. The update
+// handlers move the programme forward themselves, so the state a validator
+// sees is always current, even while this loop waits on an activity.
 func (p *programme) run(ctx workflow.Context) (ProgrammeState, error) {
 	if p.state.EventSeq == 0 {
 		if err := p.record(ctx, EventCreated, "", p.state.LeadEmail, ""); err != nil {
@@ -152,37 +155,21 @@ func (p *programme) run(ctx workflow.Context) (ProgrammeState, error) {
 	if err := p.upsertSearchAttributes(ctx); err != nil {
 		return p.state, err
 	}
-	for i := phaseIndex(p.state.CurrentPhase); i < len(phaseDefs); i++ {
-		ph := &p.state.Phases[i]
-		p.state.CurrentPhase = ph.Phase
-		if ph.Status == PhasePending {
-			now := workflow.Now(ctx)
-			ph.Status, ph.StartedAt = PhaseInProgress, &now
-			if err := p.record(ctx, EventPhaseStarted, ph.Phase, "", ""); err != nil {
-				return p.state, err
-			}
-			if err := p.upsertSearchAttributes(ctx); err != nil {
-				return p.state, err
-			}
-		}
-		if err := p.awaitPhase(ctx, i); err != nil {
+	for p.state.Status == StatusActive || p.state.Status == StatusPaused {
+		current := p.state.CurrentPhase
+		if err := p.awaitPhase(ctx, phaseIndex(current)); err != nil {
 			return p.state, err
 		}
-		if p.state.Status == StatusCancelled {
-			return p.finish(ctx)
+		if p.state.Status != StatusActive && p.state.Status != StatusPaused {
+			break
 		}
-		if i+1 < len(phaseDefs) && p.shouldContinueAsNew(ctx) {
-			p.state.CurrentPhase = phaseDefs[i+1].key
+		if p.shouldContinueAsNew(ctx) {
 			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 				return p.state, err
 			}
 			resume := p.state
 			return p.state, workflow.NewContinueAsNewError(ctx, ProgrammeWorkflowName, ProgrammeInput{Resume: &resume})
 		}
-	}
-	p.state.Status = StatusCompleted
-	if err := p.record(ctx, EventCompleted, "", "", ""); err != nil {
-		return p.state, err
 	}
 	return p.finish(ctx)
 }
@@ -207,7 +194,7 @@ func (p *programme) shouldContinueAsNew(ctx workflow.Context) bool {
 // sending reminders before its due date and overdue notices after it.
 func (p *programme) awaitPhase(ctx workflow.Context, i int) error {
 	ph := &p.state.Phases[i]
-	for ph.Status != PhaseDone && p.state.Status != StatusCancelled {
+	for ph.Status != PhaseDone && (p.state.Status == StatusActive || p.state.Status == StatusPaused) {
 		seen := p.version
 		changed := func() bool { return p.version != seen }
 		if p.state.Status == StatusPaused {
@@ -547,31 +534,59 @@ func (p *programme) submit(ctx workflow.Context, r SubmitRequest) (ProgrammeStat
 	ph.Result, ph.SubmittedBy, ph.SubmittedAt = strings.TrimSpace(r.Result), r.Actor.Email, &now
 	if ph.Gate {
 		ph.Status = PhaseSubmitted
+		p.changed()
 	} else {
-		ph.Status, ph.CompletedAt = PhaseDone, &now
+		p.completePhase(ctx, ph)
 	}
-	p.changed()
 	if err := p.record(ctx, EventSubmitted, r.Phase, r.Actor.Email, ""); err != nil {
 		return p.state, err
 	}
-	if ph.Gate {
-		err := p.notify(ctx, fmt.Sprintf("programme-%d/%s/submitted/%d", p.state.ProgrammeID, r.Phase, p.state.EventSeq),
-			p.state.CommitteeEmails,
-			fmt.Sprintf("%s: phase %s waits for your approval", p.state.Name, r.Phase),
-			fmt.Sprintf("%s submitted the results of phase %q of the KAM programme %q. Please approve or reject them.", r.Actor.Email, r.Phase, p.state.Name))
-		if err != nil {
-			return p.state, err
-		}
+	if !ph.Gate {
+		return p.state, p.announceProgress(ctx)
 	}
-	return p.state, nil
+	err := p.notify(ctx, fmt.Sprintf("programme-%d/%s/submitted/%d", p.state.ProgrammeID, r.Phase, p.state.EventSeq),
+		p.state.CommitteeEmails,
+		fmt.Sprintf("%s: phase %s waits for your approval", p.state.Name, r.Phase),
+		fmt.Sprintf("%s submitted the results of phase %q of the KAM programme %q. Please approve or reject them.", r.Actor.Email, r.Phase, p.state.Name))
+	return p.state, err
 }
 
 func (p *programme) approve(ctx workflow.Context, r DecisionRequest) (ProgrammeState, error) {
 	ph := p.state.Phase(r.Phase)
 	now := workflow.Now(ctx)
-	ph.Status, ph.ApprovedBy, ph.ApprovedAt, ph.CompletedAt = PhaseDone, r.Actor.Email, &now, &now
+	ph.ApprovedBy, ph.ApprovedAt = r.Actor.Email, &now
+	p.completePhase(ctx, ph)
+	if err := p.record(ctx, EventApproved, r.Phase, r.Actor.Email, strings.TrimSpace(r.Comment)); err != nil {
+		return p.state, err
+	}
+	return p.state, p.announceProgress(ctx)
+}
+
+// completePhase closes ph and opens the next phase at once, or completes
+// the programme after the last one, before any activity yields.
+func (p *programme) completePhase(ctx workflow.Context, ph *PhaseState) {
+	now := workflow.Now(ctx)
+	ph.Status, ph.CompletedAt = PhaseDone, &now
+	if i := phaseIndex(ph.Phase) + 1; i < len(p.state.Phases) {
+		next := &p.state.Phases[i]
+		next.Status, next.StartedAt = PhaseInProgress, &now
+		p.state.CurrentPhase = next.Phase
+	} else {
+		p.state.Status = StatusCompleted
+	}
 	p.changed()
-	return p.state, p.record(ctx, EventApproved, r.Phase, r.Actor.Email, strings.TrimSpace(r.Comment))
+}
+
+// announceProgress projects what completePhase did.
+func (p *programme) announceProgress(ctx workflow.Context) error {
+	if p.state.Status == StatusCompleted {
+		if err := p.record(ctx, EventCompleted, "", "", ""); err != nil {
+			return err
+		}
+	} else if err := p.record(ctx, EventPhaseStarted, p.state.CurrentPhase, "", ""); err != nil {
+		return err
+	}
+	return p.upsertSearchAttributes(ctx)
 }
 
 func (p *programme) reject(ctx workflow.Context, r DecisionRequest) (ProgrammeState, error) {
