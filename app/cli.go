@@ -3,14 +3,17 @@ package app
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/kamflow/kamflow/config"
 	"github.com/kamflow/kamflow/store"
@@ -27,6 +30,7 @@ Usage:
   kamflow web       run the web UI and JSON API (production)
   kamflow migrate   apply database migrations (idempotent)
   kamflow version   print the version
+  kamflow health    check a running web server (--url), for container healthchecks
   kamflow env       list the KAMFLOW_* environment variables
 
 Run "kamflow COMMAND -h" for a command's flags.
@@ -61,6 +65,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			}
 			return err
 		})
+	case "health":
+		err = checkHealth(ctx, rest, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "kamflow", version())
 	case "env":
@@ -132,4 +138,32 @@ func version() string {
 		return bi.Main.Version
 	}
 	return "dev"
+}
+
+// checkHealth exits non-zero unless the web server's /healthz answers 200;
+// the container image has no shell or curl.
+func checkHealth(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("kamflow health", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	url := fs.String("url", "http://127.0.0.1:8080/healthz", "health endpoint")
+	if err := fs.Parse(args); err != nil {
+		return &config.Error{Setting: "arguments", Reason: err.Error()}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
+	if err != nil {
+		return &config.Error{Setting: "--url", Reason: err.Error()}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %d: %s", *url, resp.StatusCode, strings.TrimSpace(string(body)))
+	}
+	fmt.Fprintln(stdout, strings.TrimSpace(string(body)))
+	return nil
 }
