@@ -90,10 +90,8 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if opts.DatabaseFile == "" {
 		sqlCfg.ConnectAttributes["mode"] = "memory"
 		sqlCfg.ConnectAttributes["cache"] = "shared"
+		// The sqlite plugin creates the schema itself for in-memory databases.
 		sqlCfg.DatabaseName = "kamflow-mem-" + strconv.Itoa(opts.Port)
-		if err := sqliteschema.SetupSchema(sqlCfg); err != nil {
-			return nil, fmt.Errorf("temporal schema: %w", err)
-		}
 	} else {
 		sqlCfg.ConnectAttributes["mode"] = "rwc"
 		sqlCfg.ConnectAttributes["_journal_mode"] = "WAL"

@@ -1,0 +1,202 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/kamflow/kamflow/devserver"
+	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/store/storetest"
+	"github.com/kamflow/kamflow/web"
+)
+
+type fixture struct {
+	t      *testing.T
+	store  *store.Store
+	server *httptest.Server
+	http   *http.Client
+}
+
+func newFixture(t *testing.T, tc client.Client) *fixture {
+	t.Helper()
+	s := storetest.Open(t, "sqlite")
+	if _, err := s.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Options{
+		Store: s, Temporal: tc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		TaskQueue: "kamflow", DemoLogins: store.DemoLogins(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &fixture{t: t, store: s, server: ts, http: hc}
+}
+
+func (f *fixture) get(path string) (int, string) {
+	f.t.Helper()
+	resp, err := f.http.Get(f.server.URL + path)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (f *fixture) post(path string, form url.Values) (int, string, http.Header) {
+	f.t.Helper()
+	resp, err := f.http.PostForm(f.server.URL+path, form)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+var csrfRe = regexp.MustCompile(`name="csrf" value="([0-9a-f]{64})"`)
+
+func csrfOf(t *testing.T, page string) string {
+	t.Helper()
+	m := csrfRe.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF token in page:\n%s", page)
+	}
+	return m[1]
+}
+
+func (f *fixture) login(email, password string) (int, string) {
+	f.t.Helper()
+	_, page := f.get("/login")
+	code, body, _ := f.post("/login", url.Values{"csrf": {csrfOf(f.t, page)}, "email": {email}, "password": {password}})
+	return code, body
+}
+
+func TestLoginPageShowsFormAndDemoLogins(t *testing.T) {
+	f := newFixture(t, nil)
+	code, page := f.get("/login")
+	if code != http.StatusOK || !strings.Contains(page, `name="password"`) || !strings.Contains(page, "committee2@"+store.DemoDomain) {
+		t.Fatalf("GET /login = %d:\n%s", code, page)
+	}
+	resp, err := http.Get(f.server.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP = %q", csp)
+	}
+}
+
+func TestLoginAndLogout(t *testing.T) {
+	f := newFixture(t, nil)
+	if code, _ := f.get("/"); code != http.StatusSeeOther {
+		t.Fatalf("GET / signed out = %d, want redirect to login", code)
+	}
+	// Without the form's CSRF token nothing happens.
+	if code, body, _ := f.post("/login", url.Values{"email": {"lead@" + store.DemoDomain}, "password": {"demo"}}); code != http.StatusForbidden {
+		t.Fatalf("login without CSRF = %d %s", code, body)
+	}
+	code, body := f.login("lead@"+store.DemoDomain, "wrong")
+	if code != http.StatusUnauthorized || !strings.Contains(body, "E-mail address or password is wrong.") {
+		t.Fatalf("wrong password = %d", code)
+	}
+	code, body = f.login("nobody@example.com", "demo")
+	if code != http.StatusUnauthorized || !strings.Contains(body, "E-mail address or password is wrong.") {
+		t.Fatalf("unknown user = %d (must look like a wrong password)", code)
+	}
+	if code, _ := f.login("", ""); code != http.StatusUnprocessableEntity {
+		t.Fatalf("empty form = %d, want 422", code)
+	}
+	if code, _ := f.login("lead@"+store.DemoDomain, store.DemoPassword); code != http.StatusSeeOther {
+		t.Fatalf("login = %d, want 303", code)
+	}
+	code, home := f.get("/")
+	if code != http.StatusOK || !strings.Contains(home, "Lena Lehmann") || !strings.Contains(home, "No KAM programme yet") {
+		t.Fatalf("home = %d:\n%s", code, home)
+	}
+	if code, _, _ := f.post("/logout", url.Values{}); code != http.StatusForbidden {
+		t.Fatalf("logout without CSRF = %d", code)
+	}
+	if code, _, _ := f.post("/logout", url.Values{"csrf": {csrfOf(t, home)}}); code != http.StatusSeeOther {
+		t.Fatalf("logout = %d", code)
+	}
+	if code, _ := f.get("/"); code != http.StatusSeeOther {
+		t.Fatalf("after logout GET / = %d, want redirect", code)
+	}
+}
+
+func TestLoginIsRateLimited(t *testing.T) {
+	f := newFixture(t, nil)
+	last := 0
+	for i := 0; i < 7; i++ {
+		last, _ = f.login("lead@"+store.DemoDomain, "guess")
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("7th failed attempt = %d, want 429", last)
+	}
+}
+
+func TestUserTextIsEscaped(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	p, err := f.store.CreateProgramme(ctx, `<script>alert(1)</script>`, "lead@"+store.DemoDomain, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A projected event makes it visible in lists.
+	err = f.store.ApplyProgrammeEvent(ctx, store.ProgrammeSnapshot{
+		Programme: store.Programme{ID: p.ID, Name: p.Name, LeadEmail: p.LeadEmail, Status: "active", CurrentPhase: "setup", StartDate: p.StartDate},
+		Event:     store.ProgrammeEvent{ProgrammeID: p.ID, Seq: 1, Kind: "created", At: time.Now().UTC()},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.login("lead@"+store.DemoDomain, store.DemoPassword)
+	_, home := f.get("/")
+	if strings.Contains(home, "<script>alert(1)</script>") || !strings.Contains(home, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Fatalf("programme name not escaped:\n%s", home)
+	}
+}
+
+func TestHealthReportsDatabaseAndTemporal(t *testing.T) {
+	ctx := context.Background()
+	ts, err := devserver.Start(ctx, devserver.Options{Namespace: "default", LogLevel: devserver.LogOff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ts.Stop()
+	c, err := client.Dial(client.Options{HostPort: ts.HostPort(), Namespace: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	f := newFixture(t, c)
+	code, body := f.get("/healthz")
+	var h map[string]string
+	if err := json.Unmarshal([]byte(body), &h); err != nil || code != http.StatusOK || h["db"] != "ok" || h["temporal"] != "ok" {
+		t.Fatalf("healthz = %d %s", code, body)
+	}
+	_ = f.store.Close()
+	code, body = f.get("/healthz")
+	if err := json.Unmarshal([]byte(body), &h); err != nil || code != http.StatusServiceUnavailable || h["db"] != "unavailable" || h["temporal"] != "ok" {
+		t.Fatalf("healthz with the database closed = %d %s", code, body)
+	}
+}
