@@ -52,3 +52,40 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 	}
 	return nil
 }
+
+// ComputeCandidates reads the programme's scores and returns the customers
+// that meet at least threshold of the criteria. It only reads.
+func (a *Activities) ComputeCandidates(ctx context.Context, in workflows.ComputeCandidatesInput) ([]workflows.Candidate, error) {
+	table, err := a.Store.ScoreTable(ctx, in.ProgrammeID, in.Criteria)
+	if err != nil {
+		return nil, fmt.Errorf("compute candidates: %w", err)
+	}
+	out := []workflows.Candidate{}
+	for _, c := range table {
+		if len(c.Met) >= in.Threshold {
+			out = append(out, workflows.Candidate{CustomerID: c.CustomerID, CustomerName: c.CustomerName, Met: c.Met})
+		}
+	}
+	return out, nil
+}
+
+// ConfirmKeyAccounts records the definitive selection as key accounts.
+func (a *Activities) ConfirmKeyAccounts(ctx context.Context, in workflows.KeyAccountsInput) error {
+	if err := a.Store.ConfirmKeyAccounts(ctx, in.ProgrammeID, in.CustomerIDs, in.At); err != nil {
+		return fmt.Errorf("confirm key accounts: %w", err)
+	}
+	return nil
+}
+
+// AssignKeyAccount writes a key account's KAM and deputy.
+func (a *Activities) AssignKeyAccount(ctx context.Context, in workflows.AssignmentInput) error {
+	var deputy *uint
+	if in.Assignment.DeputyEmployeeID != 0 {
+		d := in.Assignment.DeputyEmployeeID
+		deputy = &d
+	}
+	if err := a.Store.AssignKeyAccount(ctx, in.ProgrammeID, in.Assignment.CustomerID, in.Assignment.KAMEmployeeID, deputy); err != nil {
+		return fmt.Errorf("assign key account: %w", err)
+	}
+	return nil
+}

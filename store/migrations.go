@@ -17,6 +17,7 @@ func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		{ID: "0001_reference_core", Migrate: migrate0001, Rollback: rollback0001},
 		{ID: "0002_programmes_outbox", Migrate: migrate0002, Rollback: rollback0002},
+		{ID: "0003_selection_tokens", Migrate: migrate0003, Rollback: rollback0003},
 	}
 }
 
@@ -228,4 +229,58 @@ func (s *Store) CheckMigrated(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// --- 0003: selection scores, key accounts, API tokens ---
+
+type m0003CustomerScore struct {
+	ProgrammeID  uint            `gorm:"primaryKey"`
+	Programme    *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	CustomerID   uint            `gorm:"primaryKey"`
+	Customer     *m0001Customer  `gorm:"constraint:OnDelete:CASCADE"`
+	CriterionKey string          `gorm:"primaryKey;size:40"`
+	Met          bool            `gorm:"not null"`
+	Value        string          `gorm:"size:200"`
+	Evidence     string          `gorm:"type:text"`
+	UpdatedBy    string          `gorm:"size:254"`
+	UpdatedAt    time.Time
+}
+
+func (m0003CustomerScore) TableName() string { return "customer_scores" }
+
+type m0003KeyAccount struct {
+	ID               uint            `gorm:"primaryKey"`
+	ProgrammeID      uint            `gorm:"not null;uniqueIndex:ux_key_account"`
+	Programme        *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	CustomerID       uint            `gorm:"not null;uniqueIndex:ux_key_account"`
+	Customer         *m0001Customer  `gorm:"constraint:OnDelete:RESTRICT"`
+	KAMEmployeeID    *uint           `gorm:"index"`
+	KAMEmployee      *m0001Employee  `gorm:"constraint:OnDelete:RESTRICT"`
+	DeputyEmployeeID *uint           `gorm:"index"`
+	DeputyEmployee   *m0001Employee  `gorm:"constraint:OnDelete:RESTRICT"`
+	ConfirmedAt      time.Time
+	UpdatedAt        time.Time
+}
+
+func (m0003KeyAccount) TableName() string { return "key_accounts" }
+
+type m0003APIToken struct {
+	ID         uint       `gorm:"primaryKey"`
+	UserID     uint       `gorm:"not null;index"`
+	User       *m0001User `gorm:"constraint:OnDelete:CASCADE"`
+	Name       string     `gorm:"size:100;not null"`
+	TokenHash  string     `gorm:"size:64;not null;uniqueIndex"`
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+func (m0003APIToken) TableName() string { return "api_tokens" }
+
+func migrate0003(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&m0003CustomerScore{}, &m0003KeyAccount{}, &m0003APIToken{})
+}
+
+func rollback0003(tx *gorm.DB) error {
+	return tx.Migrator().DropTable("api_tokens", "key_accounts", "customer_scores")
 }

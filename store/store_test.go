@@ -24,7 +24,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		if len(after) != len(before) {
 			t.Fatalf("second migrate changed migrations: %v -> %v", before, after)
 		}
-		for _, table := range []string{"customers", "contacts", "employees", "users", "user_roles", "sessions", "programmes", "programme_phases", "programme_events", "notifications"} {
+		for _, table := range []string{"customers", "contacts", "employees", "users", "user_roles", "sessions", "programmes", "programme_phases", "programme_events", "notifications", "customer_scores", "key_accounts", "api_tokens"} {
 			if !s.DB().Migrator().HasTable(table) {
 				t.Errorf("table %s missing", table)
 			}

@@ -24,6 +24,9 @@ func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 func RegisterActivities(r sdkworker.ActivityRegistry, a *activities.Activities) {
 	r.RegisterActivityWithOptions(a.RecordProgrammeEvent, activity.RegisterOptions{Name: workflows.ActivityRecordProgrammeEvent})
 	r.RegisterActivityWithOptions(a.Notify, activity.RegisterOptions{Name: workflows.ActivityNotify})
+	r.RegisterActivityWithOptions(a.ComputeCandidates, activity.RegisterOptions{Name: workflows.ActivityComputeCandidates})
+	r.RegisterActivityWithOptions(a.ConfirmKeyAccounts, activity.RegisterOptions{Name: workflows.ActivityConfirmKeyAccounts})
+	r.RegisterActivityWithOptions(a.AssignKeyAccount, activity.RegisterOptions{Name: workflows.ActivityAssignKeyAccount})
 }
 
 // New creates a worker polling taskQueue with all of kamflow registered.

@@ -66,6 +66,10 @@ func (p *programme) setup(ctx workflow.Context, in ProgrammeInput) error {
 			Reminders:       reminders,
 			Status:          StatusActive,
 			CurrentPhase:    phaseDefs[0].key,
+			FocusLimit:      in.FocusLimit,
+		}
+		if p.state.FocusLimit == 0 {
+			p.state.FocusLimit = DefaultFocusLimit
 		}
 		for i, d := range phaseDefs {
 			p.state.Phases = append(p.state.Phases, PhaseState{
@@ -100,7 +104,7 @@ func (p *programme) setup(ctx workflow.Context, in ProgrammeInput) error {
 			return fmt.Errorf("register update %s: %w", h.name, err)
 		}
 	}
-	return nil
+	return p.registerSelectionHandlers(ctx)
 }
 
 func validateInput(in ProgrammeInput) error {
@@ -115,6 +119,8 @@ func validateInput(in ProgrammeInput) error {
 		return invalid("committee_emails", "the steering committee needs at least one member")
 	case in.StartDate.IsZero():
 		return invalid("start_date", "start_date is required")
+	case in.FocusLimit < 0 || in.FocusLimit > 1000:
+		return invalid("focus_limit", "focus_limit must be between 1 and 1000")
 	}
 	if len(in.Plan) > 0 {
 		if err := validatePlan(in.Plan); err != nil {
@@ -409,6 +415,9 @@ func (p *programme) validateSubmit(r SubmitRequest) error {
 	if !p.isLead(r.Actor) && !strings.EqualFold(r.Actor.Email, ph.Responsible) {
 		return forbidden("only the programme lead or the phase's responsible person submits results")
 	}
+	if err := p.submitPrerequisite(r.Phase); err != nil {
+		return err
+	}
 	result := strings.TrimSpace(r.Result)
 	if result == "" {
 		return invalid("result", "result is required: describe what the phase produced")
@@ -559,7 +568,10 @@ func (p *programme) approve(ctx workflow.Context, r DecisionRequest) (ProgrammeS
 	if err := p.record(ctx, EventApproved, r.Phase, r.Actor.Email, strings.TrimSpace(r.Comment)); err != nil {
 		return p.state, err
 	}
-	return p.state, p.announceProgress(ctx)
+	if err := p.announceProgress(ctx); err != nil {
+		return p.state, err
+	}
+	return p.state, p.afterGate(ctx, r.Phase)
 }
 
 // completePhase closes ph and opens the next phase at once, or completes

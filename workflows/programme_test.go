@@ -44,6 +44,89 @@ type harness struct {
 	events  []workflows.ProgrammeEvent
 	notices []notice
 	nextID  int
+	// what the selection activities were asked to do
+	computed  []workflows.ComputeCandidatesInput
+	confirmed []workflows.KeyAccountsInput
+	assigned  []workflows.AssignmentInput
+}
+
+// demoCandidates is what the scores in the database would yield.
+func demoCandidates() []workflows.Candidate {
+	return []workflows.Candidate{
+		{CustomerID: 11, CustomerName: "Alpenbau AG", Met: []string{"fit", "growth", "revenue"}},
+		{CustomerID: 12, CustomerName: "Nordlicht Energie", Met: []string{"fit", "revenue"}},
+		{CustomerID: 13, CustomerName: "Rheintal Logistik", Met: []string{"growth", "reference"}},
+	}
+}
+
+var (
+	hr       = workflows.Actor{Email: "hr@example.com", Roles: []string{"hr"}}
+	criteria = workflows.CriteriaRequest{Actor: lead, Threshold: 2, Criteria: []workflows.Criterion{
+		{Key: "revenue", Name: "Revenue potential", Measure: "annual revenue > 1 M"},
+		{Key: "fit", Name: "Strategic fit", Measure: "fits the marketing strategy"},
+		{Key: "growth", Name: "Growth potential", Measure: "expected growth > 10 %"},
+		{Key: "reference", Name: "Reference value", Measure: "named reference in the industry"},
+	}}
+)
+
+// workSteps are the updates a phase needs before it can be handed in (or,
+// for training and account plans, that complete it), spaced an hour apart.
+func workSteps(p workflows.Phase) []struct {
+	name string
+	arg  any
+} {
+	type step = struct {
+		name string
+		arg  any
+	}
+	switch p {
+	case workflows.PhaseCriteria:
+		return []step{{workflows.UpdateSetCriteria, criteria}}
+	case workflows.PhaseProvisionalSelection:
+		return []step{{workflows.UpdateComputeSelection, workflows.ComputeSelectionRequest{Actor: lead}}}
+	case workflows.PhaseDefinitiveSelection:
+		return []step{
+			{workflows.UpdateDecide, workflows.DecideRequest{Actor: lead, CustomerID: 11, Decision: workflows.DecisionConfirmed}},
+			{workflows.UpdateDecide, workflows.DecideRequest{Actor: lead, CustomerID: 12, Decision: workflows.DecisionConfirmed}},
+			{workflows.UpdateDecide, workflows.DecideRequest{Actor: lead, CustomerID: 13, Decision: workflows.DecisionRejected, Reason: "no access to decision makers"}},
+		}
+	case workflows.PhaseResponsibilities:
+		return []step{
+			{workflows.UpdateAssign, workflows.AssignRequest{Actor: lead, CustomerID: 11, KAMEmployeeID: 101, DeputyEmployeeID: 102}},
+			{workflows.UpdateAssign, workflows.AssignRequest{Actor: lead, CustomerID: 12, KAMEmployeeID: 102, DeputyEmployeeID: 101}},
+		}
+	case workflows.PhaseTraining:
+		return []step{
+			{workflows.UpdateTrainingComplete, workflows.TrainingRequest{Actor: hr, EmployeeID: 101}},
+			{workflows.UpdateTrainingException, workflows.TrainingRequest{Actor: committee, EmployeeID: 102, Note: "certified KAM already"}},
+		}
+	case workflows.PhaseAccountPlans:
+		return []step{
+			{workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: lead, CustomerID: 11}},
+			{workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: committee, CustomerID: 12}},
+		}
+	}
+	return nil
+}
+
+// selfCompleting phases end without a submission.
+func selfCompleting(p workflows.Phase) bool {
+	return p == workflows.PhaseTraining || p == workflows.PhaseAccountPlans
+}
+
+// work schedules a phase's steps ending at d, then its submission and approval.
+func (h *harness) work(p workflows.Phase, d time.Duration) {
+	steps := workSteps(p)
+	for i, st := range steps {
+		h.at(d-time.Duration(len(steps)-i)*time.Hour, st.name, st.arg)
+	}
+	if selfCompleting(p) {
+		return
+	}
+	h.at(d, workflows.UpdateSubmit, submit(p))
+	if p.IsGate() {
+		h.at(d+12*time.Hour, workflows.UpdateApprove, approve(p))
+	}
 }
 
 type notice struct {
@@ -63,6 +146,24 @@ func newHarness(t *testing.T) *harness {
 		h.events = append(h.events, ev)
 		return nil
 	}, activity.RegisterOptions{Name: workflows.ActivityRecordProgrammeEvent})
+	h.env.RegisterActivityWithOptions(func(ctx context.Context, in workflows.ComputeCandidatesInput) ([]workflows.Candidate, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.computed = append(h.computed, in)
+		return demoCandidates(), nil
+	}, activity.RegisterOptions{Name: workflows.ActivityComputeCandidates})
+	h.env.RegisterActivityWithOptions(func(ctx context.Context, in workflows.KeyAccountsInput) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.confirmed = append(h.confirmed, in)
+		return nil
+	}, activity.RegisterOptions{Name: workflows.ActivityConfirmKeyAccounts})
+	h.env.RegisterActivityWithOptions(func(ctx context.Context, in workflows.AssignmentInput) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.assigned = append(h.assigned, in)
+		return nil
+	}, activity.RegisterOptions{Name: workflows.ActivityAssignKeyAccount})
 	h.env.RegisterActivityWithOptions(func(ctx context.Context, n workflows.Notification) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -152,6 +253,7 @@ func TestProgrammeWholeLifecycle(t *testing.T) {
 	h.at(t0+35*day, workflows.UpdateResume, workflows.LifecycleRequest{Actor: lead})
 	// Re-plan: everything open moves by two more weeks.
 	h.at(t0+36*day, workflows.UpdateReplan, workflows.ReplanRequest{Actor: lead, ShiftDays: 14, Reason: "training provider booked later"})
+	h.at(t0+39*day, workflows.UpdateSetCriteria, criteria)
 	h.at(t0+40*day, workflows.UpdateSubmit, submit(workflows.PhaseCriteria))
 	h.at(t0+41*day, workflows.UpdateApprove, approve(workflows.PhaseCriteria))
 	// The rest in order, each handed in three days before its (moved) due
@@ -159,11 +261,7 @@ func TestProgrammeWholeLifecycle(t *testing.T) {
 	moved := 44 * day
 	for i, p := range allPhases[3:] {
 		due := workflows.DefaultPlan(start)[i+3].Due.Add(moved)
-		d := due.Add(-3 * day).Sub(start)
-		h.at(d, workflows.UpdateSubmit, submit(p))
-		if p.IsGate() {
-			h.at(d+12*time.Hour, workflows.UpdateApprove, approve(p))
-		}
+		h.work(p, due.Add(-3*day).Sub(start))
 	}
 	h.env.ExecuteWorkflow(workflows.ProgrammeWorkflowName, inputFixed)
 
@@ -225,6 +323,22 @@ func TestProgrammeWholeLifecycle(t *testing.T) {
 	}
 	if kinds[len(kinds)-1] != workflows.EventCompleted {
 		t.Errorf("last event = %s, want completed", kinds[len(kinds)-1])
+	}
+	// Selection: the list came from the database, confirmed accounts became
+	// key accounts, KAMs were written, training and plans closed their phases.
+	if len(h.computed) != 1 || h.computed[0].Threshold != 2 || len(h.computed[0].Criteria) != 4 {
+		t.Errorf("compute candidates calls = %+v", h.computed)
+	}
+	if len(h.confirmed) != 1 || fmt.Sprint(h.confirmed[0].CustomerIDs) != "[11 12]" {
+		t.Errorf("confirmed key accounts = %+v", h.confirmed)
+	}
+	if len(h.assigned) != 2 || len(st.Assignments) != 2 || len(st.MissingTraining()) != 0 || len(st.PlansApproved) != 2 {
+		t.Errorf("assignments %d/%d, missing training %v, plans %v", len(h.assigned), len(st.Assignments), st.MissingTraining(), st.PlansApproved)
+	}
+	for _, p := range []workflows.Phase{workflows.PhaseTraining, workflows.PhaseAccountPlans} {
+		if ph := st.Phase(p); ph.SubmittedBy != "" {
+			t.Errorf("%s was submitted by %s; it completes by itself", p, ph.SubmittedBy)
+		}
 	}
 	// A gate submission tells the committee.
 	if n := h.noticesWith("/strategy/submitted/"); len(n) != 2 || n[0].n.Recipients[0] != committee.Email {
@@ -324,4 +438,88 @@ func eventKinds(t *testing.T, events []workflows.ProgrammeEvent) []string {
 		kinds = append(kinds, ev.Kind)
 	}
 	return kinds
+}
+
+// TestSelectionValidators walks to each selection step and checks what the
+// validators refuse there.
+func TestSelectionValidators(t *testing.T) {
+	h := newHarness(t)
+	hour := time.Hour
+	in := inputFixed
+	in.FocusLimit = 2
+	d := time.Duration(0)
+	// Each step a day apart leaves room for work() to place a phase's
+	// preparatory steps in the hours before and the approval after.
+	next := func() time.Duration { d += 24 * hour; return d }
+	h.at(next(), workflows.UpdateSubmit, submit(workflows.PhaseSetup))
+	h.at(next(), workflows.UpdateSubmit, submit(workflows.PhaseStrategy))
+	h.at(next(), workflows.UpdateApprove, approve(workflows.PhaseStrategy))
+
+	two := criteria
+	two.Criteria = criteria.Criteria[:2]
+	dup := criteria
+	dup.Criteria = append([]workflows.Criterion{}, criteria.Criteria...)
+	dup.Criteria[1].Key = "revenue"
+	high := criteria
+	high.Threshold = 5
+	byKAM := criteria
+	byKAM.Actor = kam
+	h.rejectAt(next(), workflows.UpdateSubmit, submit(workflows.PhaseCriteria), workflows.ErrTypeConflict, "")
+	h.rejectAt(next(), workflows.UpdateSetCriteria, two, workflows.ErrTypeInvalid, "criteria")
+	h.rejectAt(next(), workflows.UpdateSetCriteria, dup, workflows.ErrTypeInvalid, "criteria[1].key")
+	h.rejectAt(next(), workflows.UpdateSetCriteria, high, workflows.ErrTypeInvalid, "threshold")
+	h.rejectAt(next(), workflows.UpdateSetCriteria, byKAM, workflows.ErrTypeForbidden, "")
+	h.rejectAt(next(), workflows.UpdateComputeSelection, workflows.ComputeSelectionRequest{Actor: lead}, workflows.ErrTypeConflict, "")
+	h.work(workflows.PhaseCriteria, next())
+	next()
+	h.work(workflows.PhaseKAMProfile, next())
+	h.rejectAt(next(), workflows.UpdateSubmit, submit(workflows.PhaseProvisionalSelection), workflows.ErrTypeConflict, "")
+	h.work(workflows.PhaseProvisionalSelection, next())
+
+	h.rejectAt(next(), workflows.UpdateDecide, workflows.DecideRequest{Actor: lead, CustomerID: 99, Decision: workflows.DecisionConfirmed}, workflows.ErrTypeInvalid, "customer_id")
+	h.rejectAt(next(), workflows.UpdateDecide, workflows.DecideRequest{Actor: lead, CustomerID: 13, Decision: workflows.DecisionRejected}, workflows.ErrTypeInvalid, "reason")
+	h.rejectAt(next(), workflows.UpdateDecide, workflows.DecideRequest{Actor: lead, CustomerID: 13, Decision: "maybe"}, workflows.ErrTypeInvalid, "decision")
+	h.at(next(), workflows.UpdateDecide, workflows.DecideRequest{Actor: lead, CustomerID: 11, Decision: workflows.DecisionConfirmed})
+	h.rejectAt(next(), workflows.UpdateSubmit, submit(workflows.PhaseDefinitiveSelection), workflows.ErrTypeConflict, "")
+	h.work(workflows.PhaseDefinitiveSelection, next())
+
+	h.rejectAt(next(), workflows.UpdateAssign, workflows.AssignRequest{Actor: lead, CustomerID: 13, KAMEmployeeID: 101}, workflows.ErrTypeInvalid, "customer_id")
+	h.rejectAt(next(), workflows.UpdateAssign, workflows.AssignRequest{Actor: lead, CustomerID: 11, KAMEmployeeID: 101, DeputyEmployeeID: 101}, workflows.ErrTypeInvalid, "deputy_employee_id")
+	h.rejectAt(next(), workflows.UpdateAssign, workflows.AssignRequest{Actor: lead, CustomerID: 11}, workflows.ErrTypeInvalid, "kam_employee_id")
+	h.at(next(), workflows.UpdateAssign, workflows.AssignRequest{Actor: lead, CustomerID: 11, KAMEmployeeID: 101})
+	h.rejectAt(next(), workflows.UpdateSubmit, submit(workflows.PhaseResponsibilities), workflows.ErrTypeConflict, "")
+	h.work(workflows.PhaseResponsibilities, next())
+
+	h.rejectAt(next(), workflows.UpdateTrainingComplete, workflows.TrainingRequest{Actor: lead, EmployeeID: 101}, workflows.ErrTypeForbidden, "")
+	h.rejectAt(next(), workflows.UpdateTrainingComplete, workflows.TrainingRequest{Actor: hr, EmployeeID: 555}, workflows.ErrTypeInvalid, "employee_id")
+	h.rejectAt(next(), workflows.UpdateTrainingException, workflows.TrainingRequest{Actor: committee, EmployeeID: 101}, workflows.ErrTypeInvalid, "note")
+	h.rejectAt(next(), workflows.UpdateSubmit, submit(workflows.PhaseTraining), workflows.ErrTypeConflict, "")
+	h.work(workflows.PhaseTraining, next())
+	h.rejectAt(next(), workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: kam, CustomerID: 11}, workflows.ErrTypeForbidden, "")
+	h.rejectAt(next(), workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: lead, CustomerID: 13}, workflows.ErrTypeInvalid, "customer_id")
+	h.env.RegisterDelayedCallback(func() {
+		v, err := h.env.QueryWorkflow(workflows.QueryProgrammeState)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st workflows.ProgrammeState
+		if err := v.Get(&st); err != nil {
+			t.Fatal(err)
+		}
+		if st.CurrentPhase != workflows.PhaseAccountPlans {
+			t.Errorf("current phase = %s, want account_plans (training completed by itself)", st.CurrentPhase)
+		}
+		warned := false
+		for _, w := range st.Warnings(h.env.Now()) {
+			warned = warned || strings.Contains(w, "focus limit of 2")
+		}
+		if !warned {
+			t.Errorf("warnings = %v, want the focus-limit warning", st.Warnings(h.env.Now()))
+		}
+	}, next())
+	h.at(next(), workflows.UpdateCancel, workflows.LifecycleRequest{Actor: lead, Reason: "end of test"})
+	h.env.ExecuteWorkflow(workflows.ProgrammeWorkflowName, in)
+	if st := h.state(); st.Status != workflows.StatusCancelled {
+		t.Fatalf("status = %s", st.Status)
+	}
 }

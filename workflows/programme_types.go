@@ -20,6 +20,15 @@ const (
 	UpdateResume  = "resume"
 	UpdateCancel  = "cancel"
 	UpdateReplan  = "replan"
+
+	// Selection and assignment steps.
+	UpdateSetCriteria       = "set_criteria"
+	UpdateComputeSelection  = "compute_selection"
+	UpdateDecide            = "decide"
+	UpdateAssign            = "assign"
+	UpdateTrainingComplete  = "training_complete"
+	UpdateTrainingException = "training_exception"
+	UpdateApprovePlan       = "approve_plan"
 )
 
 // Search attributes a programme keeps current so lists can filter on them.
@@ -172,15 +181,21 @@ type PhaseDue struct {
 
 // ProgrammeInput starts a programme. Resume is set only by continue-as-new.
 type ProgrammeInput struct {
-	ProgrammeID     uint            `json:"programme_id"`
-	Name            string          `json:"name"`
-	LeadEmail       string          `json:"lead_email"`
-	CommitteeEmails []string        `json:"committee_emails"`
-	StartDate       time.Time       `json:"start_date"`
-	Plan            []PhaseDue      `json:"plan,omitempty"` // empty: DefaultPlan
-	Reminders       ReminderPolicy  `json:"reminders"`
-	Resume          *ProgrammeState `json:"resume,omitempty"`
+	ProgrammeID     uint           `json:"programme_id"`
+	Name            string         `json:"name"`
+	LeadEmail       string         `json:"lead_email"`
+	CommitteeEmails []string       `json:"committee_emails"`
+	StartDate       time.Time      `json:"start_date"`
+	Plan            []PhaseDue     `json:"plan,omitempty"` // empty: DefaultPlan
+	Reminders       ReminderPolicy `json:"reminders"`
+	// FocusLimit warns when the provisional list is longer (default 10:
+	// an SME's CEO personally handles the top 5-10 accounts).
+	FocusLimit int             `json:"focus_limit,omitempty"`
+	Resume     *ProgrammeState `json:"resume,omitempty"`
 }
+
+// DefaultFocusLimit is the provisional list length above which kamflow warns.
+const DefaultFocusLimit = 10
 
 // ReminderPolicy says when people are reminded of due dates.
 type ReminderPolicy struct {
@@ -232,6 +247,167 @@ type ProgrammeState struct {
 	// EventSeq numbers projected events; with ProgrammeID it is the
 	// idempotency key of each audit row.
 	EventSeq int `json:"event_seq"`
+
+	FocusLimit int         `json:"focus_limit"`
+	Criteria   []Criterion `json:"criteria,omitempty"`
+	// Threshold is how many criteria a customer must meet.
+	Threshold   int           `json:"threshold,omitempty"`
+	Candidates  []Candidate   `json:"candidates,omitempty"`
+	Assignments []Assignment  `json:"assignments,omitempty"`
+	Training    []KAMTraining `json:"training,omitempty"`
+	// PlansApproved lists key accounts (customer IDs) whose plan is approved.
+	PlansApproved []uint `json:"plans_approved,omitempty"`
+}
+
+// Criterion is one rule a customer must meet to be a key account.
+type Criterion struct {
+	Key     string `json:"key"`
+	Name    string `json:"name"`
+	Measure string `json:"measure"`
+}
+
+// Decisions on provisional candidates.
+const (
+	DecisionConfirmed = "confirmed"
+	DecisionRejected  = "rejected"
+)
+
+// Candidate is a customer on the provisional list.
+type Candidate struct {
+	CustomerID   uint     `json:"customer_id"`
+	CustomerName string   `json:"customer_name"`
+	Met          []string `json:"met"`
+	Decision     string   `json:"decision,omitempty"`
+	Reason       string   `json:"reason,omitempty"`
+	DecidedBy    string   `json:"decided_by,omitempty"`
+}
+
+// Assignment names a key account's KAM and deputy.
+type Assignment struct {
+	CustomerID       uint   `json:"customer_id"`
+	KAMEmployeeID    uint   `json:"kam_employee_id"`
+	DeputyEmployeeID uint   `json:"deputy_employee_id,omitempty"`
+	AssignedBy       string `json:"assigned_by"`
+}
+
+// KAMTraining is an assigned KAM's training standing.
+type KAMTraining struct {
+	EmployeeID uint   `json:"employee_id"`
+	Completed  bool   `json:"completed"`
+	Exception  bool   `json:"exception"`
+	Note       string `json:"note,omitempty"`
+	By         string `json:"by"`
+}
+
+// KeyAccounts returns the confirmed candidates' customer IDs in list order.
+func (s *ProgrammeState) KeyAccounts() []uint {
+	var out []uint
+	for _, c := range s.Candidates {
+		if c.Decision == DecisionConfirmed {
+			out = append(out, c.CustomerID)
+		}
+	}
+	return out
+}
+
+// Assignment returns the assignment of a key account, if any.
+func (s *ProgrammeState) Assignment(customerID uint) *Assignment {
+	for i := range s.Assignments {
+		if s.Assignments[i].CustomerID == customerID {
+			return &s.Assignments[i]
+		}
+	}
+	return nil
+}
+
+// MissingTraining lists assigned KAMs (employee IDs, in assignment order)
+// who have neither completed training nor an approved exception.
+func (s *ProgrammeState) MissingTraining() []uint {
+	var out []uint
+	seen := map[uint]bool{}
+	for _, a := range s.Assignments {
+		if seen[a.KAMEmployeeID] {
+			continue
+		}
+		seen[a.KAMEmployeeID] = true
+		done := false
+		for _, t := range s.Training {
+			if t.EmployeeID == a.KAMEmployeeID && (t.Completed || t.Exception) {
+				done = true
+			}
+		}
+		if !done {
+			out = append(out, a.KAMEmployeeID)
+		}
+	}
+	return out
+}
+
+// Payloads of the selection and assignment updates.
+
+// CriteriaRequest sets the programme's criteria and threshold.
+type CriteriaRequest struct {
+	Actor     Actor       `json:"actor"`
+	Criteria  []Criterion `json:"criteria"`
+	Threshold int         `json:"threshold"`
+}
+
+// ComputeSelectionRequest (re)computes the provisional list from the scores.
+type ComputeSelectionRequest struct {
+	Actor Actor `json:"actor"`
+}
+
+// DecideRequest confirms or rejects one candidate.
+type DecideRequest struct {
+	Actor      Actor  `json:"actor"`
+	CustomerID uint   `json:"customer_id"`
+	Decision   string `json:"decision"`
+	Reason     string `json:"reason"`
+}
+
+// AssignRequest names a key account's KAM and deputy. The API checks the
+// employees exist before sending it; the workflow checks its own rules.
+type AssignRequest struct {
+	Actor            Actor `json:"actor"`
+	CustomerID       uint  `json:"customer_id"`
+	KAMEmployeeID    uint  `json:"kam_employee_id"`
+	DeputyEmployeeID uint  `json:"deputy_employee_id"`
+}
+
+// TrainingRequest records a KAM's completed training or an exception.
+type TrainingRequest struct {
+	Actor      Actor  `json:"actor"`
+	EmployeeID uint   `json:"employee_id"`
+	Note       string `json:"note"`
+}
+
+// PlanApprovalRequest approves one key account's strategy and action plan.
+type PlanApprovalRequest struct {
+	Actor      Actor  `json:"actor"`
+	CustomerID uint   `json:"customer_id"`
+	Comment    string `json:"comment"`
+}
+
+// Activity payloads for selection.
+
+// ComputeCandidatesInput asks which customers meet the threshold.
+type ComputeCandidatesInput struct {
+	ProgrammeID uint     `json:"programme_id"`
+	Criteria    []string `json:"criteria"`
+	Threshold   int      `json:"threshold"`
+}
+
+// KeyAccountsInput confirms customers as key accounts.
+type KeyAccountsInput struct {
+	ProgrammeID uint      `json:"programme_id"`
+	CustomerIDs []uint    `json:"customer_ids"`
+	At          time.Time `json:"at"`
+}
+
+// AssignmentInput writes a key account's KAM and deputy.
+type AssignmentInput struct {
+	ProgrammeID uint       `json:"programme_id"`
+	Assignment  Assignment `json:"assignment"`
 }
 
 // Phase returns the state of phase p.
@@ -287,6 +463,13 @@ const (
 	EventReplanned      = "replanned"
 	EventCancelled      = "cancelled"
 	EventCompleted      = "completed"
+	EventCriteriaSet    = "criteria_set"
+	EventSelection      = "selection_computed"
+	EventDecided        = "candidate_decided"
+	EventAssigned       = "kam_assigned"
+	EventTrained        = "training_completed"
+	EventException      = "training_exception"
+	EventPlanApproved   = "plan_approved"
 	EventReminder       = "reminder"
 	EventOverdue        = "overdue"
 )

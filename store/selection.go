@@ -1,0 +1,262 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// CustomerScore says whether a customer meets one of a programme's criteria.
+type CustomerScore struct {
+	ProgrammeID  uint   `gorm:"primaryKey"`
+	CustomerID   uint   `gorm:"primaryKey"`
+	CriterionKey string `gorm:"primaryKey;size:40"`
+	Met          bool   `gorm:"not null"`
+	Value        string `gorm:"size:200"`
+	Evidence     string `gorm:"type:text"`
+	UpdatedBy    string `gorm:"size:254"`
+	UpdatedAt    time.Time
+}
+
+// KeyAccount is a customer confirmed as key account in a programme, with
+// its KAM and deputy once responsibilities are assigned.
+type KeyAccount struct {
+	ID               uint `gorm:"primaryKey"`
+	ProgrammeID      uint `gorm:"not null;uniqueIndex:ux_key_account"`
+	CustomerID       uint `gorm:"not null;uniqueIndex:ux_key_account"`
+	KAMEmployeeID    *uint
+	DeputyEmployeeID *uint
+	ConfirmedAt      time.Time
+	UpdatedAt        time.Time
+}
+
+// APIToken is a personal token for the JSON API; only its hash is stored.
+type APIToken struct {
+	ID         uint   `gorm:"primaryKey"`
+	UserID     uint   `gorm:"not null;index"`
+	Name       string `gorm:"size:100;not null"`
+	TokenHash  string `gorm:"size:64;not null;uniqueIndex"`
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// ScoreInput is one criterion's score for a customer.
+type ScoreInput struct {
+	CriterionKey string
+	Met          bool
+	Value        string
+	Evidence     string
+}
+
+// SetScores replaces a customer's scores in a programme, all or nothing.
+func (s *Store) SetScores(ctx context.Context, programmeID, customerID uint, by string, scores []ScoreInput) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("programme_id = ? AND customer_id = ?", programmeID, customerID).Delete(&CustomerScore{}).Error; err != nil {
+			return err
+		}
+		if len(scores) == 0 {
+			return nil
+		}
+		rows := make([]CustomerScore, len(scores))
+		for i, sc := range scores {
+			rows[i] = CustomerScore{ProgrammeID: programmeID, CustomerID: customerID, CriterionKey: sc.CriterionKey,
+				Met: sc.Met, Value: sc.Value, Evidence: sc.Evidence, UpdatedBy: by}
+		}
+		return tx.Create(&rows).Error
+	})
+	return translate(err, fmt.Sprintf("set scores of customer %d", customerID))
+}
+
+// Candidate is a customer's standing against a programme's criteria.
+type Candidate struct {
+	CustomerID   uint
+	CustomerName string
+	Met          []string // criterion keys met, sorted
+}
+
+// ScoreTable returns every active customer with the criteria it meets
+// (only keys in criteria count), ordered by name; two queries in all.
+func (s *Store) ScoreTable(ctx context.Context, programmeID uint, criteria []string) ([]Candidate, error) {
+	var customers []Customer
+	if err := s.db.WithContext(ctx).Select("id", "name").Where("archived_at IS NULL").Order("name").Find(&customers).Error; err != nil {
+		return nil, translate(err, "score table customers")
+	}
+	var scores []CustomerScore
+	q := s.db.WithContext(ctx).Where("programme_id = ? AND met = ?", programmeID, true)
+	if len(criteria) > 0 {
+		q = q.Where("criterion_key IN ?", criteria)
+	}
+	if err := q.Find(&scores).Error; err != nil {
+		return nil, translate(err, "score table scores")
+	}
+	met := map[uint][]string{}
+	for _, sc := range scores {
+		met[sc.CustomerID] = append(met[sc.CustomerID], sc.CriterionKey)
+	}
+	out := make([]Candidate, 0, len(customers))
+	for _, c := range customers {
+		keys := met[c.ID]
+		sort.Strings(keys)
+		out = append(out, Candidate{CustomerID: c.ID, CustomerName: c.Name, Met: keys})
+	}
+	return out, nil
+}
+
+// Scores returns a programme's raw scores for the selection view.
+func (s *Store) Scores(ctx context.Context, programmeID uint) ([]CustomerScore, error) {
+	var out []CustomerScore
+	err := s.db.WithContext(ctx).Where("programme_id = ?", programmeID).Order("customer_id, criterion_key").Find(&out).Error
+	return out, translate(err, "scores")
+}
+
+// ConfirmKeyAccounts records confirmed customers as key accounts; running
+// it twice writes once.
+func (s *Store) ConfirmKeyAccounts(ctx context.Context, programmeID uint, customerIDs []uint, at time.Time) error {
+	if len(customerIDs) == 0 {
+		return nil
+	}
+	rows := make([]KeyAccount, len(customerIDs))
+	for i, id := range customerIDs {
+		rows[i] = KeyAccount{ProgrammeID: programmeID, CustomerID: id, ConfirmedAt: at.UTC()}
+	}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
+	return translate(err, "confirm key accounts")
+}
+
+// AssignKeyAccount sets the KAM and deputy of a key account.
+func (s *Store) AssignKeyAccount(ctx context.Context, programmeID, customerID, kam uint, deputy *uint) error {
+	res := s.db.WithContext(ctx).Model(&KeyAccount{}).Where("programme_id = ? AND customer_id = ?", programmeID, customerID).
+		Updates(map[string]any{"kam_employee_id": kam, "deputy_employee_id": deputy})
+	if res.Error != nil {
+		return translate(res.Error, "assign key account")
+	}
+	if res.RowsAffected == 0 {
+		var n int64
+		s.db.WithContext(ctx).Model(&KeyAccount{}).Where("programme_id = ? AND customer_id = ?", programmeID, customerID).Count(&n)
+		if n == 0 {
+			return fmt.Errorf("assign key account %d: %w", customerID, ErrNotFound)
+		}
+	}
+	return nil
+}
+
+// KeyAccounts lists a programme's key accounts.
+func (s *Store) KeyAccounts(ctx context.Context, programmeID uint) ([]KeyAccount, error) {
+	var out []KeyAccount
+	err := s.db.WithContext(ctx).Where("programme_id = ?", programmeID).Order("customer_id").Find(&out).Error
+	return out, translate(err, "key accounts")
+}
+
+// Employee loads one employee.
+func (s *Store) Employee(ctx context.Context, id uint) (*Employee, error) {
+	var e Employee
+	if err := s.db.WithContext(ctx).First(&e, id).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("employee %d", id))
+	}
+	return &e, nil
+}
+
+// EmployeesByID loads employees by ID in one query.
+func (s *Store) EmployeesByID(ctx context.Context, ids []uint) (map[uint]Employee, error) {
+	out := map[uint]Employee{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var list []Employee
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&list).Error; err != nil {
+		return nil, translate(err, "employees")
+	}
+	for _, e := range list {
+		out[e.ID] = e
+	}
+	return out, nil
+}
+
+// SeniorContactLevels returns, per customer, the most senior hierarchy
+// level among its active contacts (one query).
+func (s *Store) SeniorContactLevels(ctx context.Context, customerIDs []uint) (map[uint]HierarchyLevel, error) {
+	out := map[uint]HierarchyLevel{}
+	if len(customerIDs) == 0 {
+		return out, nil
+	}
+	var contacts []Contact
+	if err := s.db.WithContext(ctx).Select("customer_id", "hierarchy_level").
+		Where("customer_id IN ? AND archived_at IS NULL", customerIDs).Find(&contacts).Error; err != nil {
+		return nil, translate(err, "contact levels")
+	}
+	for _, c := range contacts {
+		if cur, ok := out[c.CustomerID]; !ok || c.HierarchyLevel.Rank() < cur.Rank() {
+			out[c.CustomerID] = c.HierarchyLevel
+		}
+	}
+	return out, nil
+}
+
+// KAMCandidates lists active KAM-qualified employees.
+func (s *Store) KAMCandidates(ctx context.Context) ([]Employee, error) {
+	var out []Employee
+	err := s.db.WithContext(ctx).Where("kam_qualified = ? AND archived_at IS NULL", true).Order("name").Find(&out).Error
+	return out, translate(err, "KAM candidates")
+}
+
+// CreateAPIToken issues a token for a user and returns the secret once.
+func (s *Store) CreateAPIToken(ctx context.Context, userID uint, name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = "API token"
+	}
+	secret, err := randomToken()
+	if err != nil {
+		return "", err
+	}
+	token := "kf_" + secret
+	t := APIToken{UserID: userID, Name: name, TokenHash: hashAPIToken(token)}
+	if err := s.db.WithContext(ctx).Create(&t).Error; err != nil {
+		return "", translate(err, "create API token")
+	}
+	return token, nil
+}
+
+// APITokenUser resolves a bearer token to its enabled user.
+func (s *Store) APITokenUser(ctx context.Context, token string, now time.Time) (*User, error) {
+	var t APIToken
+	err := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", hashAPIToken(token)).First(&t).Error
+	if err != nil {
+		return nil, translate(err, "API token")
+	}
+	u, err := s.UserByID(ctx, t.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, fmt.Errorf("API token: %w", ErrNotFound)
+	}
+	// Last use is informative; a failed write must not fail the request.
+	_ = s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now.UTC()).Error
+	return u, nil
+}
+
+// RevokeAPIToken disables a token by ID.
+func (s *Store) RevokeAPIToken(ctx context.Context, id uint, now time.Time) error {
+	res := s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", now.UTC())
+	if res.Error != nil {
+		return translate(res.Error, "revoke API token")
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("API token %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+func hashAPIToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
