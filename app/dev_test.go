@@ -147,24 +147,6 @@ func approve(p workflows.Phase) workflows.DecisionRequest {
 	return workflows.DecisionRequest{Actor: committeeActor, Phase: p, Comment: "approved"}
 }
 
-// driveToEnd submits every remaining phase and approves the gates.
-func driveToEnd(t *testing.T, c client.Client, id uint, from workflows.Phase) {
-	t.Helper()
-	started := false
-	for _, p := range workflows.Phases() {
-		if p == from {
-			started = true
-		}
-		if !started {
-			continue
-		}
-		mustUpdate(t, c, id, workflows.UpdateSubmit, submit(p))
-		if p.IsGate() {
-			mustUpdate(t, c, id, workflows.UpdateApprove, approve(p))
-		}
-	}
-}
-
 func waitResult(t *testing.T, c client.Client, id uint) workflows.ProgrammeState {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -236,117 +218,21 @@ func TestDevRestartKeepsDataAndRunningWorkflows(t *testing.T) {
 	}
 }
 
-// TestProgrammeRunsToCompletionOnRealServer drives a programme through all
-// phases on the embedded server, checks validator rejections never reach the
-// history, and that the DB projection has each event exactly once.
-func TestProgrammeRunsToCompletionOnRealServer(t *testing.T) {
-	cfg := devConfig(t, t.TempDir())
-	d := startDev(t, cfg)
-	defer d.Stop(context.Background())
-	ctx := context.Background()
-	id := startProgramme(t, d, "KAM full run", cfg.Temporal.TaskQueue)
-
-	rejected := []struct {
-		name string
-		arg  any
-		typ  string
-	}{
-		{workflows.UpdateSubmit, workflows.SubmitRequest{Actor: kamActor, Phase: workflows.PhaseSetup, Result: "x"}, workflows.ErrTypeForbidden},
-		{workflows.UpdateSubmit, workflows.SubmitRequest{Actor: leadActor, Phase: workflows.PhaseCriteria, Result: "x"}, workflows.ErrTypeConflict},
-		{workflows.UpdateSubmit, workflows.SubmitRequest{Actor: leadActor, Phase: workflows.PhaseSetup}, workflows.ErrTypeInvalid},
-	}
-	for _, r := range rejected {
-		_, err := update(t, d.Client, id, r.name, r.arg)
-		typ, _, _, ok := workflows.RejectionOf(err)
-		if !ok || typ != r.typ {
-			t.Fatalf("%s %+v: err = %v, want %s", r.name, r.arg, err, r.typ)
-		}
-	}
-	mustUpdate(t, d.Client, id, workflows.UpdateSubmit, submit(workflows.PhaseSetup))
-	mustUpdate(t, d.Client, id, workflows.UpdateSubmit, submit(workflows.PhaseStrategy))
-	mustUpdate(t, d.Client, id, workflows.UpdateReject, workflows.DecisionRequest{Actor: committeeActor, Phase: workflows.PhaseStrategy, Comment: "derive the KAM role"})
-	driveToEnd(t, d.Client, id, workflows.PhaseStrategy)
-	st := waitResult(t, d.Client, id)
-	if st.Status != workflows.StatusCompleted {
-		t.Fatalf("status = %s", st.Status)
-	}
-
-	accepted := 0
-	iter := d.Client.GetWorkflowHistory(ctx, workflows.ProgrammeWorkflowID(id), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ev.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED {
-			accepted++
-		}
-	}
-	if want := 3 + 10 + 5; accepted != want {
-		t.Errorf("accepted updates in history = %d, want %d (rejections must not enter history)", accepted, want)
-	}
-
-	events, err := d.Store.ProgrammeEvents(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, ev := range events {
-		if ev.Seq != i+1 {
-			t.Fatalf("audit trail seq %d at %d: gap or duplicate", ev.Seq, i)
-		}
-	}
-	if last := events[len(events)-1]; last.Kind != workflows.EventCompleted || last.Seq != st.EventSeq {
-		t.Errorf("last audit event = %+v, want completed with seq %d", last, st.EventSeq)
-	}
-	prog, _, err := d.Store.ProgrammeByID(ctx, id)
-	if err != nil || prog.Status != string(workflows.StatusCompleted) {
-		t.Fatalf("projection = %+v, %v", prog, err)
-	}
-	notes, err := d.Store.Notifications(ctx, committeeActor.Email, store.Page{})
-	if err != nil || len(notes) == 0 {
-		t.Fatalf("committee notifications = %d, %v", len(notes), err)
-	}
-	// Search attributes carry status, phase and lead for list views.
-	desc, err := d.Client.DescribeWorkflowExecution(ctx, workflows.ProgrammeWorkflowID(id), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sa := desc.GetWorkflowExecutionInfo().GetSearchAttributes().GetIndexedFields(); sa[workflows.SearchAttrStatus.GetName()] == nil || sa[workflows.SearchAttrLead.GetName()] == nil {
-		t.Errorf("search attributes = %v", sa)
-	}
-}
-
-// TestRecordGoldenHistories writes new golden histories for the replay test
-// when KAMFLOW_RECORD_GOLDEN is set. It never overwrites an existing file: a
-// change to running logic goes behind workflow.GetVersion and gets new files.
+// TestRecordGoldenHistories records a golden history of a programme driven
+// through the HTTP API from set-up to closing, when KAMFLOW_RECORD_GOLDEN is
+// set. Existing files are never overwritten: a change to running logic goes
+// behind workflow.GetVersion and gets a new file beside the old ones.
 func TestRecordGoldenHistories(t *testing.T) {
 	if os.Getenv("KAMFLOW_RECORD_GOLDEN") == "" {
 		t.Skip("set KAMFLOW_RECORD_GOLDEN=1 to record golden histories into testdata/histories")
 	}
-	cfg := devConfig(t, t.TempDir())
-	d := startDev(t, cfg)
-	defer d.Stop(context.Background())
-	dir := filepath.Join("..", "testdata", "histories")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
+	path := filepath.Join("..", "testdata", "histories", "programme-v2-selection-complete.json")
+	if _, err := os.Stat(path); err == nil {
+		t.Skipf("%s exists; golden histories are never overwritten", path)
 	}
-
-	complete := startProgramme(t, d, "Golden complete", cfg.Temporal.TaskQueue)
-	mustUpdate(t, d.Client, complete, workflows.UpdateSubmit, submit(workflows.PhaseSetup))
-	mustUpdate(t, d.Client, complete, workflows.UpdateSubmit, submit(workflows.PhaseStrategy))
-	mustUpdate(t, d.Client, complete, workflows.UpdateReject, workflows.DecisionRequest{Actor: committeeActor, Phase: workflows.PhaseStrategy, Comment: "rework"})
-	mustUpdate(t, d.Client, complete, workflows.UpdatePause, workflows.LifecycleRequest{Actor: leadActor, Reason: "holidays"})
-	mustUpdate(t, d.Client, complete, workflows.UpdateResume, workflows.LifecycleRequest{Actor: leadActor})
-	mustUpdate(t, d.Client, complete, workflows.UpdateReplan, workflows.ReplanRequest{Actor: leadActor, ShiftDays: 14, Reason: "later training"})
-	driveToEnd(t, d.Client, complete, workflows.PhaseStrategy)
-	waitResult(t, d.Client, complete)
-	writeHistory(t, d.Client, complete, filepath.Join(dir, "programme-v1-complete.json"))
-
-	cancelled := startProgramme(t, d, "Golden cancelled", cfg.Temporal.TaskQueue)
-	mustUpdate(t, d.Client, cancelled, workflows.UpdateSubmit, submit(workflows.PhaseSetup))
-	mustUpdate(t, d.Client, cancelled, workflows.UpdateCancel, workflows.LifecycleRequest{Actor: committeeActor, Reason: "merger"})
-	waitResult(t, d.Client, cancelled)
-	writeHistory(t, d.Client, cancelled, filepath.Join(dir, "programme-v1-cancelled.json"))
+	e := newAPIEnv(t)
+	id := e.runWholeProgramme(t)
+	writeHistory(t, e.dev.Client, id, path)
 }
 
 func writeHistory(t *testing.T, c client.Client, id uint, path string) {

@@ -165,7 +165,8 @@ func FromOS(mode Mode, args []string) (*Config, error) {
 func settingsFor(mode Mode) []setting {
 	dev := mode == ModeDev
 	dbDriver := DriverMySQL
-	if dev {
+	if dev || mode == ModeToken {
+		// `kamflow token create` most often serves the embedded default.
 		dbDriver = DriverSQLite
 	}
 	devFlag := func(name string) string {

@@ -76,6 +76,8 @@ func (s *Server) routes() {
 	ui.POST("/login", s.login, s.loginRateLimit())
 	ui.POST("/logout", s.logout)
 	ui.GET("/", s.home, s.requireLogin)
+
+	s.apiRoutes(e.Group("/api/v1"))
 }
 
 // securityHeaders sets a strict CSP: no inline script, no third parties.
@@ -121,7 +123,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, msg := http.StatusInternalServerError, "internal error"
 	var he *httpError
 	var ee *echo.HTTPError
+	var ae *apiError
 	switch {
+	case errors.As(err, &ae):
+		status, msg = ae.Status, ae.Message
 	case errors.As(err, &he):
 		status, msg = he.status, he.msg
 	case errors.As(err, &ee):
@@ -134,7 +139,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	if wantsJSON(c) {
-		_ = c.JSON(status, map[string]any{"error": map[string]any{"code": status, "message": msg}})
+		s.writeAPIError(c, err)
 		return
 	}
 	_ = s.render(c, status, "error.html", map[string]any{"Status": status, "Message": msg})

@@ -1,0 +1,216 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"go.temporal.io/api/serviceerror"
+
+	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/workflows"
+)
+
+// apiError is the JSON API's error: {"error": {"code", "message", "fields"}}.
+type apiError struct {
+	Status  int               `json:"-"`
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+	cause   error
+}
+
+func (e *apiError) Error() string {
+	if e.cause != nil {
+		return e.Message + ": " + e.cause.Error()
+	}
+	return e.Message
+}
+
+func (e *apiError) Unwrap() error { return e.cause }
+
+func apiErr(status int, code, msg string) *apiError {
+	return &apiError{Status: status, Code: code, Message: msg}
+}
+
+// fieldError is a 422 naming the offending field.
+func fieldError(field, reason string) *apiError {
+	return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: "the request has invalid fields", Fields: map[string]string{field: reason}}
+}
+
+var (
+	errUnauthenticated = apiErr(http.StatusUnauthorized, "unauthenticated", "send a personal API token as Authorization: Bearer <token>")
+	errForbidden       = apiErr(http.StatusForbidden, "forbidden", "your roles do not allow this")
+)
+
+// apiAuth resolves the bearer token to a user.
+func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get("Authorization")
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || strings.TrimSpace(token) == "" {
+			return errUnauthenticated
+		}
+		u, err := s.opts.Store.APITokenUser(c.Request().Context(), strings.TrimSpace(token), s.opts.Now())
+		if errors.Is(err, store.ErrNotFound) {
+			return errUnauthenticated
+		}
+		if err != nil {
+			return serverError(err)
+		}
+		c.Set(ctxUser, u)
+		return next(c)
+	}
+}
+
+// requireRole lets a request through when the user holds any of roles;
+// admins may do everything.
+func requireRole(roles ...store.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := currentUser(c)
+			if u == nil {
+				return errUnauthenticated
+			}
+			if u.HasRole(store.RoleAdmin) {
+				return next(c)
+			}
+			for _, r := range roles {
+				if u.HasRole(r) {
+					return next(c)
+				}
+			}
+			return errForbidden
+		}
+	}
+}
+
+// actor is the workflow's view of the signed-in user.
+func actor(c echo.Context) workflows.Actor {
+	u := currentUser(c)
+	a := workflows.Actor{Email: u.Email}
+	for _, r := range u.Roles {
+		a.Roles = append(a.Roles, string(r.Role))
+	}
+	return a
+}
+
+// decodeJSON reads a JSON body strictly: unknown fields and trailing data
+// are errors that name what is wrong.
+func decodeJSON(c echo.Context, dst any) error {
+	body := c.Request().Body
+	if body == nil {
+		return fieldError("body", "a JSON body is required")
+	}
+	dec := json.NewDecoder(io.LimitReader(body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		var syntaxErr *json.SyntaxError
+		switch {
+		case errors.Is(err, io.EOF):
+			return fieldError("body", "a JSON body is required")
+		case errors.As(err, &typeErr):
+			return fieldError(typeErr.Field, fmt.Sprintf("must be %s", typeErr.Type))
+		case errors.As(err, &syntaxErr):
+			return fieldError("body", fmt.Sprintf("malformed JSON at offset %d", syntaxErr.Offset))
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return fieldError(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "unknown field")
+		default:
+			return fieldError("body", "malformed JSON: "+err.Error())
+		}
+	}
+	if dec.More() {
+		return fieldError("body", "trailing data after the JSON object")
+	}
+	return nil
+}
+
+// idParam parses a positive numeric path parameter.
+func idParam(c echo.Context, name string) (uint, error) {
+	v, err := strconv.ParseUint(c.Param(name), 10, 32)
+	if err != nil || v == 0 {
+		return 0, apiErr(http.StatusNotFound, "not_found", fmt.Sprintf("no %s %q", strings.TrimSuffix(name, "ID"), c.Param(name)))
+	}
+	return uint(v), nil
+}
+
+// workflowError maps errors from Temporal to API answers: validator
+// rejections keep their reason, unknown programmes are 404.
+func workflowError(err error) error {
+	if typ, msg, field, ok := workflows.RejectionOf(err); ok {
+		switch typ {
+		case workflows.ErrTypeForbidden:
+			return apiErr(http.StatusForbidden, "forbidden", msg)
+		case workflows.ErrTypeConflict:
+			return apiErr(http.StatusConflict, "conflict", msg)
+		default:
+			if field == "" {
+				field = "body"
+			}
+			e := fieldError(field, msg)
+			return e
+		}
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return apiErr(http.StatusNotFound, "not_found", "no such programme")
+	}
+	if strings.Contains(err.Error(), "workflow execution already completed") {
+		return apiErr(http.StatusConflict, "conflict", "the programme is closed")
+	}
+	return serverError(err)
+}
+
+// storeError maps store sentinels to API answers.
+func storeError(err error, what string) error {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return apiErr(http.StatusNotFound, "not_found", "no such "+what)
+	case errors.Is(err, store.ErrDuplicate):
+		return apiErr(http.StatusConflict, "conflict", what+" already exists")
+	case errors.Is(err, store.ErrInvalid):
+		return fieldError(what, err.Error())
+	}
+	return serverError(err)
+}
+
+func (s *Server) writeAPIError(c echo.Context, err error) {
+	var ae *apiError
+	var he *httpError
+	var ee *echo.HTTPError
+	switch {
+	case errors.As(err, &ae):
+	case errors.As(err, &he):
+		code := "error"
+		switch he.status {
+		case http.StatusNotFound:
+			code = "not_found"
+		case http.StatusForbidden:
+			code = "forbidden"
+		case http.StatusTooManyRequests:
+			code = "rate_limited"
+		case http.StatusInternalServerError:
+			code = "internal"
+		}
+		ae = apiErr(he.status, code, he.msg)
+	case errors.As(err, &ee):
+		msg := http.StatusText(ee.Code)
+		if m, ok := ee.Message.(string); ok {
+			msg = m
+		}
+		code := strings.ToLower(strings.ReplaceAll(http.StatusText(ee.Code), " ", "_"))
+		ae = apiErr(ee.Code, code, msg)
+	default:
+		ae = apiErr(http.StatusInternalServerError, "internal", "internal error")
+	}
+	if ae.Status >= 500 {
+		s.log.Error("api request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	}
+	_ = c.JSON(ae.Status, map[string]any{"error": ae})
+}
