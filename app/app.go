@@ -18,6 +18,7 @@ import (
 	"github.com/kamflow/kamflow/activities"
 	"github.com/kamflow/kamflow/config"
 	"github.com/kamflow/kamflow/devserver"
+	"github.com/kamflow/kamflow/mailer"
 	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/tclient"
 	"github.com/kamflow/kamflow/web"
@@ -35,6 +36,7 @@ type Dev struct {
 	worker     sdkworker.Worker
 	httpServer *http.Server
 	httpDone   chan error
+	stopMailer func()
 	log        *slog.Logger
 }
 
@@ -95,6 +97,7 @@ func StartDev(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *Dev
 		_ = ln.Close()
 		return nil, fmt.Errorf("start worker: %w", err)
 	}
+	d.stopMailer = startMailer(cfg, d.Store, log)
 	srv, err := web.New(web.Options{
 		Store: d.Store, Temporal: d.Client, Logger: log, TaskQueue: cfg.Temporal.TaskQueue,
 		SecureCookies: cfg.SecureCookies, DemoLogins: store.DemoLogins(),
@@ -124,6 +127,9 @@ func (d *Dev) Stop(ctx context.Context) {
 		}
 		cancel()
 		<-d.httpDone
+	}
+	if d.stopMailer != nil {
+		d.stopMailer()
 	}
 	if d.worker != nil {
 		d.worker.Stop()
@@ -184,10 +190,33 @@ func RunWorker(ctx context.Context, cfg *config.Config, log *slog.Logger) error 
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
+	stopMailer := startMailer(cfg, s, log)
 	log.Info("worker started", "temporal", cfg.Temporal.Address, "namespace", cfg.Temporal.Namespace, "task_queue", cfg.Temporal.TaskQueue, "db", cfg.DB.Describe())
 	<-ctx.Done()
+	stopMailer()
 	w.Stop()
 	return nil
+}
+
+// startMailer delivers the outbox by SMTP when configured; without SMTP the
+// notifications stay in the outbox, where the UI shows them.
+func startMailer(cfg *config.Config, s *store.Store, log *slog.Logger) (stop func()) {
+	if !cfg.SMTP.Enabled() {
+		log.Info("notifications: outbox only (set KAMFLOW_SMTP_HOST to send e-mail)")
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	d := &mailer.Dispatcher{Store: s, SMTP: cfg.SMTP, Log: log}
+	go func() {
+		defer close(done)
+		d.Run(ctx)
+	}()
+	log.Info("notifications: sending by SMTP", "host", cfg.SMTP.Host, "port", cfg.SMTP.Port)
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // RunWeb serves the UI and API until ctx ends.

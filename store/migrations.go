@@ -18,6 +18,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0001_reference_core", Migrate: migrate0001, Rollback: rollback0001},
 		{ID: "0002_programmes_outbox", Migrate: migrate0002, Rollback: rollback0002},
 		{ID: "0003_selection_tokens", Migrate: migrate0003, Rollback: rollback0003},
+		{ID: "0004_notification_delivery", Migrate: migrate0004, Rollback: rollback0004},
 	}
 }
 
@@ -283,4 +284,31 @@ func migrate0003(tx *gorm.DB) error {
 
 func rollback0003(tx *gorm.DB) error {
 	return tx.Migrator().DropTable("api_tokens", "key_accounts", "customer_scores")
+}
+
+// --- 0004: delivery bookkeeping on the outbox ---
+
+type m0004Notification struct {
+	Attempts     int `gorm:"not null;default:0"`
+	ClaimedUntil *time.Time
+}
+
+func (m0004Notification) TableName() string { return "notifications" }
+
+func migrate0004(tx *gorm.DB) error {
+	for _, col := range []string{"Attempts", "ClaimedUntil"} {
+		if err := tx.Migrator().AddColumn(&m0004Notification{}, col); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rollback0004(tx *gorm.DB) error {
+	for _, col := range []string{"ClaimedUntil", "Attempts"} {
+		if err := tx.Migrator().DropColumn(&m0004Notification{}, col); err != nil {
+			return err
+		}
+	}
+	return nil
 }

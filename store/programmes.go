@@ -67,6 +67,10 @@ type Notification struct {
 	CreatedAt      time.Time
 	SentAt         *time.Time
 	LastError      string `gorm:"size:500"`
+	// Attempts counts failed deliveries; ClaimedUntil leases a row to one
+	// sender so several worker processes never mail it twice.
+	Attempts     int `gorm:"not null;default:0"`
+	ClaimedUntil *time.Time
 }
 
 // CreateProgramme reserves a programme row (status "starting") so the

@@ -1,0 +1,152 @@
+// Package mailer delivers the notification outbox by SMTP. Workflows only
+// ever write to the outbox (idempotently); this loop sends what is there,
+// so a retried activity never mails twice and a mail outage loses nothing.
+package mailer
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net"
+	"net/smtp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kamflow/kamflow/config"
+	"github.com/kamflow/kamflow/store"
+)
+
+// Dispatcher sends outbox messages through an SMTP server.
+type Dispatcher struct {
+	Store    *store.Store
+	SMTP     config.SMTP
+	Log      *slog.Logger
+	Interval time.Duration    // between polls; default 10 s
+	Now      func() time.Time // default time.Now
+}
+
+// Run polls the outbox until ctx ends.
+func (d *Dispatcher) Run(ctx context.Context) {
+	interval := d.Interval
+	if interval <= 0 {
+		interval = 10 * time.Second
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+			d.Log.Warn("outbox delivery", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// DeliverDue sends every claimable message once and reports how many went out.
+func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
+	now := d.now()
+	batch, err := d.Store.ClaimNotifications(ctx, now, 2*time.Minute, 50)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, n := range batch {
+		if err := d.send(n); err != nil {
+			// Back off exponentially: 1, 2, 4 ... minutes.
+			retry := d.now().Add(time.Minute << min(n.Attempts, 10))
+			d.Log.Warn("notification not delivered", "id", n.ID, "recipient", n.Recipient, "attempt", n.Attempts+1, "err", err)
+			if mErr := d.Store.MarkNotificationFailed(ctx, n.ID, err, retry); mErr != nil {
+				return sent, mErr
+			}
+			continue
+		}
+		if err := d.Store.MarkNotificationSent(ctx, n.ID, d.now()); err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	return sent, nil
+}
+
+func (d *Dispatcher) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+// send delivers one message, with STARTTLS when the server offers it and
+// authentication when a user is configured.
+func (d *Dispatcher) send(n store.Notification) error {
+	addr := net.JoinHostPort(d.SMTP.Host, strconv.Itoa(d.SMTP.Port))
+	conn, err := net.DialTimeout("tcp", addr, 15*time.Second)
+	if err != nil {
+		return fmt.Errorf("connect %s: %w", addr, err)
+	}
+	_ = conn.SetDeadline(time.Now().Add(time.Minute))
+	c, err := smtp.NewClient(conn, d.SMTP.Host)
+	if err != nil {
+		conn.Close()
+		return fmt.Errorf("smtp greeting: %w", err)
+	}
+	defer c.Close()
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		if err := c.StartTLS(&tls.Config{ServerName: d.SMTP.Host, MinVersion: tls.VersionTLS12}); err != nil {
+			return fmt.Errorf("starttls: %w", err)
+		}
+	}
+	if d.SMTP.User != "" {
+		if err := c.Auth(smtp.PlainAuth("", d.SMTP.User, d.SMTP.Password, d.SMTP.Host)); err != nil {
+			return fmt.Errorf("smtp auth: %w", err)
+		}
+	}
+	if err := c.Mail(d.SMTP.From); err != nil {
+		return fmt.Errorf("mail from: %w", err)
+	}
+	if err := c.Rcpt(n.Recipient); err != nil {
+		return fmt.Errorf("rcpt to %s: %w", n.Recipient, err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		return fmt.Errorf("data: %w", err)
+	}
+	if _, err := w.Write(message(d.SMTP.From, n)); err != nil {
+		return fmt.Errorf("write message: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("end message: %w", err)
+	}
+	return c.Quit()
+}
+
+// message renders an RFC 5322 message; the Message-ID derives from the
+// outbox row so a re-sent message is recognisable as the same one.
+func message(from string, n store.Notification) []byte {
+	var b strings.Builder
+	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
+	header("From", from)
+	header("To", n.Recipient)
+	header("Subject", mime.QEncoding.Encode("utf-8", n.Subject))
+	header("Date", n.CreatedAt.UTC().Format(time.RFC1123Z))
+	header("Message-ID", fmt.Sprintf("<kamflow-%d@%s>", n.ID, domainOf(from)))
+	header("MIME-Version", "1.0")
+	header("Content-Type", "text/plain; charset=utf-8")
+	header("Content-Transfer-Encoding", "8bit")
+	b.WriteString("\r\n")
+	b.WriteString(strings.ReplaceAll(strings.ReplaceAll(n.Body, "\r\n", "\n"), "\n", "\r\n"))
+	b.WriteString("\r\n")
+	return []byte(b.String())
+}
+
+func domainOf(addr string) string {
+	if i := strings.LastIndex(addr, "@"); i >= 0 {
+		return strings.Trim(addr[i+1:], "> ")
+	}
+	return "kamflow"
+}
