@@ -176,16 +176,11 @@ func Migrate(ctx context.Context, cfg *config.Config) ([]string, error) {
 
 // RunWorker polls the task queue until ctx ends.
 func RunWorker(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	s, err := openMigratedStore(ctx, cfg)
+	s, c, closeAll, err := connect(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	c, err := tclient.Dial(ctx, cfg.Temporal, log)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+	defer closeAll()
 	w := worker.New(c, cfg.Temporal.TaskQueue, &activities.Activities{Store: s})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
@@ -221,16 +216,11 @@ func startMailer(cfg *config.Config, s *store.Store, log *slog.Logger) (stop fun
 
 // RunWeb serves the UI and API until ctx ends.
 func RunWeb(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	s, err := openMigratedStore(ctx, cfg)
+	s, c, closeAll, err := connect(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	c, err := tclient.Dial(ctx, cfg.Temporal, log)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+	defer closeAll()
 	srv, err := web.New(web.Options{Store: s, Temporal: c, Logger: log, TaskQueue: cfg.Temporal.TaskQueue, SecureCookies: cfg.SecureCookies})
 	if err != nil {
 		return err
@@ -251,6 +241,21 @@ func RunWeb(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return httpServer.Shutdown(shutdownCtx)
+}
+
+// connect opens the migrated database and dials Temporal, as the
+// production processes need both.
+func connect(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, client.Client, func(), error) {
+	s, err := openMigratedStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := tclient.Dial(ctx, cfg.Temporal, log)
+	if err != nil {
+		_ = s.Close()
+		return nil, nil, nil, err
+	}
+	return s, c, func() { c.Close(); _ = s.Close() }, nil
 }
 
 func openMigratedStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {

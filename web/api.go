@@ -140,6 +140,16 @@ func idParam(c echo.Context, name string) (uint, error) {
 	return uint(v), nil
 }
 
+// twoIDs parses the programme ID and a second ID from the path.
+func twoIDs(c echo.Context, second string) (uint, uint, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return 0, 0, err
+	}
+	other, err := idParam(c, second)
+	return id, other, err
+}
+
 // workflowError maps errors from Temporal to API answers: validator
 // rejections keep their reason, unknown programmes are 404.
 func workflowError(err error) error {

@@ -391,11 +391,7 @@ func (s *Server) apiSetCriteria(c echo.Context) error {
 
 // apiSetScores stores a customer's scores against the programme's criteria.
 func (s *Server) apiSetScores(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	customerID, err := idParam(c, "customerID")
+	id, customerID, err := twoIDs(c, "customerID")
 	if err != nil {
 		return err
 	}
@@ -552,11 +548,7 @@ func (s *Server) apiComputeSelection(c echo.Context) error {
 }
 
 func (s *Server) apiDecide(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	customerID, err := idParam(c, "customerID")
+	id, customerID, err := twoIDs(c, "customerID")
 	if err != nil {
 		return err
 	}
@@ -573,11 +565,7 @@ func (s *Server) apiDecide(c echo.Context) error {
 // apiAssign checks the employees in the database, then lets the workflow
 // check its own rules.
 func (s *Server) apiAssign(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	customerID, err := idParam(c, "customerID")
+	id, customerID, err := twoIDs(c, "customerID")
 	if err != nil {
 		return err
 	}
@@ -617,11 +605,7 @@ func (s *Server) apiAssign(c echo.Context) error {
 
 func (s *Server) apiTraining(update string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id, err := idParam(c, "id")
-		if err != nil {
-			return err
-		}
-		employeeID, err := idParam(c, "employeeID")
+		id, employeeID, err := twoIDs(c, "employeeID")
 		if err != nil {
 			return err
 		}
@@ -636,11 +620,7 @@ func (s *Server) apiTraining(update string) echo.HandlerFunc {
 }
 
 func (s *Server) apiApprovePlan(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	customerID, err := idParam(c, "customerID")
+	id, customerID, err := twoIDs(c, "customerID")
 	if err != nil {
 		return err
 	}

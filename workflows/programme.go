@@ -86,11 +86,7 @@ func (p *programme) setup(ctx workflow.Context, in ProgrammeInput) error {
 	}); err != nil {
 		return fmt.Errorf("register query: %w", err)
 	}
-	handlers := []struct {
-		name      string
-		handler   any
-		validator any
-	}{
+	if err := registerUpdates(ctx, []updateHandler{
 		{UpdateSubmit, p.submit, p.validateSubmit},
 		{UpdateApprove, p.approve, p.validateApprove},
 		{UpdateReject, p.reject, p.validateReject},
@@ -98,13 +94,26 @@ func (p *programme) setup(ctx workflow.Context, in ProgrammeInput) error {
 		{UpdateResume, p.resume, p.validateResume},
 		{UpdateCancel, p.cancel, p.validateCancel},
 		{UpdateReplan, p.replan, p.validateReplan},
+	}); err != nil {
+		return err
 	}
+	return p.registerSelectionHandlers(ctx)
+}
+
+// updateHandler pairs an update's handler with its validator.
+type updateHandler struct {
+	name      string
+	handler   any
+	validator any
+}
+
+func registerUpdates(ctx workflow.Context, handlers []updateHandler) error {
 	for _, h := range handlers {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler, workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
 			return fmt.Errorf("register update %s: %w", h.name, err)
 		}
 	}
-	return p.registerSelectionHandlers(ctx)
+	return nil
 }
 
 func validateInput(in ProgrammeInput) error {

@@ -24,11 +24,7 @@ const changeSelection = "selection-and-assignment"
 var criterionKeyRe = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
 func (p *programme) registerSelectionHandlers(ctx workflow.Context) error {
-	handlers := []struct {
-		name      string
-		handler   any
-		validator any
-	}{
+	return registerUpdates(ctx, []updateHandler{
 		{UpdateSetCriteria, p.setCriteria, p.validateSetCriteria},
 		{UpdateComputeSelection, p.computeSelection, p.validateComputeSelection},
 		{UpdateDecide, p.decide, p.validateDecide},
@@ -36,16 +32,10 @@ func (p *programme) registerSelectionHandlers(ctx workflow.Context) error {
 		{UpdateTrainingComplete, p.trainingComplete, p.validateTrainingComplete},
 		{UpdateTrainingException, p.trainingException, p.validateTrainingException},
 		{UpdateApprovePlan, p.approvePlan, p.validateApprovePlan},
-	}
-	for _, h := range handlers {
-		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler, workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
-			return fmt.Errorf("register update %s: %w", h.name, err)
-		}
-	}
-	return nil
+	})
 }
 
-// requireWork checks the programme is active, phase is current and open
+// requireLeadWork checks the programme is active, phase is current and open
 // for work (not waiting for the committee), and the actor is the lead.
 func (p *programme) requireLeadWork(a Actor, phase Phase) error {
 	if err := p.requireActive(); err != nil {
