@@ -5,7 +5,11 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
 
 	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/workflows"
@@ -14,6 +18,14 @@ import (
 // Activities are registered with the worker under the workflows' names.
 type Activities struct {
 	Store *store.Store
+	// Temporal lets an activity tell another workflow of a fact (a completed
+	// training reaches the programme as an update, with its validator).
+	Temporal client.Client
+}
+
+func isNotFound(err error) bool {
+	var nf *serviceerror.NotFound
+	return errors.As(err, &nf)
 }
 
 // RecordProgrammeEvent projects one programme transition to the DB.

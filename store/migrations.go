@@ -19,6 +19,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0002_programmes_outbox", Migrate: migrate0002, Rollback: rollback0002},
 		{ID: "0003_selection_tokens", Migrate: migrate0003, Rollback: rollback0003},
 		{ID: "0004_notification_delivery", Migrate: migrate0004, Rollback: rollback0004},
+		{ID: "0005_training", Migrate: migrate0005, Rollback: rollback0005},
 	}
 }
 
@@ -311,4 +312,62 @@ func rollback0004(tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// --- 0005: training courses, sessions, enrolments ---
+
+type m0005Course struct {
+	ID           uint   `gorm:"primaryKey"`
+	Title        string `gorm:"size:200;not null;uniqueIndex"`
+	Provider     string `gorm:"size:200"`
+	Description  string `gorm:"type:text"`
+	DurationDays float64
+	RequiredKAM  bool   `gorm:"not null;default:false"`
+	Language     string `gorm:"size:5"`
+	ArchivedAt   *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (m0005Course) TableName() string { return "courses" }
+
+type m0005TrainingSession struct {
+	ID          uint         `gorm:"primaryKey"`
+	CourseID    uint         `gorm:"not null;index"`
+	Course      *m0005Course `gorm:"constraint:OnDelete:RESTRICT"`
+	StartsAt    time.Time    `gorm:"not null;index"`
+	EndsAt      time.Time    `gorm:"not null"`
+	Place       string       `gorm:"size:300"`
+	Capacity    int          `gorm:"not null"`
+	Trainer     string       `gorm:"size:200"`
+	CancelledAt *time.Time
+	Revision    int `gorm:"not null;default:0"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (m0005TrainingSession) TableName() string { return "training_sessions" }
+
+type m0005Enrolment struct {
+	ID           uint                  `gorm:"primaryKey"`
+	SessionID    uint                  `gorm:"not null;uniqueIndex:ux_enrolment"`
+	Session      *m0005TrainingSession `gorm:"constraint:OnDelete:CASCADE"`
+	EmployeeID   uint                  `gorm:"not null;uniqueIndex:ux_enrolment;index"`
+	Employee     *m0001Employee        `gorm:"constraint:OnDelete:RESTRICT"`
+	ProgrammeID  *uint
+	Status       string `gorm:"size:20;not null;index"`
+	WaitlistedAt *time.Time
+	UpdatedBy    string `gorm:"size:254"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (m0005Enrolment) TableName() string { return "enrolments" }
+
+func migrate0005(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&m0005Course{}, &m0005TrainingSession{}, &m0005Enrolment{})
+}
+
+func rollback0005(tx *gorm.DB) error {
+	return tx.Migrator().DropTable("enrolments", "training_sessions", "courses")
 }

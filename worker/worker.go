@@ -18,6 +18,7 @@ import (
 // the replayer uses it too.
 func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.Programme, workflow.RegisterOptions{Name: workflows.ProgrammeWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Training, workflow.RegisterOptions{Name: workflows.TrainingWorkflowName})
 }
 
 // RegisterActivities registers the activities under the names workflows call.
@@ -27,10 +28,18 @@ func RegisterActivities(r sdkworker.ActivityRegistry, a *activities.Activities) 
 	r.RegisterActivityWithOptions(a.ComputeCandidates, activity.RegisterOptions{Name: workflows.ActivityComputeCandidates})
 	r.RegisterActivityWithOptions(a.ConfirmKeyAccounts, activity.RegisterOptions{Name: workflows.ActivityConfirmKeyAccounts})
 	r.RegisterActivityWithOptions(a.AssignKeyAccount, activity.RegisterOptions{Name: workflows.ActivityAssignKeyAccount})
+	r.RegisterActivityWithOptions(a.RecordEnrolmentStatus, activity.RegisterOptions{Name: workflows.ActivityRecordEnrolmentStatus})
+	r.RegisterActivityWithOptions(a.ReleaseSeat, activity.RegisterOptions{Name: workflows.ActivityReleaseSeat})
+	r.RegisterActivityWithOptions(a.ReportTrainingCompletion, activity.RegisterOptions{Name: workflows.ActivityReportTrainingCompletion})
+	r.RegisterActivityWithOptions(a.TrainingDeadline, activity.RegisterOptions{Name: workflows.ActivityTrainingDeadline})
+	r.RegisterActivityWithOptions(a.MissingRequiredCourses, activity.RegisterOptions{Name: workflows.ActivityMissingRequiredCourses})
+	r.RegisterActivityWithOptions(a.RoleRecipients, activity.RegisterOptions{Name: workflows.ActivityRoleRecipients})
 }
 
-// New creates a worker polling taskQueue with all of kamflow registered.
+// New creates a worker polling taskQueue with all of kamflow registered;
+// activities get the worker's client.
 func New(c client.Client, taskQueue string, a *activities.Activities) sdkworker.Worker {
+	a.Temporal = c
 	w := sdkworker.New(c, taskQueue, sdkworker.Options{
 		// Let in-flight activities finish on Ctrl-C / SIGTERM.
 		WorkerStopTimeout: 20 * time.Second,

@@ -235,7 +235,15 @@ func (p *programme) validateTrainingRecord(a Actor, employeeID uint, role, who s
 }
 
 func (p *programme) validateTrainingComplete(r TrainingRequest) error {
-	return p.validateTrainingRecord(r.Actor, r.EmployeeID, "hr", "HR")
+	if err := p.validateTrainingRecord(r.Actor, r.EmployeeID, "hr", "HR"); err != nil {
+		return err
+	}
+	for _, t := range p.state.Training {
+		if t.EmployeeID == r.EmployeeID && t.Completed {
+			return conflict(fmt.Sprintf("employee %d's training is recorded already", r.EmployeeID))
+		}
+	}
+	return nil
 }
 
 func (p *programme) validateTrainingException(r TrainingRequest) error {

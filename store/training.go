@@ -1,0 +1,412 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Course is a training HR offers.
+type Course struct {
+	ID           uint   `gorm:"primaryKey"`
+	Title        string `gorm:"size:200;not null;uniqueIndex"`
+	Provider     string `gorm:"size:200"`
+	Description  string `gorm:"type:text"`
+	DurationDays float64
+	RequiredKAM  bool   `gorm:"not null;default:false"`
+	Language     string `gorm:"size:5"`
+	ArchivedAt   *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// TrainingSession is one dated run of a course.
+type TrainingSession struct {
+	ID          uint      `gorm:"primaryKey"`
+	CourseID    uint      `gorm:"not null;index"`
+	Course      *Course   `gorm:"foreignKey:CourseID"`
+	StartsAt    time.Time `gorm:"not null;index"`
+	EndsAt      time.Time `gorm:"not null"`
+	Place       string    `gorm:"size:300"` // address or online link
+	Capacity    int       `gorm:"not null"`
+	Trainer     string    `gorm:"size:200"`
+	CancelledAt *time.Time
+	// Revision counts changes of date or place so calendar entries update.
+	Revision  int `gorm:"not null;default:0"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Enrolment statuses.
+const (
+	EnrolmentEnrolled   = "enrolled"
+	EnrolmentWaitlisted = "waitlisted"
+	EnrolmentCompleted  = "completed"
+	EnrolmentNoShow     = "no_show"
+	EnrolmentCancelled  = "cancelled"
+)
+
+// Enrolment places an employee in a session (or on its waitlist).
+type Enrolment struct {
+	ID          uint             `gorm:"primaryKey"`
+	SessionID   uint             `gorm:"not null;uniqueIndex:ux_enrolment"`
+	Session     *TrainingSession `gorm:"foreignKey:SessionID"`
+	EmployeeID  uint             `gorm:"not null;uniqueIndex:ux_enrolment;index"`
+	Employee    *Employee        `gorm:"foreignKey:EmployeeID"`
+	ProgrammeID *uint
+	Status      string `gorm:"size:20;not null;index"`
+	// WaitlistedAt orders the waitlist: first come, first promoted.
+	WaitlistedAt *time.Time
+	UpdatedBy    string `gorm:"size:254"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// SaveCourse creates or updates a course after validating it.
+func (s *Store) SaveCourse(ctx context.Context, c *Course) error {
+	c.Title = strings.TrimSpace(c.Title)
+	if c.Title == "" {
+		return fmt.Errorf("course: %w: title is required", ErrInvalid)
+	}
+	if c.DurationDays < 0 || c.DurationDays > 365 {
+		return fmt.Errorf("course: %w: duration_days must be between 0 and 365", ErrInvalid)
+	}
+	return translate(s.db.WithContext(ctx).Save(c).Error, "save course "+c.Title)
+}
+
+// Course loads one course.
+func (s *Store) Course(ctx context.Context, id uint) (*Course, error) {
+	var c Course
+	if err := s.db.WithContext(ctx).First(&c, id).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("course %d", id))
+	}
+	return &c, nil
+}
+
+// ListCourses returns active courses by title.
+func (s *Store) ListCourses(ctx context.Context) ([]Course, error) {
+	var out []Course
+	err := s.db.WithContext(ctx).Where("archived_at IS NULL").Order("title").Find(&out).Error
+	return out, translate(err, "list courses")
+}
+
+// SaveSession creates or updates a session; a changed date or place bumps
+// its revision.
+func (s *Store) SaveSession(ctx context.Context, ts *TrainingSession) error {
+	if !ts.EndsAt.After(ts.StartsAt) {
+		return fmt.Errorf("session: %w: ends_at must be after starts_at", ErrInvalid)
+	}
+	if ts.Capacity < 1 || ts.Capacity > 10000 {
+		return fmt.Errorf("session: %w: capacity must be between 1 and 10000", ErrInvalid)
+	}
+	ts.StartsAt, ts.EndsAt = ts.StartsAt.UTC(), ts.EndsAt.UTC()
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := (&Store{db: tx}).Course(ctx, ts.CourseID); err != nil {
+			return err
+		}
+		if ts.ID != 0 {
+			var old TrainingSession
+			if err := tx.First(&old, ts.ID).Error; err != nil {
+				return err
+			}
+			if old.CancelledAt != nil {
+				return fmt.Errorf("session %d: %w: it is cancelled", ts.ID, ErrInvalid)
+			}
+			var enrolled int64
+			if err := tx.Model(&Enrolment{}).Where("session_id = ? AND status = ?", ts.ID, EnrolmentEnrolled).Count(&enrolled).Error; err != nil {
+				return err
+			}
+			if int64(ts.Capacity) < enrolled {
+				return fmt.Errorf("session: %w: capacity %d is below the %d enrolled", ErrInvalid, ts.Capacity, enrolled)
+			}
+			ts.Revision = old.Revision
+			if !old.StartsAt.Equal(ts.StartsAt) || !old.EndsAt.Equal(ts.EndsAt) || old.Place != ts.Place {
+				ts.Revision++
+			}
+			ts.CreatedAt = old.CreatedAt
+		}
+		return tx.Omit("Course").Save(ts).Error
+	})
+	return translate(err, "save session")
+}
+
+// Session loads a session with its course.
+func (s *Store) Session(ctx context.Context, id uint) (*TrainingSession, error) {
+	var ts TrainingSession
+	if err := s.db.WithContext(ctx).Preload("Course").First(&ts, id).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("session %d", id))
+	}
+	return &ts, nil
+}
+
+// CancelSession marks a session cancelled and returns its open enrolments.
+func (s *Store) CancelSession(ctx context.Context, id uint, at time.Time) ([]Enrolment, error) {
+	var open []Enrolment
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&TrainingSession{}).Where("id = ? AND cancelled_at IS NULL", id).
+			Updates(map[string]any{"cancelled_at": at.UTC(), "revision": gorm.Expr("revision + 1")})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("session %d: %w", id, ErrNotFound)
+		}
+		return tx.Where("session_id = ? AND status IN ?", id, []string{EnrolmentEnrolled, EnrolmentWaitlisted}).Find(&open).Error
+	})
+	return open, translate(err, "cancel session")
+}
+
+// SessionSeats is a session with its seat counts.
+type SessionSeats struct {
+	TrainingSession
+	Enrolled   int
+	Waitlisted int
+}
+
+// FreeSeats is capacity minus the enrolled.
+func (s SessionSeats) FreeSeats() int { return max(0, s.Capacity-s.Enrolled) }
+
+// UpcomingSessions lists sessions starting after from with their seat counts
+// (two queries).
+func (s *Store) UpcomingSessions(ctx context.Context, from time.Time, onlyFree bool) ([]SessionSeats, error) {
+	var sessions []TrainingSession
+	err := s.db.WithContext(ctx).Preload("Course").Where("starts_at > ? AND cancelled_at IS NULL", from.UTC()).Order("starts_at").Limit(MaxPageSize).Find(&sessions).Error
+	if err != nil {
+		return nil, translate(err, "upcoming sessions")
+	}
+	ids := make([]uint, len(sessions))
+	for i, ts := range sessions {
+		ids[i] = ts.ID
+	}
+	type count struct {
+		SessionID uint
+		Status    string
+		N         int
+	}
+	var counts []count
+	if len(ids) > 0 {
+		err = s.db.WithContext(ctx).Model(&Enrolment{}).Select("session_id, status, COUNT(*) AS n").
+			Where("session_id IN ?", ids).Group("session_id, status").Scan(&counts).Error
+		if err != nil {
+			return nil, translate(err, "seat counts")
+		}
+	}
+	byID := map[uint]*SessionSeats{}
+	out := make([]SessionSeats, 0, len(sessions))
+	for _, ts := range sessions {
+		out = append(out, SessionSeats{TrainingSession: ts})
+	}
+	for i := range out {
+		byID[out[i].ID] = &out[i]
+	}
+	for _, c := range counts {
+		switch c.Status {
+		case EnrolmentEnrolled:
+			byID[c.SessionID].Enrolled = c.N
+		case EnrolmentWaitlisted:
+			byID[c.SessionID].Waitlisted = c.N
+		}
+	}
+	if !onlyFree {
+		return out, nil
+	}
+	free := out[:0]
+	for _, ss := range out {
+		if ss.FreeSeats() > 0 {
+			free = append(free, ss)
+		}
+	}
+	return free, nil
+}
+
+// Enrol places the employee in the session, or on its waitlist when it is
+// full, in one transaction that locks the session row.
+func (s *Store) Enrol(ctx context.Context, sessionID, employeeID uint, programmeID *uint, by string, now time.Time) (*Enrolment, error) {
+	var e Enrolment
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var ts TrainingSession
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&ts, sessionID).Error; err != nil {
+			return err
+		}
+		if ts.CancelledAt != nil {
+			return fmt.Errorf("enrol: %w: the session is cancelled", ErrInvalid)
+		}
+		if !ts.StartsAt.After(now) {
+			return fmt.Errorf("enrol: %w: the session has started", ErrInvalid)
+		}
+		var emp Employee
+		if err := tx.First(&emp, employeeID).Error; err != nil {
+			return fmt.Errorf("employee %d: %w", employeeID, ErrNotFound)
+		}
+		var enrolled int64
+		if err := tx.Model(&Enrolment{}).Where("session_id = ? AND status = ?", sessionID, EnrolmentEnrolled).Count(&enrolled).Error; err != nil {
+			return err
+		}
+		e = Enrolment{SessionID: sessionID, EmployeeID: employeeID, ProgrammeID: programmeID, Status: EnrolmentEnrolled, UpdatedBy: by}
+		if enrolled >= int64(ts.Capacity) {
+			t := now.UTC()
+			e.Status, e.WaitlistedAt = EnrolmentWaitlisted, &t
+		}
+		return tx.Create(&e).Error
+	})
+	if err != nil {
+		return nil, translate(err, "enrol")
+	}
+	return &e, nil
+}
+
+// Enrolment loads an enrolment with its session, course and employee.
+func (s *Store) Enrolment(ctx context.Context, id uint) (*Enrolment, error) {
+	var e Enrolment
+	if err := s.db.WithContext(ctx).Preload("Session.Course").Preload("Employee").First(&e, id).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("enrolment %d", id))
+	}
+	return &e, nil
+}
+
+// SessionEnrolments lists a session's enrolments with their employees.
+func (s *Store) SessionEnrolments(ctx context.Context, sessionID uint) ([]Enrolment, error) {
+	var out []Enrolment
+	err := s.db.WithContext(ctx).Preload("Employee").Where("session_id = ?", sessionID).Order("id").Find(&out).Error
+	return out, translate(err, "session enrolments")
+}
+
+// SetEnrolmentStatus moves an enrolment from one of the from statuses to
+// to; it reports false (and changes nothing) when it is elsewhere already.
+func (s *Store) SetEnrolmentStatus(ctx context.Context, id uint, from []string, to, by string) (bool, error) {
+	res := s.db.WithContext(ctx).Model(&Enrolment{}).Where("id = ? AND status IN ?", id, from).
+		Updates(map[string]any{"status": to, "updated_by": by})
+	if res.Error != nil {
+		return false, translate(res.Error, "set enrolment status")
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// PromoteFromWaitlist gives a free seat of the session to the longest
+// waiting employee and returns that enrolment's ID (0 when nobody waits or
+// no seat is free). Safe to repeat.
+func (s *Store) PromoteFromWaitlist(ctx context.Context, sessionID uint) (uint, error) {
+	var promoted uint
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var ts TrainingSession
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&ts, sessionID).Error; err != nil {
+			return err
+		}
+		if ts.CancelledAt != nil {
+			return nil
+		}
+		var enrolled int64
+		if err := tx.Model(&Enrolment{}).Where("session_id = ? AND status = ?", sessionID, EnrolmentEnrolled).Count(&enrolled).Error; err != nil {
+			return err
+		}
+		if enrolled >= int64(ts.Capacity) {
+			return nil
+		}
+		var next Enrolment
+		err := tx.Where("session_id = ? AND status = ?", sessionID, EnrolmentWaitlisted).Order("waitlisted_at, id").First(&next).Error
+		if err == gorm.ErrRecordNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&Enrolment{}).Where("id = ?", next.ID).Update("status", EnrolmentEnrolled).Error; err != nil {
+			return err
+		}
+		promoted = next.ID
+		return nil
+	})
+	return promoted, translate(err, "promote from waitlist")
+}
+
+// HasCompletedRequiredCourses reports whether the employee completed every
+// course required for KAMs.
+func (s *Store) HasCompletedRequiredCourses(ctx context.Context, employeeID uint) (bool, []Course, error) {
+	missing, err := s.MissingRequiredCourses(ctx, []uint{employeeID})
+	if err != nil {
+		return false, nil, err
+	}
+	return len(missing[employeeID]) == 0, missing[employeeID], nil
+}
+
+// MissingRequiredCourses returns, per employee, the required courses not yet
+// completed (three queries whatever the number of employees).
+func (s *Store) MissingRequiredCourses(ctx context.Context, employeeIDs []uint) (map[uint][]Course, error) {
+	out := map[uint][]Course{}
+	if len(employeeIDs) == 0 {
+		return out, nil
+	}
+	var required []Course
+	if err := s.db.WithContext(ctx).Where("required_kam = ? AND archived_at IS NULL", true).Order("title").Find(&required).Error; err != nil {
+		return nil, translate(err, "required courses")
+	}
+	type done struct {
+		EmployeeID uint
+		CourseID   uint
+	}
+	var completed []done
+	err := s.db.WithContext(ctx).Table("enrolments").Select("enrolments.employee_id, training_sessions.course_id").
+		Joins("JOIN training_sessions ON training_sessions.id = enrolments.session_id").
+		Where("enrolments.employee_id IN ? AND enrolments.status = ?", employeeIDs, EnrolmentCompleted).Scan(&completed).Error
+	if err != nil {
+		return nil, translate(err, "completed courses")
+	}
+	has := map[[2]uint]bool{}
+	for _, d := range completed {
+		has[[2]uint{d.EmployeeID, d.CourseID}] = true
+	}
+	for _, e := range employeeIDs {
+		for _, c := range required {
+			if !has[[2]uint{e, c.ID}] {
+				out[e] = append(out[e], c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// AssignedKAMs lists employees who are KAM of a key account, with the
+// programmes they serve.
+func (s *Store) AssignedKAMs(ctx context.Context) (map[uint][]uint, error) {
+	var kas []KeyAccount
+	if err := s.db.WithContext(ctx).Where("kam_employee_id IS NOT NULL").Find(&kas).Error; err != nil {
+		return nil, translate(err, "assigned KAMs")
+	}
+	out := map[uint][]uint{}
+	for _, ka := range kas {
+		id := *ka.KAMEmployeeID
+		seen := false
+		for _, p := range out[id] {
+			seen = seen || p == ka.ProgrammeID
+		}
+		if !seen {
+			out[id] = append(out[id], ka.ProgrammeID)
+		}
+	}
+	return out, nil
+}
+
+// UserEmailsWithRole lists enabled users holding role.
+func (s *Store) UserEmailsWithRole(ctx context.Context, role Role) ([]string, error) {
+	var emails []string
+	err := s.db.WithContext(ctx).Table("users").Joins("JOIN user_roles ON user_roles.user_id = users.id").
+		Where("user_roles.role = ? AND users.disabled = ?", role, false).Order("users.email").Pluck("users.email", &emails).Error
+	return emails, translate(err, "users with role "+string(role))
+}
+
+// PhaseDue returns a programme phase's due date and the programme's lead.
+func (s *Store) PhaseDue(ctx context.Context, programmeID uint, phase string) (time.Time, string, error) {
+	var ph ProgrammePhase
+	if err := s.db.WithContext(ctx).Where("programme_id = ? AND phase = ?", programmeID, phase).First(&ph).Error; err != nil {
+		return time.Time{}, "", translate(err, "programme phase")
+	}
+	var p Programme
+	if err := s.db.WithContext(ctx).Select("id", "lead_email").First(&p, programmeID).Error; err != nil {
+		return time.Time{}, "", translate(err, "programme")
+	}
+	return ph.Due, p.LeadEmail, nil
+}
