@@ -144,9 +144,9 @@ var criteriaBody = map[string]any{"threshold": 2, "criteria": []map[string]strin
 	{"key": "reference", "name": "Reference value", "measure": "named reference in its industry"},
 }}
 
-// runWholeProgramme drives a programme from set-up to closing through the
-// API, with the roles each step needs, and returns its ID.
-func (e *apiEnv) runWholeProgramme(t *testing.T) uint {
+// programmeInTraining drives a programme through the API up to its training
+// phase, kam3 and kam being the KAMs; it returns the ID and key accounts.
+func (e *apiEnv) programmeInTraining(t *testing.T) (uint, []uint) {
 	t.Helper()
 	r := e.ok(t, 201, "lead", "POST", "/programmes", map[string]any{
 		"name": "KAM-Einführung Demo AG", "committee_emails": []string{"committee@" + store.DemoDomain}, "start_date": "2026-01-05",
@@ -205,6 +205,15 @@ func (e *apiEnv) runWholeProgramme(t *testing.T) uint {
 	}
 	e.ok(t, 200, "lead", "POST", p+"/phases/responsibilities/submit", map[string]string{"result": "KAMs and deputies named"})
 	e.ok(t, 200, "committee", "POST", p+"/phases/responsibilities/approve", map[string]string{})
+	return id, keyAccounts
+}
+
+// runWholeProgramme drives a programme from set-up to closing through the
+// API, with the roles each step needs, and returns its ID.
+func (e *apiEnv) runWholeProgramme(t *testing.T) uint {
+	t.Helper()
+	id, keyAccounts := e.programmeInTraining(t)
+	p := fmt.Sprintf("/programmes/%d", id)
 	e.ok(t, 200, "hr", "POST", fmt.Sprintf("%s/training/%d/complete", p, e.emp["kam"]), map[string]string{"note": "CAS Key Account Management"})
 	tr := e.ok(t, 200, "committee", "POST", fmt.Sprintf("%s/training/%d/exception", p, e.emp["kam3"]), map[string]string{"note": "long-standing KAM experience"})
 	if tr.body["current_phase"] != "account_plans" {

@@ -218,24 +218,62 @@ func TestDevRestartKeepsDataAndRunningWorkflows(t *testing.T) {
 	}
 }
 
-// TestRecordGoldenHistories records a golden history of a programme driven
-// through the HTTP API from set-up to closing, when KAMFLOW_RECORD_GOLDEN is
-// set. Existing files are never overwritten: a change to running logic goes
-// behind workflow.GetVersion and gets a new file beside the old ones.
+// TestRecordGoldenHistories records golden histories, driven through the
+// HTTP API, when KAMFLOW_RECORD_GOLDEN is set. Existing files are never
+// overwritten: a change to running logic goes behind workflow.GetVersion and
+// gets new files beside the old ones.
 func TestRecordGoldenHistories(t *testing.T) {
 	if os.Getenv("KAMFLOW_RECORD_GOLDEN") == "" {
 		t.Skip("set KAMFLOW_RECORD_GOLDEN=1 to record golden histories into testdata/histories")
 	}
-	path := filepath.Join("..", "testdata", "histories", "programme-v2-selection-complete.json")
-	if _, err := os.Stat(path); err == nil {
-		t.Skipf("%s exists; golden histories are never overwritten", path)
-	}
+	dir := filepath.Join("..", "testdata", "histories")
 	e := newAPIEnv(t)
-	id := e.runWholeProgramme(t)
-	writeHistory(t, e.dev.Client, id, path)
+	record := func(name string, run func() string) {
+		path := filepath.Join(dir, name)
+		if _, err := os.Stat(path); err == nil {
+			t.Logf("%s exists; golden histories are never overwritten", path)
+			return
+		}
+		writeHistory(t, e.dev.Client, run(), path)
+	}
+	record("programme-v2-selection-complete.json", func() string {
+		return workflows.ProgrammeWorkflowID(e.runWholeProgramme(t))
+	})
+	course := e.ok(t, 201, "hr", "POST", "/courses", map[string]any{"title": "KAM Basics", "duration_days": 1, "required_for_kams": true})
+	start := time.Now().Add(4 * time.Second).UTC()
+	sess := e.ok(t, 201, "hr", "POST", "/sessions", map[string]any{"course_id": course.body["id"], "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339), "capacity": 1})
+	sid := int(sess.body["id"].(float64))
+	enrol := func(who string) int {
+		r := e.ok(t, 201, "hr", "POST", fmt.Sprintf("/sessions/%d/enrolments", sid), map[string]any{"employee_id": e.emp[who]})
+		return int(r.body["id"].(float64))
+	}
+	first, second := enrol("kam2"), enrol("kam3")
+	record("training-v1-cancelled.json", func() string {
+		e.ok(t, 200, "hr", "POST", fmt.Sprintf("/enrolments/%d/cancel", first), map[string]any{"reason": "sick leave"})
+		waitClosed(t, e.dev.Client, workflows.TrainingWorkflowID(uint(first)))
+		return workflows.TrainingWorkflowID(uint(first))
+	})
+	record("training-v1-waitlist-completed.json", func() string {
+		waitFor(t, "promotion", func() bool {
+			return e.ok(t, 200, "hr", "GET", fmt.Sprintf("/enrolments/%d", second), nil).body["status"] == "enrolled"
+		})
+		time.Sleep(time.Until(start) + 500*time.Millisecond)
+		e.ok(t, 200, "hr", "POST", fmt.Sprintf("/enrolments/%d/attendance", second), map[string]any{"attended": true})
+		waitClosed(t, e.dev.Client, workflows.TrainingWorkflowID(uint(second)))
+		return workflows.TrainingWorkflowID(uint(second))
+	})
 }
 
-func writeHistory(t *testing.T, c client.Client, id uint, path string) {
+func waitClosed(t *testing.T, c client.Client, workflowID string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := c.GetWorkflow(ctx, workflowID, "").Get(ctx, nil); err != nil {
+		t.Fatalf("%s: %v", workflowID, err)
+	}
+}
+
+func writeHistory(t *testing.T, c client.Client, workflowID, path string) {
 	t.Helper()
 	if _, err := os.Stat(path); err == nil {
 		t.Logf("%s exists; golden histories are never overwritten", path)
@@ -244,7 +282,7 @@ func writeHistory(t *testing.T, c client.Client, id uint, path string) {
 		t.Fatal(err)
 	}
 	var h historypb.History
-	iter := c.GetWorkflowHistory(context.Background(), workflows.ProgrammeWorkflowID(id), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	iter := c.GetWorkflowHistory(context.Background(), workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for iter.HasNext() {
 		ev, err := iter.Next()
 		if err != nil {

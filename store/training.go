@@ -410,3 +410,8 @@ func (s *Store) PhaseDue(ctx context.Context, programmeID uint, phase string) (t
 	}
 	return ph.Due, p.LeadEmail, nil
 }
+
+// DeleteEnrolment removes an enrolment whose workflow never started.
+func (s *Store) DeleteEnrolment(ctx context.Context, id uint) error {
+	return translate(s.db.WithContext(ctx).Delete(&Enrolment{}, id).Error, "delete enrolment")
+}

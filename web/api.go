@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -138,6 +139,17 @@ func idParam(c echo.Context, name string) (uint, error) {
 		return 0, apiErr(http.StatusNotFound, "not_found", fmt.Sprintf("no %s %q", strings.TrimSuffix(name, "ID"), c.Param(name)))
 	}
 	return uint(v), nil
+}
+
+func isNotFoundErr(err error) bool {
+	var nf *serviceerror.NotFound
+	return errors.As(err, &nf)
+}
+
+func sortedIDs(ids []uint) []uint {
+	out := append([]uint(nil), ids...)
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 // twoIDs parses the programme ID and a second ID from the path.

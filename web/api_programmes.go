@@ -46,6 +46,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	api.POST("/programmes/:id/training/:employeeID/complete", s.apiTraining(workflows.UpdateTrainingComplete), requireRole(store.RoleHR))
 	api.POST("/programmes/:id/training/:employeeID/exception", s.apiTraining(workflows.UpdateTrainingException), committee)
 	api.POST("/programmes/:id/plans/:customerID/approve", s.apiApprovePlan, leadOrCommittee)
+	s.trainingRoutes(api)
 }
 
 // programmeView is the JSON shape of a programme.

@@ -1,0 +1,445 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/workflows"
+)
+
+func (s *Server) trainingRoutes(api *echo.Group) {
+	hr := requireRole(store.RoleHR)
+	anyone := requireRole(store.Roles()...)
+	api.GET("/courses", s.apiListCourses, anyone)
+	api.POST("/courses", s.apiSaveCourse, hr)
+	api.PUT("/courses/:id", s.apiSaveCourse, hr)
+	api.GET("/sessions", s.apiListSessions, anyone)
+	api.POST("/sessions", s.apiSaveSession, hr)
+	api.GET("/sessions/:id", s.apiGetSession, anyone)
+	api.PUT("/sessions/:id", s.apiSaveSession, hr)
+	api.POST("/sessions/:id/cancel", s.apiCancelSession, hr)
+	api.POST("/sessions/:id/enrolments", s.apiEnrol, hr)
+	api.GET("/enrolments/:id", s.apiGetEnrolment, anyone)
+	api.POST("/enrolments/:id/attendance", s.apiAttendance, hr)
+	api.POST("/enrolments/:id/cancel", s.apiCancelEnrolment, hr)
+	api.GET("/training/missing", s.apiMissingTraining, anyone)
+}
+
+type courseBody struct {
+	Title        string  `json:"title"`
+	Provider     string  `json:"provider"`
+	Description  string  `json:"description"`
+	DurationDays float64 `json:"duration_days"`
+	RequiredKAM  bool    `json:"required_for_kams"`
+	Language     string  `json:"language"`
+}
+
+func courseJSON(c store.Course) map[string]any {
+	return map[string]any{"id": c.ID, "title": c.Title, "provider": c.Provider, "description": c.Description,
+		"duration_days": c.DurationDays, "required_for_kams": c.RequiredKAM, "language": c.Language}
+}
+
+func (s *Server) apiListCourses(c echo.Context) error {
+	list, err := s.opts.Store.ListCourses(c.Request().Context())
+	if err != nil {
+		return serverError(err)
+	}
+	items := make([]map[string]any, 0, len(list))
+	for _, co := range list {
+		items = append(items, courseJSON(co))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+func (s *Server) apiSaveCourse(c echo.Context) error {
+	var req courseBody
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	co := &store.Course{}
+	status := http.StatusCreated
+	if c.Param("id") != "" {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		if co, err = s.opts.Store.Course(ctx, id); err != nil {
+			return storeError(err, "course")
+		}
+		status = http.StatusOK
+	}
+	switch {
+	case strings.TrimSpace(req.Title) == "" || len(req.Title) > 200:
+		return fieldError("title", "title is required (up to 200 characters)")
+	case req.DurationDays <= 0 || req.DurationDays > 365:
+		return fieldError("duration_days", "duration_days must be more than 0 and at most 365")
+	case len(req.Language) > 5:
+		return fieldError("language", "language is a code such as de or en")
+	case len(req.Provider) > 200:
+		return fieldError("provider", "provider is longer than 200 characters")
+	}
+	co.Title, co.Provider, co.Description = req.Title, strings.TrimSpace(req.Provider), strings.TrimSpace(req.Description)
+	co.DurationDays, co.RequiredKAM, co.Language = req.DurationDays, req.RequiredKAM, strings.ToLower(strings.TrimSpace(req.Language))
+	if err := s.opts.Store.SaveCourse(ctx, co); err != nil {
+		if errors.Is(err, store.ErrDuplicate) {
+			return fieldError("title", "a course with this title exists")
+		}
+		return storeError(err, "course")
+	}
+	return c.JSON(status, courseJSON(*co))
+}
+
+type sessionBody struct {
+	CourseID uint   `json:"course_id"`
+	StartsAt string `json:"starts_at"`
+	EndsAt   string `json:"ends_at"`
+	Place    string `json:"place"`
+	Capacity int    `json:"capacity"`
+	Trainer  string `json:"trainer"`
+}
+
+func sessionJSON(ss store.SessionSeats) map[string]any {
+	m := map[string]any{"id": ss.ID, "course_id": ss.CourseID, "starts_at": ss.StartsAt, "ends_at": ss.EndsAt,
+		"place": ss.Place, "capacity": ss.Capacity, "trainer": ss.Trainer, "enrolled": ss.Enrolled,
+		"waitlisted": ss.Waitlisted, "free_seats": ss.FreeSeats(), "cancelled": ss.CancelledAt != nil, "revision": ss.Revision}
+	if ss.Course != nil {
+		m["course_title"], m["required_for_kams"] = ss.Course.Title, ss.Course.RequiredKAM
+	}
+	return m
+}
+
+func parseTimestamp(field, v string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, strings.TrimSpace(v))
+	if err != nil {
+		return time.Time{}, fieldError(field, "must be a time as RFC 3339, e.g. 2026-03-22T09:00:00+01:00")
+	}
+	return t.UTC(), nil
+}
+
+// apiListSessions lists upcoming sessions; ?free=true keeps those with seats.
+func (s *Server) apiListSessions(c echo.Context) error {
+	free := false
+	switch c.QueryParam("free") {
+	case "", "false":
+	case "true":
+		free = true
+	default:
+		return fieldError("free", "must be true or false")
+	}
+	list, err := s.opts.Store.UpcomingSessions(c.Request().Context(), s.opts.Now(), free)
+	if err != nil {
+		return serverError(err)
+	}
+	items := make([]map[string]any, 0, len(list))
+	for _, ss := range list {
+		items = append(items, sessionJSON(ss))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+// apiSaveSession creates or changes a session; every open enrolment's
+// workflow learns of a new date or place, so reminders follow.
+func (s *Server) apiSaveSession(c echo.Context) error {
+	var req sessionBody
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	ts := &store.TrainingSession{}
+	status := http.StatusCreated
+	if c.Param("id") != "" {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		if ts, err = s.opts.Store.Session(ctx, id); err != nil {
+			return storeError(err, "session")
+		}
+		status = http.StatusOK
+	}
+	start, err := parseTimestamp("starts_at", req.StartsAt)
+	if err != nil {
+		return err
+	}
+	end, err := parseTimestamp("ends_at", req.EndsAt)
+	if err != nil {
+		return err
+	}
+	switch {
+	case req.CourseID == 0:
+		return fieldError("course_id", "course_id is required")
+	case !end.After(start):
+		return fieldError("ends_at", "ends_at must be after starts_at")
+	case !start.After(s.opts.Now()):
+		return fieldError("starts_at", "a session is planned in the future")
+	case req.Capacity < 1 || req.Capacity > 10000:
+		return fieldError("capacity", "capacity must be between 1 and 10000")
+	case len(req.Place) > 300:
+		return fieldError("place", "place is longer than 300 characters")
+	case len(req.Trainer) > 200:
+		return fieldError("trainer", "trainer is longer than 200 characters")
+	}
+	if _, err := s.opts.Store.Course(ctx, req.CourseID); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return fieldError("course_id", fmt.Sprintf("no course %d", req.CourseID))
+		}
+		return serverError(err)
+	}
+	prevRevision := ts.Revision
+	ts.CourseID, ts.StartsAt, ts.EndsAt, ts.Place, ts.Capacity, ts.Trainer = req.CourseID, start, end, strings.TrimSpace(req.Place), req.Capacity, strings.TrimSpace(req.Trainer)
+	ts.Course = nil
+	if err := s.opts.Store.SaveSession(ctx, ts); err != nil {
+		if errors.Is(err, store.ErrInvalid) {
+			return fieldError("capacity", strings.TrimPrefix(err.Error(), "save session: session: invalid: "))
+		}
+		return storeError(err, "session")
+	}
+	if status == http.StatusOK && ts.Revision != prevRevision {
+		s.tellEnrolments(ctx, ts.ID, workflows.SessionChange{StartsAt: ts.StartsAt, EndsAt: ts.EndsAt, Place: ts.Place, Revision: ts.Revision})
+	}
+	return c.JSON(status, sessionJSON(store.SessionSeats{TrainingSession: *ts}))
+}
+
+// tellEnrolments signals every open enrolment of a session; a failed
+// signal is logged (the enrolment's row is authoritative for HR views).
+func (s *Server) tellEnrolments(ctx context.Context, sessionID uint, ch workflows.SessionChange) {
+	list, err := s.opts.Store.SessionEnrolments(ctx, sessionID)
+	if err != nil {
+		s.log.Error("list enrolments to tell of a session change", "session", sessionID, "err", err)
+		return
+	}
+	for _, e := range list {
+		if e.Status != store.EnrolmentEnrolled && e.Status != store.EnrolmentWaitlisted && !ch.Cancelled {
+			continue
+		}
+		if err := s.opts.Temporal.SignalWorkflow(ctx, workflows.TrainingWorkflowID(e.ID), "", workflows.SignalSessionChanged, ch); err != nil && !isNotFoundErr(err) {
+			s.log.Error("tell enrolment of a session change", "enrolment", e.ID, "err", err)
+		}
+	}
+}
+
+func (s *Server) apiGetSession(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	ts, err := s.opts.Store.Session(ctx, id)
+	if err != nil {
+		return storeError(err, "session")
+	}
+	list, err := s.opts.Store.SessionEnrolments(ctx, id)
+	if err != nil {
+		return serverError(err)
+	}
+	seats := store.SessionSeats{TrainingSession: *ts}
+	enrolments := make([]map[string]any, 0, len(list))
+	for _, e := range list {
+		switch e.Status {
+		case store.EnrolmentEnrolled:
+			seats.Enrolled++
+		case store.EnrolmentWaitlisted:
+			seats.Waitlisted++
+		}
+		enrolments = append(enrolments, map[string]any{"id": e.ID, "employee_id": e.EmployeeID, "employee_name": e.Employee.Name, "status": e.Status})
+	}
+	out := sessionJSON(seats)
+	out["enrolments"] = enrolments
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) apiCancelSession(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.opts.Store.CancelSession(ctx, id, s.opts.Now()); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			if _, gErr := s.opts.Store.Session(ctx, id); gErr == nil {
+				return apiErr(http.StatusConflict, "conflict", "the session is cancelled already")
+			}
+		}
+		return storeError(err, "session")
+	}
+	ts, err := s.opts.Store.Session(ctx, id)
+	if err != nil {
+		return serverError(err)
+	}
+	s.tellEnrolments(ctx, id, workflows.SessionChange{StartsAt: ts.StartsAt, EndsAt: ts.EndsAt, Place: ts.Place, Revision: ts.Revision, Cancelled: true})
+	return c.JSON(http.StatusOK, sessionJSON(store.SessionSeats{TrainingSession: *ts}))
+}
+
+// apiEnrol enrols an employee (or waitlists them) and starts the
+// enrolment's workflow; if the start fails the enrolment is removed again.
+func (s *Server) apiEnrol(c echo.Context) error {
+	sessionID, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		EmployeeID  uint `json:"employee_id"`
+		ProgrammeID uint `json:"programme_id"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.EmployeeID == 0 {
+		return fieldError("employee_id", "employee_id is required")
+	}
+	ctx := c.Request().Context()
+	ts, err := s.opts.Store.Session(ctx, sessionID)
+	if err != nil {
+		return storeError(err, "session")
+	}
+	emp, err := s.opts.Store.Employee(ctx, req.EmployeeID)
+	if errors.Is(err, store.ErrNotFound) {
+		return fieldError("employee_id", fmt.Sprintf("no employee %d", req.EmployeeID))
+	} else if err != nil {
+		return serverError(err)
+	}
+	var programmeID *uint
+	if req.ProgrammeID != 0 {
+		if _, _, err := s.opts.Store.ProgrammeByID(ctx, req.ProgrammeID); err != nil {
+			return fieldError("programme_id", fmt.Sprintf("no programme %d", req.ProgrammeID))
+		}
+		programmeID = &req.ProgrammeID
+	}
+	e, err := s.opts.Store.Enrol(ctx, sessionID, req.EmployeeID, programmeID, actor(c).Email, s.opts.Now())
+	switch {
+	case errors.Is(err, store.ErrDuplicate):
+		return apiErr(http.StatusConflict, "conflict", fmt.Sprintf("%s is enrolled in this session already", emp.Name))
+	case errors.Is(err, store.ErrInvalid):
+		return apiErr(http.StatusConflict, "conflict", strings.TrimPrefix(err.Error(), "enrol: enrol: invalid: "))
+	case err != nil:
+		return storeError(err, "enrolment")
+	}
+	in := workflows.TrainingInput{
+		EnrolmentID: e.ID, SessionID: ts.ID, EmployeeID: emp.ID, EmployeeEmail: emp.Email, EmployeeName: emp.Name,
+		CourseTitle: ts.Course.Title, Required: ts.Course.RequiredKAM, StartsAt: ts.StartsAt, EndsAt: ts.EndsAt,
+		Place: ts.Place, Revision: ts.Revision, Waitlisted: e.Status == store.EnrolmentWaitlisted, ProgrammeID: req.ProgrammeID,
+	}
+	_, err = s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.TrainingWorkflowID(e.ID), TaskQueue: s.opts.TaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.TrainingWorkflowName, in)
+	if err != nil {
+		if delErr := s.opts.Store.DeleteEnrolment(context.WithoutCancel(ctx), e.ID); delErr != nil {
+			s.log.Error("remove enrolment whose workflow did not start", "id", e.ID, "err", delErr)
+		}
+		return serverError(fmt.Errorf("start training workflow: %w", err))
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"id": e.ID, "workflow_id": workflows.TrainingWorkflowID(e.ID), "status": e.Status, "session_id": ts.ID, "employee_id": emp.ID})
+}
+
+func (s *Server) apiGetEnrolment(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	e, err := s.opts.Store.Enrolment(c.Request().Context(), id)
+	if err != nil {
+		return storeError(err, "enrolment")
+	}
+	return c.JSON(http.StatusOK, map[string]any{"id": e.ID, "session_id": e.SessionID, "employee_id": e.EmployeeID,
+		"employee_name": e.Employee.Name, "course_title": e.Session.Course.Title, "status": e.Status, "programme_id": e.ProgrammeID})
+}
+
+// trainingUpdate sends an update to an enrolment's workflow.
+func (s *Server) trainingUpdate(c echo.Context, id uint, name string, arg any) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 30*time.Second)
+	defer cancel()
+	h, err := s.opts.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflows.TrainingWorkflowID(id), UpdateName: name, Args: []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if isNotFoundErr(err) {
+		if _, gErr := s.opts.Store.Enrolment(ctx, id); gErr == nil {
+			return apiErr(http.StatusConflict, "conflict", "the enrolment is closed")
+		}
+		return apiErr(http.StatusNotFound, "not_found", "no such enrolment")
+	}
+	if err != nil {
+		return workflowError(err)
+	}
+	var st workflows.TrainingState
+	if err := h.Get(ctx, &st); err != nil {
+		return workflowError(err)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"id": id, "status": st.Status, "recorded_by": st.RecordedBy})
+}
+
+func (s *Server) apiAttendance(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Attended *bool  `json:"attended"`
+		Note     string `json:"note"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Attended == nil {
+		return fieldError("attended", "say whether the employee attended (true or false)")
+	}
+	return s.trainingUpdate(c, id, workflows.UpdateAttendance, workflows.AttendanceRequest{Actor: actor(c), Attended: *req.Attended, Note: req.Note})
+}
+
+func (s *Server) apiCancelEnrolment(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	return s.trainingUpdate(c, id, workflows.UpdateCancelEnrolment, workflows.EnrolmentCancelRequest{Actor: actor(c), Reason: req.Reason})
+}
+
+// apiMissingTraining lists assigned KAMs still missing required courses.
+func (s *Server) apiMissingTraining(c echo.Context) error {
+	ctx := c.Request().Context()
+	kams, err := s.opts.Store.AssignedKAMs(ctx)
+	if err != nil {
+		return serverError(err)
+	}
+	ids := make([]uint, 0, len(kams))
+	for id := range kams {
+		ids = append(ids, id)
+	}
+	missing, err := s.opts.Store.MissingRequiredCourses(ctx, ids)
+	if err != nil {
+		return serverError(err)
+	}
+	emps, err := s.opts.Store.EmployeesByID(ctx, ids)
+	if err != nil {
+		return serverError(err)
+	}
+	items := []map[string]any{}
+	for _, id := range sortedIDs(ids) {
+		if len(missing[id]) == 0 {
+			continue
+		}
+		var courses []map[string]any
+		for _, co := range missing[id] {
+			courses = append(courses, map[string]any{"id": co.ID, "title": co.Title})
+		}
+		items = append(items, map[string]any{"employee_id": id, "employee_name": emps[id].Name, "programmes": kams[id], "missing": courses})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
