@@ -20,6 +20,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0003_selection_tokens", Migrate: migrate0003, Rollback: rollback0003},
 		{ID: "0004_notification_delivery", Migrate: migrate0004, Rollback: rollback0004},
 		{ID: "0005_training", Migrate: migrate0005, Rollback: rollback0005},
+		{ID: "0006_reviews", Migrate: migrate0006, Rollback: rollback0006},
 	}
 }
 
@@ -370,4 +371,85 @@ func migrate0005(tx *gorm.DB) error {
 
 func rollback0005(tx *gorm.DB) error {
 	return tx.Migrator().DropTable("enrolments", "training_sessions", "courses")
+}
+
+// --- 0006: reviews, measures, financials, cadences ---
+
+type m0006AccountFinancials struct {
+	CustomerID    uint           `gorm:"primaryKey"`
+	Customer      *m0001Customer `gorm:"constraint:OnDelete:CASCADE"`
+	Period        string         `gorm:"primaryKey;size:10"`
+	Revenue       int64
+	MarginPercent float64
+	UpdatedAt     time.Time
+}
+
+func (m0006AccountFinancials) TableName() string { return "account_financials" }
+
+type m0006Review struct {
+	ID              uint            `gorm:"primaryKey"`
+	ProgrammeID     uint            `gorm:"not null;index"`
+	Programme       *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	WorkflowID      string          `gorm:"size:200;not null;uniqueIndex"`
+	ControllerEmail string          `gorm:"size:254;not null"`
+	Status          string          `gorm:"size:20;not null"`
+	OverallFindings string          `gorm:"type:text"`
+	SignedOffBy     string          `gorm:"size:254"`
+	SignedOffAt     *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+func (m0006Review) TableName() string { return "reviews" }
+
+type m0006ReviewAccount struct {
+	ReviewID      uint         `gorm:"primaryKey"`
+	Review        *m0006Review `gorm:"constraint:OnDelete:CASCADE"`
+	CustomerID    uint         `gorm:"primaryKey"`
+	CustomerName  string       `gorm:"size:200"`
+	Period        string       `gorm:"size:10"`
+	Revenue       int64
+	MarginPercent float64
+	Satisfaction  *float64
+	PlanApproved  bool
+	OpenOverdue   int
+	Findings      string `gorm:"type:text"`
+}
+
+func (m0006ReviewAccount) TableName() string { return "review_accounts" }
+
+type m0006Measure struct {
+	ID         uint         `gorm:"primaryKey"`
+	ReviewID   uint         `gorm:"not null;index"`
+	Review     *m0006Review `gorm:"constraint:OnDelete:CASCADE"`
+	IdemKey    string       `gorm:"size:100;not null;uniqueIndex"`
+	CustomerID *uint        `gorm:"index"`
+	Title      string       `gorm:"size:300;not null"`
+	OwnerEmail string       `gorm:"size:254;not null;index"`
+	Due        time.Time    `gorm:"not null"`
+	DoneAt     *time.Time
+	DoneBy     string `gorm:"size:254"`
+	CreatedAt  time.Time
+}
+
+func (m0006Measure) TableName() string { return "measures" }
+
+type m0006ReviewCadence struct {
+	ProgrammeID     uint            `gorm:"primaryKey"`
+	Programme       *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	Cadence         string          `gorm:"size:20;not null"`
+	StartDate       time.Time       `gorm:"not null"`
+	Paused          bool            `gorm:"not null"`
+	ControllerEmail string          `gorm:"size:254;not null"`
+	UpdatedAt       time.Time
+}
+
+func (m0006ReviewCadence) TableName() string { return "review_cadences" }
+
+func migrate0006(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&m0006AccountFinancials{}, &m0006Review{}, &m0006ReviewAccount{}, &m0006Measure{}, &m0006ReviewCadence{})
+}
+
+func rollback0006(tx *gorm.DB) error {
+	return tx.Migrator().DropTable("review_cadences", "measures", "review_accounts", "reviews", "account_financials")
 }

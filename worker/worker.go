@@ -19,6 +19,7 @@ import (
 func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.Programme, workflow.RegisterOptions{Name: workflows.ProgrammeWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Training, workflow.RegisterOptions{Name: workflows.TrainingWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Review, workflow.RegisterOptions{Name: workflows.ReviewWorkflowName})
 }
 
 // RegisterActivities registers the activities under the names workflows call.
@@ -34,6 +35,11 @@ func RegisterActivities(r sdkworker.ActivityRegistry, a *activities.Activities) 
 	r.RegisterActivityWithOptions(a.TrainingDeadline, activity.RegisterOptions{Name: workflows.ActivityTrainingDeadline})
 	r.RegisterActivityWithOptions(a.MissingRequiredCourses, activity.RegisterOptions{Name: workflows.ActivityMissingRequiredCourses})
 	r.RegisterActivityWithOptions(a.RoleRecipients, activity.RegisterOptions{Name: workflows.ActivityRoleRecipients})
+	r.RegisterActivityWithOptions(a.GatherReview, activity.RegisterOptions{Name: workflows.ActivityGatherReview})
+	r.RegisterActivityWithOptions(a.SaveFindings, activity.RegisterOptions{Name: workflows.ActivitySaveFindings})
+	r.RegisterActivityWithOptions(a.SaveMeasure, activity.RegisterOptions{Name: workflows.ActivitySaveMeasure})
+	r.RegisterActivityWithOptions(a.CompleteMeasure, activity.RegisterOptions{Name: workflows.ActivityCompleteMeasure})
+	r.RegisterActivityWithOptions(a.SetReviewStatus, activity.RegisterOptions{Name: workflows.ActivitySetReviewStatus})
 }
 
 // New creates a worker polling taskQueue with all of kamflow registered;
