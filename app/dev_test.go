@@ -236,8 +236,32 @@ func TestRecordGoldenHistories(t *testing.T) {
 		}
 		writeHistory(t, e.dev.Client, run(), path)
 	}
+	programme := e.runWholeProgramme(t)
 	record("programme-v2-selection-complete.json", func() string {
-		return workflows.ProgrammeWorkflowID(e.runWholeProgramme(t))
+		return workflows.ProgrammeWorkflowID(programme)
+	})
+	record("review-v1-measure-closed.json", func() string {
+		p := fmt.Sprintf("/programmes/%d", programme)
+		e.ok(t, 202, "controller", "POST", p+"/reviews", nil)
+		wid := workflows.ReviewWorkflowIDPrefix(programme) + "-" + time.Now().UTC().Format("2006-01-02")
+		var rid int
+		waitFor(t, "review gathered", func() bool {
+			for _, it := range e.ok(t, 200, "lead", "GET", p+"/reviews", nil).body["items"].([]any) {
+				rid = int(it.(map[string]any)["id"].(float64))
+			}
+			return rid != 0
+		})
+		r := fmt.Sprintf("/reviews/%d", rid)
+		ka, _ := e.dev.Store.KeyAccounts(context.Background(), programme)
+		waitFor(t, "findings accepted", func() bool {
+			return e.call(t, "controller", "POST", r+"/findings", map[string]any{"customer_id": ka[0].CustomerID, "text": "margin below plan"}).code == 200
+		})
+		st := e.ok(t, 200, "controller", "POST", r+"/measures", map[string]any{"customer_id": ka[0].CustomerID, "title": "Renegotiate prices", "owner_email": "kam@demo.kamflow.test", "due": time.Now().AddDate(0, 1, 0).Format("2006-01-02")})
+		mid := int(st.body["measures"].([]any)[0].(map[string]any)["id"].(float64))
+		e.ok(t, 200, "controller", "POST", r+"/sign-off", map[string]any{"overall": "on track"})
+		e.ok(t, 200, "kam", "POST", fmt.Sprintf("%s/measures/%d/complete", r, mid), nil)
+		waitClosed(t, e.dev.Client, wid)
+		return wid
 	})
 	course := e.ok(t, 201, "hr", "POST", "/courses", map[string]any{"title": "KAM Basics", "duration_days": 1, "required_for_kams": true})
 	start := time.Now().Add(4 * time.Second).UTC()

@@ -407,7 +407,7 @@ type m0006ReviewAccount struct {
 	Review        *m0006Review `gorm:"constraint:OnDelete:CASCADE"`
 	CustomerID    uint         `gorm:"primaryKey"`
 	CustomerName  string       `gorm:"size:200"`
-	Period        string       `gorm:"size:10"`
+	Period        string       `gorm:"size:20"`
 	Revenue       int64
 	MarginPercent float64
 	Satisfaction  *float64

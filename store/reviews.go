@@ -48,7 +48,7 @@ type ReviewAccount struct {
 	ReviewID      uint   `gorm:"primaryKey"`
 	CustomerID    uint   `gorm:"primaryKey"`
 	CustomerName  string `gorm:"size:200"`
-	Period        string `gorm:"size:10"`
+	Period        string `gorm:"size:20"`
 	Revenue       int64
 	MarginPercent float64
 	// Satisfaction averages jour-fixe and workshop records (1-5) once those

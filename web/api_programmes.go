@@ -47,6 +47,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	api.POST("/programmes/:id/training/:employeeID/exception", s.apiTraining(workflows.UpdateTrainingException), committee)
 	api.POST("/programmes/:id/plans/:customerID/approve", s.apiApprovePlan, leadOrCommittee)
 	s.trainingRoutes(api)
+	s.reviewRoutes(api)
 }
 
 // programmeView is the JSON shape of a programme.
@@ -157,7 +158,7 @@ func (s *Server) apiCreateProgramme(c echo.Context) error {
 	}
 	_, err = s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.ProgrammeWorkflowID(p.ID), TaskQueue: s.opts.TaskQueue,
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE, WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.ProgrammeWorkflowName, in)
 	if err != nil {
 		if delErr := s.opts.Store.DeleteProgramme(context.WithoutCancel(ctx), p.ID); delErr != nil {

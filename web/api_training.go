@@ -331,7 +331,7 @@ func (s *Server) apiEnrol(c echo.Context) error {
 	}
 	_, err = s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.TrainingWorkflowID(e.ID), TaskQueue: s.opts.TaskQueue,
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE, WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.TrainingWorkflowName, in)
 	if err != nil {
 		if delErr := s.opts.Store.DeleteEnrolment(context.WithoutCancel(ctx), e.ID); delErr != nil {

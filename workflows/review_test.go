@@ -35,10 +35,16 @@ func TestReviewFindingsMeasuresAndClosing(t *testing.T) {
 		notices = append(notices, notice{at: env.Now(), n: n})
 		return nil
 	}, workflows.ActivityNotify)
-	reg(func(ctx context.Context, in workflows.SaveFindingsInput) error { findings = append(findings, in); return nil }, workflows.ActivitySaveFindings)
+	reg(func(ctx context.Context, in workflows.SaveFindingsInput) error {
+		findings = append(findings, in)
+		return nil
+	}, workflows.ActivitySaveFindings)
 	reg(func(ctx context.Context, in workflows.SaveMeasureInput) (uint, error) { return 77, nil }, workflows.ActivitySaveMeasure)
 	reg(func(ctx context.Context, in workflows.MeasureDoneInput) error { done = append(done, in); return nil }, workflows.ActivityCompleteMeasure)
-	reg(func(ctx context.Context, in workflows.ReviewStatusInput) error { statuses = append(statuses, in); return nil }, workflows.ActivitySetReviewStatus)
+	reg(func(ctx context.Context, in workflows.ReviewStatusInput) error {
+		statuses = append(statuses, in)
+		return nil
+	}, workflows.ActivitySetReviewStatus)
 
 	controller := workflows.Actor{Email: "controller@example.com", Roles: []string{"controller"}}
 	owner := workflows.Actor{Email: "kam@example.com", Roles: []string{"kam"}}
