@@ -21,6 +21,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0004_notification_delivery", Migrate: migrate0004, Rollback: rollback0004},
 		{ID: "0005_training", Migrate: migrate0005, Rollback: rollback0005},
 		{ID: "0006_reviews", Migrate: migrate0006, Rollback: rollback0006},
+		{ID: "0007_calendar_tokens", Migrate: migrate0007, Rollback: rollback0007},
 	}
 }
 
@@ -453,3 +454,20 @@ func migrate0006(tx *gorm.DB) error {
 func rollback0006(tx *gorm.DB) error {
 	return tx.Migrator().DropTable("review_cadences", "measures", "review_accounts", "reviews", "account_financials")
 }
+
+// --- 0007: calendar feed tokens ---
+
+type m0007CalendarToken struct {
+	ID        uint       `gorm:"primaryKey"`
+	UserID    uint       `gorm:"not null;index"`
+	User      *m0001User `gorm:"constraint:OnDelete:CASCADE"`
+	TokenHash string     `gorm:"size:64;not null;uniqueIndex"`
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+func (m0007CalendarToken) TableName() string { return "calendar_tokens" }
+
+func migrate0007(tx *gorm.DB) error { return tx.Migrator().CreateTable(&m0007CalendarToken{}) }
+
+func rollback0007(tx *gorm.DB) error { return tx.Migrator().DropTable("calendar_tokens") }

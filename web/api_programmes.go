@@ -21,6 +21,7 @@ import (
 func (s *Server) apiRoutes(g *echo.Group) {
 	g.GET("/openapi.json", s.openAPI)
 	api := g.Group("", s.apiAuth)
+	s.calendarRoutes(s.echo, api)
 	lead := requireRole(store.RoleLead)
 	committee := requireRole(store.RoleCommittee)
 	leadOrCommittee := requireRole(store.RoleLead, store.RoleCommittee)

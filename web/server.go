@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -77,7 +78,8 @@ func (s *Server) routes() {
 	ui.POST("/logout", s.logout)
 	ui.GET("/", s.home, s.requireLogin)
 
-	s.apiRoutes(e.Group("/api/v1"))
+	api := e.Group("/api/v1")
+	s.apiRoutes(api)
 }
 
 // securityHeaders sets a strict CSP: no inline script, no third parties.
@@ -147,7 +149,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 
 func wantsJSON(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return len(p) >= 5 && p[:5] == "/api/" || p == "/healthz"
+	return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/calendar/") || p == "/healthz"
 }
 
 // health reports whether the database and Temporal answer.

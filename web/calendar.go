@@ -1,0 +1,171 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/labstack/echo/v4"
+
+	"github.com/kamflow/kamflow/store"
+)
+
+// calendarDomain qualifies event UIDs; stable UIDs let calendar apps
+// replace an event when it changes instead of adding another.
+const calendarDomain = "kamflow"
+
+func (s *Server) calendarRoutes(e *echo.Echo, api *echo.Group) {
+	e.GET("/calendar/:file", s.calendarFeed)
+	anyone := requireRole(store.Roles()...)
+	api.POST("/me/calendar-token", s.apiNewCalendarToken, anyone)
+	api.DELETE("/me/calendar-token", s.apiRevokeCalendarToken, anyone)
+}
+
+// apiNewCalendarToken issues the user's secret feed URL (the previous one
+// stops working).
+func (s *Server) apiNewCalendarToken(c echo.Context) error {
+	token, err := s.opts.Store.NewCalendarToken(c.Request().Context(), currentUser(c).ID, s.opts.Now())
+	if err != nil {
+		return serverError(err)
+	}
+	path := "/calendar/" + token + ".ics"
+	return c.JSON(http.StatusCreated, map[string]any{"path": path, "url": absoluteURL(c, path)})
+}
+
+func (s *Server) apiRevokeCalendarToken(c echo.Context) error {
+	if err := s.opts.Store.RevokeCalendarTokens(c.Request().Context(), currentUser(c).ID, s.opts.Now()); err != nil {
+		return serverError(err)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func absoluteURL(c echo.Context, path string) string {
+	return c.Scheme() + "://" + c.Request().Host + path
+}
+
+// calendarFeed serves a user's ICS feed; the token in the URL is the only
+// credential, so an unknown one is a plain 404.
+func (s *Server) calendarFeed(c echo.Context) error {
+	token, ok := strings.CutSuffix(c.Param("file"), ".ics")
+	if !ok || len(token) != 64 {
+		return apiErr(http.StatusNotFound, "not_found", "no such calendar")
+	}
+	ctx := c.Request().Context()
+	u, err := s.opts.Store.CalendarUser(ctx, token)
+	if errors.Is(err, store.ErrNotFound) {
+		return apiErr(http.StatusNotFound, "not_found", "no such calendar")
+	}
+	if err != nil {
+		return serverError(err)
+	}
+	cal, err := s.buildCalendar(ctx, u)
+	if err != nil {
+		return serverError(err)
+	}
+	c.Response().Header().Set("Cache-Control", "private, max-age=300")
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(cal.Serialize()))
+}
+
+// buildCalendar collects a user's training sessions, measures and review
+// dates due, and programme phases they are responsible for.
+func (s *Server) buildCalendar(ctx context.Context, u *store.User) (*ics.Calendar, error) {
+	cal := ics.NewCalendarFor("kamflow")
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetName("kamflow: " + u.Name)
+	cal.SetXWRCalName("kamflow: " + u.Name)
+	cal.SetRefreshInterval("PT1H")
+	now := s.opts.Now().UTC()
+
+	if u.EmployeeID != nil {
+		enrolments, err := s.opts.Store.EnrolmentsOfEmployee(ctx, *u.EmployeeID)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range enrolments {
+			ts := e.Session
+			ev := cal.AddEvent(fmt.Sprintf("session-%d-employee-%d@%s", ts.ID, e.EmployeeID, calendarDomain))
+			ev.SetDtStampTime(ts.UpdatedAt.UTC())
+			ev.SetSequence(ts.Revision)
+			ev.SetStartAt(ts.StartsAt)
+			ev.SetEndAt(ts.EndsAt)
+			ev.SetSummary("Training: " + ts.Course.Title)
+			ev.SetLocation(ts.Place)
+			status, note := ics.ObjectStatusConfirmed, "You are enrolled."
+			switch {
+			case ts.CancelledAt != nil:
+				status, note = ics.ObjectStatusCancelled, "The session is cancelled."
+			case e.Status == store.EnrolmentCancelled:
+				status, note = ics.ObjectStatusCancelled, "Your enrolment is cancelled."
+			case e.Status == store.EnrolmentWaitlisted:
+				status, note = ics.ObjectStatusTentative, "You are on the waitlist."
+			}
+			ev.SetStatus(status)
+			ev.SetDescription(note)
+		}
+	}
+	measures, err := s.opts.Store.OpenMeasuresOwnedBy(ctx, u.Email)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range measures {
+		ev := cal.AddEvent(fmt.Sprintf("measure-%d@%s", m.ID, calendarDomain))
+		ev.SetDtStampTime(m.CreatedAt.UTC())
+		allDay(ev, m.Due)
+		ev.SetSummary("Measure due: " + m.Title)
+		ev.SetDescription("Optimisation measure from a controller review.")
+	}
+	if u.HasRole(store.RoleController) {
+		cadences, err := s.opts.Store.CadencesOf(ctx, u.Email)
+		if err != nil {
+			return nil, err
+		}
+		for _, cd := range cadences {
+			for _, day := range nextReviews(cd, now, 4) {
+				ev := cal.AddEvent(fmt.Sprintf("review-%d-%s@%s", cd.ProgrammeID, day.Format("20060102"), calendarDomain))
+				ev.SetDtStampTime(cd.UpdatedAt.UTC())
+				allDay(ev, day)
+				ev.SetSummary(fmt.Sprintf("Controller review (programme %d)", cd.ProgrammeID))
+			}
+		}
+	}
+	phases, err := s.opts.Store.PhasesResponsibleFor(ctx, u.Email)
+	if err != nil {
+		return nil, err
+	}
+	for _, ph := range phases {
+		ev := cal.AddEvent(fmt.Sprintf("programme-%d-%s@%s", ph.ProgrammeID, ph.Phase, calendarDomain))
+		ev.SetDtStampTime(ph.Due.UTC())
+		allDay(ev, ph.Due)
+		ev.SetSummary(fmt.Sprintf("%s: phase %s due", ph.ProgrammeName, strings.ReplaceAll(ph.Phase, "_", " ")))
+	}
+	return cal, nil
+}
+
+func allDay(ev *ics.VEvent, day time.Time) {
+	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	ev.SetAllDayStartAt(d)
+	ev.SetAllDayEndAt(d.AddDate(0, 0, 1))
+}
+
+// nextReviews lists the next n dates a cadence's Schedule runs on (the
+// same rule as reviewSpec).
+func nextReviews(cd store.ReviewCadence, from time.Time, n int) []time.Time {
+	step, ok := cadenceStep[cd.Cadence]
+	if !ok {
+		return nil
+	}
+	start := cd.StartDate.UTC()
+	day := min(start.Day(), 28)
+	var out []time.Time
+	for k := 0; len(out) < n && k < 1000; k++ {
+		d := time.Date(start.Year(), start.Month()+time.Month(k*step), day, 6, 0, 0, 0, time.UTC)
+		if !d.Before(start) && d.After(from) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
