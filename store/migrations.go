@@ -22,6 +22,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0005_training", Migrate: migrate0005, Rollback: rollback0005},
 		{ID: "0006_reviews", Migrate: migrate0006, Rollback: rollback0006},
 		{ID: "0007_calendar_tokens", Migrate: migrate0007, Rollback: rollback0007},
+		{ID: "0008_relationships_handovers", Migrate: migrate0008, Rollback: rollback0008},
 	}
 }
 
@@ -471,3 +472,72 @@ func (m0007CalendarToken) TableName() string { return "calendar_tokens" }
 func migrate0007(tx *gorm.DB) error { return tx.Migrator().CreateTable(&m0007CalendarToken{}) }
 
 func rollback0007(tx *gorm.DB) error { return tx.Migrator().DropTable("calendar_tokens") }
+
+// --- 0008: relationships, handovers, cover on key accounts ---
+
+type m0008Relationship struct {
+	ID            uint           `gorm:"primaryKey"`
+	ContactID     uint           `gorm:"not null;index"`
+	Contact       *m0001Contact  `gorm:"constraint:OnDelete:CASCADE"`
+	EmployeeID    uint           `gorm:"not null;index"`
+	Employee      *m0001Employee `gorm:"constraint:OnDelete:CASCADE"`
+	Quality       int            `gorm:"not null"`
+	LastContactAt *time.Time
+	Notes         string `gorm:"type:text"`
+	EndedAt       *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+func (m0008Relationship) TableName() string { return "relationships" }
+
+type m0008KeyAccount struct {
+	CoveringEmployeeID *uint
+}
+
+func (m0008KeyAccount) TableName() string { return "key_accounts" }
+
+type m0008Handover struct {
+	ID                 uint             `gorm:"primaryKey"`
+	KeyAccountID       uint             `gorm:"not null;index"`
+	KeyAccount         *m0003KeyAccount `gorm:"constraint:OnDelete:CASCADE"`
+	WorkflowID         string           `gorm:"size:200;not null;uniqueIndex"`
+	Reason             string           `gorm:"size:40;not null"`
+	ReasonNote         string           `gorm:"type:text"`
+	OutgoingEmployeeID uint             `gorm:"not null"`
+	CoveringEmployeeID uint             `gorm:"not null"`
+	IncomingEmployeeID *uint
+	Status             string `gorm:"size:20;not null"`
+	StartedBy          string `gorm:"size:254"`
+	CompletedAt        *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+func (m0008Handover) TableName() string { return "handovers" }
+
+type m0008HandoverItem struct {
+	HandoverID uint           `gorm:"primaryKey"`
+	Handover   *m0008Handover `gorm:"constraint:OnDelete:CASCADE"`
+	Item       string         `gorm:"primaryKey;size:40"`
+	DoneAt     *time.Time
+	DoneBy     string `gorm:"size:254"`
+	Skipped    bool   `gorm:"not null;default:false"`
+	Note       string `gorm:"type:text"`
+}
+
+func (m0008HandoverItem) TableName() string { return "handover_items" }
+
+func migrate0008(tx *gorm.DB) error {
+	if err := tx.Migrator().AddColumn(&m0008KeyAccount{}, "CoveringEmployeeID"); err != nil {
+		return err
+	}
+	return tx.Migrator().CreateTable(&m0008Relationship{}, &m0008Handover{}, &m0008HandoverItem{})
+}
+
+func rollback0008(tx *gorm.DB) error {
+	if err := tx.Migrator().DropTable("handover_items", "handovers", "relationships"); err != nil {
+		return err
+	}
+	return tx.Migrator().DropColumn(&m0008KeyAccount{}, "CoveringEmployeeID")
+}

@@ -33,8 +33,20 @@ type KeyAccount struct {
 	CustomerID       uint `gorm:"not null;uniqueIndex:ux_key_account"`
 	KAMEmployeeID    *uint
 	DeputyEmployeeID *uint
-	ConfirmedAt      time.Time
-	UpdatedAt        time.Time
+	// CoveringEmployeeID stands in for the KAM during a handover, so the
+	// account is never without a responsible person.
+	CoveringEmployeeID *uint
+	ConfirmedAt        time.Time
+	UpdatedAt          time.Time
+}
+
+// Responsible is who answers for the account now: the person covering a
+// handover, else the KAM (nil only before assignment).
+func (ka KeyAccount) Responsible() *uint {
+	if ka.CoveringEmployeeID != nil {
+		return ka.CoveringEmployeeID
+	}
+	return ka.KAMEmployeeID
 }
 
 // APIToken is a personal token for the JSON API; only its hash is stored.

@@ -20,6 +20,7 @@ func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.Programme, workflow.RegisterOptions{Name: workflows.ProgrammeWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Training, workflow.RegisterOptions{Name: workflows.TrainingWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Review, workflow.RegisterOptions{Name: workflows.ReviewWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Handover, workflow.RegisterOptions{Name: workflows.HandoverWorkflowName})
 }
 
 // RegisterActivities registers the activities under the names workflows call.
@@ -40,6 +41,10 @@ func RegisterActivities(r sdkworker.ActivityRegistry, a *activities.Activities) 
 	r.RegisterActivityWithOptions(a.SaveMeasure, activity.RegisterOptions{Name: workflows.ActivitySaveMeasure})
 	r.RegisterActivityWithOptions(a.CompleteMeasure, activity.RegisterOptions{Name: workflows.ActivityCompleteMeasure})
 	r.RegisterActivityWithOptions(a.SetReviewStatus, activity.RegisterOptions{Name: workflows.ActivitySetReviewStatus})
+	r.RegisterActivityWithOptions(a.StartHandover, activity.RegisterOptions{Name: workflows.ActivityStartHandover})
+	r.RegisterActivityWithOptions(a.RecordIncoming, activity.RegisterOptions{Name: workflows.ActivityRecordIncoming})
+	r.RegisterActivityWithOptions(a.TickHandoverItem, activity.RegisterOptions{Name: workflows.ActivityTickHandoverItem})
+	r.RegisterActivityWithOptions(a.CompleteHandover, activity.RegisterOptions{Name: workflows.ActivityCompleteHandover})
 }
 
 // New creates a worker polling taskQueue with all of kamflow registered;

@@ -1,0 +1,316 @@
+package workflows
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+)
+
+// Names shared with the web and worker for the handover workflow.
+const (
+	HandoverWorkflowName = "Handover"
+	QueryHandoverState   = "state"
+
+	UpdateChooseIncoming = "choose_incoming"
+	UpdateTickItem       = "tick"
+
+	ActivityStartHandover    = "StartHandover"
+	ActivityRecordIncoming   = "RecordIncoming"
+	ActivityTickHandoverItem = "TickHandoverItem"
+	ActivityCompleteHandover = "CompleteHandover"
+)
+
+// HandoverWorkflowID names a handover of a key account started at a time.
+func HandoverWorkflowID(keyAccountID uint, started time.Time) string {
+	return "handover-" + strconv.FormatUint(uint64(keyAccountID), 10) + "-" + started.UTC().Format("20060102T150405")
+}
+
+// Handover reasons (seed 004).
+const (
+	ReasonLeft            = "left"
+	ReasonRoleChange      = "role_change"
+	ReasonPersonaNonGrata = "persona_non_grata"
+)
+
+// Checklist items, in the order they usually happen.
+const (
+	ItemKnowledgeTransfer  = "knowledge_transfer"
+	ItemActionsMoved       = "actions_moved"
+	ItemRelationshipsMoved = "relationships_moved"
+	ItemIntroMeeting       = "intro_meeting"
+	ItemCustomerInformed   = "customer_informed"
+)
+
+// HandoverItems lists the checklist.
+func HandoverItems() []string {
+	return []string{ItemKnowledgeTransfer, ItemActionsMoved, ItemRelationshipsMoved, ItemIntroMeeting, ItemCustomerInformed}
+}
+
+// HandoverInput starts a handover.
+type HandoverInput struct {
+	KeyAccountID       uint   `json:"key_account_id"`
+	CustomerName       string `json:"customer_name"`
+	Reason             string `json:"reason"`
+	ReasonNote         string `json:"reason_note"`
+	OutgoingEmployeeID uint   `json:"outgoing_employee_id"`
+	OutgoingEmail      string `json:"outgoing_email"`
+	// OutgoingAvailable is false when the KAM has left or cannot be reached:
+	// the knowledge transfer is skipped.
+	OutgoingAvailable  bool          `json:"outgoing_available"`
+	CoveringEmployeeID uint          `json:"covering_employee_id"`
+	CoveringEmail      string        `json:"covering_email"`
+	LeadEmail          string        `json:"lead_email"`
+	StartedBy          string        `json:"started_by"`
+	StallAfter         time.Duration `json:"stall_after,omitempty"`
+}
+
+// HandoverItemState is one checklist item.
+type HandoverItemState struct {
+	Item    string     `json:"item"`
+	Done    bool       `json:"done"`
+	Skipped bool       `json:"skipped"`
+	By      string     `json:"by,omitempty"`
+	At      *time.Time `json:"at,omitempty"`
+	Note    string     `json:"note,omitempty"`
+}
+
+// HandoverState is the live state of a handover.
+type HandoverState struct {
+	HandoverInput
+	HandoverID         uint                `json:"handover_id"`
+	Status             string              `json:"status"`
+	IncomingEmployeeID uint                `json:"incoming_employee_id,omitempty"`
+	IncomingEmail      string              `json:"incoming_email,omitempty"`
+	Items              []HandoverItemState `json:"items"`
+	// Responsible is who answers for the account now; never zero.
+	Responsible  uint      `json:"responsible"`
+	LastProgress time.Time `json:"last_progress"`
+	Nudges       int       `json:"nudges"`
+}
+
+// ChooseIncomingRequest names the new KAM (the API checks the employee).
+type ChooseIncomingRequest struct {
+	Actor      Actor  `json:"actor"`
+	EmployeeID uint   `json:"employee_id"`
+	Email      string `json:"email"`
+}
+
+// TickRequest ticks a checklist item.
+type TickRequest struct {
+	Actor Actor  `json:"actor"`
+	Item  string `json:"item"`
+	Note  string `json:"note"`
+}
+
+// Activity payloads.
+
+// StartHandoverInput records the handover and the cover.
+type StartHandoverInput struct {
+	WorkflowID string        `json:"workflow_id"`
+	Input      HandoverInput `json:"input"`
+}
+
+// IncomingInput records the chosen incoming KAM.
+type IncomingInput struct {
+	HandoverID uint `json:"handover_id"`
+	EmployeeID uint `json:"employee_id"`
+}
+
+// TickInput records a ticked item.
+type TickInput struct {
+	HandoverID uint      `json:"handover_id"`
+	Item       string    `json:"item"`
+	By         string    `json:"by"`
+	Note       string    `json:"note"`
+	Skipped    bool      `json:"skipped"`
+	At         time.Time `json:"at"`
+}
+
+type handover struct {
+	state   HandoverState
+	id      string
+	version int
+}
+
+// Handover replaces a key account's KAM without the account ever being
+// unattended: the covering person answers for it from the first moment
+// until the incoming KAM takes over when the checklist is done.
+func Handover(ctx workflow.Context, in HandoverInput) (HandoverState, error) {
+	h := &handover{id: workflow.GetInfo(ctx).WorkflowExecution.ID}
+	if in.KeyAccountID == 0 || in.OutgoingEmployeeID == 0 || in.CoveringEmployeeID == 0 || in.CoveringEmployeeID == in.OutgoingEmployeeID {
+		return h.state, invalid("input", "key account, outgoing KAM and a different covering person are required")
+	}
+	if in.StallAfter == 0 {
+		in.StallAfter = 7 * 24 * time.Hour
+	}
+	h.state = HandoverState{HandoverInput: in, Status: "open", Responsible: in.CoveringEmployeeID, LastProgress: workflow.Now(ctx)}
+	for _, it := range HandoverItems() {
+		h.state.Items = append(h.state.Items, HandoverItemState{Item: it})
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryHandoverState, func() (HandoverState, error) { return h.state, nil }); err != nil {
+		return h.state, err
+	}
+	if err := registerUpdates(ctx, []updateHandler{
+		{UpdateChooseIncoming, h.chooseIncoming, h.validateChoose},
+		{UpdateTickItem, h.tick, h.validateTick},
+	}); err != nil {
+		return h.state, err
+	}
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityStartHandover, StartHandoverInput{WorkflowID: h.id, Input: in}).Get(ctx, &h.state.HandoverID); err != nil {
+		return h.state, fmt.Errorf("start handover: %w", err)
+	}
+	h.version++
+	if err := h.notify(ctx, "started", []string{in.CoveringEmail, in.LeadEmail}, "Handover: "+in.CustomerName,
+		fmt.Sprintf("The KAM of %s is being replaced (%s). %s covers the account from now on until the new KAM takes over.", in.CustomerName, strings.ReplaceAll(in.Reason, "_", " "), in.CoveringEmail)); err != nil {
+		return h.state, err
+	}
+	if !in.OutgoingAvailable {
+		if err := h.record(ctx, ItemKnowledgeTransfer, "kamflow", "outgoing KAM unavailable", true); err != nil {
+			return h.state, err
+		}
+	}
+	for !h.finished() {
+		seen := h.version
+		changed := func() bool { return h.version != seen }
+		// Nudge after StallAfter without progress, escalate after twice that.
+		at := h.state.LastProgress.Add(time.Duration(h.state.Nudges+1) * in.StallAfter)
+		now := workflow.Now(ctx)
+		if at.After(now) {
+			if _, err := workflow.AwaitWithTimeout(ctx, at.Sub(now), changed); err != nil {
+				return h.state, err
+			}
+			continue
+		}
+		h.state.Nudges++
+		kind, subject := "stalled", "Handover stalls: "+in.CustomerName
+		to := []string{in.CoveringEmail, in.LeadEmail}
+		if h.state.Nudges >= 2 {
+			kind, subject = "escalation", "Escalation: handover of "+in.CustomerName+" stalls"
+		}
+		if h.state.IncomingEmail != "" {
+			to = append(to, h.state.IncomingEmail)
+		}
+		if err := h.notify(ctx, kind+"-"+strconv.Itoa(h.state.Nudges), to, subject,
+			fmt.Sprintf("Nothing moved in the handover of %s since %s. Open: %s.", in.CustomerName, h.state.LastProgress.Format("2006-01-02"), strings.Join(h.open(), ", "))); err != nil {
+			return h.state, err
+		}
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return h.state, err
+	}
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityCompleteHandover, h.state.HandoverID).Get(ctx, nil); err != nil {
+		return h.state, fmt.Errorf("complete handover: %w", err)
+	}
+	h.state.Status, h.state.Responsible = "completed", h.state.IncomingEmployeeID
+	return h.state, h.notify(ctx, "completed", []string{h.state.IncomingEmail, in.LeadEmail, in.CoveringEmail}, "Handover done: "+in.CustomerName,
+		fmt.Sprintf("%s is now the KAM of %s.", h.state.IncomingEmail, in.CustomerName))
+}
+
+func (h *handover) finished() bool {
+	return h.state.IncomingEmployeeID != 0 && len(h.open()) == 0
+}
+
+func (h *handover) open() []string {
+	var out []string
+	if h.state.IncomingEmployeeID == 0 {
+		out = append(out, "choose the incoming KAM")
+	}
+	for _, it := range h.state.Items {
+		if !it.Done {
+			out = append(out, strings.ReplaceAll(it.Item, "_", " "))
+		}
+	}
+	return out
+}
+
+func (h *handover) item(name string) *HandoverItemState {
+	for i := range h.state.Items {
+		if h.state.Items[i].Item == name {
+			return &h.state.Items[i]
+		}
+	}
+	return nil
+}
+
+func (h *handover) notify(ctx workflow.Context, kind string, to []string, subject, body string) error {
+	var rcpt []string
+	for _, e := range to {
+		if e != "" {
+			rcpt = append(rcpt, e)
+		}
+	}
+	n := Notification{IdempotencyKey: h.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body}
+	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
+}
+
+func (h *handover) record(ctx workflow.Context, item, by, note string, skipped bool) error {
+	it := h.item(item)
+	now := workflow.Now(ctx)
+	it.Done, it.Skipped, it.By, it.At, it.Note = true, skipped, by, &now, note
+	h.state.LastProgress, h.state.Nudges = now, 0
+	h.version++
+	in := TickInput{HandoverID: h.state.HandoverID, Item: item, By: by, Note: note, Skipped: skipped, At: now}
+	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityTickHandoverItem, in).Get(ctx, nil)
+}
+
+func (h *handover) validateChoose(r ChooseIncomingRequest) error {
+	if !r.Actor.has("lead") && !r.Actor.has("admin") {
+		return forbidden("only a programme lead chooses the incoming KAM")
+	}
+	if h.state.HandoverID == 0 {
+		return conflict("the handover is still starting")
+	}
+	if r.EmployeeID == 0 || !strings.Contains(r.Email, "@") {
+		return invalid("employee_id", "name the incoming KAM")
+	}
+	if r.EmployeeID == h.state.OutgoingEmployeeID {
+		return invalid("employee_id", "the incoming KAM must be someone other than the outgoing one")
+	}
+	if h.finished() {
+		return conflict("the handover is done")
+	}
+	return nil
+}
+
+func (h *handover) chooseIncoming(ctx workflow.Context, r ChooseIncomingRequest) (HandoverState, error) {
+	h.state.IncomingEmployeeID, h.state.IncomingEmail = r.EmployeeID, strings.ToLower(r.Email)
+	h.state.LastProgress, h.state.Nudges = workflow.Now(ctx), 0
+	h.version++
+	in := IncomingInput{HandoverID: h.state.HandoverID, EmployeeID: r.EmployeeID}
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityRecordIncoming, in).Get(ctx, nil); err != nil {
+		return h.state, err
+	}
+	return h.state, h.notify(ctx, "incoming-"+strconv.FormatUint(uint64(r.EmployeeID), 10), []string{r.Email}, "You take over "+h.state.CustomerName,
+		fmt.Sprintf("You become the KAM of %s. %s covers the account until the handover checklist is done.", h.state.CustomerName, h.state.CoveringEmail))
+}
+
+func (h *handover) validateTick(r TickRequest) error {
+	it := h.item(r.Item)
+	if it == nil {
+		return invalid("item", "item must be one of "+strings.Join(HandoverItems(), ", "))
+	}
+	if it.Done {
+		return conflict(fmt.Sprintf("%s is ticked already", r.Item))
+	}
+	involved := r.Actor.has("lead") || r.Actor.has("admin")
+	for _, e := range []string{h.state.CoveringEmail, h.state.IncomingEmail, h.state.OutgoingEmail} {
+		involved = involved || (e != "" && strings.EqualFold(e, r.Actor.Email))
+	}
+	if !involved {
+		return forbidden("only the people in this handover or a lead tick its checklist")
+	}
+	if r.Item != ItemKnowledgeTransfer && h.state.IncomingEmployeeID == 0 {
+		return conflict("choose the incoming KAM first")
+	}
+	if len(r.Note) > 5000 {
+		return invalid("note", "note is longer than 5000 characters")
+	}
+	return nil
+}
+
+func (h *handover) tick(ctx workflow.Context, r TickRequest) (HandoverState, error) {
+	return h.state, h.record(ctx, r.Item, r.Actor.Email, strings.TrimSpace(r.Note), false)
+}
