@@ -263,6 +263,24 @@ func TestRecordGoldenHistories(t *testing.T) {
 		waitClosed(t, e.dev.Client, wid)
 		return wid
 	})
+	record("handover-v1-deputy-covers.json", func() string {
+		kas, _ := e.dev.Store.KeyAccounts(context.Background(), programme)
+		ka := kas[0]
+		base := fmt.Sprintf("/key-accounts/%d", ka.ID)
+		r := e.ok(t, 202, "lead", "POST", base+"/handover", map[string]any{"reason": "role_change"})
+		wid := r.body["workflow_id"].(string)
+		waitFor(t, "handover started", func() bool { return e.call(t, "lead", "GET", base+"/handover", nil).code == 200 })
+		incoming := e.emp["kam"]
+		if *ka.KAMEmployeeID == incoming {
+			incoming = e.emp["kam3"]
+		}
+		e.ok(t, 200, "lead", "POST", base+"/handover/incoming", map[string]any{"employee_id": incoming})
+		for _, item := range []string{"knowledge_transfer", "actions_moved", "relationships_moved", "intro_meeting", "customer_informed"} {
+			e.ok(t, 200, "lead", "POST", base+"/handover/items/"+item, map[string]any{"note": "done"})
+		}
+		waitClosed(t, e.dev.Client, wid)
+		return wid
+	})
 	course := e.ok(t, 201, "hr", "POST", "/courses", map[string]any{"title": "KAM Basics", "duration_days": 1, "required_for_kams": true})
 	start := time.Now().Add(4 * time.Second).UTC()
 	sess := e.ok(t, 201, "hr", "POST", "/sessions", map[string]any{"course_id": course.body["id"], "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339), "capacity": 1})

@@ -49,6 +49,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	api.POST("/programmes/:id/plans/:customerID/approve", s.apiApprovePlan, leadOrCommittee)
 	s.trainingRoutes(api)
 	s.reviewRoutes(api)
+	s.accountRoutes(api)
 }
 
 // programmeView is the JSON shape of a programme.
