@@ -21,6 +21,8 @@ type Activities struct {
 	// Temporal lets an activity tell another workflow of a fact (a completed
 	// training reaches the programme as an update, with its validator).
 	Temporal client.Client
+	// TaskQueue is where Schedules created by activities start workflows.
+	TaskQueue string
 }
 
 func isNotFound(err error) bool {
@@ -81,10 +83,23 @@ func (a *Activities) ComputeCandidates(ctx context.Context, in workflows.Compute
 	return out, nil
 }
 
-// ConfirmKeyAccounts records the definitive selection as key accounts.
+// ConfirmKeyAccounts records the definitive selection as key accounts and
+// gives each its yearly workshop Schedule (in the month it became key).
 func (a *Activities) ConfirmKeyAccounts(ctx context.Context, in workflows.KeyAccountsInput) error {
 	if err := a.Store.ConfirmKeyAccounts(ctx, in.ProgrammeID, in.CustomerIDs, in.At); err != nil {
 		return fmt.Errorf("confirm key accounts: %w", err)
+	}
+	if a.Temporal == nil {
+		return nil
+	}
+	kas, err := a.Store.KeyAccounts(ctx, in.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	for _, ka := range kas {
+		if err := a.EnsureWorkshopSchedule(ctx, ka.ID, ka.ConfirmedAt.Month()); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -23,6 +23,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0006_reviews", Migrate: migrate0006, Rollback: rollback0006},
 		{ID: "0007_calendar_tokens", Migrate: migrate0007, Rollback: rollback0007},
 		{ID: "0008_relationships_handovers", Migrate: migrate0008, Rollback: rollback0008},
+		{ID: "0009_plans_actions_workshops", Migrate: migrate0009, Rollback: rollback0009},
 	}
 }
 
@@ -540,4 +541,103 @@ func rollback0008(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Migrator().DropColumn(&m0008KeyAccount{}, "CoveringEmployeeID")
+}
+
+// --- 0009: account plans, actions, workshops ---
+
+type m0009Action struct {
+	ID           uint             `gorm:"primaryKey"`
+	IdemKey      string           `gorm:"size:150;not null;uniqueIndex"`
+	KeyAccountID uint             `gorm:"not null;index"`
+	KeyAccount   *m0003KeyAccount `gorm:"constraint:OnDelete:CASCADE"`
+	Source       string           `gorm:"size:20;not null"`
+	SourceID     uint             `gorm:"not null"`
+	ObjectiveID  *uint
+	Title        string    `gorm:"size:300;not null"`
+	OwnerEmail   string    `gorm:"size:254;not null;index"`
+	Due          time.Time `gorm:"not null"`
+	DoneAt       *time.Time
+	DoneBy       string `gorm:"size:254"`
+	CreatedAt    time.Time
+}
+
+func (m0009Action) TableName() string { return "actions" }
+
+type m0009AccountPlan struct {
+	ID           uint             `gorm:"primaryKey"`
+	KeyAccountID uint             `gorm:"not null;index"`
+	KeyAccount   *m0003KeyAccount `gorm:"constraint:OnDelete:CASCADE"`
+	Version      int              `gorm:"not null"`
+	Strategy     string           `gorm:"type:text;not null"`
+	Status       string           `gorm:"size:20;not null"`
+	SubmittedBy  string           `gorm:"size:254"`
+	SubmittedAt  *time.Time
+	DecidedBy    string `gorm:"size:254"`
+	DecidedAt    *time.Time
+	Comment      string `gorm:"type:text"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (m0009AccountPlan) TableName() string { return "account_plans" }
+
+type m0009PlanGoal struct {
+	ID       uint              `gorm:"primaryKey"`
+	PlanID   uint              `gorm:"not null;index"`
+	Plan     *m0009AccountPlan `gorm:"constraint:OnDelete:CASCADE"`
+	Position int               `gorm:"not null"`
+	Title    string            `gorm:"size:300;not null"`
+}
+
+func (m0009PlanGoal) TableName() string { return "plan_goals" }
+
+type m0009PlanObjective struct {
+	ID             uint           `gorm:"primaryKey"`
+	GoalID         uint           `gorm:"not null;index"`
+	Goal           *m0009PlanGoal `gorm:"constraint:OnDelete:CASCADE"`
+	Position       int            `gorm:"not null"`
+	Title          string         `gorm:"size:300;not null"`
+	PlannedActions string         `gorm:"type:text"`
+}
+
+func (m0009PlanObjective) TableName() string { return "plan_objectives" }
+
+type m0009Workshop struct {
+	ID           uint             `gorm:"primaryKey"`
+	KeyAccountID uint             `gorm:"not null;index"`
+	KeyAccount   *m0003KeyAccount `gorm:"constraint:OnDelete:CASCADE"`
+	WorkflowID   string           `gorm:"size:200;not null;uniqueIndex"`
+	Year         int              `gorm:"not null"`
+	Status       string           `gorm:"size:20;not null"`
+	StartsAt     *time.Time
+	EndsAt       *time.Time
+	Place        string `gorm:"size:300"`
+	Agenda       string `gorm:"type:text"`
+	Minutes      string `gorm:"type:text"`
+	MinutesBy    string `gorm:"size:254"`
+	MinutesAt    *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (m0009Workshop) TableName() string { return "workshops" }
+
+type m0009WorkshopParticipant struct {
+	WorkshopID uint           `gorm:"primaryKey"`
+	Workshop   *m0009Workshop `gorm:"constraint:OnDelete:CASCADE"`
+	Side       string         `gorm:"primaryKey;size:10"`
+	PersonID   uint           `gorm:"primaryKey"`
+	Name       string         `gorm:"size:200"`
+	Email      string         `gorm:"size:254"`
+	Level      string         `gorm:"size:32"`
+}
+
+func (m0009WorkshopParticipant) TableName() string { return "workshop_participants" }
+
+func migrate0009(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&m0009Action{}, &m0009AccountPlan{}, &m0009PlanGoal{}, &m0009PlanObjective{}, &m0009Workshop{}, &m0009WorkshopParticipant{})
+}
+
+func rollback0009(tx *gorm.DB) error {
+	return tx.Migrator().DropTable("workshop_participants", "workshops", "plan_objectives", "plan_goals", "account_plans", "actions")
 }

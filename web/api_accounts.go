@@ -41,6 +41,11 @@ func (s *Server) keyAccountFor(c echo.Context) (*store.KeyAccount, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.keyAccountAccess(c, id)
+}
+
+// keyAccountAccess loads key account id if the user may work on it.
+func (s *Server) keyAccountAccess(c echo.Context, id uint) (*store.KeyAccount, error) {
 	ka, err := s.opts.Store.KeyAccountByID(c.Request().Context(), id)
 	if err != nil {
 		return nil, storeError(err, "key account")

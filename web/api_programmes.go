@@ -50,6 +50,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	s.trainingRoutes(api)
 	s.reviewRoutes(api)
 	s.accountRoutes(api)
+	s.accountWorkRoutes(api)
 }
 
 // programmeView is the JSON shape of a programme.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/kamflow/kamflow/schedules"
 	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/workflows"
 )
@@ -35,36 +35,6 @@ func (s *Server) reviewRoutes(api *echo.Group) {
 	api.POST("/reviews/:id/measures/:measureID/complete", s.apiCompleteMeasure, anyone)
 	api.POST("/reviews/:id/sign-off", s.apiSignOff, controller)
 	api.PUT("/customers/:id/financials/:period", s.apiSetFinancials, controller)
-}
-
-// Review cadences and the months they run in, counted from the start month.
-var cadenceStep = map[string]int{"quarterly": 3, "half_yearly": 6, "yearly": 12}
-
-// reviewSpec runs a review at 06:00 UTC on the start date's day (at most
-// the 28th, so every month has it) in every step-th month from the start.
-func reviewSpec(cadence string, start time.Time) client.ScheduleSpec {
-	step := cadenceStep[cadence]
-	var months []client.ScheduleRange
-	for m := 0; m < 12; m += step {
-		months = append(months, client.ScheduleRange{Start: (int(start.Month())-1+m)%12 + 1})
-	}
-	sort.Slice(months, func(i, j int) bool { return months[i].Start < months[j].Start })
-	day := min(start.Day(), 28)
-	return client.ScheduleSpec{
-		Calendars: []client.ScheduleCalendarSpec{{
-			Second: []client.ScheduleRange{{Start: 0}}, Minute: []client.ScheduleRange{{Start: 0}}, Hour: []client.ScheduleRange{{Start: 6}},
-			DayOfMonth: []client.ScheduleRange{{Start: day}}, Month: months,
-			Comment: cadence + " controller review",
-		}},
-		StartAt: start,
-	}
-}
-
-func (s *Server) reviewAction(programmeID uint, controller string) *client.ScheduleWorkflowAction {
-	return &client.ScheduleWorkflowAction{
-		ID: workflows.ReviewWorkflowIDPrefix(programmeID), Workflow: workflows.ReviewWorkflowName, TaskQueue: s.opts.TaskQueue,
-		Args: []any{workflows.ReviewInput{ProgrammeID: programmeID, ControllerEmail: controller}},
-	}
 }
 
 func (s *Server) requireProgramme(ctx context.Context, id uint) error {
@@ -89,7 +59,7 @@ func (s *Server) apiSetCadence(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if _, ok := cadenceStep[req.Cadence]; !ok {
+	if !schedules.ValidCadence(req.Cadence) {
 		return fieldError("cadence", `cadence must be "quarterly", "half_yearly" or "yearly"`)
 	}
 	start, err := parseDate("start_date", req.StartDate)
@@ -101,7 +71,7 @@ func (s *Server) apiSetCadence(c echo.Context) error {
 		return err
 	}
 	who := actor(c).Email
-	spec, action := reviewSpec(req.Cadence, start), s.reviewAction(id, who)
+	spec, action := schedules.ReviewSpec(req.Cadence, start), schedules.ReviewAction(id, who, s.opts.TaskQueue)
 	sc := s.opts.Temporal.ScheduleClient()
 	h := sc.GetHandle(ctx, workflows.ReviewScheduleID(id))
 	if _, err := h.Describe(ctx); isNotFoundErr(err) {

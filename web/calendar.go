@@ -11,6 +11,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 	"github.com/labstack/echo/v4"
 
+	"github.com/kamflow/kamflow/schedules"
 	"github.com/kamflow/kamflow/store"
 )
 
@@ -124,7 +125,7 @@ func (s *Server) buildCalendar(ctx context.Context, u *store.User) (*ics.Calenda
 			return nil, err
 		}
 		for _, cd := range cadences {
-			for _, day := range nextReviews(cd, now, 4) {
+			for _, day := range schedules.NextReviews(cd.Cadence, cd.StartDate, now, 4) {
 				ev := cal.AddEvent(fmt.Sprintf("review-%d-%s@%s", cd.ProgrammeID, day.Format("20060102"), calendarDomain))
 				ev.SetDtStampTime(cd.UpdatedAt.UTC())
 				allDay(ev, day)
@@ -149,23 +150,4 @@ func allDay(ev *ics.VEvent, day time.Time) {
 	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 	ev.SetAllDayStartAt(d)
 	ev.SetAllDayEndAt(d.AddDate(0, 0, 1))
-}
-
-// nextReviews lists the next n dates a cadence's Schedule runs on (the
-// same rule as reviewSpec).
-func nextReviews(cd store.ReviewCadence, from time.Time, n int) []time.Time {
-	step, ok := cadenceStep[cd.Cadence]
-	if !ok {
-		return nil
-	}
-	start := cd.StartDate.UTC()
-	day := min(start.Day(), 28)
-	var out []time.Time
-	for k := 0; len(out) < n && k < 1000; k++ {
-		d := time.Date(start.Year(), start.Month()+time.Month(k*step), day, 6, 0, 0, 0, time.UTC)
-		if !d.Before(start) && d.After(from) {
-			out = append(out, d)
-		}
-	}
-	return out
 }

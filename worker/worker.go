@@ -21,6 +21,8 @@ func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.Training, workflow.RegisterOptions{Name: workflows.TrainingWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Review, workflow.RegisterOptions{Name: workflows.ReviewWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Handover, workflow.RegisterOptions{Name: workflows.HandoverWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Workshop, workflow.RegisterOptions{Name: workflows.WorkshopWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.AccountPlan, workflow.RegisterOptions{Name: workflows.PlanWorkflowName})
 }
 
 // RegisterActivities registers the activities under the names workflows call.
@@ -45,12 +47,18 @@ func RegisterActivities(r sdkworker.ActivityRegistry, a *activities.Activities) 
 	r.RegisterActivityWithOptions(a.RecordIncoming, activity.RegisterOptions{Name: workflows.ActivityRecordIncoming})
 	r.RegisterActivityWithOptions(a.TickHandoverItem, activity.RegisterOptions{Name: workflows.ActivityTickHandoverItem})
 	r.RegisterActivityWithOptions(a.CompleteHandover, activity.RegisterOptions{Name: workflows.ActivityCompleteHandover})
+	r.RegisterActivityWithOptions(a.PrepareWorkshop, activity.RegisterOptions{Name: workflows.ActivityPrepareWorkshop})
+	r.RegisterActivityWithOptions(a.UpdateWorkshop, activity.RegisterOptions{Name: workflows.ActivityUpdateWorkshop})
+	r.RegisterActivityWithOptions(a.SaveActions, activity.RegisterOptions{Name: workflows.ActivitySaveActions})
+	r.RegisterActivityWithOptions(a.CompleteAction, activity.RegisterOptions{Name: workflows.ActivityCompleteAction})
+	r.RegisterActivityWithOptions(a.SetPlanStatus, activity.RegisterOptions{Name: workflows.ActivitySetPlanStatus})
+	r.RegisterActivityWithOptions(a.ReportPlanApproved, activity.RegisterOptions{Name: workflows.ActivityReportPlanApproved})
 }
 
 // New creates a worker polling taskQueue with all of kamflow registered;
 // activities get the worker's client.
 func New(c client.Client, taskQueue string, a *activities.Activities) sdkworker.Worker {
-	a.Temporal = c
+	a.Temporal, a.TaskQueue = c, taskQueue
 	w := sdkworker.New(c, taskQueue, sdkworker.Options{
 		// Let in-flight activities finish on Ctrl-C / SIGTERM.
 		WorkerStopTimeout: 20 * time.Second,

@@ -1,0 +1,290 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Action is a tracked to-do with an owner and a due date, from an account
+// plan or a workshop's minutes.
+type Action struct {
+	ID           uint   `gorm:"primaryKey"`
+	IdemKey      string `gorm:"size:150;not null;uniqueIndex"`
+	KeyAccountID uint   `gorm:"not null;index"`
+	Source       string `gorm:"size:20;not null"` // plan or workshop
+	SourceID     uint   `gorm:"not null"`
+	ObjectiveID  *uint
+	Title        string    `gorm:"size:300;not null"`
+	OwnerEmail   string    `gorm:"size:254;not null;index"`
+	Due          time.Time `gorm:"not null"`
+	DoneAt       *time.Time
+	DoneBy       string `gorm:"size:254"`
+	CreatedAt    time.Time
+}
+
+// AccountPlan is a key account's strategy with goals, objectives and actions.
+type AccountPlan struct {
+	ID           uint   `gorm:"primaryKey"`
+	KeyAccountID uint   `gorm:"not null;index"`
+	Version      int    `gorm:"not null"`
+	Strategy     string `gorm:"type:text;not null"`
+	Status       string `gorm:"size:20;not null"` // draft, submitted, approved, rejected
+	SubmittedBy  string `gorm:"size:254"`
+	SubmittedAt  *time.Time
+	DecidedBy    string `gorm:"size:254"`
+	DecidedAt    *time.Time
+	Comment      string `gorm:"type:text"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Goals        []PlanGoal `gorm:"foreignKey:PlanID"`
+}
+
+// PlanGoal is a goal of an account plan.
+type PlanGoal struct {
+	ID         uint            `gorm:"primaryKey"`
+	PlanID     uint            `gorm:"not null;index"`
+	Position   int             `gorm:"not null"`
+	Title      string          `gorm:"size:300;not null"`
+	Objectives []PlanObjective `gorm:"foreignKey:GoalID"`
+}
+
+// PlanObjective is a measurable objective under a goal.
+type PlanObjective struct {
+	ID       uint   `gorm:"primaryKey"`
+	GoalID   uint   `gorm:"not null;index"`
+	Position int    `gorm:"not null"`
+	Title    string `gorm:"size:300;not null"`
+	// PlannedActions (JSON) become tracked actions when the plan is approved.
+	PlannedActions string `gorm:"type:text"`
+}
+
+// Workshop is the annual 1.5-day workshop with a key customer.
+type Workshop struct {
+	ID           uint   `gorm:"primaryKey"`
+	KeyAccountID uint   `gorm:"not null;index"`
+	WorkflowID   string `gorm:"size:200;not null;uniqueIndex"`
+	Year         int    `gorm:"not null"`
+	Status       string `gorm:"size:20;not null"` // planning, invited, held, minuted, closed
+	StartsAt     *time.Time
+	EndsAt       *time.Time
+	Place        string `gorm:"size:300"`
+	Agenda       string `gorm:"type:text"`
+	Minutes      string `gorm:"type:text"`
+	MinutesBy    string `gorm:"size:254"`
+	MinutesAt    *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Participants []WorkshopParticipant `gorm:"foreignKey:WorkshopID"`
+}
+
+// WorkshopParticipant is someone from either side.
+type WorkshopParticipant struct {
+	WorkshopID uint           `gorm:"primaryKey"`
+	Side       string         `gorm:"primaryKey;size:10"` // ours or theirs
+	PersonID   uint           `gorm:"primaryKey"`         // employee or contact
+	Name       string         `gorm:"size:200"`
+	Email      string         `gorm:"size:254"`
+	Level      HierarchyLevel `gorm:"size:32"`
+}
+
+// SavePlanDraft stores a new version of a key account's plan as draft,
+// all or nothing.
+func (s *Store) SavePlanDraft(ctx context.Context, p *AccountPlan) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var last AccountPlan
+		err := tx.Where("key_account_id = ?", p.KeyAccountID).Order("version DESC").First(&last).Error
+		switch {
+		case err == gorm.ErrRecordNotFound:
+			p.Version = 1
+		case err != nil:
+			return err
+		case last.Status == "submitted":
+			return fmt.Errorf("%w: the submitted plan waits for its decision", ErrInvalid)
+		case last.Status == "draft":
+			// Replace the draft.
+			if err := tx.Where("goal_id IN (?)", tx.Model(&PlanGoal{}).Select("id").Where("plan_id = ?", last.ID)).Delete(&PlanObjective{}).Error; err != nil {
+				return err
+			}
+			if err := tx.Where("plan_id = ?", last.ID).Delete(&PlanGoal{}).Error; err != nil {
+				return err
+			}
+			if err := tx.Delete(&last).Error; err != nil {
+				return err
+			}
+			p.Version = last.Version
+		default:
+			p.Version = last.Version + 1
+		}
+		p.ID, p.Status = 0, "draft"
+		return tx.Create(p).Error
+	})
+	return translate(err, "save plan")
+}
+
+// LatestPlan loads a key account's newest plan with goals and objectives.
+func (s *Store) LatestPlan(ctx context.Context, keyAccountID uint) (*AccountPlan, error) {
+	var p AccountPlan
+	err := s.db.WithContext(ctx).Preload("Goals", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Preload("Goals.Objectives", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Where("key_account_id = ?", keyAccountID).Order("version DESC").First(&p).Error
+	if err != nil {
+		return nil, translate(err, "account plan")
+	}
+	return &p, nil
+}
+
+// SetPlanStatus moves a plan from one status to another and reports
+// whether it did.
+func (s *Store) SetPlanStatus(ctx context.Context, planID uint, from, to, by, comment string, at time.Time) (bool, error) {
+	upd := map[string]any{"status": to}
+	if to == "submitted" {
+		upd["submitted_by"], upd["submitted_at"] = by, at.UTC()
+	} else {
+		upd["decided_by"], upd["decided_at"], upd["comment"] = by, at.UTC(), comment
+	}
+	res := s.db.WithContext(ctx).Model(&AccountPlan{}).Where("id = ? AND status = ?", planID, from).Updates(upd)
+	return res.RowsAffected == 1, translate(res.Error, "set plan status")
+}
+
+// AddActions stores actions once per key and returns their IDs in order.
+func (s *Store) AddActions(ctx context.Context, actions []Action) ([]uint, error) {
+	if len(actions) == 0 {
+		return nil, nil
+	}
+	for i := range actions {
+		actions[i].Title = strings.TrimSpace(actions[i].Title)
+		actions[i].OwnerEmail = strings.ToLower(strings.TrimSpace(actions[i].OwnerEmail))
+		actions[i].Due = actions[i].Due.UTC()
+	}
+	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&actions).Error; err != nil {
+		return nil, translate(err, "add actions")
+	}
+	keys := make([]string, len(actions))
+	for i, a := range actions {
+		keys[i] = a.IdemKey
+	}
+	var saved []Action
+	if err := s.db.WithContext(ctx).Where("idem_key IN ?", keys).Find(&saved).Error; err != nil {
+		return nil, translate(err, "add actions")
+	}
+	byKey := map[string]uint{}
+	for _, a := range saved {
+		byKey[a.IdemKey] = a.ID
+	}
+	ids := make([]uint, len(keys))
+	for i, k := range keys {
+		ids[i] = byKey[k]
+	}
+	return ids, nil
+}
+
+// CompleteAction marks an action done (once).
+func (s *Store) CompleteAction(ctx context.Context, id uint, by string, at time.Time) error {
+	err := s.db.WithContext(ctx).Model(&Action{}).Where("id = ? AND done_at IS NULL", id).Updates(map[string]any{"done_at": at.UTC(), "done_by": by}).Error
+	return translate(err, "complete action")
+}
+
+// ActionsOf lists a key account's actions, open first by due date.
+func (s *Store) ActionsOf(ctx context.Context, keyAccountID uint) ([]Action, error) {
+	var out []Action
+	err := s.db.WithContext(ctx).Where("key_account_id = ?", keyAccountID).Order("done_at IS NOT NULL, due").Limit(MaxPageSize).Find(&out).Error
+	return out, translate(err, "actions")
+}
+
+// OpenActionsOwnedBy lists open actions an e-mail owns (calendars, home pages).
+func (s *Store) OpenActionsOwnedBy(ctx context.Context, email string) ([]Action, error) {
+	var out []Action
+	err := s.db.WithContext(ctx).Where("owner_email = ? AND done_at IS NULL", strings.ToLower(email)).Order("due").Limit(MaxPageSize).Find(&out).Error
+	return out, translate(err, "open actions")
+}
+
+// CreateWorkshop records a workshop with its suggested participants once
+// per workflow.
+func (s *Store) CreateWorkshop(ctx context.Context, w *Workshop) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var existing Workshop
+		err := tx.Preload("Participants").Where("workflow_id = ?", w.WorkflowID).First(&existing).Error
+		if err == nil {
+			*w = existing
+			return nil
+		}
+		if err != gorm.ErrRecordNotFound {
+			return err
+		}
+		return tx.Create(w).Error
+	})
+	return translate(err, "create workshop")
+}
+
+// UpdateWorkshop stores dates, status or minutes of a workshop.
+func (s *Store) UpdateWorkshop(ctx context.Context, id uint, fields map[string]any) error {
+	return translate(s.db.WithContext(ctx).Model(&Workshop{}).Where("id = ?", id).Updates(fields).Error, "update workshop")
+}
+
+// WorkshopByID loads a workshop with participants.
+func (s *Store) WorkshopByID(ctx context.Context, id uint) (*Workshop, error) {
+	var w Workshop
+	if err := s.db.WithContext(ctx).Preload("Participants").First(&w, id).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("workshop %d", id))
+	}
+	return &w, nil
+}
+
+// WorkshopsOf lists a key account's workshops, newest first.
+func (s *Store) WorkshopsOf(ctx context.Context, keyAccountID uint) ([]Workshop, error) {
+	var out []Workshop
+	err := s.db.WithContext(ctx).Where("key_account_id = ?", keyAccountID).Order("id DESC").Limit(MaxPageSize).Find(&out).Error
+	return out, translate(err, "workshops")
+}
+
+// WorkshopsOfEmployee lists dated workshops an employee takes part in.
+func (s *Store) WorkshopsOfEmployee(ctx context.Context, employeeID uint) ([]Workshop, error) {
+	var out []Workshop
+	err := s.db.WithContext(ctx).Joins("JOIN workshop_participants wp ON wp.workshop_id = workshops.id").
+		Where("wp.side = ? AND wp.person_id = ? AND workshops.starts_at IS NOT NULL", "ours", employeeID).Find(&out).Error
+	return out, translate(err, "workshops of employee")
+}
+
+// SuggestWorkshopParticipants proposes their top people (board and
+// management) and, for each, our counterpart at the same level: one with a
+// relationship to that person, else the KAM.
+func (s *Store) SuggestWorkshopParticipants(ctx context.Context, keyAccountID uint) ([]WorkshopParticipant, error) {
+	m, err := s.ContactMatrix(ctx, keyAccountID, time.Now(), 365*24*time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	var out []WorkshopParticipant
+	ours := map[uint]bool{}
+	addOurs := func(id uint, name string, level HierarchyLevel, email string) {
+		if !ours[id] {
+			ours[id] = true
+			out = append(out, WorkshopParticipant{Side: "ours", PersonID: id, Name: name, Level: level, Email: email})
+		}
+	}
+	if m.KAM != nil {
+		addOurs(m.KAM.ID, m.KAM.Name, m.KAM.HierarchyLevel, m.KAM.Email)
+	}
+	for _, r := range m.Rows {
+		if r.Level != LevelBoard && r.Level != LevelManagement {
+			continue
+		}
+		for _, mc := range r.Contacts {
+			out = append(out, WorkshopParticipant{Side: "theirs", PersonID: mc.Contact.ID, Name: mc.Contact.Name, Email: mc.Contact.Email, Level: r.Level})
+			for _, cp := range mc.Counterparts {
+				if !cp.LevelMismatch {
+					e, err := s.Employee(ctx, cp.EmployeeID)
+					if err != nil {
+						return nil, err
+					}
+					addOurs(e.ID, e.Name, e.HierarchyLevel, e.Email)
+				}
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,178 @@
+package workflows_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/kamflow/kamflow/workflows"
+)
+
+type accountHarness struct {
+	t       *testing.T
+	env     *testsuite.TestWorkflowEnvironment
+	start   time.Time
+	notices []notice
+	updates []workflows.WorkshopUpdateInput
+	saved   []workflows.SaveActionsInput
+	done    []uint
+	plan    []workflows.PlanStatusInput
+	told    []workflows.PlanApprovedInput
+	n       int
+}
+
+func newAccountHarness(t *testing.T, start time.Time) *accountHarness {
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	h := &accountHarness{t: t, env: s.NewTestWorkflowEnvironment(), start: start}
+	h.env.SetStartTime(start)
+	h.env.RegisterWorkflowWithOptions(workflows.Workshop, workflow.RegisterOptions{Name: workflows.WorkshopWorkflowName})
+	h.env.RegisterWorkflowWithOptions(workflows.AccountPlan, workflow.RegisterOptions{Name: workflows.PlanWorkflowName})
+	reg := func(fn any, name string) { h.env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
+	reg(func(ctx context.Context, n workflows.Notification) error {
+		h.notices = append(h.notices, notice{at: h.env.Now(), n: n})
+		return nil
+	}, workflows.ActivityNotify)
+	reg(func(ctx context.Context, in workflows.PrepareWorkshopInput) (workflows.WorkshopPrepared, error) {
+		return workflows.WorkshopPrepared{WorkshopID: 4, Ours: []string{"kam@example.com", "ceo@example.com"}, Agenda: workflows.WorkshopAgenda("Alpenbau AG"), LeadEmail: "lead@example.com"}, nil
+	}, workflows.ActivityPrepareWorkshop)
+	reg(func(ctx context.Context, in workflows.WorkshopUpdateInput) error {
+		h.updates = append(h.updates, in)
+		return nil
+	}, workflows.ActivityUpdateWorkshop)
+	reg(func(ctx context.Context, in workflows.SaveActionsInput) ([]uint, error) {
+		h.saved = append(h.saved, in)
+		ids := make([]uint, len(in.Actions))
+		for i := range ids {
+			ids[i] = uint(100 + i)
+		}
+		return ids, nil
+	}, workflows.ActivitySaveActions)
+	reg(func(ctx context.Context, in workflows.CompleteActionInput) error {
+		h.done = append(h.done, in.ActionID)
+		return nil
+	}, workflows.ActivityCompleteAction)
+	reg(func(ctx context.Context, in workflows.PlanStatusInput) error { h.plan = append(h.plan, in); return nil }, workflows.ActivitySetPlanStatus)
+	reg(func(ctx context.Context, in workflows.PlanApprovedInput) error {
+		h.told = append(h.told, in)
+		return nil
+	}, workflows.ActivityReportPlanApproved)
+	return h
+}
+
+func (h *accountHarness) update(at time.Time, name string, arg any, wantType, wantField string) {
+	h.env.RegisterDelayedCallback(func() {
+		h.n++
+		h.env.UpdateWorkflow(name, "w"+string(rune('a'+h.n)), &testsuite.TestUpdateCallback{
+			OnAccept: func() {
+				if wantType != "" {
+					h.t.Errorf("%s accepted at %s, want %s", name, h.env.Now(), wantType)
+				}
+			},
+			OnReject: func(err error) {
+				typ, _, f, _ := workflows.RejectionOf(err)
+				if typ != wantType || f != wantField {
+					h.t.Errorf("%s rejected: %v, want %s %q", name, err, wantType, wantField)
+				}
+			},
+			OnComplete: func(_ any, err error) {
+				if err != nil {
+					h.t.Errorf("%s failed: %v", name, err)
+				}
+			},
+		}, arg)
+	}, at.Sub(h.start))
+}
+
+func (h *accountHarness) sent() string {
+	var out []string
+	for _, x := range h.notices {
+		out = append(out, x.n.IdempotencyKey[strings.Index(x.n.IdempotencyKey, "/")+1:]+"@"+x.at.Format("01-02"))
+	}
+	return strings.Join(out, " ")
+}
+
+// TestWorkshopFromPlanningToClosedActions: dates asked for weekly until
+// proposed, invitation, reminders, minutes due within five working days with
+// escalation, then actions reminded until done.
+func TestWorkshopFromPlanningToClosedActions(t *testing.T) {
+	wStart := time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC) // a Monday
+	h := newAccountHarness(t, wStart)
+	kam := workflows.Actor{Email: "kam@example.com", Roles: []string{"kam"}}
+	other := workflows.Actor{Email: "other@example.com", Roles: []string{"kam"}}
+	held := time.Date(2026, 5, 13, 9, 0, 0, 0, time.UTC) // Wednesday, ~10 weeks ahead
+	h.update(wStart.Add(9*day), workflows.UpdateProposeDates, workflows.ProposeDatesRequest{Actor: other, StartsAt: held, Place: "Zürich"}, workflows.ErrTypeForbidden, "")
+	h.update(wStart.Add(9*day+time.Hour), workflows.UpdateProposeDates, workflows.ProposeDatesRequest{Actor: kam, StartsAt: wStart, Place: "Zürich"}, workflows.ErrTypeInvalid, "starts_at")
+	h.update(wStart.Add(10*day), workflows.UpdateRecordMinutes, workflows.MinutesRequest{Actor: kam, Minutes: "x"}, workflows.ErrTypeConflict, "")
+	h.update(wStart.Add(10*day+time.Hour), workflows.UpdateProposeDates, workflows.ProposeDatesRequest{Actor: kam, StartsAt: held, Place: "Zürich"}, "", "")
+	// Minutes due 5 working days after the end (Thursday 13:00): the next Thursday.
+	minutesAt := held.Add(12 * day) // late: after the escalation
+	due := time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)
+	h.update(minutesAt, workflows.UpdateRecordMinutes, workflows.MinutesRequest{Actor: kam, Minutes: "They face new regulation.", Actions: []workflows.ActionInput{{Title: "x", OwnerEmail: "kam@example.com", Due: held}}}, workflows.ErrTypeInvalid, "actions[0].due")
+	h.update(minutesAt.Add(time.Hour), workflows.UpdateRecordMinutes, workflows.MinutesRequest{Actor: kam, Minutes: "They face new regulation.", Actions: []workflows.ActionInput{
+		{Title: "Regulation briefing", OwnerEmail: "expert@example.com", Due: due},
+		{Title: "Joint pilot proposal", OwnerEmail: "kam@example.com", Due: due.Add(7 * day)},
+	}}, "", "")
+	h.update(due.Add(-day), workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: other, ActionID: 100}, workflows.ErrTypeForbidden, "")
+	h.update(due.Add(-day+time.Hour), workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: workflows.Actor{Email: "expert@example.com"}, ActionID: 100}, "", "")
+	h.update(due.Add(8*day), workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: kam, ActionID: 101}, "", "")
+	h.env.ExecuteWorkflow(workflows.WorkshopWorkflowName, workflows.WorkshopInput{KeyAccountID: 1, CustomerName: "Alpenbau AG", KAMEmail: kam.Email})
+
+	var st workflows.WorkshopState
+	if err := h.env.GetWorkflowResult(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != workflows.WorkshopClosed || st.EndsAt.Sub(*st.StartsAt) != 28*time.Hour {
+		t.Fatalf("state = %s, %s to %s", st.Status, st.StartsAt, st.EndsAt)
+	}
+	if md := st.MinutesDue.Format("2006-01-02 Mon"); md != "2026-05-21 Thu" {
+		t.Errorf("minutes due = %s, want five working days after the end", md)
+	}
+	want := "propose-0@03-02 propose-1@03-09 invitation-20260513@03-12 reminder-14d-20260513@04-29 reminder-2d-20260513@05-11 minutes-due@05-21 minutes-escalation-0@05-23 action-100/before@06-12 action-101/before@06-19 action-101/overdue-0@06-22"
+	if got := h.sent(); got != want {
+		t.Errorf("notices = %s\nwant      %s", got, want)
+	}
+	if !strings.Contains(st.Agenda, "How can we best support them?") || !strings.Contains(st.Agenda, "not a sales presentation") {
+		t.Errorf("agenda = %q", st.Agenda)
+	}
+	if len(h.saved) != 1 || len(h.done) != 2 {
+		t.Errorf("saved %+v done %v", h.saved, h.done)
+	}
+}
+
+func TestAccountPlanApprovalReachesTheProgrammeAndTracksActions(t *testing.T) {
+	pStart := time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC)
+	h := newAccountHarness(t, pStart)
+	in := workflows.PlanInput{KeyAccountID: 1, PlanID: 2, Version: 1, ProgrammeID: 7, CustomerID: 11, CustomerName: "Alpenbau", KAMEmail: "kam@example.com",
+		LeadEmail: lead.Email, CommitteeEmails: []string{committee.Email},
+		Actions: []workflows.ActionInput{{Title: "Map decision makers", OwnerEmail: "kam@example.com", Due: pStart.Add(30 * day)}}}
+	h.update(pStart.Add(day), workflows.UpdateApproveAccountPlan, workflows.PlanDecision{Actor: kam}, workflows.ErrTypeForbidden, "")
+	h.update(pStart.Add(day+time.Hour), workflows.UpdateRejectAccountPlan, workflows.PlanDecision{Actor: committee}, workflows.ErrTypeInvalid, "comment")
+	h.update(pStart.Add(day+2*time.Hour), workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: kam, ActionID: 100}, workflows.ErrTypeConflict, "")
+	h.update(pStart.Add(2*day), workflows.UpdateApproveAccountPlan, workflows.PlanDecision{Actor: committee, Comment: "good"}, "", "")
+	h.update(pStart.Add(3*day), workflows.UpdateApproveAccountPlan, workflows.PlanDecision{Actor: lead}, workflows.ErrTypeConflict, "")
+	h.update(pStart.Add(35*day), workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: workflows.Actor{Email: "kam@example.com"}, ActionID: 100}, "", "")
+	h.env.ExecuteWorkflow(workflows.PlanWorkflowName, in)
+	var st workflows.PlanState
+	if err := h.env.GetWorkflowResult(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != "done" || st.DecidedBy != committee.Email {
+		t.Fatalf("state = %+v", st)
+	}
+	if len(h.told) != 1 || h.told[0].CustomerID != 11 || len(h.plan) != 1 || h.plan[0].To != "approved" {
+		t.Errorf("told %+v, plan %+v", h.told, h.plan)
+	}
+	want := "submitted@09-01 approved@09-03 action-100/before@09-28 action-100/overdue-0@10-01"
+	if got := h.sent(); got != want {
+		t.Errorf("notices = %s\nwant      %s", got, want)
+	}
+}
