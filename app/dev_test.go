@@ -281,6 +281,50 @@ func TestRecordGoldenHistories(t *testing.T) {
 		waitClosed(t, e.dev.Client, wid)
 		return wid
 	})
+	record("workshop-v1-actions-closed.json", func() string {
+		kas, _ := e.dev.Store.KeyAccounts(context.Background(), programme)
+		base := fmt.Sprintf("/key-accounts/%d", kas[len(kas)-1].ID)
+		r := e.ok(t, 202, "lead", "POST", base+"/workshops", nil)
+		wfID := r.body["workflow_id"].(string)
+		var wid int
+		waitFor(t, "workshop prepared", func() bool {
+			for _, it := range e.ok(t, 200, "lead", "GET", base+"/workshops", nil).body["items"].([]any) {
+				wid = int(it.(map[string]any)["id"].(float64))
+			}
+			return wid != 0
+		})
+		w := fmt.Sprintf("/workshops/%d", wid)
+		start := time.Now().Add(3 * time.Second).UTC()
+		waitFor(t, "dates accepted", func() bool {
+			return e.call(t, "lead", "POST", w+"/dates", map[string]any{"starts_at": start.Format(time.RFC3339), "place": "Zürich"}).code == 200
+		})
+		time.Sleep(time.Until(start) + 500*time.Millisecond)
+		st := e.ok(t, 200, "lead", "POST", w+"/minutes", map[string]any{"minutes": "agreed", "actions": []map[string]any{{"title": "Briefing", "owner_email": "kam2@" + store.DemoDomain, "due": time.Now().AddDate(0, 1, 0).Format("2006-01-02")}}})
+		aid := int(st.body["actions"].([]any)[0].(map[string]any)["id"].(float64))
+		e.ok(t, 200, "kam2", "POST", fmt.Sprintf("%s/actions/%d/complete", w, aid), nil)
+		waitClosed(t, e.dev.Client, wfID)
+		return wfID
+	})
+	record("plan-v1-approved-actions-done.json", func() string {
+		kas, _ := e.dev.Store.KeyAccounts(context.Background(), programme)
+		ka := kas[len(kas)-1]
+		var who string
+		for local, id := range e.emp {
+			if ka.Responsible() != nil && *ka.Responsible() == id {
+				who = local
+			}
+		}
+		base := fmt.Sprintf("/key-accounts/%d", ka.ID)
+		e.ok(t, 200, who, "PUT", base+"/plan", map[string]any{"strategy": "Partner for regulation", "goals": []map[string]any{{"title": "Relationship",
+			"objectives": []map[string]any{{"title": "Board contact", "actions": []map[string]any{{"title": "Invite", "owner_email": who + "@" + store.DemoDomain, "due": time.Now().AddDate(0, 1, 0).Format("2006-01-02")}}}}}}})
+		r := e.ok(t, 202, who, "POST", base+"/plan/submit", nil)
+		wfID := r.body["workflow_id"].(string)
+		st := e.ok(t, 200, "lead", "POST", base+"/plan/approve", map[string]any{"comment": "good"})
+		aid := int(st.body["tracked"].([]any)[0].(map[string]any)["id"].(float64))
+		e.ok(t, 200, who, "POST", fmt.Sprintf("%s/plan/actions/%d/complete", base, aid), nil)
+		waitClosed(t, e.dev.Client, wfID)
+		return wfID
+	})
 	course := e.ok(t, 201, "hr", "POST", "/courses", map[string]any{"title": "KAM Basics", "duration_days": 1, "required_for_kams": true})
 	start := time.Now().Add(4 * time.Second).UTC()
 	sess := e.ok(t, 201, "hr", "POST", "/sessions", map[string]any{"course_id": course.body["id"], "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339), "capacity": 1})

@@ -71,8 +71,8 @@ func (s *Server) calendarFeed(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(cal.Serialize()))
 }
 
-// buildCalendar collects a user's training sessions, measures and review
-// dates due, and programme phases they are responsible for.
+// buildCalendar collects a user's training sessions, workshops, actions,
+// measures and review dates due, and programme phases they are responsible for.
 func (s *Server) buildCalendar(ctx context.Context, u *store.User) (*ics.Calendar, error) {
 	cal := ics.NewCalendarFor("kamflow")
 	cal.SetMethod(ics.MethodPublish)
@@ -107,6 +107,32 @@ func (s *Server) buildCalendar(ctx context.Context, u *store.User) (*ics.Calenda
 			ev.SetStatus(status)
 			ev.SetDescription(note)
 		}
+	}
+	if u.EmployeeID != nil {
+		workshops, err := s.opts.Store.WorkshopsOfEmployee(ctx, *u.EmployeeID)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range workshops {
+			ev := cal.AddEvent(fmt.Sprintf("workshop-%d@%s", w.ID, calendarDomain))
+			ev.SetDtStampTime(w.UpdatedAt.UTC())
+			ev.SetStartAt(*w.StartsAt)
+			ev.SetEndAt(*w.EndsAt)
+			ev.SetSummary("Annual key-account workshop")
+			ev.SetLocation(w.Place)
+			ev.SetDescription(w.Agenda)
+			ev.SetStatus(ics.ObjectStatusConfirmed)
+		}
+	}
+	actions, err := s.opts.Store.OpenActionsOwnedBy(ctx, u.Email)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range actions {
+		ev := cal.AddEvent(fmt.Sprintf("action-%d@%s", a.ID, calendarDomain))
+		ev.SetDtStampTime(a.CreatedAt.UTC())
+		allDay(ev, a.Due)
+		ev.SetSummary("Action due: " + a.Title)
 	}
 	measures, err := s.opts.Store.OpenMeasuresOwnedBy(ctx, u.Email)
 	if err != nil {

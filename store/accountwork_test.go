@@ -1,0 +1,101 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/store/storetest"
+)
+
+func TestPlansActionsAndWorkshopsAreIdempotent(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if _, err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		custs, _, _ := s.ListCustomers(ctx, store.Page{})
+		p, _ := s.CreateProgramme(ctx, "KAM", "lead@example.com", time.Now())
+		now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+		if err := s.ConfirmKeyAccounts(ctx, p.ID, []uint{custs[0].ID}, now); err != nil {
+			t.Fatal(err)
+		}
+		kas, _ := s.KeyAccounts(ctx, p.ID)
+		ka := kas[0]
+		plan := func() *store.AccountPlan {
+			return &store.AccountPlan{KeyAccountID: ka.ID, Strategy: "s", Goals: []store.PlanGoal{{Title: "g", Objectives: []store.PlanObjective{{Title: "o", PlannedActions: "[]"}}}}}
+		}
+		if err := s.SavePlanDraft(ctx, plan()); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SavePlanDraft(ctx, plan()); err != nil { // replaces the draft
+			t.Fatal(err)
+		}
+		latest, err := s.LatestPlan(ctx, ka.ID)
+		if err != nil || latest.Version != 1 || len(latest.Goals) != 1 || len(latest.Goals[0].Objectives) != 1 {
+			t.Fatalf("latest = %+v, %v", latest, err)
+		}
+		if ok, err := s.SetPlanStatus(ctx, latest.ID, "draft", "submitted", "kam", "", now); !ok || err != nil {
+			t.Fatalf("submit = %v, %v", ok, err)
+		}
+		if err := s.SavePlanDraft(ctx, plan()); !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("draft while submitted err = %v", err)
+		}
+		if ok, _ := s.SetPlanStatus(ctx, latest.ID, "submitted", "approved", "lead", "ok", now); !ok {
+			t.Fatal("approve failed")
+		}
+		if err := s.SavePlanDraft(ctx, plan()); err != nil {
+			t.Fatal(err)
+		}
+		if v2, _ := s.LatestPlan(ctx, ka.ID); v2.Version != 2 || v2.Status != "draft" {
+			t.Fatalf("after approval a new draft is version 2: %+v", v2)
+		}
+		acts := []store.Action{
+			{IdemKey: "w/a0", KeyAccountID: ka.ID, Source: "workshop", SourceID: 1, Title: "A", OwnerEmail: "X@example.com", Due: now},
+			{IdemKey: "w/a1", KeyAccountID: ka.ID, Source: "workshop", SourceID: 1, Title: "B", OwnerEmail: "y@example.com", Due: now},
+		}
+		ids1, err := s.AddActions(ctx, append([]store.Action(nil), acts...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids2, err := s.AddActions(ctx, append([]store.Action(nil), acts...))
+		if err != nil || ids1[0] != ids2[0] || ids1[1] != ids2[1] || ids1[0] == ids1[1] {
+			t.Fatalf("ids %v then %v (%v)", ids1, ids2, err)
+		}
+		if open, _ := s.OpenActionsOwnedBy(ctx, "x@example.com"); len(open) != 1 {
+			t.Errorf("open actions of x = %d", len(open))
+		}
+		if err := s.CompleteAction(ctx, ids1[0], "x@example.com", now); err != nil {
+			t.Fatal(err)
+		}
+		if open, _ := s.OpenActionsOwnedBy(ctx, "x@example.com"); len(open) != 0 {
+			t.Errorf("completed action still open")
+		}
+		parts, err := s.SuggestWorkshopParticipants(ctx, ka.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &store.Workshop{KeyAccountID: ka.ID, WorkflowID: "workshop-1-2026", Year: 2026, Status: "planning", Participants: parts}
+		if err := s.CreateWorkshop(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+		again := &store.Workshop{KeyAccountID: ka.ID, WorkflowID: "workshop-1-2026", Year: 2026, Status: "planning"}
+		if err := s.CreateWorkshop(ctx, again); err != nil || again.ID != w.ID {
+			t.Fatalf("repeated workshop = %d (%v), want %d", again.ID, err, w.ID)
+		}
+		theirs := 0
+		for _, p := range parts {
+			if p.Side == "theirs" {
+				theirs++
+				if p.Level != store.LevelBoard && p.Level != store.LevelManagement {
+					t.Errorf("suggested %s at level %s", p.Name, p.Level)
+				}
+			}
+		}
+		if theirs == 0 {
+			t.Error("no participants of theirs suggested")
+		}
+	})
+}
