@@ -325,6 +325,24 @@ func TestRecordGoldenHistories(t *testing.T) {
 		waitClosed(t, e.dev.Client, wfID)
 		return wfID
 	})
+	record("jourfixe-v1-held.json", func() string {
+		p := fmt.Sprintf("/programmes/%d", programme)
+		r := e.ok(t, 202, "lead", "POST", p+"/jour-fixes", map[string]any{"meeting_at": time.Now().Add(4 * time.Second).UTC().Format(time.RFC3339Nano)})
+		wfID := r.body["workflow_id"].(string)
+		var jf int
+		waitFor(t, "jour fixe prepared", func() bool {
+			for _, it := range e.ok(t, 200, "lead", "GET", p+"/jour-fixes", nil).body["items"].([]any) {
+				jf = int(it.(map[string]any)["id"].(float64))
+			}
+			return jf != 0
+		})
+		kas, _ := e.dev.Store.KeyAccounts(context.Background(), programme)
+		waitFor(t, "input accepted", func() bool {
+			return e.call(t, "kam2", "POST", fmt.Sprintf("/jour-fixes/%d/inputs", jf), map[string]any{"key_account_id": kas[0].ID, "satisfaction": 4}).code == 200
+		})
+		waitClosed(t, e.dev.Client, wfID)
+		return wfID
+	})
 	course := e.ok(t, 201, "hr", "POST", "/courses", map[string]any{"title": "KAM Basics", "duration_days": 1, "required_for_kams": true})
 	start := time.Now().Add(4 * time.Second).UTC()
 	sess := e.ok(t, 201, "hr", "POST", "/sessions", map[string]any{"course_id": course.body["id"], "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339), "capacity": 1})

@@ -80,3 +80,21 @@ func ReviewAction(programmeID uint, controller, taskQueue string) *client.Schedu
 		Args: []any{workflows.ReviewInput{ProgrammeID: programmeID, ControllerEmail: controller}},
 	}
 }
+
+// JourFixeSpec runs a jour fixe every month on day (1-28) at 07:00 UTC; the
+// meeting is a week later.
+func JourFixeSpec(day int) client.ScheduleSpec {
+	return client.ScheduleSpec{Calendars: []client.ScheduleCalendarSpec{{
+		Second: []client.ScheduleRange{{Start: 0}}, Minute: []client.ScheduleRange{{Start: 0}}, Hour: []client.ScheduleRange{{Start: 7}},
+		DayOfMonth: []client.ScheduleRange{{Start: day}}, Month: []client.ScheduleRange{{Start: 1, End: 12}},
+		Comment: "monthly jour fixe (customer conference)",
+	}}}
+}
+
+// JourFixeAction starts a jour fixe for a programme's key accounts (or one).
+func JourFixeAction(programmeID, keyAccountID uint, taskQueue string) *client.ScheduleWorkflowAction {
+	return &client.ScheduleWorkflowAction{
+		ID: workflows.JourFixeWorkflowIDPrefix(programmeID, keyAccountID), Workflow: workflows.JourFixeWorkflowName, TaskQueue: taskQueue,
+		Args: []any{workflows.JourFixeInput{ProgrammeID: programmeID, KeyAccountID: keyAccountID}},
+	}
+}

@@ -24,6 +24,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0007_calendar_tokens", Migrate: migrate0007, Rollback: rollback0007},
 		{ID: "0008_relationships_handovers", Migrate: migrate0008, Rollback: rollback0008},
 		{ID: "0009_plans_actions_workshops", Migrate: migrate0009, Rollback: rollback0009},
+		{ID: "0010_jour_fixe", Migrate: migrate0010, Rollback: rollback0010},
 	}
 }
 
@@ -640,4 +641,42 @@ func migrate0009(tx *gorm.DB) error {
 
 func rollback0009(tx *gorm.DB) error {
 	return tx.Migrator().DropTable("workshop_participants", "workshops", "plan_objectives", "plan_goals", "account_plans", "actions")
+}
+
+// --- 0010: jour fixe ---
+
+type m0010JourFixe struct {
+	ID           uint            `gorm:"primaryKey"`
+	WorkflowID   string          `gorm:"size:200;not null;uniqueIndex"`
+	ProgrammeID  uint            `gorm:"not null;index"`
+	Programme    *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	KeyAccountID *uint
+	MeetingAt    time.Time `gorm:"not null"`
+	Status       string    `gorm:"size:20;not null"`
+	Summary      string    `gorm:"type:text"`
+	CreatedAt    time.Time
+}
+
+func (m0010JourFixe) TableName() string { return "jour_fixes" }
+
+type m0010JourFixeInput struct {
+	JourFixeID   uint           `gorm:"primaryKey"`
+	JourFixe     *m0010JourFixe `gorm:"constraint:OnDelete:CASCADE"`
+	KeyAccountID uint           `gorm:"primaryKey;index"`
+	EmployeeID   uint           `gorm:"primaryKey"`
+	Satisfaction int            `gorm:"not null"`
+	Developments string         `gorm:"type:text"`
+	Needs        string         `gorm:"type:text"`
+	Risks        string         `gorm:"type:text"`
+	UpdatedAt    time.Time
+}
+
+func (m0010JourFixeInput) TableName() string { return "jour_fixe_inputs" }
+
+func migrate0010(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&m0010JourFixe{}, &m0010JourFixeInput{})
+}
+
+func rollback0010(tx *gorm.DB) error {
+	return tx.Migrator().DropTable("jour_fixe_inputs", "jour_fixes")
 }

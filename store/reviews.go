@@ -146,6 +146,14 @@ func (s *Store) GatherReview(ctx context.Context, in KPIInput) (*Review, error) 
 		for _, o := range od {
 			overdueBy[o.CustomerID] = o.N
 		}
+		var kas []KeyAccount
+		if err := tx.Where("programme_id = ? AND customer_id IN ?", in.ProgrammeID, in.KeyAccounts).Find(&kas).Error; err != nil {
+			return err
+		}
+		keyAccountOf := map[uint]uint{}
+		for _, k := range kas {
+			keyAccountOf[k.CustomerID] = k.ID
+		}
 		approved := map[uint]bool{}
 		for _, id := range in.PlansApproved {
 			approved[id] = true
@@ -155,6 +163,14 @@ func (s *Store) GatherReview(ctx context.Context, in KPIInput) (*Review, error) 
 				MarginPercent: c.MarginPercent, Period: "master data", PlanApproved: approved[c.ID], OpenOverdue: overdueBy[c.ID]}
 			if f, ok := latest[c.ID]; ok {
 				ra.Revenue, ra.MarginPercent, ra.Period = f.Revenue, f.MarginPercent, f.Period
+			}
+			// Satisfaction: the jour-fixe inputs of the last six months.
+			if kaID, ok := keyAccountOf[c.ID]; ok {
+				avg, err := averageSatisfaction(tx, kaID, in.Now.AddDate(0, -6, 0))
+				if err != nil {
+					return err
+				}
+				ra.Satisfaction = avg
 			}
 			r.Accounts = append(r.Accounts, ra)
 		}

@@ -51,6 +51,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	s.reviewRoutes(api)
 	s.accountRoutes(api)
 	s.accountWorkRoutes(api)
+	s.jourFixeRoutes(api)
 }
 
 // programmeView is the JSON shape of a programme.

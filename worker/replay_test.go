@@ -38,7 +38,7 @@ func TestReplayGoldenHistories(t *testing.T) {
 
 // TestEveryWorkflowTypeHasAGoldenHistory keeps new workflow types honest.
 func TestEveryWorkflowTypeHasAGoldenHistory(t *testing.T) {
-	for _, prefix := range []string{"programme-", "training-", "review-", "handover-", "workshop-", "plan-"} {
+	for _, prefix := range []string{"programme-", "training-", "review-", "handover-", "workshop-", "plan-", "jourfixe-"} {
 		files, _ := filepath.Glob(filepath.Join("..", "testdata", "histories", prefix+"*.json"))
 		if len(files) == 0 {
 			t.Errorf("no golden history for %s*", prefix)

@@ -23,6 +23,7 @@ func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.Handover, workflow.RegisterOptions{Name: workflows.HandoverWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Workshop, workflow.RegisterOptions{Name: workflows.WorkshopWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.AccountPlan, workflow.RegisterOptions{Name: workflows.PlanWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.JourFixe, workflow.RegisterOptions{Name: workflows.JourFixeWorkflowName})
 }
 
 // RegisterActivities registers the activities under the names workflows call.
@@ -53,6 +54,9 @@ func RegisterActivities(r sdkworker.ActivityRegistry, a *activities.Activities) 
 	r.RegisterActivityWithOptions(a.CompleteAction, activity.RegisterOptions{Name: workflows.ActivityCompleteAction})
 	r.RegisterActivityWithOptions(a.SetPlanStatus, activity.RegisterOptions{Name: workflows.ActivitySetPlanStatus})
 	r.RegisterActivityWithOptions(a.ReportPlanApproved, activity.RegisterOptions{Name: workflows.ActivityReportPlanApproved})
+	r.RegisterActivityWithOptions(a.PrepareJourFixe, activity.RegisterOptions{Name: workflows.ActivityPrepareJourFixe})
+	r.RegisterActivityWithOptions(a.SaveJourFixeInput, activity.RegisterOptions{Name: workflows.ActivitySaveInput})
+	r.RegisterActivityWithOptions(a.PoolJourFixe, activity.RegisterOptions{Name: workflows.ActivityPoolJourFixe})
 }
 
 // New creates a worker polling taskQueue with all of kamflow registered;

@@ -1,0 +1,63 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/store/storetest"
+)
+
+func TestJourFixeParticipantsPoolingAndHistory(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if _, err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		custs, _, _ := s.ListCustomers(ctx, store.Page{})
+		emps, _, _ := s.ListEmployees(ctx, store.Page{})
+		p, _ := s.CreateProgramme(ctx, "KAM", "lead@example.com", time.Now())
+		now := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+		if err := s.ConfirmKeyAccounts(ctx, p.ID, []uint{custs[0].ID}, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AssignKeyAccount(ctx, p.ID, custs[0].ID, emps[0].ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		cust, _ := s.Customer(ctx, custs[0].ID)
+		if _, err := s.SaveRelationship(ctx, store.Relationship{ContactID: cust.Contacts[0].ID, EmployeeID: emps[1].ID, Quality: 3}); err != nil {
+			t.Fatal(err)
+		}
+		j := &store.JourFixe{WorkflowID: "jf-1", ProgrammeID: p.ID, MeetingAt: now}
+		people, kas, err := s.PrepareJourFixe(ctx, j)
+		if err != nil || len(kas) != 1 || len(people) != 2 {
+			t.Fatalf("participants = %+v, accounts %d, %v", people, len(kas), err)
+		}
+		again := &store.JourFixe{WorkflowID: "jf-1", ProgrammeID: p.ID, MeetingAt: now}
+		if _, _, err := s.PrepareJourFixe(ctx, again); err != nil || again.ID != j.ID {
+			t.Fatalf("repeated prepare = %d, %v", again.ID, err)
+		}
+		for i, sat := range []int{3, 4} {
+			if err := s.SaveJourFixeInput(ctx, store.JourFixeInput{JourFixeID: j.ID, KeyAccountID: kas[0].ID, EmployeeID: people[i].EmployeeID, Satisfaction: sat, Needs: "n"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Saving again replaces the input.
+		if err := s.SaveJourFixeInput(ctx, store.JourFixeInput{JourFixeID: j.ID, KeyAccountID: kas[0].ID, EmployeeID: people[0].EmployeeID, Satisfaction: 5}); err != nil {
+			t.Fatal(err)
+		}
+		pics, summary, err := s.PoolJourFixe(ctx, j.ID)
+		if err != nil || len(pics) != 1 || pics[0].Satisfaction != 4.5 || pics[0].Inputs != 2 || summary == "" {
+			t.Fatalf("pool = %+v %q %v", pics, summary, err)
+		}
+		hist, err := s.SatisfactionHistory(ctx, kas[0].ID)
+		if err != nil || len(hist) != 1 || hist[0].Satisfaction != 4.5 {
+			t.Fatalf("history = %+v, %v", hist, err)
+		}
+		r, err := s.GatherReview(ctx, store.KPIInput{ProgrammeID: p.ID, WorkflowID: "review-x", ControllerEmail: "c@example.com", KeyAccounts: []uint{custs[0].ID}, Now: now.AddDate(0, 1, 0)})
+		if err != nil || r.Accounts[0].Satisfaction == nil || *r.Accounts[0].Satisfaction != 4.5 {
+			t.Fatalf("review satisfaction = %+v, %v", r.Accounts, err)
+		}
+	})
+}
