@@ -37,7 +37,10 @@ func TestJourFixeAsksRemindsAndPools(t *testing.T) {
 		}}, nil
 	}, workflows.ActivityPrepareJourFixe)
 	reg(func(ctx context.Context, in workflows.SaveInputInput) error { saved = append(saved, in); return nil }, workflows.ActivitySaveInput)
-	reg(func(ctx context.Context, id uint) (string, error) { pooled++; return "Key account 10: satisfaction 4.5", nil }, workflows.ActivityPoolJourFixe)
+	reg(func(ctx context.Context, id uint) (string, error) {
+		pooled++
+		return "Key account 10: satisfaction 4.5", nil
+	}, workflows.ActivityPoolJourFixe)
 	reg(func(ctx context.Context, n workflows.Notification) error {
 		notices = append(notices, notice{at: env.Now(), n: n})
 		return nil
