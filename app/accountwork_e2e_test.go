@@ -62,7 +62,7 @@ func TestWorkshopScheduleAndOneWorkshopThroughHTTPAPI(t *testing.T) {
 	})
 	w := fmt.Sprintf("/workshops/%d", wid)
 	got := e.ok(t, 200, "kam3", "GET", w, nil)
-	if agenda := got.body["agenda"].(string); !containsAll(agenda, workflows.GuidingQuestions...) {
+	if agenda := got.body["agenda"].(string); !containsAll(agenda, workflows.GuidingQuestions()...) {
 		t.Errorf("agenda = %q", agenda)
 	}
 	if len(got.body["participants"].([]any)) < 2 {

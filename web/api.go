@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,9 +10,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
 
 	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/workflows"
@@ -235,4 +238,36 @@ func (s *Server) writeAPIError(c echo.Context, err error) {
 		s.log.Error("api request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	_ = c.JSON(ae.Status, map[string]any{"error": ae})
+}
+
+// sendUpdate sends a validated update to a workflow and decodes its result
+// into dst. A closed workflow answers 409 with closedMsg, an unknown one 404.
+func (s *Server) sendUpdate(ctx context.Context, workflowID, name string, arg, dst any, closedMsg string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	h, err := s.opts.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if isNotFoundErr(err) {
+		if _, dErr := s.opts.Temporal.DescribeWorkflowExecution(ctx, workflowID, ""); dErr == nil {
+			return apiErr(http.StatusConflict, "conflict", closedMsg)
+		}
+		return apiErr(http.StatusNotFound, "not_found", "no such workflow")
+	}
+	if err != nil {
+		return workflowError(err)
+	}
+	if err := h.Get(ctx, dst); err != nil {
+		return workflowError(err)
+	}
+	return nil
+}
+
+// updateJSON sends an update and answers with the workflow's state as is.
+func (s *Server) updateJSON(c echo.Context, workflowID, name string, arg any, closedMsg string) error {
+	var st json.RawMessage
+	if err := s.sendUpdate(c.Request().Context(), workflowID, name, arg, &st, closedMsg); err != nil {
+		return err
+	}
+	return c.JSONBlob(http.StatusOK, st)
 }

@@ -340,24 +340,11 @@ func (s *Server) apiGetHandover(c echo.Context) error {
 }
 
 func (s *Server) handoverUpdate(c echo.Context, ka *store.KeyAccount, name string, arg any) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 30*time.Second)
-	defer cancel()
-	wid, err := s.handoverWorkflow(ctx, ka)
+	wid, err := s.handoverWorkflow(c.Request().Context(), ka)
 	if err != nil {
 		return err
 	}
-	h, err := s.opts.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: wid, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
-	if isNotFoundErr(err) {
-		return apiErr(http.StatusConflict, "conflict", "the handover is closed")
-	}
-	if err != nil {
-		return workflowError(err)
-	}
-	var st workflows.HandoverState
-	if err := h.Get(ctx, &st); err != nil {
-		return workflowError(err)
-	}
-	return c.JSON(http.StatusOK, st)
+	return s.updateJSON(c, wid, name, arg, "the handover is closed")
 }
 
 func (s *Server) apiChooseIncoming(c echo.Context) error {

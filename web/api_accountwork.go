@@ -174,24 +174,6 @@ func (s *Server) apiGetWorkshop(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// workflowUpdate sends an update and answers with the workflow's state.
-func (s *Server) workflowUpdate(c echo.Context, workflowID, name string, arg any) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 30*time.Second)
-	defer cancel()
-	h, err := s.opts.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflowID, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
-	if isNotFoundErr(err) {
-		return apiErr(http.StatusConflict, "conflict", "it is closed")
-	}
-	if err != nil {
-		return workflowError(err)
-	}
-	var st json.RawMessage
-	if err := h.Get(ctx, &st); err != nil {
-		return workflowError(err)
-	}
-	return c.JSONBlob(http.StatusOK, st)
-}
-
 func (s *Server) apiWorkshopDates(c echo.Context) error {
 	var req struct {
 		StartsAt string `json:"starts_at"`
@@ -208,7 +190,7 @@ func (s *Server) apiWorkshopDates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.workflowUpdate(c, w.WorkflowID, workflows.UpdateProposeDates, workflows.ProposeDatesRequest{Actor: actor(c), StartsAt: start, Place: req.Place})
+	return s.updateJSON(c, w.WorkflowID, workflows.UpdateProposeDates, workflows.ProposeDatesRequest{Actor: actor(c), StartsAt: start, Place: req.Place}, "the workshop is closed")
 }
 
 type actionBody struct {
@@ -252,7 +234,7 @@ func (s *Server) apiWorkshopMinutes(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.workflowUpdate(c, w.WorkflowID, workflows.UpdateRecordMinutes, workflows.MinutesRequest{Actor: actor(c), Minutes: req.Minutes, Actions: actions})
+	return s.updateJSON(c, w.WorkflowID, workflows.UpdateRecordMinutes, workflows.MinutesRequest{Actor: actor(c), Minutes: req.Minutes, Actions: actions}, "the workshop is closed")
 }
 
 func (s *Server) apiWorkshopActionDone(c echo.Context) error {
@@ -264,7 +246,7 @@ func (s *Server) apiWorkshopActionDone(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.workflowUpdate(c, w.WorkflowID, workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: actor(c), ActionID: aid})
+	return s.updateJSON(c, w.WorkflowID, workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: actor(c), ActionID: aid}, "the workshop is closed")
 }
 
 // --- account plans ---
@@ -468,7 +450,7 @@ func (s *Server) apiDecidePlan(update string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return s.workflowUpdate(c, wid, update, workflows.PlanDecision{Actor: actor(c), Comment: req.Comment})
+		return s.updateJSON(c, wid, update, workflows.PlanDecision{Actor: actor(c), Comment: req.Comment}, "the plan's approval is closed")
 	}
 }
 
@@ -481,7 +463,7 @@ func (s *Server) apiPlanActionDone(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.workflowUpdate(c, wid, workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: actor(c), ActionID: aid})
+	return s.updateJSON(c, wid, workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: actor(c), ActionID: aid}, "the plan's actions are all done")
 }
 
 func (s *Server) apiListActions(c echo.Context) error {

@@ -224,8 +224,8 @@ func (s *Server) apiJourFixeInput(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	return s.workflowUpdate(c, j.WorkflowID, workflows.UpdateSubmitInput, workflows.InputRequest{Actor: actor(c), KeyAccountID: req.KeyAccountID,
-		Satisfaction: req.Satisfaction, Developments: req.Developments, Needs: req.Needs, Risks: req.Risks})
+	return s.updateJSON(c, j.WorkflowID, workflows.UpdateSubmitInput, workflows.InputRequest{Actor: actor(c), KeyAccountID: req.KeyAccountID,
+		Satisfaction: req.Satisfaction, Developments: req.Developments, Needs: req.Needs, Risks: req.Risks}, "the jour fixe took place")
 }
 
 // apiSatisfaction is an account's satisfaction per jour fixe (it feeds the

@@ -11,7 +11,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/kamflow/kamflow/store"
@@ -261,25 +260,9 @@ func (s *Server) apiAudit(c echo.Context) error {
 
 // update sends a validated update and answers with the programme after it.
 func (s *Server) update(c echo.Context, id uint, name string, arg any) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 30*time.Second)
-	defer cancel()
-	h, err := s.opts.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.ProgrammeWorkflowID(id), UpdateName: name, Args: []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	var nf *serviceerror.NotFound
-	if errors.As(err, &nf) {
-		// A closed programme exists but takes no more steps.
-		if _, derr := s.opts.Temporal.DescribeWorkflowExecution(ctx, workflows.ProgrammeWorkflowID(id), ""); derr == nil {
-			return apiErr(http.StatusConflict, "conflict", "the programme is closed")
-		}
-	}
-	if err != nil {
-		return workflowError(err)
-	}
 	var st workflows.ProgrammeState
-	if err := h.Get(ctx, &st); err != nil {
-		return workflowError(err)
+	if err := s.sendUpdate(c.Request().Context(), workflows.ProgrammeWorkflowID(id), name, arg, &st, "the programme is closed"); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, s.view(id, st))
 }

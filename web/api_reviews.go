@@ -273,22 +273,7 @@ func csvSafe(v string) string {
 
 // reviewUpdate sends an update to the review's workflow.
 func (s *Server) reviewUpdate(c echo.Context, r *store.Review, name string, arg any) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 30*time.Second)
-	defer cancel()
-	h, err := s.opts.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: r.WorkflowID, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if isNotFoundErr(err) {
-		return apiErr(http.StatusConflict, "conflict", "the review is closed")
-	}
-	if err != nil {
-		return workflowError(err)
-	}
-	var st workflows.ReviewState
-	if err := h.Get(ctx, &st); err != nil {
-		return workflowError(err)
-	}
-	return c.JSON(http.StatusOK, st)
+	return s.updateJSON(c, r.WorkflowID, name, arg, "the review is closed")
 }
 
 func (s *Server) apiReviewFindings(c echo.Context) error {

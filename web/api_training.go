@@ -357,24 +357,9 @@ func (s *Server) apiGetEnrolment(c echo.Context) error {
 
 // trainingUpdate sends an update to an enrolment's workflow.
 func (s *Server) trainingUpdate(c echo.Context, id uint, name string, arg any) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 30*time.Second)
-	defer cancel()
-	h, err := s.opts.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.TrainingWorkflowID(id), UpdateName: name, Args: []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if isNotFoundErr(err) {
-		if _, gErr := s.opts.Store.Enrolment(ctx, id); gErr == nil {
-			return apiErr(http.StatusConflict, "conflict", "the enrolment is closed")
-		}
-		return apiErr(http.StatusNotFound, "not_found", "no such enrolment")
-	}
-	if err != nil {
-		return workflowError(err)
-	}
 	var st workflows.TrainingState
-	if err := h.Get(ctx, &st); err != nil {
-		return workflowError(err)
+	if err := s.sendUpdate(c.Request().Context(), workflows.TrainingWorkflowID(id), name, arg, &st, "the enrolment is closed"); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"id": id, "status": st.Status, "recorded_by": st.RecordedBy})
 }

@@ -33,17 +33,19 @@ func WorkshopWorkflowIDPrefix(keyAccountID uint) string {
 
 // GuidingQuestions frame every annual workshop (seed 000): it is about the
 // customer's agenda, never a sales presentation.
-var GuidingQuestions = []string{
-	"What occupies the customer now?",
-	"What challenges does their business model face?",
-	"How can we best support them?",
+func GuidingQuestions() []string {
+	return []string{
+		"What occupies the customer now?",
+		"What challenges does their business model face?",
+		"How can we best support them?",
+	}
 }
 
 // WorkshopAgenda is the agenda kamflow proposes.
 func WorkshopAgenda(customer string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Annual workshop with %s (1.5 days) — about the customer's agenda, not a sales presentation.\n", customer)
-	for i, q := range GuidingQuestions {
+	for i, q := range GuidingQuestions() {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, q)
 	}
 	b.WriteString("Close: agreed items become actions with owner and due date.")
