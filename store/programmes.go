@@ -200,3 +200,36 @@ func (s *Store) Notifications(ctx context.Context, recipient string, p Page) ([]
 	var out []Notification
 	return out, translate(q.Find(&out).Error, "notifications")
 }
+
+// PhaseProgress is how far a programme got, for lists.
+type PhaseProgress struct {
+	Done    int
+	Total   int
+	NextDue *time.Time
+	Overdue bool
+}
+
+// ProgressOf summarises the milestones of several programmes in one query.
+func (s *Store) ProgressOf(ctx context.Context, ids []uint, now time.Time) (map[uint]PhaseProgress, error) {
+	out := map[uint]PhaseProgress{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var phases []ProgrammePhase
+	if err := s.db.WithContext(ctx).Where("programme_id IN ?", ids).Order("programme_id, position").Find(&phases).Error; err != nil {
+		return nil, translate(err, "programme progress")
+	}
+	for _, ph := range phases {
+		p := out[ph.ProgrammeID]
+		p.Total++
+		if ph.Status == "done" {
+			p.Done++
+		} else if p.NextDue == nil {
+			due := ph.Due
+			p.NextDue = &due
+			p.Overdue = now.After(due)
+		}
+		out[ph.ProgrammeID] = p
+	}
+	return out, nil
+}

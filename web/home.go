@@ -9,8 +9,13 @@ import (
 )
 
 type homePage struct {
-	Programmes []store.Programme
+	Programmes []programmeRow
 	Total      int64
+}
+
+type programmeRow struct {
+	store.Programme
+	Progress store.PhaseProgress
 }
 
 // home lists the programmes with their current phase.
@@ -19,5 +24,17 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return serverError(err)
 	}
-	return s.render(c, http.StatusOK, "home.html", homePage{Programmes: progs, Total: total})
+	ids := make([]uint, len(progs))
+	for i, p := range progs {
+		ids[i] = p.ID
+	}
+	progress, err := s.opts.Store.ProgressOf(c.Request().Context(), ids, s.opts.Now())
+	if err != nil {
+		return serverError(err)
+	}
+	page := homePage{Total: total}
+	for _, p := range progs {
+		page.Programmes = append(page.Programmes, programmeRow{Programme: p, Progress: progress[p.ID]})
+	}
+	return s.render(c, http.StatusOK, "home.html", page)
 }

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/workflows"
 )
 
 // Options are the web server's dependencies and settings.
@@ -77,6 +78,10 @@ func (s *Server) routes() {
 	ui.POST("/login", s.login, s.loginRateLimit())
 	ui.POST("/logout", s.logout)
 	ui.GET("/", s.home, s.requireLogin)
+	ui.GET("/programmes/:id", s.programmePage, s.requireLogin)
+	ui.POST("/programmes/:id/phases/:phase/submit", s.programmeStep(workflows.UpdateSubmit), s.requireLogin, requireRoleUI(store.RoleLead))
+	ui.POST("/programmes/:id/phases/:phase/approve", s.programmeStep(workflows.UpdateApprove), s.requireLogin, requireRoleUI(store.RoleCommittee))
+	ui.POST("/programmes/:id/phases/:phase/reject", s.programmeStep(workflows.UpdateReject), s.requireLogin, requireRoleUI(store.RoleCommittee))
 
 	api := e.Group("/api/v1")
 	s.apiRoutes(api)

@@ -117,3 +117,25 @@ func newToken() string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// requireRoleUI answers a page request with 403 unless the user holds one
+// of roles (admins pass).
+func requireRoleUI(roles ...store.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := currentUser(c)
+			if u == nil {
+				return c.Redirect(http.StatusSeeOther, "/login")
+			}
+			if u.HasRole(store.RoleAdmin) {
+				return next(c)
+			}
+			for _, r := range roles {
+				if u.HasRole(r) {
+					return next(c)
+				}
+			}
+			return clientError(http.StatusForbidden, "Your roles do not allow this.")
+		}
+	}
+}

@@ -1,0 +1,124 @@
+package app_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/kamflow/kamflow/store"
+)
+
+// browser is a signed-in user of the web UI (cookies, CSRF token).
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+	csrf string
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([0-9a-f]{64})"`)
+
+func (b *browser) get(path string) (int, string) {
+	b.t.Helper()
+	resp, err := b.c.Get(b.base + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if m := csrfField.FindStringSubmatch(string(body)); m != nil {
+		b.csrf = m[1]
+	}
+	return resp.StatusCode, string(body)
+}
+
+func (b *browser) post(path string, form url.Values) (int, string) {
+	b.t.Helper()
+	resp, err := b.c.PostForm(b.base+path, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func signIn(t *testing.T, base, who string) *browser {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	b := &browser{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	b.get("/login")
+	if code, body := b.post("/login", url.Values{"csrf": {b.csrf}, "email": {who + "@" + store.DemoDomain}, "password": {store.DemoPassword}}); code != http.StatusSeeOther {
+		t.Fatalf("sign in %s = %d: %s", who, code, body)
+	}
+	b.get("/")
+	return b
+}
+
+// TestProgrammePagesForLeadAndCommittee: the lead submits phases and the
+// committee approves or rejects them in the web UI; refusals show their
+// reason, forms need the CSRF token, user text is escaped.
+func TestProgrammePagesForLeadAndCommittee(t *testing.T) {
+	e := newAPIEnv(t)
+	r := e.ok(t, 201, "lead", "POST", "/programmes", map[string]any{"name": "KAM <b>Demo</b>", "committee_emails": []string{"committee@" + store.DemoDomain}, "start_date": "2026-01-05"})
+	id := int(r.body["id"].(float64))
+	p := fmt.Sprintf("/programmes/%d", id)
+
+	lead := signIn(t, e.dev.URL, "lead")
+	waitFor(t, "the programme is listed", func() bool {
+		_, home := lead.get("/")
+		return strings.Contains(home, "KAM &lt;b&gt;Demo&lt;/b&gt;")
+	})
+	code, page := lead.get(p)
+	if code != 200 || !strings.Contains(page, "<svg class=\"timeline\"") || !strings.Contains(page, `action="`+p+`/phases/setup/submit"`) {
+		t.Fatalf("programme page = %d:\n%s", code, page)
+	}
+	if strings.Contains(page, "<b>Demo</b>") {
+		t.Fatal("programme name not escaped")
+	}
+	if c, _ := lead.post(p+"/phases/setup/submit", url.Values{"result": {"team"}}); c != http.StatusForbidden {
+		t.Errorf("submit without CSRF = %d, want 403", c)
+	}
+	if c, body := lead.post(p+"/phases/setup/submit", url.Values{"csrf": {lead.csrf}, "result": {" "}}); c != http.StatusUnprocessableEntity || !strings.Contains(body, "result is required") {
+		t.Errorf("empty result = %d", c)
+	}
+	if c, _ := lead.post(p+"/phases/setup/submit", url.Values{"csrf": {lead.csrf}, "result": {"<script>alert(1)</script> team set up"}}); c != http.StatusSeeOther {
+		t.Fatalf("submit setup = %d", c)
+	}
+	_, page = lead.get(p)
+	if strings.Contains(page, "<script>alert(1)</script>") || !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt; team set up") {
+		t.Error("submitted result not escaped")
+	}
+	if c, body := lead.post(p+"/phases/criteria/submit", url.Values{"csrf": {lead.csrf}, "result": {"x"}}); c != http.StatusConflict || !strings.Contains(body, "not the current phase") {
+		t.Errorf("wrong phase = %d", c)
+	}
+	lead.post(p+"/phases/strategy/submit", url.Values{"csrf": {lead.csrf}, "result": {"strategy"}})
+
+	kam := signIn(t, e.dev.URL, "kam")
+	if c, _ := kam.post(p+"/phases/strategy/approve", url.Values{"csrf": {kam.csrf}}); c != http.StatusForbidden {
+		t.Errorf("kam approving = %d, want 403", c)
+	}
+	committee := signIn(t, e.dev.URL, "committee")
+	_, page = committee.get(p)
+	if !strings.Contains(page, `action="`+p+`/phases/strategy/approve"`) {
+		t.Fatal("committee sees no approve form for the submitted gate")
+	}
+	if c, body := committee.post(p+"/phases/strategy/reject", url.Values{"csrf": {committee.csrf}}); c != http.StatusUnprocessableEntity || !strings.Contains(body, "comment") {
+		t.Errorf("reject without comment = %d", c)
+	}
+	if c, _ := committee.post(p+"/phases/strategy/approve", url.Values{"csrf": {committee.csrf}}); c != http.StatusSeeOther {
+		t.Fatalf("approve = %d", c)
+	}
+	_, page = committee.get(p)
+	if !strings.Contains(page, "approved by committee@"+store.DemoDomain) {
+		t.Error("approval not shown")
+	}
+	if c, _ := committee.get("/programmes/99999"); c != http.StatusNotFound {
+		t.Errorf("unknown programme page = %d", c)
+	}
+}
