@@ -294,9 +294,10 @@ func TestRecordGoldenHistories(t *testing.T) {
 			return wid != 0
 		})
 		w := fmt.Sprintf("/workshops/%d", wid)
-		start := time.Now().Add(3 * time.Second).UTC()
+		var start time.Time
 		waitFor(t, "dates accepted", func() bool {
-			return e.call(t, "lead", "POST", w+"/dates", map[string]any{"starts_at": start.Format(time.RFC3339), "place": "Zürich"}).code == 200
+			start = time.Now().Add(3 * time.Second).UTC()
+			return e.call(t, "lead", "POST", w+"/dates", map[string]any{"starts_at": start.Format(time.RFC3339Nano), "place": "Zürich"}).code == 200
 		})
 		time.Sleep(time.Until(start) + 500*time.Millisecond)
 		st := e.ok(t, 200, "lead", "POST", w+"/minutes", map[string]any{"minutes": "agreed", "actions": []map[string]any{{"title": "Briefing", "owner_email": "kam2@" + store.DemoDomain, "due": time.Now().AddDate(0, 1, 0).Format("2006-01-02")}}})

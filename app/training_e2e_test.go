@@ -26,7 +26,8 @@ func TestTrainingThroughHTTPAPI(t *testing.T) {
 		t.Fatalf("KAMs missing the required course = %d, want 2: %s", n, missing.raw)
 	}
 
-	start := time.Now().Add(6 * time.Second).UTC()
+	// Far enough ahead for the enrolments below even on a loaded machine.
+	start := time.Now().Add(15 * time.Second).UTC()
 	sess := map[string]any{"course_id": courseID, "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(12 * time.Hour).Format(time.RFC3339), "place": "St. Gallen", "capacity": 1}
 	e.refused(t, 0, 422, "ends_at", "hr", "POST", "/sessions", map[string]any{"course_id": courseID, "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(-time.Hour).Format(time.RFC3339), "capacity": 1})
 	e.refused(t, 0, 422, "course_id", "hr", "POST", "/sessions", map[string]any{"course_id": 999, "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339), "capacity": 1})
