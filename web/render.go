@@ -31,9 +31,7 @@ var funcs = template.FuncMap{
 		}
 		return t.Format("2006-01-02")
 	},
-	"phaseLabel": func(p string) string {
-		return strings.ToUpper(p[:1]) + strings.ReplaceAll(p[1:], "_", " ")
-	},
+	"phaseLabel": phaseTitle,
 }
 
 func parsePages() (*pages, error) {

@@ -88,8 +88,13 @@ func buildTimeline(st workflows.ProgrammeState, now time.Time) timeline {
 	return t
 }
 
+// phaseTitle turns a phase key into a label ("kam_profile" → "KAM profile").
 func phaseTitle(p string) string {
-	return strings.ToUpper(p[:1]) + strings.ReplaceAll(p[1:], "_", " ")
+	if p == "" {
+		return ""
+	}
+	t := strings.ToUpper(p[:1]) + strings.ReplaceAll(p[1:], "_", " ")
+	return strings.Replace(t, "Kam ", "KAM ", 1)
 }
 
 type programmePage struct {
