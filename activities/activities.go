@@ -37,6 +37,7 @@ func (a *Activities) RecordProgrammeEvent(ctx context.Context, ev workflows.Prog
 			ID: ev.ProgrammeID, Name: ev.Name, LeadEmail: ev.LeadEmail, Status: string(ev.Status),
 			CurrentPhase: string(ev.CurrentPhase), StartDate: ev.StartDate.UTC(),
 		},
+		Committee: ev.CommitteeEmails,
 		Event: store.ProgrammeEvent{
 			ProgrammeID: ev.ProgrammeID, Seq: ev.Seq, Kind: ev.Kind, Phase: string(ev.Phase),
 			Actor: ev.Actor, Comment: ev.Comment, At: ev.At.UTC(),

@@ -99,6 +99,9 @@ func TestWorkshopScheduleAndOneWorkshopThroughHTTPAPI(t *testing.T) {
 	if len(actions) != 2 {
 		t.Fatalf("actions = %v", actions)
 	}
+	if _, home := signIn(t, e.dev.URL, "kam2").get("/"); !strings.Contains(home, "Regulation briefing") || !strings.Contains(home, "My key accounts") {
+		t.Errorf("kam2's home lacks the action:\n%s", home)
+	}
 	list := e.ok(t, 200, "lead", "GET", base+"/actions", nil).body["items"].([]any)
 	if len(list) != 2 {
 		t.Errorf("account actions = %d", len(list))

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -21,6 +22,9 @@ func TestTrainingThroughHTTPAPI(t *testing.T) {
 	e.refused(t, 0, 422, "title", "hr", "POST", "/courses", course)
 	courseID := c.body["id"].(float64)
 
+	if _, home := signIn(t, e.dev.URL, "hr").get("/"); !strings.Contains(home, "still missing required training") || !strings.Contains(home, "KAM Basics") {
+		t.Errorf("HR home lacks the missing training:\n%s", home)
+	}
 	missing := e.ok(t, 200, "hr", "GET", "/training/missing", nil)
 	if n := len(missing.body["items"].([]any)); n != 2 {
 		t.Fatalf("KAMs missing the required course = %d, want 2: %s", n, missing.raw)

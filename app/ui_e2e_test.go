@@ -104,6 +104,13 @@ func TestProgrammePagesForLeadAndCommittee(t *testing.T) {
 		t.Errorf("kam approving = %d, want 403", c)
 	}
 	committee := signIn(t, e.dev.URL, "committee")
+	_, home := committee.get("/")
+	if !strings.Contains(home, "Approvals waiting for you") || !strings.Contains(home, `href="`+p+`#phase-strategy"`) {
+		t.Errorf("committee home lacks the waiting approval:\n%s", home)
+	}
+	if _, other := signIn(t, e.dev.URL, "committee2").get("/"); strings.Contains(other, `href="`+p+`#phase-strategy"`) {
+		t.Error("committee2 is not on this committee but sees its approval")
+	}
 	_, page = committee.get(p)
 	if !strings.Contains(page, `action="`+p+`/phases/strategy/approve"`) {
 		t.Fatal("committee sees no approve form for the submitted gate")

@@ -25,6 +25,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0008_relationships_handovers", Migrate: migrate0008, Rollback: rollback0008},
 		{ID: "0009_plans_actions_workshops", Migrate: migrate0009, Rollback: rollback0009},
 		{ID: "0010_jour_fixe", Migrate: migrate0010, Rollback: rollback0010},
+		{ID: "0011_programme_committees", Migrate: migrate0011, Rollback: rollback0011},
 	}
 }
 
@@ -680,3 +681,17 @@ func migrate0010(tx *gorm.DB) error {
 func rollback0010(tx *gorm.DB) error {
 	return tx.Migrator().DropTable("jour_fixe_inputs", "jour_fixes")
 }
+
+// --- 0011: programme committees (for "approvals waiting for me") ---
+
+type m0011ProgrammeCommittee struct {
+	ProgrammeID uint            `gorm:"primaryKey"`
+	Programme   *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	Email       string          `gorm:"primaryKey;size:254;index"`
+}
+
+func (m0011ProgrammeCommittee) TableName() string { return "programme_committees" }
+
+func migrate0011(tx *gorm.DB) error { return tx.Migrator().CreateTable(&m0011ProgrammeCommittee{}) }
+
+func rollback0011(tx *gorm.DB) error { return tx.Migrator().DropTable("programme_committees") }

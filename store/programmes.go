@@ -92,11 +92,19 @@ func (s *Store) DeleteProgramme(ctx context.Context, id uint) error {
 	return translate(s.db.WithContext(ctx).Where("id = ? AND status = ?", id, "starting").Delete(&Programme{}).Error, "delete programme")
 }
 
+// ProgrammeCommittee lists a programme's steering committee members.
+type ProgrammeCommittee struct {
+	ProgrammeID uint   `gorm:"primaryKey"`
+	Email       string `gorm:"primaryKey;size:254;index"`
+}
+
 // ProgrammeSnapshot is what an event projects.
 type ProgrammeSnapshot struct {
 	Programme Programme
 	Phases    []ProgrammePhase
 	Event     ProgrammeEvent
+	// Committee, when set, replaces the programme's committee list.
+	Committee []string
 }
 
 // ApplyProgrammeEvent writes one event and, unless a newer one was applied
@@ -132,6 +140,22 @@ func (s *Store) ApplyProgrammeEvent(ctx context.Context, snap ProgrammeSnapshot)
 		for _, ph := range snap.Phases {
 			ph.ProgrammeID = p.ID
 			if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&ph).Error; err != nil {
+				return err
+			}
+		}
+		if len(snap.Committee) > 0 {
+			if err := tx.Where("programme_id = ?", p.ID).Delete(&ProgrammeCommittee{}).Error; err != nil {
+				return err
+			}
+			rows := make([]ProgrammeCommittee, 0, len(snap.Committee))
+			seen := map[string]bool{}
+			for _, e := range snap.Committee {
+				if e = strings.ToLower(e); !seen[e] {
+					seen[e] = true
+					rows = append(rows, ProgrammeCommittee{ProgrammeID: p.ID, Email: e})
+				}
+			}
+			if err := tx.Create(&rows).Error; err != nil {
 				return err
 			}
 		}
@@ -232,4 +256,27 @@ func (s *Store) ProgressOf(ctx context.Context, ids []uint, now time.Time) (map[
 		out[ph.ProgrammeID] = p
 	}
 	return out, nil
+}
+
+// Approval is a submitted gate waiting for a committee member.
+type Approval struct {
+	ProgrammeID   uint
+	ProgrammeName string
+	Phase         string
+	SubmittedBy   string
+	SubmittedAt   *time.Time
+	Due           time.Time
+}
+
+// ApprovalsWaitingFor lists submitted gates of running programmes whose
+// committee includes email, oldest first (one query).
+func (s *Store) ApprovalsWaitingFor(ctx context.Context, email string) ([]Approval, error) {
+	var out []Approval
+	err := s.db.WithContext(ctx).Table("programme_phases").
+		Select("programme_phases.programme_id, programmes.name AS programme_name, programme_phases.phase, programme_phases.submitted_by, programme_phases.submitted_at, programme_phases.due").
+		Joins("JOIN programmes ON programmes.id = programme_phases.programme_id").
+		Joins("JOIN programme_committees pc ON pc.programme_id = programme_phases.programme_id").
+		Where("pc.email = ? AND programme_phases.status = ? AND programmes.status = ?", strings.ToLower(email), "submitted", "active").
+		Order("programme_phases.submitted_at").Limit(MaxPageSize).Scan(&out).Error
+	return out, translate(err, "approvals waiting")
 }

@@ -111,3 +111,19 @@ func (s *Store) ListEmployees(ctx context.Context, p Page) ([]Employee, int64, e
 	err := q.Order("name").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
 	return out, total, translate(err, "list employees")
 }
+
+// CustomerNames maps customer IDs to names in one query.
+func (s *Store) CustomerNames(ctx context.Context, ids []uint) (map[uint]string, error) {
+	out := map[uint]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var list []Customer
+	if err := s.db.WithContext(ctx).Select("id", "name").Where("id IN ?", ids).Find(&list).Error; err != nil {
+		return nil, translate(err, "customer names")
+	}
+	for _, c := range list {
+		out[c.ID] = c.Name
+	}
+	return out, nil
+}

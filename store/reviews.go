@@ -271,3 +271,17 @@ func (s *Store) OpenMeasuresOwnedBy(ctx context.Context, email string) ([]Measur
 	err := s.db.WithContext(ctx).Where("owner_email = ? AND done_at IS NULL", strings.ToLower(email)).Order("due").Limit(MaxPageSize).Find(&out).Error
 	return out, translate(err, "open measures")
 }
+
+// OpenReviews lists reviews not closed yet, newest first.
+func (s *Store) OpenReviews(ctx context.Context) ([]Review, error) {
+	var out []Review
+	err := s.db.WithContext(ctx).Where("status <> ?", ReviewClosed).Order("id DESC").Limit(MaxPageSize).Find(&out).Error
+	return out, translate(err, "open reviews")
+}
+
+// Cadences lists every programme's review cadence.
+func (s *Store) Cadences(ctx context.Context) ([]ReviewCadence, error) {
+	var out []ReviewCadence
+	err := s.db.WithContext(ctx).Order("programme_id").Find(&out).Error
+	return out, translate(err, "cadences")
+}

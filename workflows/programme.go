@@ -334,7 +334,7 @@ func (p *programme) record(ctx workflow.Context, kind string, phase Phase, actor
 	ev := ProgrammeEvent{
 		ProgrammeID: p.state.ProgrammeID, Seq: p.state.EventSeq, Kind: kind, Phase: phase, Actor: actor, Comment: comment,
 		At: workflow.Now(ctx), Name: p.state.Name, LeadEmail: p.state.LeadEmail, StartDate: p.state.StartDate, Status: p.state.Status,
-		CurrentPhase: p.state.CurrentPhase, Phases: append([]PhaseState(nil), p.state.Phases...),
+		CurrentPhase: p.state.CurrentPhase, Phases: append([]PhaseState(nil), p.state.Phases...), CommitteeEmails: p.state.CommitteeEmails,
 	}
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityRecordProgrammeEvent, ev).Get(ctx, nil); err != nil {
 		return fmt.Errorf("record %s: %w", kind, err)

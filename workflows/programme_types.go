@@ -488,6 +488,8 @@ type ProgrammeEvent struct {
 	StartDate    time.Time       `json:"start_date"`
 	Status       ProgrammeStatus `json:"status"`
 	CurrentPhase Phase           `json:"current_phase"`
+	// CommitteeEmails lets lists find the approvals waiting for someone.
+	CommitteeEmails []string `json:"committee_emails,omitempty"`
 	// Phases is the plan after the event, so milestones stay current.
 	Phases []PhaseState `json:"phases"`
 }
