@@ -96,6 +96,16 @@ func TestContactMatrixAndHandoverThroughHTTPAPI(t *testing.T) {
 		t.Fatalf("csv = %v\n%s", err, raw)
 	}
 
+	// The KAM's account page shows the matrix with its gaps.
+	kamUI := signIn(t, e.dev.URL, "kam3")
+	code, page := kamUI.get(base)
+	if code != 200 || !strings.Contains(page, "no counterpart on this level") || !strings.Contains(page, "bow tie") || !strings.Contains(page, `class="mismatch"`) {
+		t.Errorf("account page = %d:\n%s", code, page)
+	}
+	if code, _ := signIn(t, e.dev.URL, "kam").get(base); code != http.StatusForbidden {
+		t.Errorf("another KAM's account page = %d, want 403", code)
+	}
+
 	// Handover: kam3 left; kam2 (deputy) covers at once; kam takes over.
 	e.refused(t, 0, 403, "", "kam3", "POST", base+"/handover", map[string]any{"reason": "left"})
 	e.refused(t, 0, 422, "reason", "lead", "POST", base+"/handover", map[string]any{"reason": "bored"})

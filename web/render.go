@@ -32,6 +32,7 @@ var funcs = template.FuncMap{
 		return t.Format("2006-01-02")
 	},
 	"phaseLabel": phaseTitle,
+	"days":       func(hours float64) int { return int(hours / 24) },
 }
 
 func parsePages() (*pages, error) {
