@@ -144,9 +144,9 @@ var criteriaBody = map[string]any{"threshold": 2, "criteria": []map[string]strin
 	{"key": "reference", "name": "Reference value", "measure": "named reference in its industry"},
 }}
 
-// programmeInTraining drives a programme through the API up to its training
-// phase, kam3 and kam being the KAMs; it returns the ID and key accounts.
-func (e *apiEnv) programmeInTraining(t *testing.T) (uint, []uint) {
+// programmeInDefinitiveSelection drives a programme through the API up to
+// the definitive selection of three candidates.
+func (e *apiEnv) programmeInDefinitiveSelection(t *testing.T) uint {
 	t.Helper()
 	r := e.ok(t, 201, "lead", "POST", "/programmes", map[string]any{
 		"name": "KAM-Einführung Demo AG", "committee_emails": []string{"committee@" + store.DemoDomain}, "start_date": "2026-01-05",
@@ -181,7 +181,15 @@ func (e *apiEnv) programmeInTraining(t *testing.T) (uint, []uint) {
 		t.Fatalf("provisional list = %v, want 3 customers meeting 2 of 4 criteria", st.body["candidates"])
 	}
 	e.ok(t, 200, "lead", "POST", p+"/phases/provisional_selection/submit", map[string]string{"result": "3 candidates"})
+	return id
+}
 
+// programmeInTraining drives a programme through the API up to its training
+// phase, kam3 and kam being the KAMs; it returns the ID and key accounts.
+func (e *apiEnv) programmeInTraining(t *testing.T) (uint, []uint) {
+	t.Helper()
+	id := e.programmeInDefinitiveSelection(t)
+	p := fmt.Sprintf("/programmes/%d", id)
 	sel := e.ok(t, 200, "lead", "GET", p+"/selection", nil)
 	for i, cand := range sel.body["candidates"].([]any) {
 		cid := uint(cand.(map[string]any)["customer_id"].(float64))

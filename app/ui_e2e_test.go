@@ -129,3 +129,33 @@ func TestProgrammePagesForLeadAndCommittee(t *testing.T) {
 		t.Errorf("unknown programme page = %d", c)
 	}
 }
+
+// TestSelectionPage: the lead sees criteria × customers and decides on the
+// candidates in the web UI; a rejection needs a reason.
+func TestSelectionPage(t *testing.T) {
+	e := newAPIEnv(t)
+	id := e.programmeInDefinitiveSelection(t)
+	p := fmt.Sprintf("/programmes/%d/selection", id)
+	lead := signIn(t, e.dev.URL, "lead")
+	code, page := lead.get(p)
+	if code != 200 || !strings.Contains(page, "Strategic fit") || !strings.Contains(page, `<svg class="portfolio"`) || !strings.Contains(page, "undecided") {
+		t.Fatalf("selection page = %d:\n%s", code, page)
+	}
+	st := e.ok(t, 200, "lead", "GET", fmt.Sprintf("/programmes/%d", id), nil)
+	cand := int(st.body["candidates"].([]any)[0].(map[string]any)["customer_id"].(float64))
+	action := fmt.Sprintf("%s/%d/decision", p, cand)
+	if c, body := lead.post(action, url.Values{"csrf": {lead.csrf}, "decision": {"rejected"}}); c != http.StatusUnprocessableEntity || !strings.Contains(body, "needs a reason") {
+		t.Errorf("reject without reason = %d", c)
+	}
+	if c, _ := lead.post(action, url.Values{"csrf": {lead.csrf}, "decision": {"confirmed"}, "reason": {"strategic partner"}}); c != http.StatusSeeOther {
+		t.Fatalf("confirm = %d", c)
+	}
+	_, page = lead.get(p)
+	if !strings.Contains(page, "confirmed: strategic partner") {
+		t.Error("decision not shown")
+	}
+	kam := signIn(t, e.dev.URL, "kam")
+	if c, _ := kam.post(action, url.Values{"csrf": {kam.csrf}, "decision": {"confirmed"}}); c != http.StatusForbidden {
+		t.Errorf("kam deciding = %d, want 403", c)
+	}
+}

@@ -127,3 +127,19 @@ func (s *Store) CustomerNames(ctx context.Context, ids []uint) (map[uint]string,
 	}
 	return out, nil
 }
+
+// CustomersByID loads customers by ID in one query.
+func (s *Store) CustomersByID(ctx context.Context, ids []uint) (map[uint]Customer, error) {
+	out := map[uint]Customer{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var list []Customer
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&list).Error; err != nil {
+		return nil, translate(err, "customers")
+	}
+	for _, c := range list {
+		out[c.ID] = c
+	}
+	return out, nil
+}

@@ -80,6 +80,8 @@ func (s *Server) routes() {
 	ui.GET("/", s.home, s.requireLogin)
 	ui.GET("/programmes/:id", s.programmePage, s.requireLogin)
 	ui.GET("/key-accounts/:id", s.accountPage, s.requireLogin)
+	ui.GET("/programmes/:id/selection", s.selectionPage, s.requireLogin)
+	ui.POST("/programmes/:id/selection/:customerID/decision", s.selectionDecision, s.requireLogin, requireRoleUI(store.RoleLead))
 	ui.POST("/programmes/:id/phases/:phase/submit", s.programmeStep(workflows.UpdateSubmit), s.requireLogin, requireRoleUI(store.RoleLead))
 	ui.POST("/programmes/:id/phases/:phase/approve", s.programmeStep(workflows.UpdateApprove), s.requireLogin, requireRoleUI(store.RoleCommittee))
 	ui.POST("/programmes/:id/phases/:phase/reject", s.programmeStep(workflows.UpdateReject), s.requireLogin, requireRoleUI(store.RoleCommittee))
