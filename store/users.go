@@ -145,3 +145,29 @@ func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
+
+// ListUsers returns users with their roles, by e-mail (two queries).
+func (s *Store) ListUsers(ctx context.Context, p Page) ([]User, int64, error) {
+	p = p.normalised()
+	var total int64
+	if err := s.db.WithContext(ctx).Model(&User{}).Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count users")
+	}
+	var out []User
+	err := s.db.WithContext(ctx).Preload("Roles").Order("email").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
+	return out, total, translate(err, "list users")
+}
+
+// TokenInfo is an API token without its secret.
+type TokenInfo struct {
+	APIToken
+	UserEmail string
+}
+
+// ListAPITokens returns the newest tokens with their users' e-mail addresses.
+func (s *Store) ListAPITokens(ctx context.Context) ([]TokenInfo, error) {
+	var out []TokenInfo
+	err := s.db.WithContext(ctx).Table("api_tokens").Select("api_tokens.*, users.email AS user_email").
+		Joins("JOIN users ON users.id = api_tokens.user_id").Order("api_tokens.id DESC").Limit(MaxPageSize).Scan(&out).Error
+	return out, translate(err, "list API tokens")
+}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -199,4 +200,44 @@ func TestHealthReportsDatabaseAndTemporal(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &h); err != nil || code != http.StatusServiceUnavailable || h["db"] != "unavailable" || h["temporal"] != "ok" {
 		t.Fatalf("healthz with the database closed = %d %s", code, body)
 	}
+}
+
+func TestAdminIssuesAndRevokesAPITokens(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	f.login("lead@"+store.DemoDomain, store.DemoPassword)
+	if code, _ := f.get("/admin"); code != http.StatusForbidden {
+		t.Fatalf("lead on /admin = %d, want 403", code)
+	}
+	a := newFixtureClient(t, f)
+	a.login("admin@"+store.DemoDomain, store.DemoPassword)
+	code, page := a.get("/admin")
+	if code != http.StatusOK || !strings.Contains(page, "kam3@"+store.DemoDomain) {
+		t.Fatalf("admin page = %d", code)
+	}
+	if c, body, _ := a.post("/admin/tokens", url.Values{"csrf": {csrfOf(t, page)}, "email": {"nobody@example.com"}}); c != http.StatusUnprocessableEntity || !strings.Contains(body, "there is no user") {
+		t.Errorf("token for unknown user = %d", c)
+	}
+	c, body, _ := a.post("/admin/tokens", url.Values{"csrf": {csrfOf(t, page)}, "email": {"hr@" + store.DemoDomain}, "name": {"<i>import</i>"}})
+	m := regexp.MustCompile(`<code>(kf_[0-9a-f]+)</code>`).FindStringSubmatch(body)
+	if c != http.StatusCreated || m == nil || strings.Contains(body, "<i>import</i>") {
+		t.Fatalf("issue token = %d:\n%s", c, body)
+	}
+	u, err := f.store.APITokenUser(ctx, m[1], time.Now())
+	if err != nil || u.Email != "hr@"+store.DemoDomain {
+		t.Fatalf("issued token resolves to %v, %v", u, err)
+	}
+	tokens, _ := f.store.ListAPITokens(ctx)
+	if c, _, _ := a.post(fmt.Sprintf("/admin/tokens/%d/revoke", tokens[0].ID), url.Values{"csrf": {csrfOf(t, body)}}); c != http.StatusSeeOther {
+		t.Fatalf("revoke = %d", c)
+	}
+	if _, err := f.store.APITokenUser(ctx, m[1], time.Now()); err == nil {
+		t.Error("revoked token still works")
+	}
+}
+
+// newFixtureClient is a second browser on the same server.
+func newFixtureClient(t *testing.T, f *fixture) *fixture {
+	jar, _ := cookiejar.New(nil)
+	return &fixture{t: t, store: f.store, server: f.server, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
