@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kamflow/kamflow/store"
 )
@@ -157,5 +158,53 @@ func TestSelectionPage(t *testing.T) {
 	kam := signIn(t, e.dev.URL, "kam")
 	if c, _ := kam.post(action, url.Values{"csrf": {kam.csrf}, "decision": {"confirmed"}}); c != http.StatusForbidden {
 		t.Errorf("kam deciding = %d, want 403", c)
+	}
+}
+
+// TestTrainingAndReviewPages: HR enrols a KAM and records attendance in the
+// UI; a controller triggers a review.
+func TestTrainingAndReviewPages(t *testing.T) {
+	e := newAPIEnv(t)
+	course := e.ok(t, 201, "hr", "POST", "/courses", map[string]any{"title": "KAM Basics", "duration_days": 1, "required_for_kams": true})
+	// Ahead enough for sign-ins (argon2 is slow under -race) and enrolment.
+	start := time.Now().Add(20 * time.Second).UTC()
+	sid := int(e.ok(t, 201, "hr", "POST", "/sessions", map[string]any{"course_id": course.body["id"], "starts_at": start.Format(time.RFC3339Nano), "ends_at": start.Add(time.Hour).Format(time.RFC3339Nano), "place": "Zürich", "capacity": 3}).body["id"].(float64))
+
+	if c, _ := signIn(t, e.dev.URL, "kam").get("/training"); c != http.StatusForbidden {
+		t.Errorf("kam on /training = %d", c)
+	}
+	hr := signIn(t, e.dev.URL, "hr")
+	code, page := hr.get("/training")
+	if code != 200 || !strings.Contains(page, "KAM Basics") || !strings.Contains(page, "3 free of 3") {
+		t.Fatalf("training page = %d:\n%s", code, page)
+	}
+	form := url.Values{"csrf": {hr.csrf}, "session_id": {fmt.Sprint(sid)}, "employee_id": {fmt.Sprint(e.emp["kam"])}}
+	if c, body := hr.post("/training/enrolments", form); c != 200 || !strings.Contains(body, "Enrolled (enrolled)") {
+		t.Fatalf("enrol = %d:\n%s", c, body)
+	}
+	if c, body := hr.post("/training/enrolments", form); c != http.StatusConflict || !strings.Contains(body, "already") {
+		t.Errorf("second enrolment = %d", c)
+	}
+	time.Sleep(time.Until(start) + 500*time.Millisecond)
+	_, page = hr.get("/training")
+	m := regexp.MustCompile(`action="(/training/enrolments/\d+/attendance)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no attendance form:\n%s", page)
+	}
+	if c, body := hr.post(m[1], url.Values{"csrf": {hr.csrf}, "attended": {"true"}}); c != 200 || !strings.Contains(body, "Attendance recorded: completed") {
+		t.Errorf("attendance = %d:\n%s", c, body)
+	}
+
+	id := int(e.ok(t, 201, "lead", "POST", "/programmes", map[string]any{"name": "KAM", "committee_emails": []string{"committee@" + store.DemoDomain}, "start_date": time.Now().Format("2006-01-02")}).body["id"].(float64))
+	ctl := signIn(t, e.dev.URL, "controller")
+	waitFor(t, "programme listed for the controller", func() bool {
+		_, page := ctl.get("/reviews")
+		return strings.Contains(page, fmt.Sprintf(`action="/reviews/programmes/%d"`, id))
+	})
+	if c, body := ctl.post(fmt.Sprintf("/reviews/programmes/%d", id), url.Values{"csrf": {ctl.csrf}}); c != 200 || !strings.Contains(body, "The review started") {
+		t.Errorf("trigger = %d", c)
+	}
+	if c, body := ctl.post(fmt.Sprintf("/reviews/programmes/%d", id), url.Values{"csrf": {ctl.csrf}}); c != http.StatusConflict || !strings.Contains(body, "started today already") {
+		t.Errorf("second trigger = %d", c)
 	}
 }

@@ -415,3 +415,14 @@ func (s *Store) PhaseDue(ctx context.Context, programmeID uint, phase string) (t
 func (s *Store) DeleteEnrolment(ctx context.Context, id uint) error {
 	return translate(s.db.WithContext(ctx).Delete(&Enrolment{}, id).Error, "delete enrolment")
 }
+
+// EnrolmentsAwaitingAttendance lists enrolled places of sessions that have
+// started, oldest first: HR records who attended.
+func (s *Store) EnrolmentsAwaitingAttendance(ctx context.Context, now time.Time) ([]Enrolment, error) {
+	var out []Enrolment
+	err := s.db.WithContext(ctx).Preload("Session.Course").Preload("Employee").
+		Joins("JOIN training_sessions ts ON ts.id = enrolments.session_id").
+		Where("enrolments.status = ? AND ts.starts_at <= ? AND ts.cancelled_at IS NULL", EnrolmentEnrolled, now.UTC()).
+		Order("ts.starts_at, enrolments.id").Limit(MaxPageSize).Find(&out).Error
+	return out, translate(err, "enrolments awaiting attendance")
+}

@@ -148,22 +148,30 @@ func (s *Server) apiTriggerReview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	if err := s.requireProgramme(ctx, id); err != nil {
+	wid, err := s.triggerReview(c.Request().Context(), id, actor(c).Email)
+	if err != nil {
 		return err
 	}
-	wid := workflows.ReviewWorkflowIDPrefix(id) + "-" + s.opts.Now().UTC().Format("2006-01-02")
-	_, err = s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	return c.JSON(http.StatusAccepted, map[string]any{"workflow_id": wid, "programme_id": id})
+}
+
+// triggerReview starts a programme's review now (once a day).
+func (s *Server) triggerReview(ctx context.Context, programmeID uint, controller string) (string, error) {
+	if err := s.requireProgramme(ctx, programmeID); err != nil {
+		return "", err
+	}
+	wid := workflows.ReviewWorkflowIDPrefix(programmeID) + "-" + s.opts.Now().UTC().Format("2006-01-02")
+	_, err := s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: wid, TaskQueue: s.opts.TaskQueue, WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL, WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, workflows.ReviewWorkflowName, workflows.ReviewInput{ProgrammeID: id, ControllerEmail: actor(c).Email})
+	}, workflows.ReviewWorkflowName, workflows.ReviewInput{ProgrammeID: programmeID, ControllerEmail: controller})
 	if err != nil {
 		if strings.Contains(err.Error(), "already") {
-			return apiErr(http.StatusConflict, "conflict", "a review of this programme was started today already")
+			return "", apiErr(http.StatusConflict, "conflict", "a review of this programme was started today already")
 		}
-		return serverError(fmt.Errorf("start review: %w", err))
+		return "", serverError(fmt.Errorf("start review: %w", err))
 	}
-	return c.JSON(http.StatusAccepted, map[string]any{"workflow_id": wid, "programme_id": id})
+	return wid, nil
 }
 
 func reviewJSON(r store.Review) map[string]any {

@@ -294,40 +294,49 @@ func (s *Server) apiEnrol(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if req.EmployeeID == 0 {
-		return fieldError("employee_id", "employee_id is required")
+	e, err := s.enrol(c.Request().Context(), sessionID, req.EmployeeID, req.ProgrammeID, actor(c).Email)
+	if err != nil {
+		return err
 	}
-	ctx := c.Request().Context()
+	return c.JSON(http.StatusCreated, map[string]any{"id": e.ID, "workflow_id": workflows.TrainingWorkflowID(e.ID), "status": e.Status, "session_id": sessionID, "employee_id": e.EmployeeID})
+}
+
+// enrol places the employee (or waitlists them) and starts the enrolment's
+// workflow; if the start fails the enrolment is removed again.
+func (s *Server) enrol(ctx context.Context, sessionID, employeeID, programmeID uint, by string) (*store.Enrolment, error) {
+	if employeeID == 0 {
+		return nil, fieldError("employee_id", "employee_id is required")
+	}
 	ts, err := s.opts.Store.Session(ctx, sessionID)
 	if err != nil {
-		return storeError(err, "session")
+		return nil, storeError(err, "session")
 	}
-	emp, err := s.opts.Store.Employee(ctx, req.EmployeeID)
+	emp, err := s.opts.Store.Employee(ctx, employeeID)
 	if errors.Is(err, store.ErrNotFound) {
-		return fieldError("employee_id", fmt.Sprintf("no employee %d", req.EmployeeID))
+		return nil, fieldError("employee_id", fmt.Sprintf("no employee %d", employeeID))
 	} else if err != nil {
-		return serverError(err)
+		return nil, serverError(err)
 	}
-	var programmeID *uint
-	if req.ProgrammeID != 0 {
-		if _, _, err := s.opts.Store.ProgrammeByID(ctx, req.ProgrammeID); err != nil {
-			return fieldError("programme_id", fmt.Sprintf("no programme %d", req.ProgrammeID))
+	var pid *uint
+	if programmeID != 0 {
+		if _, _, err := s.opts.Store.ProgrammeByID(ctx, programmeID); err != nil {
+			return nil, fieldError("programme_id", fmt.Sprintf("no programme %d", programmeID))
 		}
-		programmeID = &req.ProgrammeID
+		pid = &programmeID
 	}
-	e, err := s.opts.Store.Enrol(ctx, sessionID, req.EmployeeID, programmeID, actor(c).Email, s.opts.Now())
+	e, err := s.opts.Store.Enrol(ctx, sessionID, employeeID, pid, by, s.opts.Now())
 	switch {
 	case errors.Is(err, store.ErrDuplicate):
-		return apiErr(http.StatusConflict, "conflict", fmt.Sprintf("%s is enrolled in this session already", emp.Name))
+		return nil, apiErr(http.StatusConflict, "conflict", fmt.Sprintf("%s is enrolled in this session already", emp.Name))
 	case errors.Is(err, store.ErrInvalid):
-		return apiErr(http.StatusConflict, "conflict", strings.TrimPrefix(err.Error(), "enrol: enrol: invalid: "))
+		return nil, apiErr(http.StatusConflict, "conflict", strings.TrimPrefix(err.Error(), "enrol: enrol: invalid: "))
 	case err != nil:
-		return storeError(err, "enrolment")
+		return nil, storeError(err, "enrolment")
 	}
 	in := workflows.TrainingInput{
 		EnrolmentID: e.ID, SessionID: ts.ID, EmployeeID: emp.ID, EmployeeEmail: emp.Email, EmployeeName: emp.Name,
 		CourseTitle: ts.Course.Title, Required: ts.Course.RequiredKAM, StartsAt: ts.StartsAt, EndsAt: ts.EndsAt,
-		Place: ts.Place, Revision: ts.Revision, Waitlisted: e.Status == store.EnrolmentWaitlisted, ProgrammeID: req.ProgrammeID,
+		Place: ts.Place, Revision: ts.Revision, Waitlisted: e.Status == store.EnrolmentWaitlisted, ProgrammeID: programmeID,
 	}
 	_, err = s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.TrainingWorkflowID(e.ID), TaskQueue: s.opts.TaskQueue,
@@ -337,9 +346,9 @@ func (s *Server) apiEnrol(c echo.Context) error {
 		if delErr := s.opts.Store.DeleteEnrolment(context.WithoutCancel(ctx), e.ID); delErr != nil {
 			s.log.Error("remove enrolment whose workflow did not start", "id", e.ID, "err", delErr)
 		}
-		return serverError(fmt.Errorf("start training workflow: %w", err))
+		return nil, serverError(fmt.Errorf("start training workflow: %w", err))
 	}
-	return c.JSON(http.StatusCreated, map[string]any{"id": e.ID, "workflow_id": workflows.TrainingWorkflowID(e.ID), "status": e.Status, "session_id": ts.ID, "employee_id": emp.ID})
+	return e, nil
 }
 
 func (s *Server) apiGetEnrolment(c echo.Context) error {
