@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Page asks for one page of a list; Size is capped at MaxPageSize.
@@ -142,4 +143,44 @@ func (s *Store) CustomersByID(ctx context.Context, ids []uint) (map[uint]Custome
 		out[c.ID] = c
 	}
 	return out, nil
+}
+
+// SearchCustomers pages through active customers whose name or industry
+// contains q (case-insensitive), by name.
+func (s *Store) SearchCustomers(ctx context.Context, q string, p Page) ([]Customer, int64, error) {
+	p = p.normalised()
+	query := s.db.WithContext(ctx).Model(&Customer{}).Where("archived_at IS NULL")
+	if q = strings.TrimSpace(q); q != "" {
+		like := "%" + strings.NewReplacer("%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
+		query = query.Where("(LOWER(name) LIKE ? OR LOWER(industry) LIKE ?)", like, like)
+	}
+	var total int64
+	if err := query.Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count customers")
+	}
+	var out []Customer
+	err := query.Order("name").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
+	return out, total, translate(err, "search customers")
+}
+
+// UpdateCustomer saves a customer's master data.
+func (s *Store) UpdateCustomer(ctx context.Context, c *Customer) error {
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Name == "" {
+		return fmt.Errorf("update customer: %w: name is required", ErrInvalid)
+	}
+	err := s.db.WithContext(ctx).Model(&Customer{}).Where("id = ?", c.ID).Select("name", "industry", "country", "annual_revenue", "margin_percent", "potential", "notes").Updates(c).Error
+	return translate(err, "update customer "+c.Name)
+}
+
+// ArchiveCustomer hides a customer from lists; its history stays.
+func (s *Store) ArchiveCustomer(ctx context.Context, id uint, at time.Time) error {
+	res := s.db.WithContext(ctx).Model(&Customer{}).Where("id = ? AND archived_at IS NULL", id).Update("archived_at", at.UTC())
+	if res.Error != nil {
+		return translate(res.Error, "archive customer")
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("customer %d: %w", id, ErrNotFound)
+	}
+	return nil
 }

@@ -33,6 +33,7 @@ var funcs = template.FuncMap{
 	},
 	"phaseLabel": phaseTitle,
 	"days":       func(hours float64) int { return int(hours / 24) },
+	"list":       func(v ...string) []string { return v },
 }
 
 func parsePages() (*pages, error) {

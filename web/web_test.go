@@ -241,3 +241,57 @@ func newFixtureClient(t *testing.T, f *fixture) *fixture {
 	jar, _ := cookiejar.New(nil)
 	return &fixture{t: t, store: f.store, server: f.server, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
+
+func TestCustomerReferenceData(t *testing.T) {
+	f := newFixture(t, nil)
+	f.login("kam@"+store.DemoDomain, store.DemoPassword)
+	if code, _ := f.get("/customers"); code != http.StatusForbidden {
+		t.Fatalf("kam on /customers = %d", code)
+	}
+	a := newFixtureClient(t, f)
+	a.login("admin@"+store.DemoDomain, store.DemoPassword)
+	code, page := a.get("/customers?q=AG")
+	if code != 200 || !strings.Contains(page, "Alpenbau AG") || strings.Contains(page, "Stadtwerke") {
+		t.Fatalf("search = %d:\n%s", code, page)
+	}
+	// Six demo customers fit on one page; page 2 says so.
+	if code, page = a.get("/customers?page=2"); code != 200 || !strings.Contains(page, "This page is empty") {
+		t.Errorf("page 2 = %d", code)
+	}
+	if code, _ = a.get("/customers?page=x"); code != http.StatusUnprocessableEntity {
+		t.Errorf("bad page = %d", code)
+	}
+	_, form := a.get("/customers/new")
+	csrf := csrfOf(t, form)
+	c, body, _ := a.post("/customers", url.Values{"csrf": {csrf}, "name": {""}, "country": {"Switzerland"}, "revenue": {"-5"}, "margin": {"x"}, "potential": {"huge"}})
+	for _, want := range []string{"Enter the company name", "two-letter country code", "whole, non-negative number", "margin in percent", "low, medium or high"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("422 page lacks %q", want)
+		}
+	}
+	if c != http.StatusUnprocessableEntity {
+		t.Errorf("invalid form = %d", c)
+	}
+	before, _, _ := f.store.ListCustomers(context.Background(), store.Page{Size: 100})
+	if c, _, _ := a.post("/customers", url.Values{"csrf": {csrf}, "name": {`<script>x</script> Neu AG`}, "country": {"CH"}, "revenue": {"1000"}, "margin": {"12.5"}, "potential": {"high"}}); c != http.StatusSeeOther {
+		t.Fatalf("create = %d", c)
+	}
+	if c, body, _ := a.post("/customers", url.Values{"csrf": {csrf}, "name": {"Alpenbau AG"}}); c != http.StatusUnprocessableEntity || !strings.Contains(body, "exists") {
+		t.Errorf("duplicate = %d", c)
+	}
+	after, _, _ := f.store.ListCustomers(context.Background(), store.Page{Size: 100})
+	if len(after) != len(before)+1 {
+		t.Fatalf("customers %d -> %d", len(before), len(after))
+	}
+	_, page = a.get("/customers?q=neu")
+	if strings.Contains(page, "<script>x</script>") || !strings.Contains(page, "&lt;script&gt;x&lt;/script&gt; Neu AG") {
+		t.Errorf("name not escaped:\n%s", page)
+	}
+	m := regexp.MustCompile(`action="/customers/(\d+)/archive"`).FindStringSubmatch(page)
+	if c, _, _ := a.post("/customers/"+m[1]+"/archive", url.Values{"csrf": {csrfOf(t, page)}}); c != http.StatusSeeOther {
+		t.Fatalf("archive = %d", c)
+	}
+	if _, page = a.get("/customers?q=neu"); !strings.Contains(page, "No customer matches") {
+		t.Error("archived customer still listed")
+	}
+}

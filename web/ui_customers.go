@@ -1,0 +1,173 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kamflow/kamflow/store"
+)
+
+type customersPage struct {
+	Customers []store.Customer
+	Total     int64
+	Q         string
+	Page      int
+	Pages     int
+	PrevURL   string
+	NextURL   string
+}
+
+// customersPage lists customers with search and pagination.
+func (s *Server) customersPage(c echo.Context) error {
+	q := strings.TrimSpace(c.QueryParam("q"))
+	page := 1
+	if v := c.QueryParam("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			return clientError(http.StatusUnprocessableEntity, "page must be a whole number from 1")
+		}
+		page = n
+	}
+	const size = 25
+	list, total, err := s.opts.Store.SearchCustomers(c.Request().Context(), q, store.Page{Number: page, Size: size})
+	if err != nil {
+		return serverError(err)
+	}
+	p := customersPage{Customers: list, Total: total, Q: q, Page: page, Pages: int((total + size - 1) / size)}
+	link := func(n int) string {
+		v := url.Values{"page": {strconv.Itoa(n)}}
+		if q != "" {
+			v.Set("q", q)
+		}
+		return "/customers?" + v.Encode()
+	}
+	if page > 1 {
+		p.PrevURL = link(page - 1)
+	}
+	if page < p.Pages {
+		p.NextURL = link(page + 1)
+	}
+	return s.render(c, http.StatusOK, "customers.html", p)
+}
+
+type customerForm struct {
+	ID                                 uint
+	Name, Industry, Country, Potential string
+	Revenue, Margin, Notes             string
+	Errors                             map[string]string
+}
+
+func formOf(cu store.Customer) customerForm {
+	return customerForm{ID: cu.ID, Name: cu.Name, Industry: cu.Industry, Country: cu.Country, Potential: cu.Potential,
+		Revenue: strconv.FormatInt(cu.AnnualRevenue, 10), Margin: strconv.FormatFloat(cu.MarginPercent, 'f', -1, 64), Notes: cu.Notes}
+}
+
+// parse validates the form field by field.
+func (f *customerForm) parse(c echo.Context) (store.Customer, bool) {
+	f.Name, f.Industry = strings.TrimSpace(c.FormValue("name")), strings.TrimSpace(c.FormValue("industry"))
+	f.Country, f.Potential = strings.ToUpper(strings.TrimSpace(c.FormValue("country"))), strings.TrimSpace(c.FormValue("potential"))
+	f.Revenue, f.Margin, f.Notes = strings.TrimSpace(c.FormValue("revenue")), strings.TrimSpace(c.FormValue("margin")), strings.TrimSpace(c.FormValue("notes"))
+	f.Errors = map[string]string{}
+	cu := store.Customer{ID: f.ID, Name: f.Name, Industry: f.Industry, Country: f.Country, Potential: f.Potential, Notes: f.Notes}
+	if f.Name == "" || len(f.Name) > 200 {
+		f.Errors["name"] = "Enter the company name (up to 200 characters)."
+	}
+	if len(f.Industry) > 120 {
+		f.Errors["industry"] = "At most 120 characters."
+	}
+	if f.Country != "" && (len(f.Country) != 2 || strings.ToUpper(f.Country) != f.Country) {
+		f.Errors["country"] = "Use the two-letter country code, e.g. CH or DE."
+	}
+	switch f.Potential {
+	case "", "low", "medium", "high":
+	default:
+		f.Errors["potential"] = "Choose low, medium or high."
+	}
+	if f.Revenue != "" {
+		v, err := strconv.ParseInt(f.Revenue, 10, 64)
+		if err != nil || v < 0 {
+			f.Errors["revenue"] = "Enter the annual revenue as a whole, non-negative number."
+		}
+		cu.AnnualRevenue = v
+	}
+	if f.Margin != "" {
+		v, err := strconv.ParseFloat(f.Margin, 64)
+		if err != nil || v < -100 || v > 100 {
+			f.Errors["margin"] = "Enter the margin in percent, between -100 and 100."
+		}
+		cu.MarginPercent = v
+	}
+	if len(f.Notes) > 10000 {
+		f.Errors["notes"] = "At most 10000 characters."
+	}
+	return cu, len(f.Errors) == 0
+}
+
+func (s *Server) customerNew(c echo.Context) error {
+	return s.render(c, http.StatusOK, "customer_form.html", customerForm{})
+}
+
+func (s *Server) customerEdit(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return clientError(http.StatusNotFound, "There is no such customer.")
+	}
+	cu, err := s.opts.Store.Customer(c.Request().Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return clientError(http.StatusNotFound, "There is no such customer.")
+	} else if err != nil {
+		return serverError(err)
+	}
+	return s.render(c, http.StatusOK, "customer_form.html", formOf(*cu))
+}
+
+// customerSave creates or updates a customer; invalid fields answer 422
+// with a message at each field and nothing is saved.
+func (s *Server) customerSave(c echo.Context) error {
+	f := customerForm{}
+	if c.Param("id") != "" {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return clientError(http.StatusNotFound, "There is no such customer.")
+		}
+		f.ID = id
+	}
+	cu, ok := f.parse(c)
+	if !ok {
+		return s.render(c, http.StatusUnprocessableEntity, "customer_form.html", f)
+	}
+	ctx := c.Request().Context()
+	var err error
+	if f.ID == 0 {
+		err = s.opts.Store.CreateCustomer(ctx, &cu)
+	} else {
+		err = s.opts.Store.UpdateCustomer(ctx, &cu)
+	}
+	if errors.Is(err, store.ErrDuplicate) {
+		f.Errors["name"] = "A customer with this name exists."
+		return s.render(c, http.StatusUnprocessableEntity, "customer_form.html", f)
+	}
+	if err != nil {
+		return serverError(err)
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/customers?q=%s", url.QueryEscape(cu.Name)))
+}
+
+func (s *Server) customerArchive(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return clientError(http.StatusNotFound, "There is no such customer.")
+	}
+	if err := s.opts.Store.ArchiveCustomer(c.Request().Context(), id, s.opts.Now()); errors.Is(err, store.ErrNotFound) {
+		return clientError(http.StatusNotFound, "There is no such customer, or it is archived already.")
+	} else if err != nil {
+		return serverError(err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/customers")
+}
