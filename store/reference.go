@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Page asks for one page of a list; Size is capped at MaxPageSize.
@@ -183,4 +185,41 @@ func (s *Store) ArchiveCustomer(ctx context.Context, id uint, at time.Time) erro
 		return fmt.Errorf("customer %d: %w", id, ErrNotFound)
 	}
 	return nil
+}
+
+// ImportCustomers creates the customers in one transaction: all or none.
+func (s *Store) ImportCustomers(ctx context.Context, list []Customer) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for i := range list {
+			list[i].Name = strings.TrimSpace(list[i].Name)
+			if err := tx.Create(&list[i]).Error; err != nil {
+				return translate(err, "import customer "+list[i].Name)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("import customers: %w", err)
+	}
+	return nil
+}
+
+// CustomerNamesTaken reports which of names exist already (case-insensitive).
+func (s *Store) CustomerNamesTaken(ctx context.Context, names []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(names) == 0 {
+		return out, nil
+	}
+	lower := make([]string, len(names))
+	for i, n := range names {
+		lower[i] = strings.ToLower(strings.TrimSpace(n))
+	}
+	var found []string
+	if err := s.db.WithContext(ctx).Model(&Customer{}).Where("LOWER(name) IN ?", lower).Pluck("LOWER(name)", &found).Error; err != nil {
+		return nil, translate(err, "customer names taken")
+	}
+	for _, n := range found {
+		out[n] = true
+	}
+	return out, nil
 }

@@ -70,9 +70,17 @@ func formOf(cu store.Customer) customerForm {
 
 // parse validates the form field by field.
 func (f *customerForm) parse(c echo.Context) (store.Customer, bool) {
-	f.Name, f.Industry = strings.TrimSpace(c.FormValue("name")), strings.TrimSpace(c.FormValue("industry"))
-	f.Country, f.Potential = strings.ToUpper(strings.TrimSpace(c.FormValue("country"))), strings.TrimSpace(c.FormValue("potential"))
-	f.Revenue, f.Margin, f.Notes = strings.TrimSpace(c.FormValue("revenue")), strings.TrimSpace(c.FormValue("margin")), strings.TrimSpace(c.FormValue("notes"))
+	f.Name, f.Industry, f.Country = c.FormValue("name"), c.FormValue("industry"), c.FormValue("country")
+	f.Potential, f.Revenue, f.Margin, f.Notes = c.FormValue("potential"), c.FormValue("revenue"), c.FormValue("margin"), c.FormValue("notes")
+	return f.validate()
+}
+
+// validate trims the fields and checks each; the same rules apply to forms
+// and CSV imports.
+func (f *customerForm) validate() (store.Customer, bool) {
+	f.Name, f.Industry = strings.TrimSpace(f.Name), strings.TrimSpace(f.Industry)
+	f.Country, f.Potential = strings.ToUpper(strings.TrimSpace(f.Country)), strings.ToLower(strings.TrimSpace(f.Potential))
+	f.Revenue, f.Margin, f.Notes = strings.TrimSpace(f.Revenue), strings.TrimSpace(f.Margin), strings.TrimSpace(f.Notes)
 	f.Errors = map[string]string{}
 	cu := store.Customer{ID: f.ID, Name: f.Name, Industry: f.Industry, Country: f.Country, Potential: f.Potential, Notes: f.Notes}
 	if f.Name == "" || len(f.Name) > 200 {
@@ -81,7 +89,7 @@ func (f *customerForm) parse(c echo.Context) (store.Customer, bool) {
 	if len(f.Industry) > 120 {
 		f.Errors["industry"] = "At most 120 characters."
 	}
-	if f.Country != "" && (len(f.Country) != 2 || strings.ToUpper(f.Country) != f.Country) {
+	if f.Country != "" && (len(f.Country) != 2 || strings.Trim(f.Country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "") {
 		f.Errors["country"] = "Use the two-letter country code, e.g. CH or DE."
 	}
 	switch f.Potential {

@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -293,5 +295,66 @@ func TestCustomerReferenceData(t *testing.T) {
 	}
 	if _, page = a.get("/customers?q=neu"); !strings.Contains(page, "No customer matches") {
 		t.Error("archived customer still listed")
+	}
+}
+
+func TestCustomerCSVImportPreviewAndModes(t *testing.T) {
+	f := newFixture(t, nil)
+	f.login("admin@"+store.DemoDomain, store.DemoPassword)
+	_, page := f.get("/customers/import")
+	csrf := csrfOf(t, page)
+	csvText := "name,industry,country,revenue,margin,potential\n" +
+		"Neu Logistik AG,Logistics,CH,1200000,14.5,high\n" +
+		"Alpenbau AG,Construction,CH,1,1,low\n" +
+		",Nothing,Germany,-1,x,huge\n" +
+		"Neu Logistik AG,Logistics,CH,1,1,low\n"
+	var body strings.Builder
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("csrf", csrf)
+	_ = mw.WriteField("action", "preview")
+	fw, _ := mw.CreateFormFile("file", "customers.csv")
+	_, _ = fw.Write([]byte(csvText))
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", f.server.URL+"/customers/import", strings.NewReader(body.String()))
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := f.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	preview := string(raw)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(preview, "1 valid row(s), 3 with errors") {
+		t.Fatalf("preview = %d:\n%s", resp.StatusCode, preview)
+	}
+	for _, want := range []string{"a customer with this name exists", "same as line 2", "two-letter country code", "Enter the company name"} {
+		if !strings.Contains(preview, want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+	count := func() int {
+		list, _, _ := f.store.ListCustomers(context.Background(), store.Page{Size: 100})
+		return len(list)
+	}
+	before := count()
+	if c, b, _ := f.post("/customers/import", url.Values{"csrf": {csrf}, "csv": {csvText}, "action": {"import_all"}}); c != http.StatusUnprocessableEntity || !strings.Contains(b, "Nothing was imported") {
+		t.Errorf("import all with errors = %d", c)
+	}
+	if count() != before {
+		t.Fatal("a file with errors was half imported")
+	}
+	if c, b, _ := f.post("/customers/import", url.Values{"csrf": {csrf}, "csv": {csvText}, "action": {"import_valid"}}); c != http.StatusOK || !strings.Contains(b, "1 customer(s) imported") {
+		t.Errorf("import valid = %d:\n%s", c, b)
+	}
+	if count() != before+1 {
+		t.Fatalf("customers %d, want %d", count(), before+1)
+	}
+	if c, b, _ := f.post("/customers/import", url.Values{"csrf": {csrf}, "csv": {"industry\nx\n"}, "action": {"preview"}}); c != http.StatusUnprocessableEntity || !strings.Contains(b, `no column &#34;name&#34;`) {
+		t.Errorf("csv without name column = %d:\n%s", c, b)
+	}
+	code, exported := f.get("/customers.csv")
+	rows, err := csv.NewReader(strings.NewReader(exported)).ReadAll()
+	if code != 200 || err != nil || rows[0][0] != "name" || len(rows) != before+2 {
+		t.Errorf("export = %d rows, %v", len(rows), err)
 	}
 }
