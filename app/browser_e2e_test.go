@@ -167,3 +167,83 @@ func TestBrowserLeadSubmitsAndCommitteeApproves(t *testing.T) {
 	committee.screenshot(t, "committee-approved")
 	committee.noConsoleErrors(t)
 }
+
+// TestBrowserRolesMainTasks: in Chromium, a lead starts a programme with the
+// form, HR enrols a KAM, a controller triggers a review and a KAM records
+// the minutes of a workshop with an agreed action.
+func TestBrowserRolesMainTasks(t *testing.T) {
+	exe := chromium(t)
+	e := newAPIEnv(t)
+	programme := e.runWholeProgramme(t)
+	ka := e.accountOf(t, programme, "kam3")
+
+	lead := newBrowser(t, exe)
+	lead.signIn(t, e.dev.URL, "lead")
+	lead.run(t, "start a programme",
+		chromedp.Click(`a[href="/programmes/new"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name=name]`, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name=name]`, "KAM-Einführung Zweigwerk", chromedp.ByQuery),
+		chromedp.Click(`input[name=committee][value="committee@`+store.DemoDomain+`"]`, chromedp.ByQuery),
+		chromedp.Click(`form[action="/programmes"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`svg.timeline`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//h1[contains(., "KAM-Einführung Zweigwerk")]`, chromedp.BySearch),
+	)
+	lead.noConsoleErrors(t)
+
+	course := e.ok(t, 201, "hr", "POST", "/courses", map[string]any{"title": "KAM Basics", "duration_days": 1, "required_for_kams": true})
+	start := time.Now().Add(48 * time.Hour).UTC()
+	e.ok(t, 201, "hr", "POST", "/sessions", map[string]any{"course_id": course.body["id"], "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(8 * time.Hour).Format(time.RFC3339), "place": "St. Gallen", "capacity": 8})
+	hr := newBrowser(t, exe)
+	hr.signIn(t, e.dev.URL, "hr")
+	hr.run(t, "enrol a KAM",
+		chromedp.Click(`a[href="/training"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`form[action="/training/enrolments"]`, chromedp.ByQuery),
+		chromedp.SetValue(`select[name=employee_id]`, fmt.Sprint(e.emp["kam2"]), chromedp.ByQuery),
+		chromedp.Click(`form[action="/training/enrolments"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//p[@role="status"][contains(., "Enrolled")]`, chromedp.BySearch),
+	)
+	hr.screenshot(t, "hr-training")
+	hr.noConsoleErrors(t)
+
+	ctl := newBrowser(t, exe)
+	ctl.signIn(t, e.dev.URL, "controller")
+	ctl.run(t, "trigger a review",
+		chromedp.Click(`a[href="/reviews"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(fmt.Sprintf(`form[action="/reviews/programmes/%d"] button`, programme), chromedp.ByQuery),
+		chromedp.Click(fmt.Sprintf(`form[action="/reviews/programmes/%d"] button`, programme), chromedp.ByQuery),
+		chromedp.WaitVisible(`//p[@role="status"][contains(., "The review started")]`, chromedp.BySearch),
+	)
+	ctl.noConsoleErrors(t)
+
+	// A workshop that took place a moment ago.
+	base := fmt.Sprintf("/key-accounts/%d", ka.ID)
+	e.ok(t, 202, "kam3", "POST", base+"/workshops", nil)
+	var wid int
+	waitFor(t, "workshop prepared", func() bool {
+		for _, it := range e.ok(t, 200, "kam3", "GET", base+"/workshops", nil).body["items"].([]any) {
+			wid = int(it.(map[string]any)["id"].(float64))
+		}
+		return wid != 0
+	})
+	var held time.Time
+	waitFor(t, "dates accepted", func() bool {
+		held = time.Now().Add(2 * time.Second).UTC()
+		return e.call(t, "kam3", "POST", fmt.Sprintf("/workshops/%d/dates", wid), map[string]any{"starts_at": held.Format(time.RFC3339Nano), "place": "Zürich"}).code == 200
+	})
+	time.Sleep(time.Until(held) + 500*time.Millisecond)
+	kam := newBrowser(t, exe)
+	kam.signIn(t, e.dev.URL, "kam3")
+	due := time.Now().AddDate(0, 1, 0)
+	kam.run(t, "record workshop minutes",
+		chromedp.Click(fmt.Sprintf(`a[href="/key-accounts/%d"]`, ka.ID), chromedp.ByQuery),
+		chromedp.WaitVisible(fmt.Sprintf(`#minutes-%d textarea[name=minutes]`, wid), chromedp.ByQuery),
+		chromedp.SendKeys(fmt.Sprintf(`#minutes-%d textarea[name=minutes]`, wid), "They face new regulation; we offer a briefing.", chromedp.ByQuery),
+		chromedp.SendKeys(fmt.Sprintf(`#minutes-%d input[name=action_title]`, wid), "Regulation briefing", chromedp.ByQuery),
+		chromedp.SendKeys(fmt.Sprintf(`#minutes-%d input[name=action_owner]`, wid), "kam3@"+store.DemoDomain, chromedp.ByQuery),
+		chromedp.SetValue(fmt.Sprintf(`#minutes-%d input[name=action_due]`, wid), due.Format("2006-01-02"), chromedp.ByQuery),
+		chromedp.Click(fmt.Sprintf(`#minutes-%d button[type=submit]`, wid), chromedp.ByQuery),
+		chromedp.WaitVisible(`//td[contains(., "Regulation briefing")]`, chromedp.BySearch),
+	)
+	kam.screenshot(t, "kam-account")
+	kam.noConsoleErrors(t)
+}

@@ -151,14 +151,27 @@ func (s *Server) apiCreateProgramme(c echo.Context) error {
 		}
 	}
 	a := actor(c)
-	p, err := s.opts.Store.CreateProgramme(ctx, req.Name, a.Email, start)
+	id, err := s.createProgramme(ctx, a.Email, workflows.ProgrammeInput{
+		Name: req.Name, LeadEmail: a.Email, CommitteeEmails: committee, StartDate: start, Plan: plan, FocusLimit: req.FocusLimit,
+	})
 	if err != nil {
-		return storeError(err, "programme")
+		return err
 	}
-	in := workflows.ProgrammeInput{
-		ProgrammeID: p.ID, Name: req.Name, LeadEmail: a.Email, CommitteeEmails: committee,
-		StartDate: start, Plan: plan, FocusLimit: req.FocusLimit,
+	c.Response().Header().Set("Location", fmt.Sprintf("/api/v1/programmes/%d", id))
+	return c.JSON(http.StatusCreated, map[string]any{
+		"id": id, "workflow_id": workflows.ProgrammeWorkflowID(id), "name": req.Name,
+		"lead_email": a.Email, "committee_emails": committee, "start_date": start.Format("2006-01-02"),
+	})
+}
+
+// createProgramme reserves the programme's row, then starts its workflow;
+// if the start fails the row is removed again.
+func (s *Server) createProgramme(ctx context.Context, lead string, in workflows.ProgrammeInput) (uint, error) {
+	p, err := s.opts.Store.CreateProgramme(ctx, in.Name, lead, in.StartDate)
+	if err != nil {
+		return 0, storeError(err, "programme")
 	}
+	in.ProgrammeID = p.ID
 	_, err = s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.ProgrammeWorkflowID(p.ID), TaskQueue: s.opts.TaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE, WorkflowExecutionErrorWhenAlreadyStarted: true,
@@ -167,13 +180,9 @@ func (s *Server) apiCreateProgramme(c echo.Context) error {
 		if delErr := s.opts.Store.DeleteProgramme(context.WithoutCancel(ctx), p.ID); delErr != nil {
 			s.log.Error("remove programme whose workflow did not start", "id", p.ID, "err", delErr)
 		}
-		return serverError(fmt.Errorf("start programme workflow: %w", err))
+		return 0, serverError(fmt.Errorf("start programme workflow: %w", err))
 	}
-	c.Response().Header().Set("Location", fmt.Sprintf("/api/v1/programmes/%d", p.ID))
-	return c.JSON(http.StatusCreated, map[string]any{
-		"id": p.ID, "workflow_id": workflows.ProgrammeWorkflowID(p.ID), "name": req.Name,
-		"lead_email": a.Email, "committee_emails": committee, "start_date": start.Format("2006-01-02"),
-	})
+	return p.ID, nil
 }
 
 func pageParams(c echo.Context) (store.Page, error) {

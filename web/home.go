@@ -18,6 +18,7 @@ type homePage struct {
 	HR         *hrHome
 	Controller *controllerHome
 	KAM        *kamHome
+	CanCreate  bool
 	now        time.Time
 }
 
@@ -67,7 +68,7 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return serverError(err)
 	}
-	page := homePage{Total: total, now: s.opts.Now()}
+	page := homePage{Total: total, now: s.opts.Now(), CanCreate: currentUser(c).HasRole(store.RoleLead)}
 	for _, p := range progs {
 		page.Programmes = append(page.Programmes, programmeRow{Programme: p, Progress: progress[p.ID]})
 	}

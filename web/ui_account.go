@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,6 +25,8 @@ type accountPage struct {
 	TrendPath    string
 	Handover     *store.Handover
 	OverdueCount int
+	Error        string
+	Now          time.Time
 }
 
 // accountPage is a KAM's view of one key account: the contact matrix by
@@ -34,13 +37,17 @@ func (s *Server) accountPage(c echo.Context) error {
 	if err != nil {
 		return clientError(http.StatusNotFound, "There is no such key account.")
 	}
+	return s.renderAccount(c, id, http.StatusOK, "")
+}
+
+func (s *Server) renderAccount(c echo.Context, id uint, status int, message string) error {
 	ka, err := s.keyAccountAccess(c, id)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	now := s.opts.Now()
-	p := accountPage{}
+	p := accountPage{Error: message, Now: now}
 	if p.Matrix, err = s.opts.Store.ContactMatrix(ctx, ka.ID, now, untouchedAfter); err != nil {
 		return serverError(err)
 	}
@@ -82,5 +89,5 @@ func (s *Server) accountPage(c echo.Context) error {
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return serverError(err)
 	}
-	return s.render(c, http.StatusOK, "account.html", p)
+	return s.render(c, status, "account.html", p)
 }
