@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
@@ -270,4 +271,35 @@ func (s *Server) updateJSON(c echo.Context, workflowID, name string, arg any, cl
 		return err
 	}
 	return c.JSONBlob(http.StatusOK, st)
+}
+
+// putSchedule creates the Schedule id, or updates its spec, action and
+// paused state in one update so they change together.
+func (s *Server) putSchedule(ctx context.Context, id string, spec client.ScheduleSpec, action *client.ScheduleWorkflowAction, paused bool, note string) error {
+	h := s.opts.Temporal.ScheduleClient().GetHandle(ctx, id)
+	_, err := h.Describe(ctx)
+	if isNotFoundErr(err) {
+		_, err = s.opts.Temporal.ScheduleClient().Create(ctx, client.ScheduleOptions{
+			ID: id, Spec: spec, Action: action, Paused: paused, Overlap: enums.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL, Note: note,
+		})
+		if err != nil {
+			return serverError(fmt.Errorf("create schedule %s: %w", id, err))
+		}
+		return nil
+	}
+	if err != nil {
+		return serverError(fmt.Errorf("describe schedule %s: %w", id, err))
+	}
+	err = h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+		sch := in.Description.Schedule
+		sch.Spec, sch.Action = &spec, action
+		state := *sch.State
+		state.Paused, state.Note = paused, note
+		sch.State = &state
+		return &client.ScheduleUpdate{Schedule: &sch}, nil
+	}})
+	if err != nil {
+		return serverError(fmt.Errorf("update schedule %s: %w", id, err))
+	}
+	return nil
 }

@@ -78,20 +78,8 @@ func (s *Server) apiSetWorkshopSchedule(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	spec := schedules.WorkshopSpec(time.Month(req.Month))
-	h := s.opts.Temporal.ScheduleClient().GetHandle(ctx, workflows.WorkshopScheduleID(ka.ID))
-	if _, err := h.Describe(ctx); isNotFoundErr(err) {
-		_, err = s.opts.Temporal.ScheduleClient().Create(ctx, client.ScheduleOptions{ID: workflows.WorkshopScheduleID(ka.ID), Spec: spec, Action: schedules.WorkshopAction(ka.ID, s.opts.TaskQueue)})
-		if err != nil {
-			return serverError(err)
-		}
-	} else if err != nil {
-		return serverError(err)
-	} else if err := h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
-		sch := in.Description.Schedule
-		sch.Spec = &spec
-		return &client.ScheduleUpdate{Schedule: &sch}, nil
-	}}); err != nil {
-		return serverError(err)
+	if err := s.putSchedule(ctx, workflows.WorkshopScheduleID(ka.ID), spec, schedules.WorkshopAction(ka.ID, s.opts.TaskQueue), false, "month set by "+actor(c).Email); err != nil {
+		return err
 	}
 	return s.apiGetWorkshopSchedule(c)
 }

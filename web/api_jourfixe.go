@@ -70,22 +70,10 @@ func (s *Server) apiSetJourFixeSchedule(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	sid := workflows.JourFixeScheduleID(id, req.KeyAccountID)
-	spec := schedules.JourFixeSpec(req.DayOfMonth)
-	h := s.opts.Temporal.ScheduleClient().GetHandle(ctx, sid)
-	if _, err := h.Describe(ctx); isNotFoundErr(err) {
-		_, err = s.opts.Temporal.ScheduleClient().Create(ctx, client.ScheduleOptions{ID: sid, Spec: spec, Action: schedules.JourFixeAction(id, req.KeyAccountID, s.opts.TaskQueue)})
-		if err != nil {
-			return serverError(err)
-		}
-	} else if err != nil {
-		return serverError(err)
-	} else if err := h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
-		sch := in.Description.Schedule
-		sch.Spec = &spec
-		return &client.ScheduleUpdate{Schedule: &sch}, nil
-	}}); err != nil {
-		return serverError(err)
+	if err := s.putSchedule(ctx, sid, schedules.JourFixeSpec(req.DayOfMonth), schedules.JourFixeAction(id, req.KeyAccountID, s.opts.TaskQueue), false, "set by "+actor(c).Email); err != nil {
+		return err
 	}
+	h := s.opts.Temporal.ScheduleClient().GetHandle(ctx, sid)
 	d, err := h.Describe(ctx)
 	if err != nil {
 		return serverError(err)

@@ -72,31 +72,8 @@ func (s *Server) apiSetCadence(c echo.Context) error {
 	}
 	who := actor(c).Email
 	spec, action := schedules.ReviewSpec(req.Cadence, start), schedules.ReviewAction(id, who, s.opts.TaskQueue)
-	sc := s.opts.Temporal.ScheduleClient()
-	h := sc.GetHandle(ctx, workflows.ReviewScheduleID(id))
-	if _, err := h.Describe(ctx); isNotFoundErr(err) {
-		_, err = sc.Create(ctx, client.ScheduleOptions{
-			ID: workflows.ReviewScheduleID(id), Spec: spec, Action: action, Paused: req.Paused,
-			Overlap: enums.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL, Note: "set by " + who,
-		})
-		if err != nil {
-			return serverError(fmt.Errorf("create review schedule: %w", err))
-		}
-	} else if err != nil {
-		return serverError(fmt.Errorf("describe review schedule: %w", err))
-	} else {
-		// One update carries spec, action and paused state, so they change together.
-		err = h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
-			sch := in.Description.Schedule
-			sch.Spec, sch.Action = &spec, action
-			state := *sch.State
-			state.Paused, state.Note = req.Paused, "changed by "+who
-			sch.State = &state
-			return &client.ScheduleUpdate{Schedule: &sch}, nil
-		}})
-		if err != nil {
-			return serverError(fmt.Errorf("update review schedule: %w", err))
-		}
+	if err := s.putSchedule(ctx, workflows.ReviewScheduleID(id), spec, action, req.Paused, "set by "+who); err != nil {
+		return err
 	}
 	if err := s.opts.Store.SaveCadence(ctx, store.ReviewCadence{ProgrammeID: id, Cadence: req.Cadence, StartDate: start, Paused: req.Paused, ControllerEmail: who}); err != nil {
 		return serverError(err)
