@@ -62,6 +62,7 @@ type Counterpart struct {
 	RelationshipID uint
 	EmployeeID     uint
 	EmployeeName   string
+	EmployeeEmail  string
 	EmployeeLevel  HierarchyLevel
 	Quality        int
 	LastContactAt  *time.Time
@@ -162,7 +163,7 @@ func (s *Store) ContactMatrix(ctx context.Context, keyAccountID uint, now time.T
 			for _, r := range byContact[c.ID] {
 				e := emps[r.EmployeeID]
 				mc.Counterparts = append(mc.Counterparts, Counterpart{
-					RelationshipID: r.ID, EmployeeID: e.ID, EmployeeName: e.Name, EmployeeLevel: e.HierarchyLevel,
+					RelationshipID: r.ID, EmployeeID: e.ID, EmployeeName: e.Name, EmployeeEmail: e.Email, EmployeeLevel: e.HierarchyLevel,
 					Quality: r.Quality, LastContactAt: r.LastContactAt, Notes: r.Notes, LevelMismatch: e.HierarchyLevel != level,
 				})
 				covered = true

@@ -277,11 +277,7 @@ func (s *Store) SuggestWorkshopParticipants(ctx context.Context, keyAccountID ui
 			out = append(out, WorkshopParticipant{Side: "theirs", PersonID: mc.Contact.ID, Name: mc.Contact.Name, Email: mc.Contact.Email, Level: r.Level})
 			for _, cp := range mc.Counterparts {
 				if !cp.LevelMismatch {
-					e, err := s.Employee(ctx, cp.EmployeeID)
-					if err != nil {
-						return nil, err
-					}
-					addOurs(e.ID, e.Name, e.HierarchyLevel, e.Email)
+					addOurs(cp.EmployeeID, cp.EmployeeName, cp.EmployeeLevel, cp.EmployeeEmail)
 				}
 			}
 		}

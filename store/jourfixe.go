@@ -220,17 +220,23 @@ func (s *Store) JourFixesOf(ctx context.Context, programmeID uint) ([]JourFixe, 
 	return out, translate(err, "jour fixes")
 }
 
-// averageSatisfaction of an account's inputs since a time (nil: none).
-func averageSatisfaction(tx *gorm.DB, keyAccountID uint, since time.Time) (*float64, error) {
-	var r struct {
-		Avg *float64
-		N   int
+// averageSatisfaction of the accounts' inputs since a time, per key
+// account (accounts without inputs are absent); one query.
+func averageSatisfaction(tx *gorm.DB, keyAccountIDs []uint, since time.Time) (map[uint]float64, error) {
+	out := map[uint]float64{}
+	if len(keyAccountIDs) == 0 {
+		return out, nil
 	}
-	err := tx.Table("jour_fixe_inputs").Select("AVG(jour_fixe_inputs.satisfaction) AS avg, COUNT(*) AS n").
+	var rows []struct {
+		KeyAccountID uint
+		Avg          float64
+	}
+	err := tx.Table("jour_fixe_inputs").Select("jour_fixe_inputs.key_account_id, AVG(jour_fixe_inputs.satisfaction) AS avg").
 		Joins("JOIN jour_fixes ON jour_fixes.id = jour_fixe_inputs.jour_fixe_id").
-		Where("jour_fixe_inputs.key_account_id = ? AND jour_fixes.meeting_at >= ?", keyAccountID, since).Scan(&r).Error
-	if err != nil || r.N == 0 {
-		return nil, err
+		Where("jour_fixe_inputs.key_account_id IN ? AND jour_fixes.meeting_at >= ?", keyAccountIDs, since).
+		Group("jour_fixe_inputs.key_account_id").Scan(&rows).Error
+	for _, r := range rows {
+		out[r.KeyAccountID] = r.Avg
 	}
-	return r.Avg, nil
+	return out, err
 }

@@ -154,6 +154,14 @@ func (s *Store) GatherReview(ctx context.Context, in KPIInput) (*Review, error) 
 		for _, k := range kas {
 			keyAccountOf[k.CustomerID] = k.ID
 		}
+		kaIDs := make([]uint, 0, len(kas))
+		for _, k := range kas {
+			kaIDs = append(kaIDs, k.ID)
+		}
+		satisfaction, err := averageSatisfaction(tx, kaIDs, in.Now.AddDate(0, -6, 0))
+		if err != nil {
+			return err
+		}
 		approved := map[uint]bool{}
 		for _, id := range in.PlansApproved {
 			approved[id] = true
@@ -165,12 +173,9 @@ func (s *Store) GatherReview(ctx context.Context, in KPIInput) (*Review, error) 
 				ra.Revenue, ra.MarginPercent, ra.Period = f.Revenue, f.MarginPercent, f.Period
 			}
 			// Satisfaction: the jour-fixe inputs of the last six months.
-			if kaID, ok := keyAccountOf[c.ID]; ok {
-				avg, err := averageSatisfaction(tx, kaID, in.Now.AddDate(0, -6, 0))
-				if err != nil {
-					return err
-				}
-				ra.Satisfaction = avg
+			if avg, ok := satisfaction[keyAccountOf[c.ID]]; ok {
+				v := avg
+				ra.Satisfaction = &v
 			}
 			r.Accounts = append(r.Accounts, ra)
 		}
