@@ -42,9 +42,14 @@ func (s *Server) login(c echo.Context) error {
 		p.Error = "Enter your e-mail address and password."
 		return s.render(c, http.StatusUnprocessableEntity, "login.html", p)
 	}
+	ip := c.RealIP()
+	if s.logins.blocked(ip) {
+		return clientError(http.StatusTooManyRequests, "Too many failed sign-ins. Wait a minute and try again.")
+	}
 	ctx := c.Request().Context()
 	u, err := s.opts.Store.Authenticate(ctx, email, password)
 	if errors.Is(err, store.ErrNotFound) {
+		s.logins.failed(ip)
 		p := s.loginData(email)
 		p.Error = "E-mail address or password is wrong."
 		return s.render(c, http.StatusUnauthorized, "login.html", p)

@@ -34,10 +34,11 @@ type Options struct {
 
 // Server holds the application's dependencies for the handlers.
 type Server struct {
-	opts  Options
-	echo  *echo.Echo
-	pages *pages
-	log   *slog.Logger
+	opts   Options
+	echo   *echo.Echo
+	pages  *pages
+	log    *slog.Logger
+	logins *loginLimiter
 }
 
 // New builds the server and its routes; templates are parsed here, once.
@@ -52,8 +53,11 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, echo: echo.New(), pages: p, log: opts.Logger}
+	s := &Server{opts: opts, echo: echo.New(), pages: p, log: opts.Logger, logins: newLoginLimiter()}
 	s.echo.HideBanner, s.echo.HidePort = true, true
+	// The peer address, not client-supplied headers, identifies a client
+	// for the sign-in limiter.
+	s.echo.IPExtractor = echo.ExtractIPDirect()
 	s.echo.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s, nil
@@ -75,7 +79,7 @@ func (s *Server) routes() {
 
 	ui := e.Group("", s.loadSession, s.checkCSRF)
 	ui.GET("/login", s.loginForm)
-	ui.POST("/login", s.login, s.loginRateLimit())
+	ui.POST("/login", s.login)
 	ui.POST("/logout", s.logout)
 	ui.GET("/", s.home, s.requireLogin)
 	ui.GET("/programmes/new", s.newProgrammeForm, s.requireLogin, requireRoleUI(store.RoleLead))

@@ -6,10 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/time/rate"
 
 	"github.com/kamflow/kamflow/store"
@@ -82,17 +82,36 @@ func (s *Server) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// loginRateLimit allows bursts of 5 attempts per client IP, then one per 10 s.
-func (s *Server) loginRateLimit() echo.MiddlewareFunc {
-	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-			Rate: rate.Every(10 * time.Second), Burst: 5, ExpiresIn: 10 * time.Minute,
-		}),
-		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			return clientError(http.StatusTooManyRequests, "Too many sign-in attempts. Wait a minute and try again.")
-		},
-	})
+// loginLimiter slows down password guessing: each client IP may fail five
+// times in a row, then once per ten seconds. Successful sign-ins cost
+// nothing, so an office behind one address is not locked out.
+type loginLimiter struct {
+	mu      sync.Mutex
+	clients map[string]*rate.Limiter
 }
+
+func newLoginLimiter() *loginLimiter { return &loginLimiter{clients: map[string]*rate.Limiter{}} }
+
+func (l *loginLimiter) limiter(ip string) *rate.Limiter {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim, ok := l.clients[ip]
+	if !ok {
+		if len(l.clients) > 10000 {
+			// Forget everyone rather than grow without bound.
+			l.clients = map[string]*rate.Limiter{}
+		}
+		lim = rate.NewLimiter(rate.Every(10*time.Second), 5)
+		l.clients[ip] = lim
+	}
+	return lim
+}
+
+// blocked reports whether the IP has used up its failed attempts.
+func (l *loginLimiter) blocked(ip string) bool { return l.limiter(ip).Tokens() < 1 }
+
+// failed records a failed attempt.
+func (l *loginLimiter) failed(ip string) { l.limiter(ip).Allow() }
 
 func currentUser(c echo.Context) *store.User {
 	u, _ := c.Get(ctxUser).(*store.User)
