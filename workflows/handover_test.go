@@ -2,14 +2,11 @@ package workflows_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/activity"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -20,11 +17,8 @@ import (
 // knowledge transfer is skipped, a stalled handover is nudged and then
 // escalated, and the account is never without a responsible person.
 func TestHandoverWhenTheOutgoingKAMIsGone(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	env := s.NewTestWorkflowEnvironment()
 	hStart := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
-	env.SetStartTime(hStart)
+	env := quietEnv(hStart)
 	env.RegisterWorkflowWithOptions(workflows.Handover, workflow.RegisterOptions{Name: workflows.HandoverWorkflowName})
 	var notices []notice
 	var ticks []workflows.TickInput

@@ -2,26 +2,19 @@ package workflows_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/activity"
-	sdklog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/kamflow/kamflow/workflows"
 )
 
 func TestJourFixeAsksRemindsAndPools(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	env := s.NewTestWorkflowEnvironment()
 	jStart := time.Date(2026, 7, 1, 7, 0, 0, 0, time.UTC)
-	env.SetStartTime(jStart)
+	env := quietEnv(jStart)
 	env.RegisterWorkflowWithOptions(workflows.JourFixe, workflow.RegisterOptions{Name: workflows.JourFixeWorkflowName})
 	var notices []notice
 	var saved []workflows.SaveInputInput
@@ -49,20 +42,7 @@ func TestJourFixeAsksRemindsAndPools(t *testing.T) {
 	upd := func(at time.Duration, arg workflows.InputRequest, wantType, wantField string) {
 		env.RegisterDelayedCallback(func() {
 			n++
-			env.UpdateWorkflow(workflows.UpdateSubmitInput, "j"+string(rune('a'+n)), &testsuite.TestUpdateCallback{
-				OnAccept: func() {
-					if wantType != "" {
-						t.Errorf("%+v accepted, want %s", arg, wantType)
-					}
-				},
-				OnReject: func(err error) {
-					typ, _, f, _ := workflows.RejectionOf(err)
-					if typ != wantType || f != wantField {
-						t.Errorf("%+v rejected %v, want %s %q", arg, err, wantType, wantField)
-					}
-				},
-				OnComplete: func(any, error) {},
-			}, arg)
+			expectUpdate(t, env, "j"+string(rune('a'+n)), workflows.UpdateSubmitInput, arg, wantType, wantField)
 		}, at)
 	}
 	kamA := workflows.Actor{Email: "kam@example.com"}

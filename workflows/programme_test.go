@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"sort"
 	"strings"
 	"sync"
@@ -14,7 +12,6 @@ import (
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -135,10 +132,7 @@ type notice struct {
 }
 
 func newHarness(t *testing.T) *harness {
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	h := &harness{t: t, env: s.NewTestWorkflowEnvironment()}
-	h.env.SetStartTime(start)
+	h := &harness{t: t, env: quietEnv(start)}
 	h.env.RegisterWorkflowWithOptions(workflows.Programme, workflow.RegisterOptions{Name: workflows.ProgrammeWorkflowName})
 	h.env.RegisterActivityWithOptions(func(ctx context.Context, ev workflows.ProgrammeEvent) error {
 		h.mu.Lock()

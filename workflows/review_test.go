@@ -2,26 +2,19 @@ package workflows_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/activity"
-	sdklog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/kamflow/kamflow/workflows"
 )
 
 func TestReviewFindingsMeasuresAndClosing(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	env := s.NewTestWorkflowEnvironment()
 	rStart := time.Date(2026, 4, 1, 6, 0, 0, 0, time.UTC)
-	env.SetStartTime(rStart)
+	env := quietEnv(rStart)
 	env.RegisterWorkflowWithOptions(workflows.Review, workflow.RegisterOptions{Name: workflows.ReviewWorkflowName})
 	var notices []notice
 	var findings []workflows.SaveFindingsInput
@@ -53,24 +46,7 @@ func TestReviewFindingsMeasuresAndClosing(t *testing.T) {
 	upd := func(at time.Duration, name string, arg any, wantType, wantField string) {
 		env.RegisterDelayedCallback(func() {
 			n++
-			env.UpdateWorkflow(name, "r"+string(rune('a'+n)), &testsuite.TestUpdateCallback{
-				OnAccept: func() {
-					if wantType != "" {
-						t.Errorf("%s accepted, want %s", name, wantType)
-					}
-				},
-				OnReject: func(err error) {
-					typ, _, f, _ := workflows.RejectionOf(err)
-					if typ != wantType || f != wantField {
-						t.Errorf("%s rejected %v, want %s %q", name, err, wantType, wantField)
-					}
-				},
-				OnComplete: func(_ any, err error) {
-					if err != nil {
-						t.Errorf("%s failed: %v", name, err)
-					}
-				},
-			}, arg)
+			expectUpdate(t, env, "r"+string(rune('a'+n)), name, arg, wantType, wantField)
 		}, at)
 	}
 	h := time.Hour

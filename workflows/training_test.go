@@ -2,15 +2,12 @@ package workflows_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/activity"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -38,10 +35,7 @@ var (
 )
 
 func newTrainingHarness(t *testing.T) *trainingHarness {
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	h := &trainingHarness{t: t, env: s.NewTestWorkflowEnvironment(), missing: []string{"KAM Basics"}}
-	h.env.SetStartTime(tStart)
+	h := &trainingHarness{t: t, env: quietEnv(tStart), missing: []string{"KAM Basics"}}
 	h.env.RegisterWorkflowWithOptions(workflows.Training, workflow.RegisterOptions{Name: workflows.TrainingWorkflowName})
 	reg := func(fn any, name string) { h.env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
 	reg(func(ctx context.Context, n workflows.Notification) error {

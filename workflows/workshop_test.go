@@ -2,14 +2,11 @@ package workflows_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/activity"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -30,10 +27,7 @@ type accountHarness struct {
 }
 
 func newAccountHarness(t *testing.T, start time.Time) *accountHarness {
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	h := &accountHarness{t: t, env: s.NewTestWorkflowEnvironment(), start: start}
-	h.env.SetStartTime(start)
+	h := &accountHarness{t: t, env: quietEnv(start), start: start}
 	h.env.RegisterWorkflowWithOptions(workflows.Workshop, workflow.RegisterOptions{Name: workflows.WorkshopWorkflowName})
 	h.env.RegisterWorkflowWithOptions(workflows.AccountPlan, workflow.RegisterOptions{Name: workflows.PlanWorkflowName})
 	reg := func(fn any, name string) { h.env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
@@ -71,24 +65,7 @@ func newAccountHarness(t *testing.T, start time.Time) *accountHarness {
 func (h *accountHarness) update(at time.Time, name string, arg any, wantType, wantField string) {
 	h.env.RegisterDelayedCallback(func() {
 		h.n++
-		h.env.UpdateWorkflow(name, "w"+string(rune('a'+h.n)), &testsuite.TestUpdateCallback{
-			OnAccept: func() {
-				if wantType != "" {
-					h.t.Errorf("%s accepted at %s, want %s", name, h.env.Now(), wantType)
-				}
-			},
-			OnReject: func(err error) {
-				typ, _, f, _ := workflows.RejectionOf(err)
-				if typ != wantType || f != wantField {
-					h.t.Errorf("%s rejected: %v, want %s %q", name, err, wantType, wantField)
-				}
-			},
-			OnComplete: func(_ any, err error) {
-				if err != nil {
-					h.t.Errorf("%s failed: %v", name, err)
-				}
-			},
-		}, arg)
+		expectUpdate(h.t, h.env, "w"+string(rune('a'+h.n)), name, arg, wantType, wantField)
 	}, at.Sub(h.start))
 }
 
