@@ -153,8 +153,8 @@ func (s *Store) SearchCustomers(ctx context.Context, q string, p Page) ([]Custom
 	p = p.normalised()
 	query := s.db.WithContext(ctx).Model(&Customer{}).Where("archived_at IS NULL")
 	if q = strings.TrimSpace(q); q != "" {
-		like := "%" + strings.NewReplacer("%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
-		query = query.Where("(LOWER(name) LIKE ? OR LOWER(industry) LIKE ?)", like, like)
+		like := likePattern(q)
+		query = query.Where("(LOWER(name) LIKE ?"+likeEscape+" OR LOWER(industry) LIKE ?"+likeEscape+")", like, like)
 	}
 	var total int64
 	if err := query.Count(&total).Error; err != nil {

@@ -171,3 +171,129 @@ func (s *Store) ListAPITokens(ctx context.Context) ([]TokenInfo, error) {
 		Joins("JOIN users ON users.id = api_tokens.user_id").Order("api_tokens.id DESC").Limit(MaxPageSize).Scan(&out).Error
 	return out, translate(err, "list API tokens")
 }
+
+// SearchUsers pages through users whose e-mail or name contains q, by
+// e-mail, with their roles (two queries).
+func (s *Store) SearchUsers(ctx context.Context, q string, p Page) ([]User, int64, error) {
+	p = p.normalised()
+	query := s.db.WithContext(ctx).Model(&User{})
+	if strings.TrimSpace(q) != "" {
+		like := likePattern(q)
+		query = query.Where("(LOWER(email) LIKE ?"+likeEscape+" OR LOWER(name) LIKE ?"+likeEscape+")", like, like)
+	}
+	var total int64
+	if err := query.Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count users")
+	}
+	var out []User
+	err := query.Preload("Roles").Order("email").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
+	return out, total, translate(err, "search users")
+}
+
+// UserChange is what an admin edits on a user; an empty Password keeps
+// the current one.
+type UserChange struct {
+	ID         uint
+	Name       string
+	Roles      []Role
+	Language   string
+	Disabled   bool
+	EmployeeID *uint
+	Password   string
+}
+
+// Languages the UI speaks; "" means "from the browser".
+var languages = []string{"", "en", "de"}
+
+// ValidLanguage reports whether l is a language the UI speaks, or "".
+func ValidLanguage(l string) bool {
+	for _, v := range languages {
+		if v == l {
+			return true
+		}
+	}
+	return false
+}
+
+// UpdateUser replaces a user's name, roles, language, employee link and
+// state in one transaction; disabling a user or changing the password ends
+// the user's sessions.
+func (s *Store) UpdateUser(ctx context.Context, in UserChange) error {
+	name := strings.TrimSpace(in.Name)
+	if name == "" {
+		return fmt.Errorf("update user: %w: name is required", ErrInvalid)
+	}
+	if !ValidLanguage(in.Language) {
+		return fmt.Errorf("update user: %w: language %q", ErrInvalid, in.Language)
+	}
+	for _, r := range in.Roles {
+		if !r.Valid() {
+			return fmt.Errorf("update user: %w: role %q", ErrInvalid, r)
+		}
+	}
+	var hash string
+	if in.Password != "" {
+		h, err := HashPassword(in.Password)
+		if err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+		hash = h
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var u User
+		if err := tx.Select("id").First(&u, in.ID).Error; err != nil {
+			return translate(err, fmt.Sprintf("update user %d", in.ID))
+		}
+		if in.EmployeeID != nil {
+			var n int64
+			if err := tx.Model(&Employee{}).Where("id = ?", *in.EmployeeID).Count(&n).Error; err != nil {
+				return translate(err, "update user: employee")
+			}
+			if n == 0 {
+				return fmt.Errorf("update user: employee %d: %w", *in.EmployeeID, ErrNotFound)
+			}
+		}
+		cols := map[string]any{"name": name, "language": in.Language, "disabled": in.Disabled, "employee_id": in.EmployeeID}
+		if hash != "" {
+			cols["password_hash"] = hash
+		}
+		if err := tx.Model(&User{}).Where("id = ?", in.ID).Updates(cols).Error; err != nil {
+			return translate(err, "update user")
+		}
+		if err := tx.Where("user_id = ?", in.ID).Delete(&UserRole{}).Error; err != nil {
+			return translate(err, "update user: roles")
+		}
+		for _, r := range uniqueRoles(in.Roles) {
+			if err := tx.Create(&UserRole{UserID: in.ID, Role: r}).Error; err != nil {
+				return translate(err, "update user: role")
+			}
+		}
+		if in.Disabled || hash != "" {
+			if err := tx.Where("user_id = ?", in.ID).Delete(&Session{}).Error; err != nil {
+				return translate(err, "update user: sessions")
+			}
+		}
+		return nil
+	})
+}
+
+// SetUserLanguage stores a user's own language choice.
+func (s *Store) SetUserLanguage(ctx context.Context, userID uint, lang string) error {
+	if !ValidLanguage(lang) {
+		return fmt.Errorf("set language: %w: %q", ErrInvalid, lang)
+	}
+	return translate(s.db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).Update("language", lang).Error, "set language")
+}
+
+func uniqueRoles(in []Role) []Role {
+	var out []Role
+	for _, r := range Roles() {
+		for _, v := range in {
+			if v == r {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}

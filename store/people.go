@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// likePattern turns a search term into a case-insensitive LIKE pattern
+// that matches the term literally; use it with likeEscape, which SQLite
+// needs (it has no default escape character) and MySQL accepts.
+func likePattern(q string) string {
+	return "%" + strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(strings.ToLower(strings.TrimSpace(q))) + "%"
+}
+
+// likeEscape follows every LIKE ? whose pattern comes from likePattern.
+const likeEscape = " ESCAPE '!'"
+
+// ContactRow is a contact with its customer's name for lists.
+type ContactRow struct {
+	Contact
+	CustomerName string
+}
+
+// SearchContacts pages through active contacts of active customers whose
+// name, job title, e-mail or customer name contains q, by customer and name.
+// One query for the count and one for the page, whatever the page size.
+func (s *Store) SearchContacts(ctx context.Context, q string, p Page) ([]ContactRow, int64, error) {
+	p = p.normalised()
+	query := s.db.WithContext(ctx).Table("contacts").
+		Joins("JOIN customers ON customers.id = contacts.customer_id").
+		Where("contacts.archived_at IS NULL AND customers.archived_at IS NULL")
+	if strings.TrimSpace(q) != "" {
+		like := likePattern(q)
+		query = query.Where("(LOWER(contacts.name) LIKE ?"+likeEscape+" OR LOWER(contacts.job_title) LIKE ?"+likeEscape+
+			" OR LOWER(contacts.email) LIKE ?"+likeEscape+" OR LOWER(customers.name) LIKE ?"+likeEscape+")", like, like, like, like)
+	}
+	var total int64
+	if err := query.Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count contacts")
+	}
+	var out []ContactRow
+	err := query.Select("contacts.*, customers.name AS customer_name").
+		Order("customers.name, contacts.name, contacts.id").Offset((p.Number - 1) * p.Size).Limit(p.Size).Scan(&out).Error
+	return out, total, translate(err, "search contacts")
+}
+
+// Contact loads one contact.
+func (s *Store) Contact(ctx context.Context, id uint) (*Contact, error) {
+	var c Contact
+	if err := s.db.WithContext(ctx).First(&c, id).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("contact %d", id))
+	}
+	return &c, nil
+}
+
+// UpdateContact saves a contact's fields; the customer does not change.
+func (s *Store) UpdateContact(ctx context.Context, c *Contact) error {
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Name == "" {
+		return fmt.Errorf("update contact: %w: name is required", ErrInvalid)
+	}
+	if !c.HierarchyLevel.Valid() {
+		return fmt.Errorf("update contact: %w: hierarchy level %q", ErrInvalid, c.HierarchyLevel)
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var cur Contact
+		if err := tx.Select("id", "customer_id").First(&cur, c.ID).Error; err != nil {
+			return translate(err, fmt.Sprintf("update contact %d", c.ID))
+		}
+		c.CustomerID = cur.CustomerID
+		if c.ReportsToID != nil {
+			if *c.ReportsToID == c.ID {
+				return fmt.Errorf("update contact: %w: a contact cannot report to itself", ErrInvalid)
+			}
+			var boss Contact
+			if err := tx.Select("id", "customer_id").First(&boss, *c.ReportsToID).Error; err != nil {
+				return translate(err, "update contact: reports-to")
+			}
+			if boss.CustomerID != c.CustomerID {
+				return fmt.Errorf("update contact: %w: reports-to must be a contact of the same customer", ErrInvalid)
+			}
+		}
+		err := tx.Model(&Contact{}).Where("id = ?", c.ID).
+			Select("name", "job_title", "hierarchy_level", "reports_to_id", "email", "phone").Updates(c).Error
+		return translate(err, "update contact "+c.Name)
+	})
+}
+
+// ArchiveContact hides a contact; people who reported to it report to no one.
+func (s *Store) ArchiveContact(ctx context.Context, id uint, at time.Time) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Contact{}).Where("id = ? AND archived_at IS NULL", id).Update("archived_at", at.UTC())
+		if res.Error != nil {
+			return translate(res.Error, "archive contact")
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("contact %d: %w", id, ErrNotFound)
+		}
+		return translate(tx.Model(&Contact{}).Where("reports_to_id = ?", id).Update("reports_to_id", nil).Error, "archive contact: reports-to")
+	})
+}
+
+// ContactImport is one contact of a CSV file; ReportsTo names another
+// contact of the same customer, in the database or earlier in the file.
+type ContactImport struct {
+	Contact
+	ReportsTo string
+}
+
+// ImportContacts creates the contacts in one transaction: all or none.
+// Rows are created in order, so a row may report to a contact created by
+// an earlier row.
+func (s *Store) ImportContacts(ctx context.Context, list []ContactImport) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		created := map[string]uint{} // ContactKey → id
+		for i := range list {
+			c := &list[i].Contact
+			c.Name = strings.TrimSpace(c.Name)
+			if c.Name == "" || !c.HierarchyLevel.Valid() {
+				return fmt.Errorf("import contact %q: %w", c.Name, ErrInvalid)
+			}
+			if boss := strings.TrimSpace(list[i].ReportsTo); boss != "" {
+				id, ok := created[ContactKey(c.CustomerID, boss)]
+				if !ok {
+					var found Contact
+					err := tx.Select("id").Where("customer_id = ? AND LOWER(name) = ? AND archived_at IS NULL", c.CustomerID, strings.ToLower(boss)).First(&found).Error
+					if err != nil {
+						return translate(err, "import contact "+c.Name+": reports to "+boss)
+					}
+					id = found.ID
+				}
+				c.ReportsToID = &id
+			}
+			if err := tx.Create(c).Error; err != nil {
+				return translate(err, "import contact "+c.Name)
+			}
+			created[ContactKey(c.CustomerID, c.Name)] = c.ID
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("import contacts: %w", err)
+	}
+	return nil
+}
+
+// CustomerIDsByName maps lower-cased names of active customers to IDs in
+// one query.
+func (s *Store) CustomerIDsByName(ctx context.Context, names []string) (map[string]uint, error) {
+	out := map[string]uint{}
+	lower := uniqueLower(names)
+	if len(lower) == 0 {
+		return out, nil
+	}
+	var list []Customer
+	if err := s.db.WithContext(ctx).Select("id", "name").Where("LOWER(name) IN ? AND archived_at IS NULL", lower).Find(&list).Error; err != nil {
+		return nil, translate(err, "customers by name")
+	}
+	for _, c := range list {
+		out[strings.ToLower(c.Name)] = c.ID
+	}
+	return out, nil
+}
+
+// ContactKey identifies a contact by customer and name, ignoring case.
+func ContactKey(customerID uint, name string) string {
+	return fmt.Sprintf("%d/%s", customerID, strings.ToLower(strings.TrimSpace(name)))
+}
+
+// ContactNamesAt returns the ContactKeys of the given customers' active
+// contacts, in one query.
+func (s *Store) ContactNamesAt(ctx context.Context, customerIDs []uint) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(customerIDs) == 0 {
+		return out, nil
+	}
+	var list []Contact
+	if err := s.db.WithContext(ctx).Select("customer_id", "name").Where("customer_id IN ? AND archived_at IS NULL", customerIDs).Find(&list).Error; err != nil {
+		return nil, translate(err, "contact names")
+	}
+	for _, c := range list {
+		out[ContactKey(c.CustomerID, c.Name)] = true
+	}
+	return out, nil
+}
+
+func uniqueLower(names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		l := strings.ToLower(strings.TrimSpace(n))
+		if l != "" && !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// SearchEmployees pages through active employees whose name, e-mail,
+// job title or department contains q, by name.
+func (s *Store) SearchEmployees(ctx context.Context, q string, p Page) ([]Employee, int64, error) {
+	p = p.normalised()
+	query := s.db.WithContext(ctx).Model(&Employee{}).Where("archived_at IS NULL")
+	if strings.TrimSpace(q) != "" {
+		like := likePattern(q)
+		query = query.Where("(LOWER(name) LIKE ?"+likeEscape+" OR LOWER(email) LIKE ?"+likeEscape+
+			" OR LOWER(job_title) LIKE ?"+likeEscape+" OR LOWER(department) LIKE ?"+likeEscape+")", like, like, like, like)
+	}
+	var total int64
+	if err := query.Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count employees")
+	}
+	var out []Employee
+	err := query.Order("name, id").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
+	return out, total, translate(err, "search employees")
+}
+
+// UpdateEmployee saves an employee's fields.
+func (s *Store) UpdateEmployee(ctx context.Context, e *Employee) error {
+	e.Name = strings.TrimSpace(e.Name)
+	e.Email = strings.ToLower(strings.TrimSpace(e.Email))
+	if e.Name == "" || !strings.Contains(e.Email, "@") || !e.HierarchyLevel.Valid() {
+		return fmt.Errorf("update employee: %w: name, e-mail and hierarchy level are required", ErrInvalid)
+	}
+	res := s.db.WithContext(ctx).Model(&Employee{}).Where("id = ?", e.ID).
+		Select("name", "email", "job_title", "department", "hierarchy_level", "kam_qualified").Updates(e)
+	if res.Error != nil {
+		return translate(res.Error, "update employee "+e.Email)
+	}
+	if res.RowsAffected == 0 {
+		// MySQL reports 0 rows for an unchanged row; tell that from a missing one.
+		var n int64
+		if err := s.db.WithContext(ctx).Model(&Employee{}).Where("id = ?", e.ID).Count(&n).Error; err != nil {
+			return translate(err, "update employee")
+		}
+		if n == 0 {
+			return fmt.Errorf("employee %d: %w", e.ID, ErrNotFound)
+		}
+	}
+	return nil
+}
+
+// ArchiveEmployee hides an employee from lists; assignments stay as history.
+func (s *Store) ArchiveEmployee(ctx context.Context, id uint, at time.Time) error {
+	res := s.db.WithContext(ctx).Model(&Employee{}).Where("id = ? AND archived_at IS NULL", id).Update("archived_at", at.UTC())
+	if res.Error != nil {
+		return translate(res.Error, "archive employee")
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("employee %d: %w", id, ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,168 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/store/storetest"
+)
+
+func TestContactsSearchEditArchiveImport(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		acme := store.Customer{Name: "Acme 100% AG"}
+		other := store.Customer{Name: "Other GmbH"}
+		for _, c := range []*store.Customer{&acme, &other} {
+			if err := s.CreateCustomer(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ceo := store.Contact{CustomerID: acme.ID, Name: "Anna Chef", HierarchyLevel: store.LevelBoard}
+		if err := s.CreateContact(ctx, &ceo); err != nil {
+			t.Fatal(err)
+		}
+		err := s.ImportContacts(ctx, []store.ContactImport{
+			{Contact: store.Contact{CustomerID: acme.ID, Name: "Bert Buyer", JobTitle: "Head of purchasing", HierarchyLevel: store.LevelDepartmentHead}, ReportsTo: "anna chef"},
+			{Contact: store.Contact{CustomerID: acme.ID, Name: "Cora Assist", HierarchyLevel: store.LevelAssistant}, ReportsTo: "Bert Buyer"},
+		})
+		if err != nil {
+			t.Fatalf("import: %v", err)
+		}
+		rows, total, err := s.SearchContacts(ctx, "acme 100%", store.Page{Number: 1, Size: 2})
+		if err != nil || total != 3 || len(rows) != 2 || rows[0].CustomerName != "Acme 100% AG" {
+			t.Fatalf("search = %+v, %d, %v", rows, total, err)
+		}
+		// "%" is matched literally, not as a wildcard.
+		if _, n, _ := s.SearchContacts(ctx, "e%g", store.Page{}); n != 0 {
+			t.Fatalf("a literal %% matched %d contacts", n)
+		}
+		bert, _, _ := s.SearchContacts(ctx, "purchasing", store.Page{})
+		if len(bert) != 1 || bert[0].ReportsToID == nil || *bert[0].ReportsToID != ceo.ID {
+			t.Fatalf("imported reports-to = %+v", bert)
+		}
+
+		// A failing row leaves nothing behind.
+		err = s.ImportContacts(ctx, []store.ContactImport{
+			{Contact: store.Contact{CustomerID: other.ID, Name: "Dora", HierarchyLevel: store.LevelSpecialist}},
+			{Contact: store.Contact{CustomerID: other.ID, Name: "Emil", HierarchyLevel: store.LevelSpecialist}, ReportsTo: "Nobody"},
+		})
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("import with unknown boss = %v", err)
+		}
+		if _, n, _ := s.SearchContacts(ctx, "Other GmbH", store.Page{}); n != 0 {
+			t.Fatalf("half an import applied: %d contacts", n)
+		}
+
+		c := bert[0].Contact
+		c.JobTitle, c.Phone = "Chief buyer", "+41 44 000 00 00"
+		if err := s.UpdateContact(ctx, &c); err != nil {
+			t.Fatalf("update: %v", err)
+		}
+		self := c
+		self.ReportsToID = &self.ID
+		if err := s.UpdateContact(ctx, &self); !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("self reports-to = %v", err)
+		}
+		dora := store.Contact{CustomerID: other.ID, Name: "Dora", HierarchyLevel: store.LevelSpecialist}
+		if err := s.CreateContact(ctx, &dora); err != nil {
+			t.Fatal(err)
+		}
+		cross := c
+		cross.ReportsToID = &dora.ID
+		if err := s.UpdateContact(ctx, &cross); !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("reports-to at another customer = %v", err)
+		}
+		got, err := s.Contact(ctx, c.ID)
+		if err != nil || got.JobTitle != "Chief buyer" || got.CustomerID != acme.ID {
+			t.Fatalf("contact after update = %+v, %v", got, err)
+		}
+
+		if err := s.ArchiveContact(ctx, ceo.ID, time.Now()); err != nil {
+			t.Fatalf("archive: %v", err)
+		}
+		if err := s.ArchiveContact(ctx, ceo.ID, time.Now()); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("archive twice = %v", err)
+		}
+		got, _ = s.Contact(ctx, c.ID)
+		if got.ReportsToID != nil {
+			t.Fatalf("report of an archived contact still points at it: %v", *got.ReportsToID)
+		}
+		names, err := s.ContactNamesAt(ctx, []uint{acme.ID})
+		if err != nil || names[store.ContactKey(acme.ID, "anna chef")] || !names[store.ContactKey(acme.ID, "BERT BUYER")] {
+			t.Fatalf("contact names = %v, %v", names, err)
+		}
+		ids, err := s.CustomerIDsByName(ctx, []string{" other gmbh ", "missing"})
+		if err != nil || len(ids) != 1 || ids["other gmbh"] != other.ID {
+			t.Fatalf("customer ids = %v, %v", ids, err)
+		}
+	})
+}
+
+func TestEmployeesAndUsersEditing(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := store.Employee{Name: "Karl KAM", Email: "karl@example.test", Department: "Sales", HierarchyLevel: store.LevelSpecialist}
+		if err := s.CreateEmployee(ctx, &e); err != nil {
+			t.Fatal(err)
+		}
+		e.KAMQualified, e.JobTitle = true, "Key account manager"
+		if err := s.UpdateEmployee(ctx, &e); err != nil {
+			t.Fatalf("update employee: %v", err)
+		}
+		if err := s.UpdateEmployee(ctx, &e); err != nil {
+			t.Fatalf("unchanged update: %v", err)
+		}
+		missing := e
+		missing.ID = 99999
+		if err := s.UpdateEmployee(ctx, &missing); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("update of a missing employee = %v", err)
+		}
+		list, n, err := s.SearchEmployees(ctx, "key account", store.Page{})
+		if err != nil || n != 1 || !list[0].KAMQualified {
+			t.Fatalf("employees = %+v, %d, %v", list, n, err)
+		}
+
+		u, err := s.CreateUser(ctx, store.NewUser{Email: "karl@example.test", Name: "Karl", Password: "old-secret", Roles: []store.Role{store.RoleKAM}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, _, err := s.CreateSession(ctx, u.ID, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.UpdateUser(ctx, store.UserChange{ID: u.ID, Name: "Karl K.", Roles: []store.Role{store.RoleKAM, store.RoleHR, store.RoleKAM},
+			Language: "de", EmployeeID: &e.ID, Password: "new-secret"})
+		if err != nil {
+			t.Fatalf("update user: %v", err)
+		}
+		if _, _, err := s.SessionUser(ctx, token, time.Now()); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("session survived a password change: %v", err)
+		}
+		got, err := s.Authenticate(ctx, "karl@example.test", "new-secret")
+		if err != nil || got.Name != "Karl K." || got.Language != "de" || len(got.Roles) != 2 || !got.HasRole(store.RoleHR) || *got.EmployeeID != e.ID {
+			t.Fatalf("user after update = %+v, %v", got, err)
+		}
+		if err := s.UpdateUser(ctx, store.UserChange{ID: u.ID, Name: "Karl", Language: "fr"}); !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("unknown language = %v", err)
+		}
+		if err := s.UpdateUser(ctx, store.UserChange{ID: u.ID, Name: "Karl", Disabled: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Authenticate(ctx, "karl@example.test", "new-secret"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("disabled user signed in: %v", err)
+		}
+		users, n, err := s.SearchUsers(ctx, "KARL@", store.Page{})
+		if err != nil || n != 1 || len(users[0].Roles) != 0 {
+			t.Fatalf("users = %+v, %d, %v", users, n, err)
+		}
+		if err := s.ArchiveEmployee(ctx, e.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, n, _ := s.SearchEmployees(ctx, "", store.Page{}); n != 0 {
+			t.Fatalf("archived employee listed")
+		}
+	})
+}
