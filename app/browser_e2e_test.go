@@ -247,3 +247,46 @@ func TestBrowserRolesMainTasks(t *testing.T) {
 	kam.screenshot(t, "kam-account")
 	kam.noConsoleErrors(t)
 }
+
+// TestBrowserAdminKeepsReferenceData: in Chromium, an admin filters the
+// customer list as she types (htmx swaps the results in place), adds a
+// contact at a customer with the form, and switches the UI to German.
+func TestBrowserAdminKeepsReferenceData(t *testing.T) {
+	exe := chromium(t)
+	e := newAPIEnv(t)
+	admin := newBrowser(t, exe)
+	admin.signIn(t, e.dev.URL, "admin")
+	var rows int
+	var location string
+	admin.run(t, "search customers in place",
+		chromedp.Navigate(e.dev.URL+"/customers"),
+		chromedp.WaitVisible(`//td/a[contains(., "Alpenbau AG")]`, chromedp.BySearch),
+		// A marker on the page survives only if the page is not reloaded.
+		chromedp.Evaluate(`document.body.dataset.marker = "kept"`, nil),
+		chromedp.SendKeys(`input[name=q]`, "Nordlicht", chromedp.ByQuery),
+		chromedp.WaitNotPresent(`//td/a[contains(., "Alpenbau AG")]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//td/a[contains(., "Nordlicht Energie GmbH")]`, chromedp.BySearch),
+		chromedp.Evaluate(`document.querySelectorAll("#results tbody tr").length`, &rows),
+		chromedp.Evaluate(`document.body.dataset.marker + " " + location.search`, &location),
+	)
+	if rows != 1 || location != "kept ?q=Nordlicht" {
+		t.Fatalf("in-place search: %d rows, page state %q", rows, location)
+	}
+	admin.screenshot(t, "admin-customers-search")
+	admin.run(t, "add a contact",
+		chromedp.Click(`//tr[td/a[contains(., "Nordlicht")]]//a[contains(@href, "/contacts/new")]`, chromedp.BySearch),
+		chromedp.WaitVisible(`form[action="/contacts"] input[name=name]`, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name=name]`, "Frauke Fokus", chromedp.ByQuery),
+		chromedp.SendKeys(`input[name=job_title]`, "Head of Energy Trading", chromedp.ByQuery),
+		chromedp.SetValue(`select[name=level]`, "management", chromedp.ByQuery),
+		chromedp.Click(`form[action="/contacts"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//td/a[contains(., "Frauke Fokus")]`, chromedp.BySearch),
+	)
+	admin.run(t, "switch to German",
+		chromedp.Click(`button[name=language][value=de]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//h1[contains(., "Kontakte")]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//a[contains(., "Kunden")]`, chromedp.BySearch),
+	)
+	admin.screenshot(t, "admin-contacts-german")
+	admin.noConsoleErrors(t)
+}

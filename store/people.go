@@ -256,3 +256,19 @@ func (s *Store) ArchiveEmployee(ctx context.Context, id uint, at time.Time) erro
 	}
 	return nil
 }
+
+// ContactNamesByID maps contact IDs to names in one query.
+func (s *Store) ContactNamesByID(ctx context.Context, ids []uint) (map[uint]string, error) {
+	out := map[uint]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var list []Contact
+	if err := s.db.WithContext(ctx).Select("id", "name").Where("id IN ?", ids).Find(&list).Error; err != nil {
+		return nil, translate(err, "contact names")
+	}
+	for _, c := range list {
+		out[c.ID] = c.Name
+	}
+	return out, nil
+}

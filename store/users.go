@@ -19,6 +19,7 @@ type NewUser struct {
 	Password   string
 	Roles      []Role
 	EmployeeID *uint
+	Language   string
 }
 
 // CreateUser stores a user with its roles in one transaction.
@@ -32,12 +33,15 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 			return nil, fmt.Errorf("create user: %w: role %q", ErrInvalid, r)
 		}
 	}
+	if !ValidLanguage(in.Language) {
+		return nil, fmt.Errorf("create user: %w: language %q", ErrInvalid, in.Language)
+	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {
 		return nil, err
 	}
-	u := &User{Email: email, Name: strings.TrimSpace(in.Name), PasswordHash: hash, EmployeeID: in.EmployeeID}
-	for _, r := range in.Roles {
+	u := &User{Email: email, Name: strings.TrimSpace(in.Name), PasswordHash: hash, EmployeeID: in.EmployeeID, Language: in.Language}
+	for _, r := range uniqueRoles(in.Roles) {
 		u.Roles = append(u.Roles, UserRole{Role: r})
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -296,4 +300,14 @@ func uniqueRoles(in []Role) []Role {
 		}
 	}
 	return out
+}
+
+// EmployeeByEmail loads an active employee by e-mail address.
+func (s *Store) EmployeeByEmail(ctx context.Context, email string) (*Employee, error) {
+	var e Employee
+	err := s.db.WithContext(ctx).Where("email = ? AND archived_at IS NULL", strings.ToLower(strings.TrimSpace(email))).First(&e).Error
+	if err != nil {
+		return nil, translate(err, "employee "+email)
+	}
+	return &e, nil
 }

@@ -8,9 +8,10 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/kamflow/kamflow/store"
 )
 
 //go:embed templates/*.html
@@ -19,21 +20,9 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// pages holds every page parsed once with the shared layout.
+// pages holds every page parsed once per language with the shared layout.
 type pages struct {
-	byName map[string]*template.Template
-}
-
-var funcs = template.FuncMap{
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Format("2006-01-02")
-	},
-	"phaseLabel": phaseTitle,
-	"days":       func(hours float64) int { return int(hours / 24) },
-	"list":       func(v ...string) []string { return v },
+	byLang map[lang]map[string]*template.Template
 }
 
 func parsePages() (*pages, error) {
@@ -41,17 +30,20 @@ func parsePages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{byName: map[string]*template.Template{}}
-	for _, n := range names {
-		base := strings.TrimPrefix(n, "templates/")
-		if base == "layout.html" {
-			continue
+	p := &pages{byLang: map[lang]map[string]*template.Template{}}
+	for _, l := range uiLanguages {
+		p.byLang[l] = map[string]*template.Template{}
+		for _, n := range names {
+			base := strings.TrimPrefix(n, "templates/")
+			if base == "layout.html" {
+				continue
+			}
+			t, err := template.New("layout.html").Funcs(funcsFor(l)).ParseFS(templateFS, "templates/layout.html", n)
+			if err != nil {
+				return nil, fmt.Errorf("parse template %s: %w", base, err)
+			}
+			p.byLang[l][base] = t
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
-		if err != nil {
-			return nil, fmt.Errorf("parse template %s: %w", base, err)
-		}
-		p.byName[base] = t
 	}
 	return p, nil
 }
@@ -60,6 +52,8 @@ func parsePages() (*pages, error) {
 type view struct {
 	User *userView
 	CSRF string
+	// Path is the page's own path, for the language switch to come back to.
+	Path string
 	Data any
 }
 
@@ -67,19 +61,29 @@ type userView struct {
 	Name  string
 	Email string
 	Roles []string
+	// Reference is true for users who keep customers and contacts.
+	Reference bool
+	// People is true for users who see the employee list; KeepPeople for
+	// those who edit it.
+	People, KeepPeople bool
+	Language           string
 }
 
 // render writes a page through a buffer so a template error never sends
 // half a page.
 func (s *Server) render(c echo.Context, status int, name string, data any) error {
-	t, ok := s.pages.byName[name]
+	l := language(c)
+	t, ok := s.pages.byLang[l][name]
 	if !ok {
 		return serverError(fmt.Errorf("no template %s", name))
 	}
-	v := view{Data: data}
+	v := view{Data: data, Path: c.Request().URL.RequestURI()}
 	v.CSRF, _ = c.Get(ctxCSRF).(string)
 	if u := currentUser(c); u != nil {
-		uv := &userView{Name: u.Name, Email: u.Email}
+		uv := &userView{Name: u.Name, Email: u.Email, Language: u.Language,
+			Reference:  u.HasRole(store.RoleAdmin) || u.HasRole(store.RoleLead),
+			People:     u.HasRole(store.RoleAdmin) || u.HasRole(store.RoleLead) || u.HasRole(store.RoleHR),
+			KeepPeople: u.HasRole(store.RoleAdmin) || u.HasRole(store.RoleHR)}
 		for _, r := range u.Roles {
 			uv.Roles = append(uv.Roles, string(r.Role))
 		}
@@ -89,6 +93,8 @@ func (s *Server) render(c echo.Context, status int, name string, data any) error
 	if err := t.Execute(&buf, v); err != nil {
 		return serverError(fmt.Errorf("render %s: %w", name, err))
 	}
+	c.Response().Header().Set("Content-Language", string(l))
+	c.Response().Header().Add("Vary", "Accept-Language")
 	return c.HTMLBlob(status, buf.Bytes())
 }
 

@@ -15,45 +15,14 @@ import (
 
 type customersPage struct {
 	Customers []store.Customer
-	Total     int64
-	Q         string
-	Page      int
-	Pages     int
-	PrevURL   string
-	NextURL   string
+	Pager     pager
 }
 
 // customersPage lists customers with search and pagination.
 func (s *Server) customersPage(c echo.Context) error {
-	q := strings.TrimSpace(c.QueryParam("q"))
-	page := 1
-	if v := c.QueryParam("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100000 {
-			return clientError(http.StatusUnprocessableEntity, "page must be a whole number from 1")
-		}
-		page = n
-	}
-	const size = 25
-	list, total, err := s.opts.Store.SearchCustomers(c.Request().Context(), q, store.Page{Number: page, Size: size})
-	if err != nil {
-		return serverError(err)
-	}
-	p := customersPage{Customers: list, Total: total, Q: q, Page: page, Pages: int((total + size - 1) / size)}
-	link := func(n int) string {
-		v := url.Values{"page": {strconv.Itoa(n)}}
-		if q != "" {
-			v.Set("q", q)
-		}
-		return "/customers?" + v.Encode()
-	}
-	if page > 1 {
-		p.PrevURL = link(page - 1)
-	}
-	if page < p.Pages {
-		p.NextURL = link(page + 1)
-	}
-	return s.render(c, http.StatusOK, "customers.html", p)
+	return renderList(s, c, "/customers", "customers.html", s.opts.Store.SearchCustomers, func(list []store.Customer, p pager) any {
+		return customersPage{Customers: list, Pager: p}
+	})
 }
 
 type customerForm struct {

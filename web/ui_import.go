@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -15,18 +16,42 @@ import (
 	"github.com/kamflow/kamflow/store"
 )
 
-// customerColumns is the CSV layout for import and export.
+// customerColumns is the CSV layout for customer import and export.
 var customerColumns = []string{"name", "industry", "country", "revenue", "margin", "potential", "notes"}
+
+// contactColumns is the CSV layout for contact import and export;
+// reports_to names a contact of the same customer.
+var contactColumns = []string{"customer", "name", "job_title", "level", "email", "phone", "reports_to"}
 
 const maxImportRows = 5000
 
+// importKind describes one importable list.
+type importKind struct {
+	Title   string
+	Path    string
+	Back    string
+	Columns []string
+	// Required are the columns the header must have.
+	Required []string
+	Noun     string
+}
+
+var (
+	customerImport = importKind{Title: "Import customers from CSV", Path: "/customers/import", Back: "/customers",
+		Columns: customerColumns, Required: []string{"name"}, Noun: "customer(s)"}
+	contactImport = importKind{Title: "Import contacts from CSV", Path: "/contacts/import", Back: "/contacts",
+		Columns: contactColumns, Required: []string{"customer", "name", "level"}, Noun: "contact(s)"}
+)
+
+// importRow is one line of the file as the preview shows it.
 type importRow struct {
 	Line   int
-	Form   customerForm
+	Cells  []string
 	Errors []string
 }
 
 type importPage struct {
+	Kind      importKind
 	CSV       string
 	Rows      []importRow
 	Valid     int
@@ -36,60 +61,89 @@ type importPage struct {
 	Message   string
 }
 
-// importForm shows the upload form.
-func (s *Server) importForm(c echo.Context) error {
-	return s.render(c, http.StatusOK, "import.html", importPage{})
+// csvFile is a parsed upload: its records after the header, and a getter
+// by column name.
+type csvFile struct {
+	col     map[string]int
+	records [][]string
 }
 
-// importCustomers previews a CSV file (every row checked, errors per row)
-// or imports it: everything when every row is valid, or only the valid rows
+func (f csvFile) get(rec []string, name string) string {
+	if i, ok := f.col[name]; ok && i < len(rec) {
+		return rec[i]
+	}
+	return ""
+}
+
+// importCheck validates every record and returns the preview rows (in
+// file order) and a commit that stores the valid rows in one transaction.
+type importCheck func(ctx context.Context, f csvFile) (rows []importRow, commit func(context.Context) (int, error), err error)
+
+func (s *Server) importForm(kind importKind) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		return s.render(c, http.StatusOK, "import.html", importPage{Kind: kind})
+	}
+}
+
+// runImport previews a CSV file (every row checked, errors per row) or
+// imports it: everything when every row is valid, or only the valid rows
 // when the user asks so — never half a file by accident.
-func (s *Server) importCustomers(c echo.Context) error {
-	text, err := importText(c)
-	if err != nil {
-		return s.render(c, http.StatusUnprocessableEntity, "import.html", importPage{FileError: err.Error()})
-	}
-	p, customers, err := s.checkImport(c, text)
-	if err != nil {
-		var fe fileError
-		if errors.As(err, &fe) {
-			return s.render(c, http.StatusUnprocessableEntity, "import.html", importPage{FileError: fe.Error()})
+func (s *Server) runImport(kind importKind, check importCheck) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		fail := func(status int, p importPage, msg string) error {
+			p.Kind, p.FileError = kind, msg
+			return s.render(c, status, "import.html", p)
 		}
-		return err
-	}
-	switch c.FormValue("action") {
-	case "import_all", "import_valid":
-	default: // preview
-		status := http.StatusOK
-		if p.Invalid > 0 {
-			status = http.StatusUnprocessableEntity
+		text, err := importText(c, kind)
+		if err != nil {
+			return fail(http.StatusUnprocessableEntity, importPage{}, err.Error())
 		}
-		return s.render(c, status, "import.html", p)
-	}
-	if p.Invalid > 0 && c.FormValue("action") == "import_all" {
-		p.FileError = fmt.Sprintf("Nothing was imported: %d row(s) have errors. Correct them, or import only the valid rows.", p.Invalid)
-		return s.render(c, http.StatusUnprocessableEntity, "import.html", p)
-	}
-	if len(customers) == 0 {
-		p.FileError = "Nothing to import: no valid row."
-		return s.render(c, http.StatusUnprocessableEntity, "import.html", p)
-	}
-	if err := s.opts.Store.ImportCustomers(c.Request().Context(), customers); err != nil {
-		if errors.Is(err, store.ErrDuplicate) {
-			p.FileError = "Nothing was imported: a customer was created meanwhile under one of these names. Preview again."
-			return s.render(c, http.StatusConflict, "import.html", p)
+		f, err := parseCSV(text, kind)
+		if err != nil {
+			return fail(http.StatusUnprocessableEntity, importPage{}, err.Error())
 		}
-		return serverError(err)
+		ctx := c.Request().Context()
+		rows, commit, err := check(ctx, f)
+		if err != nil {
+			return serverError(err)
+		}
+		p := importPage{Kind: kind, CSV: text, Rows: rows}
+		for _, r := range rows {
+			if len(r.Errors) == 0 {
+				p.Valid++
+			} else {
+				p.Invalid++
+			}
+		}
+		action := c.FormValue("action")
+		switch action {
+		case "import_all", "import_valid":
+		default: // preview
+			status := http.StatusOK
+			if p.Invalid > 0 {
+				status = http.StatusUnprocessableEntity
+			}
+			return s.render(c, status, "import.html", p)
+		}
+		if p.Invalid > 0 && action == "import_all" {
+			return fail(http.StatusUnprocessableEntity, p, fmt.Sprintf("Nothing was imported: %d row(s) have errors. Correct them, or import only the valid rows.", p.Invalid))
+		}
+		if p.Valid == 0 {
+			return fail(http.StatusUnprocessableEntity, p, "Nothing to import: no valid row.")
+		}
+		n, err := commit(ctx)
+		if errors.Is(err, store.ErrDuplicate) || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalid) {
+			return fail(http.StatusConflict, p, "Nothing was imported: the data changed meanwhile. Preview again.")
+		}
+		if err != nil {
+			return serverError(err)
+		}
+		return s.render(c, http.StatusOK, "import.html", importPage{Kind: kind, Imported: n, Message: fmt.Sprintf("%d %s imported.", n, kind.Noun)})
 	}
-	return s.render(c, http.StatusOK, "import.html", importPage{Imported: len(customers), Message: fmt.Sprintf("%d customer(s) imported.", len(customers))})
 }
-
-type fileError struct{ msg string }
-
-func (e fileError) Error() string { return e.msg }
 
 // importText reads the uploaded file, or the CSV carried over from a preview.
-func importText(c echo.Context) (string, error) {
+func importText(c echo.Context, kind importKind) (string, error) {
 	if fh, err := c.FormFile("file"); err == nil {
 		if fh.Size > 2<<20 {
 			return "", errors.New("File: at most 2 MB.")
@@ -108,78 +162,148 @@ func importText(c echo.Context) (string, error) {
 	if t := c.FormValue("csv"); t != "" {
 		return t, nil
 	}
-	return "", errors.New("File: choose a CSV file with the columns " + strings.Join(customerColumns, ", ") + ".")
+	return "", errors.New("File: choose a CSV file with the columns " + strings.Join(kind.Columns, ", ") + ".")
 }
 
-// checkImport validates every row with the form's rules, plus duplicates
-// in the file and against existing customers.
-func (s *Server) checkImport(c echo.Context, text string) (importPage, []store.Customer, error) {
-	p := importPage{CSV: text}
+// parseCSV reads the header and records, checking the file as a whole.
+func parseCSV(text string, kind importKind) (csvFile, error) {
 	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(text, "\ufeff")))
 	r.FieldsPerRecord = -1
 	records, err := r.ReadAll()
 	if err != nil {
-		return p, nil, fileError{"File: not valid CSV (" + err.Error() + ")."}
+		return csvFile{}, fmt.Errorf("File: not valid CSV (%v).", err)
 	}
 	if len(records) < 2 {
-		return p, nil, fileError{"File: a header line and at least one customer are needed."}
-	}
-	col := map[string]int{}
-	for i, h := range records[0] {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
-	}
-	if _, ok := col["name"]; !ok {
-		return p, nil, fileError{"File: the header has no column \"name\" (columns: " + strings.Join(customerColumns, ", ") + ")."}
+		return csvFile{}, errors.New("File: a header line and at least one row are needed.")
 	}
 	if len(records)-1 > maxImportRows {
-		return p, nil, fileError{fmt.Sprintf("File: at most %d customers at once.", maxImportRows)}
+		return csvFile{}, fmt.Errorf("File: at most %d rows at once.", maxImportRows)
 	}
-	get := func(rec []string, name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return rec[i]
+	f := csvFile{col: map[string]int{}, records: records[1:]}
+	for i, h := range records[0] {
+		f.col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	for _, want := range kind.Required {
+		if _, ok := f.col[want]; !ok {
+			return csvFile{}, fmt.Errorf("File: the header has no column %q (columns: %s).", want, strings.Join(kind.Columns, ", "))
 		}
-		return ""
 	}
+	return f, nil
+}
+
+// fieldErrors lists a form's field messages in a stable order.
+func fieldErrors(errs map[string]string) []string {
+	keys := make([]string, 0, len(errs))
+	for k := range errs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, k+": "+errs[k])
+	}
+	return out
+}
+
+// checkCustomers validates customer rows with the form's rules, plus
+// duplicates in the file and against existing customers.
+func (s *Server) checkCustomers(ctx context.Context, f csvFile) ([]importRow, func(context.Context) (int, error), error) {
 	var names []string
-	for _, rec := range records[1:] {
-		names = append(names, get(rec, "name"))
+	for _, rec := range f.records {
+		names = append(names, f.get(rec, "name"))
 	}
-	taken, err := s.opts.Store.CustomerNamesTaken(c.Request().Context(), names)
+	taken, err := s.opts.Store.CustomerNamesTaken(ctx, names)
 	if err != nil {
-		return p, nil, serverError(err)
+		return nil, nil, err
 	}
 	seen := map[string]int{}
+	var rows []importRow
 	var customers []store.Customer
-	for i, rec := range records[1:] {
-		f := customerForm{Name: get(rec, "name"), Industry: get(rec, "industry"), Country: get(rec, "country"), Revenue: get(rec, "revenue"),
-			Margin: get(rec, "margin"), Potential: get(rec, "potential"), Notes: get(rec, "notes")}
-		cu, ok := f.validate()
-		row := importRow{Line: i + 2, Form: f}
-		keys := make([]string, 0, len(f.Errors))
-		for k := range f.Errors {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			row.Errors = append(row.Errors, k+": "+f.Errors[k])
-		}
-		lower := strings.ToLower(f.Name)
-		if f.Name != "" && taken[lower] {
+	for i, rec := range f.records {
+		form := customerForm{Name: f.get(rec, "name"), Industry: f.get(rec, "industry"), Country: f.get(rec, "country"), Revenue: f.get(rec, "revenue"),
+			Margin: f.get(rec, "margin"), Potential: f.get(rec, "potential"), Notes: f.get(rec, "notes")}
+		cu, ok := form.validate()
+		row := importRow{Line: i + 2, Cells: []string{form.Name, form.Industry, form.Country, form.Revenue, form.Margin, form.Potential, form.Notes}, Errors: fieldErrors(form.Errors)}
+		lower := strings.ToLower(form.Name)
+		if form.Name != "" && taken[lower] {
 			row.Errors, ok = append(row.Errors, "name: a customer with this name exists"), false
 		}
-		if prev, dup := seen[lower]; dup && f.Name != "" {
+		if prev, dup := seen[lower]; dup && form.Name != "" {
 			row.Errors, ok = append(row.Errors, "name: same as line "+strconv.Itoa(prev)), false
 		}
 		seen[lower] = row.Line
 		if ok {
-			p.Valid++
 			customers = append(customers, cu)
-		} else {
-			p.Invalid++
 		}
-		p.Rows = append(p.Rows, row)
+		rows = append(rows, row)
 	}
-	return p, customers, nil
+	commit := func(ctx context.Context) (int, error) {
+		return len(customers), s.opts.Store.ImportCustomers(ctx, customers)
+	}
+	return rows, commit, nil
+}
+
+// checkContacts validates contact rows: the customer must exist, the
+// fields follow the form's rules, a name appears once per customer, and
+// reports_to names an existing contact or one on an earlier valid line.
+func (s *Server) checkContacts(ctx context.Context, f csvFile) ([]importRow, func(context.Context) (int, error), error) {
+	var customerNames []string
+	for _, rec := range f.records {
+		customerNames = append(customerNames, f.get(rec, "customer"))
+	}
+	ids, err := s.opts.Store.CustomerIDsByName(ctx, customerNames)
+	if err != nil {
+		return nil, nil, err
+	}
+	idList := make([]uint, 0, len(ids))
+	for _, id := range ids {
+		idList = append(idList, id)
+	}
+	existing, err := s.opts.Store.ContactNamesAt(ctx, idList)
+	if err != nil {
+		return nil, nil, err
+	}
+	inFile := map[string]int{} // ContactKey → line of a valid row
+	var rows []importRow
+	var contacts []store.ContactImport
+	for i, rec := range f.records {
+		customer := strings.TrimSpace(f.get(rec, "customer"))
+		form := contactForm{Name: f.get(rec, "name"), JobTitle: f.get(rec, "job_title"), Level: f.get(rec, "level"),
+			Email: f.get(rec, "email"), Phone: f.get(rec, "phone")}
+		boss := strings.TrimSpace(f.get(rec, "reports_to"))
+		ct, ok := form.validate()
+		row := importRow{Line: i + 2, Cells: []string{customer, form.Name, form.JobTitle, form.Level, form.Email, form.Phone, boss}, Errors: fieldErrors(form.Errors)}
+		id, found := ids[strings.ToLower(customer)]
+		switch {
+		case customer == "":
+			row.Errors, ok = append(row.Errors, "customer: enter the customer's name"), false
+		case !found:
+			row.Errors, ok = append(row.Errors, "customer: there is no active customer with this name"), false
+		}
+		if found && form.Name != "" {
+			key := store.ContactKey(id, form.Name)
+			if existing[key] {
+				row.Errors, ok = append(row.Errors, "name: this customer has a contact with this name"), false
+			} else if prev, dup := inFile[key]; dup {
+				row.Errors, ok = append(row.Errors, "name: same as line "+strconv.Itoa(prev)), false
+			}
+			if boss != "" && !existing[store.ContactKey(id, boss)] {
+				if _, earlier := inFile[store.ContactKey(id, boss)]; !earlier {
+					row.Errors, ok = append(row.Errors, "reports_to: no contact of this customer has this name (in the database or on an earlier valid line)"), false
+				}
+			}
+		}
+		if ok {
+			ct.CustomerID = id
+			contacts = append(contacts, store.ContactImport{Contact: ct, ReportsTo: boss})
+			inFile[store.ContactKey(id, form.Name)] = row.Line
+		}
+		rows = append(rows, row)
+	}
+	commit := func(ctx context.Context) (int, error) {
+		return len(contacts), s.opts.Store.ImportContacts(ctx, contacts)
+	}
+	return rows, commit, nil
 }
 
 // exportCustomers writes every active customer as CSV (the import layout).
@@ -188,10 +312,7 @@ func (s *Server) exportCustomers(c echo.Context) error {
 	if err != nil {
 		return serverError(err)
 	}
-	c.Response().Header().Set("Content-Type", "text/csv; charset=utf-8")
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="customers.csv"`)
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
+	w := csvResponse(c, "customers.csv")
 	_ = w.Write(customerColumns)
 	for _, cu := range list {
 		_ = w.Write([]string{csvSafe(cu.Name), csvSafe(cu.Industry), cu.Country, strconv.FormatInt(cu.AnnualRevenue, 10),
@@ -199,4 +320,53 @@ func (s *Server) exportCustomers(c echo.Context) error {
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// exportContacts writes active contacts as CSV (the import layout), page
+// by page so a large company does not load every contact at once.
+func (s *Server) exportContacts(c echo.Context) error {
+	ctx := c.Request().Context()
+	var w *csv.Writer
+	for page := 1; ; page++ {
+		list, total, err := s.opts.Store.SearchContacts(ctx, "", store.Page{Number: page, Size: store.MaxPageSize})
+		if err != nil {
+			if w == nil {
+				return serverError(err)
+			}
+			return err // headers are sent; the truncated download shows it
+		}
+		if w == nil {
+			w = csvResponse(c, "contacts.csv")
+			_ = w.Write(contactColumns)
+		}
+		ids := make([]uint, 0, len(list))
+		for _, ct := range list {
+			if ct.ReportsToID != nil {
+				ids = append(ids, *ct.ReportsToID)
+			}
+		}
+		bosses, err := s.opts.Store.ContactNamesByID(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, ct := range list {
+			boss := ""
+			if ct.ReportsToID != nil {
+				boss = bosses[*ct.ReportsToID]
+			}
+			_ = w.Write([]string{csvSafe(ct.CustomerName), csvSafe(ct.Name), csvSafe(ct.JobTitle), string(ct.HierarchyLevel), csvSafe(ct.Email), csvSafe(ct.Phone), csvSafe(boss)})
+		}
+		if int64(page*store.MaxPageSize) >= total {
+			break
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+func csvResponse(c echo.Context, filename string) *csv.Writer {
+	c.Response().Header().Set("Content-Type", "text/csv; charset=utf-8")
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	c.Response().WriteHeader(http.StatusOK)
+	return csv.NewWriter(c.Response())
 }

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kamflow/kamflow/store"
+)
+
+// listPageSize is the number of rows on one page of a reference list.
+const listPageSize = 25
+
+// listQuery is a list page's search term and page number.
+type listQuery struct {
+	Q    string
+	Page int
+}
+
+// parseListQuery reads ?q= and ?page=; a bad page number is a 422 naming
+// the parameter.
+func parseListQuery(c echo.Context) (listQuery, error) {
+	lq := listQuery{Q: strings.TrimSpace(c.QueryParam("q")), Page: 1}
+	if len(lq.Q) > 200 {
+		return lq, clientError(http.StatusUnprocessableEntity, "q: the search term has at most 200 characters")
+	}
+	if v := c.QueryParam("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			return lq, clientError(http.StatusUnprocessableEntity, "page must be a whole number from 1")
+		}
+		lq.Page = n
+	}
+	return lq, nil
+}
+
+// pager is what the "pager" template shows under a list.
+type pager struct {
+	Path    string
+	Q       string
+	Total   int64
+	Page    int
+	Pages   int
+	PrevURL string
+	NextURL string
+}
+
+func newPager(path string, lq listQuery, size int, total int64) pager {
+	p := pager{Path: path, Q: lq.Q, Total: total, Page: lq.Page, Pages: int((total + int64(size) - 1) / int64(size))}
+	link := func(n int) string {
+		v := url.Values{"page": {strconv.Itoa(n)}}
+		if lq.Q != "" {
+			v.Set("q", lq.Q)
+		}
+		return path + "?" + v.Encode()
+	}
+	if lq.Page > 1 {
+		p.PrevURL = link(min(lq.Page-1, max(p.Pages, 1)))
+	}
+	if lq.Page < p.Pages {
+		p.NextURL = link(lq.Page + 1)
+	}
+	return p
+}
+
+// searchFunc is a store search returning one page and the total.
+type searchFunc[T any] func(ctx context.Context, q string, p store.Page) ([]T, int64, error)
+
+// renderList serves a searchable, paged list page: it reads ?q= and ?page=,
+// runs the search for one page and renders tmpl with build's result.
+func renderList[T any](s *Server, c echo.Context, path, tmpl string, search searchFunc[T], build func([]T, pager) any) error {
+	lq, err := parseListQuery(c)
+	if err != nil {
+		return err
+	}
+	list, total, err := search(c.Request().Context(), lq.Q, store.Page{Number: lq.Page, Size: listPageSize})
+	if err != nil {
+		return serverError(err)
+	}
+	return s.render(c, http.StatusOK, tmpl, build(list, newPager(path, lq, listPageSize, total)))
+}

@@ -1,0 +1,244 @@
+package web_test
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/kamflow/kamflow/store"
+)
+
+func TestContactsListFormImportExport(t *testing.T) {
+	f := newFixture(t, nil)
+	f.login("lead@"+store.DemoDomain, store.DemoPassword)
+	ctx := context.Background()
+
+	code, page := f.get("/contacts?q=alpenbau")
+	if code != 200 || !strings.Contains(page, "Markus Frei") || strings.Contains(page, "Jens Petersen") {
+		t.Fatalf("search = %d:\n%s", code, page)
+	}
+	if code, _ := f.get("/contacts?page=0"); code != http.StatusUnprocessableEntity {
+		t.Errorf("page=0 = %d", code)
+	}
+	if code, _ := f.get("/contacts/new"); code != http.StatusUnprocessableEntity {
+		t.Errorf("new contact without customer = %d", code)
+	}
+	alpenbau, _, _ := f.store.SearchCustomers(ctx, "Alpenbau", store.Page{})
+	cid := alpenbau[0].ID
+	code, form := f.get("/contacts/new?customer=" + itoa(cid))
+	if code != 200 || !strings.Contains(form, "Dr. Anna Berger") {
+		t.Fatalf("new contact form = %d", code)
+	}
+	csrf := csrfOf(t, form)
+	before := countContacts(t, f)
+	code, body, _ := f.post("/contacts", url.Values{"csrf": {csrf}, "customer": {itoa(cid)}, "name": {""}, "level": {"king"},
+		"email": {"not an address"}, "phone": {"call me"}, "reports_to": {"999999"}})
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid contact = %d", code)
+	}
+	for _, want := range []string{"Enter the person&#39;s name", "Choose a hierarchy level", "Enter an e-mail address", "Enter a phone number", "Choose a contact of the same customer"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("422 page lacks %q", want)
+		}
+	}
+	if countContacts(t, f) != before {
+		t.Fatal("an invalid contact was saved")
+	}
+	boss := regexp.MustCompile(`<option value="(\d+)">Dr. Anna Berger`).FindStringSubmatch(form)
+	code, _, hdr := f.post("/contacts", url.Values{"csrf": {csrf}, "customer": {itoa(cid)}, "name": {`<b>Neue</b> Kontakt`}, "level": {"specialist"},
+		"email": {"neu@alpenbau.example"}, "phone": {"+41 44 123 45 67"}, "reports_to": {boss[1]}})
+	if code != http.StatusSeeOther || !strings.HasPrefix(hdr.Get("Location"), "/contacts?q=") {
+		t.Fatalf("create contact = %d %v", code, hdr)
+	}
+	_, page = f.get("/contacts?q=neue")
+	if strings.Contains(page, "<b>Neue</b>") || !strings.Contains(page, "&lt;b&gt;Neue&lt;/b&gt; Kontakt") {
+		t.Fatalf("contact name not escaped:\n%s", page)
+	}
+	id := regexp.MustCompile(`href="/contacts/(\d+)">&lt;b&gt;Neue`).FindStringSubmatch(page)[1]
+	code, body, _ = f.post("/contacts/"+id, url.Values{"csrf": {csrf}, "name": {"Neue Kontakt"}, "level": {"management"}, "reports_to": {id}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose a contact of the same customer") {
+		t.Fatalf("self as boss = %d", code)
+	}
+	if code, _, _ = f.post("/contacts/"+id, url.Values{"csrf": {csrf}, "name": {"Nora Neu"}, "job_title": {"Energy manager"}, "level": {"management"}}); code != http.StatusSeeOther {
+		t.Fatalf("edit = %d", code)
+	}
+	if _, page = f.get("/contacts?q=energy+manager"); !strings.Contains(page, "Nora Neu") {
+		t.Fatal("edit not saved")
+	}
+
+	// Import: one bad customer, one duplicate, one unknown boss; the valid
+	// rows may report to a row above them.
+	csvText := "customer,name,job_title,level,email,phone,reports_to\n" +
+		"Alpenbau AG,Ida Import,Planner,specialist,ida@alpenbau.example,,Markus Frei\n" +
+		"Alpenbau AG,Ivo Import,Trainee,assistant,,,Ida Import\n" +
+		"Nobody AG,Xaver,,specialist,,,\n" +
+		"Alpenbau AG,Tom Weber,,specialist,,,\n" +
+		"Alpenbau AG,Yves,,boss,,,Ghost\n"
+	code, body, _ = f.post("/contacts/import", url.Values{"csrf": {csrf}, "csv": {csvText}, "action": {"preview"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "2 valid row(s), 3 with errors") {
+		t.Fatalf("preview = %d:\n%s", code, body)
+	}
+	for _, want := range []string{"no active customer with this name", "has a contact with this name", "reports_to: no contact of this customer", "level: Choose a hierarchy level"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+	before = countContacts(t, f)
+	if code, body, _ = f.post("/contacts/import", url.Values{"csrf": {csrf}, "csv": {csvText}, "action": {"import_all"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Nothing was imported") {
+		t.Fatalf("import all = %d", code)
+	}
+	if countContacts(t, f) != before {
+		t.Fatal("a file with errors was half imported")
+	}
+	if code, body, _ = f.post("/contacts/import", url.Values{"csrf": {csrf}, "csv": {csvText}, "action": {"import_valid"}}); code != 200 || !strings.Contains(body, "2 contact(s) imported") {
+		t.Fatalf("import valid = %d:\n%s", code, body)
+	}
+	ivo, _, _ := f.store.SearchContacts(ctx, "Ivo Import", store.Page{})
+	if len(ivo) != 1 || ivo[0].ReportsToID == nil {
+		t.Fatalf("imported reports-to lost: %+v", ivo)
+	}
+	code, exported := f.get("/contacts.csv")
+	rows, err := csv.NewReader(strings.NewReader(exported)).ReadAll()
+	if code != 200 || err != nil || strings.Join(rows[0], ",") != "customer,name,job_title,level,email,phone,reports_to" || len(rows) != countContacts(t, f)+1 {
+		t.Fatalf("export = %d, %d rows, %v", code, len(rows), err)
+	}
+	found := false
+	for _, r := range rows {
+		found = found || (r[1] == "Ivo Import" && r[6] == "Ida Import")
+	}
+	if !found {
+		t.Error("export lacks the reports-to name")
+	}
+	if code, _, _ = f.post("/contacts/"+id+"/archive", url.Values{"csrf": {csrf}}); code != http.StatusSeeOther {
+		t.Fatalf("archive = %d", code)
+	}
+	if code, _ = f.get("/contacts/" + id); code != http.StatusNotFound {
+		t.Errorf("archived contact form = %d", code)
+	}
+}
+
+func countContacts(t *testing.T, f *fixture) int {
+	t.Helper()
+	_, n, err := f.store.SearchContacts(context.Background(), "", store.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(n)
+}
+
+func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }
+
+func TestEmployeesAndUsersAdministration(t *testing.T) {
+	f := newFixture(t, nil)
+	f.login("admin@"+store.DemoDomain, store.DemoPassword)
+	ctx := context.Background()
+	_, form := f.get("/employees/new")
+	csrf := csrfOf(t, form)
+	code, body, _ := f.post("/employees", url.Values{"csrf": {csrf}, "name": {""}, "email": {"x"}, "level": {""}})
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid employee = %d", code)
+	}
+	for _, want := range []string{"Enter the person&#39;s name", "Enter an e-mail address", "Choose a hierarchy level"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("422 page lacks %q", want)
+		}
+	}
+	if code, _, _ = f.post("/employees", url.Values{"csrf": {csrf}, "name": {"Eva Neu"}, "email": {"Eva.Neu@Example.com"}, "department": {"Sales"}, "level": {"specialist"}, "kam_qualified": {"1"}}); code != http.StatusSeeOther {
+		t.Fatalf("create employee = %d", code)
+	}
+	if code, body, _ = f.post("/employees", url.Values{"csrf": {csrf}, "name": {"Eva Zwei"}, "email": {"eva.neu@example.com"}, "level": {"specialist"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Another employee has this e-mail") {
+		t.Fatalf("duplicate employee = %d", code)
+	}
+	_, page := f.get("/employees?q=eva")
+	if !strings.Contains(page, "eva.neu@example.com") {
+		t.Fatalf("employee not listed:\n%s", page)
+	}
+
+	// A new user with two roles, linked to the employee, in German.
+	code, body, _ = f.post("/admin/users", url.Values{"csrf": {csrf}, "email": {"eva.neu@example.com"}, "name": {"Eva"}, "password": {"short"},
+		"roles": {"kam", "emperor"}, "language": {"fr"}, "employee_email": {"ghost@example.com"}})
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid user = %d", code)
+	}
+	for _, want := range []string{"at least 10 characters", "Choose roles from the list", "Choose English, German", "No active employee"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("422 page lacks %q", want)
+		}
+	}
+	if _, err := f.store.UserByEmail(ctx, "eva.neu@example.com"); err == nil {
+		t.Fatal("an invalid user was saved")
+	}
+	code, _, _ = f.post("/admin/users", url.Values{"csrf": {csrf}, "email": {"eva.neu@example.com"}, "name": {"Eva Neu"}, "password": {"a-long-secret"},
+		"roles": {"kam", "hr"}, "language": {"de"}, "employee_email": {"eva.neu@example.com"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("create user = %d", code)
+	}
+	eva := newFixtureClient(t, f)
+	if code, _ := eva.login("eva.neu@example.com", "a-long-secret"); code != http.StatusSeeOther {
+		t.Fatalf("new user cannot sign in: %d", code)
+	}
+	if _, home := eva.get("/"); !strings.Contains(home, `lang="de"`) || !strings.Contains(home, "Abmelden") {
+		t.Errorf("German user sees no German page")
+	}
+	u, _ := f.store.UserByEmail(ctx, "eva.neu@example.com")
+	if u.EmployeeID == nil || len(u.Roles) != 2 {
+		t.Fatalf("user = %+v", u)
+	}
+	// Disabling ends her session at once.
+	if code, _, _ = f.post("/admin/users/"+itoa(u.ID), url.Values{"csrf": {csrf}, "name": {"Eva Neu"}, "roles": {"kam"}, "language": {"de"}, "disabled": {"1"}}); code != http.StatusSeeOther {
+		t.Fatalf("disable = %d", code)
+	}
+	if code, _ := eva.get("/"); code != http.StatusSeeOther {
+		t.Errorf("disabled user still signed in: %d", code)
+	}
+	// An admin cannot lock themself out.
+	me, _ := f.store.UserByEmail(ctx, "admin@"+store.DemoDomain)
+	code, body, _ = f.post("/admin/users/"+itoa(me.ID), url.Values{"csrf": {csrf}, "name": {"Admin"}, "roles": {"lead"}, "disabled": {"1"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "cannot take the admin role") || !strings.Contains(body, "cannot disable your own") {
+		t.Fatalf("self lock-out = %d", code)
+	}
+	if _, page = f.get("/admin/users?q=eva"); !strings.Contains(page, "disabled") {
+		t.Errorf("user list lacks state:\n%s", page)
+	}
+	if code, _, _ = f.post("/employees/"+itoa(*u.EmployeeID)+"/archive", url.Values{"csrf": {csrf}}); code != http.StatusSeeOther {
+		t.Fatalf("archive employee = %d", code)
+	}
+}
+
+func TestLanguageFromBrowserAndUserChoice(t *testing.T) {
+	f := newFixture(t, nil)
+	req, _ := http.NewRequest("GET", f.server.URL+"/login", nil)
+	req.Header.Set("Accept-Language", "fr-CH, de-CH;q=0.9, en;q=0.8")
+	resp, err := f.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	_, _ = io.Copy(&b, resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(b.String(), "Anmelden") || resp.Header.Get("Content-Language") != "de" {
+		t.Fatalf("login page for a German browser is not German")
+	}
+	f.login("kam@"+store.DemoDomain, store.DemoPassword)
+	_, home := f.get("/")
+	if !strings.Contains(home, "Sign out") {
+		t.Fatal("English default missing")
+	}
+	csrf := csrfOf(t, home)
+	if code, _, _ := f.post("/language", url.Values{"csrf": {csrf}, "language": {"xx"}}); code != http.StatusUnprocessableEntity {
+		t.Errorf("unknown language = %d", code)
+	}
+	code, _, hdr := f.post("/language", url.Values{"csrf": {csrf}, "language": {"de"}, "back": {"//evil.example/"}})
+	if code != http.StatusSeeOther || hdr.Get("Location") != "/" {
+		t.Fatalf("language switch = %d → %q", code, hdr.Get("Location"))
+	}
+	if _, home = f.get("/"); !strings.Contains(home, "Abmelden") || !strings.Contains(home, `lang="de"`) {
+		t.Fatalf("German choice not applied")
+	}
+}
