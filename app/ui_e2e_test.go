@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
@@ -206,5 +207,81 @@ func TestTrainingAndReviewPages(t *testing.T) {
 	}
 	if c, body := ctl.post(fmt.Sprintf("/reviews/programmes/%d", id), url.Values{"csrf": {ctl.csrf}}); c != http.StatusConflict || !strings.Contains(body, "started today already") {
 		t.Errorf("second trigger = %d", c)
+	}
+}
+
+// TestReviewPageForms: a controller runs a review from its page — findings
+// per account, a measure, sign-off, the measure done — and downloads the
+// report as CSV; refusals come back on the page with their reason.
+func TestReviewPageForms(t *testing.T) {
+	e := newAPIEnv(t)
+	programme := e.runWholeProgramme(t)
+	ka := e.accountOf(t, programme, "kam")
+	ctl := signIn(t, e.dev.URL, "controller")
+	if c, body := ctl.post(fmt.Sprintf("/reviews/programmes/%d", programme), url.Values{"csrf": {ctl.csrf}}); c != 200 {
+		t.Fatalf("trigger = %d:\n%s", c, body)
+	}
+	var review string
+	waitFor(t, "the review is listed", func() bool {
+		_, page := ctl.get("/reviews")
+		m := regexp.MustCompile(`href="(/reviews/\d+)"`).FindStringSubmatch(page)
+		if m != nil {
+			review = m[1]
+		}
+		return m != nil
+	})
+	waitFor(t, "the review shows its key accounts", func() bool {
+		_, page := ctl.get(review)
+		return strings.Contains(page, fmt.Sprintf(`id="account-%d"`, ka.CustomerID))
+	})
+	if c, _ := signIn(t, e.dev.URL, "kam").get(review); c != http.StatusForbidden {
+		t.Errorf("kam on the review page = %d", c)
+	}
+	cust := fmt.Sprint(ka.CustomerID)
+	waitFor(t, "findings saved", func() bool {
+		c, _ := ctl.post(review+"/findings-form", url.Values{"csrf": {ctl.csrf}, "customer_id": {cust}, "text": {"<i>Margin</i> below plan"}})
+		return c == http.StatusSeeOther
+	})
+	if _, page := ctl.get(review); !strings.Contains(page, "&lt;i&gt;Margin&lt;/i&gt; below plan") {
+		t.Fatalf("findings not shown escaped")
+	}
+	due := time.Now().AddDate(0, 1, 0).Format("2006-01-02")
+	c, body := ctl.post(review+"/measures-form", url.Values{"csrf": {ctl.csrf}, "customer_id": {cust}, "title": {"Renegotiate"}, "owner_email": {"nobody@example.com"}, "due": {due}})
+	if c != http.StatusUnprocessableEntity || !strings.Contains(body, "owner_email: no user has this e-mail address") {
+		t.Fatalf("measure with unknown owner = %d", c)
+	}
+	if c, body = ctl.post(review+"/measures-form", url.Values{"csrf": {ctl.csrf}, "customer_id": {cust}, "title": {"Renegotiate prices"}, "owner_email": {"kam@" + store.DemoDomain}, "due": {due}}); c != http.StatusSeeOther {
+		t.Fatalf("add measure = %d:\n%s", c, body)
+	}
+	if c, body = ctl.post(review+"/sign-off-form", url.Values{"csrf": {ctl.csrf}, "overall": {""}}); c != http.StatusUnprocessableEntity || !strings.Contains(body, "overall") {
+		t.Fatalf("empty sign-off = %d", c)
+	}
+	if c, _ = ctl.post(review+"/sign-off-form", url.Values{"csrf": {ctl.csrf}, "overall": {"On track"}}); c != http.StatusSeeOther {
+		t.Fatalf("sign off = %d", c)
+	}
+	_, page := ctl.get(review)
+	m := regexp.MustCompile(`action="(/reviews/\d+/measures/\d+/done-form)"`).FindStringSubmatch(page)
+	if m == nil || !strings.Contains(page, "Renegotiate prices") {
+		t.Fatalf("no measure to mark done:\n%s", page)
+	}
+	if c, _ = ctl.post(m[1], url.Values{"csrf": {ctl.csrf}}); c != http.StatusSeeOther {
+		t.Fatalf("mark done = %d", c)
+	}
+	waitFor(t, "the review closes", func() bool {
+		_, page := ctl.get(review)
+		return strings.Contains(page, `class="badge closed"`)
+	})
+	lead := signIn(t, e.dev.URL, "lead")
+	c, csvText := lead.get(review + "/report.csv")
+	rows, err := csv.NewReader(strings.NewReader(csvText)).ReadAll()
+	if c != 200 || err != nil || rows[0][0] != "record" {
+		t.Fatalf("CSV download = %d, %v", c, err)
+	}
+	found := false
+	for _, r := range rows {
+		found = found || (r[0] == "measure" && r[9] == "Renegotiate prices" && r[12] == "done")
+	}
+	if !found {
+		t.Errorf("CSV lacks the done measure: %v", rows)
 	}
 }

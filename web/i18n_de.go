@@ -190,4 +190,15 @@ var german = map[string]string{
 	"There is no such token, or it is revoked already.":     "Dieses Token gibt es nicht, oder es ist bereits widerrufen.",
 	"page must be a whole number from 1":                    "page muss eine ganze Zahl ab 1 sein",
 	"Not Found":                                             "Nicht gefunden", "internal error": "interner Fehler",
+
+	// Review page.
+	"Review": "Review", "Controller": "Controlling", "signed off by": "abgezeichnet von",
+	"Key figures per key account": "Kennzahlen je Key Account", "Period": "Periode", "Satisfaction": "Zufriedenheit",
+	"Plan approved": "Plan freigegeben", "Overdue actions": "Überfällige Massnahmen", "Findings": "Erkenntnisse", "Save findings": "Erkenntnisse speichern",
+	"No key account in this review: the programme has none assigned yet, or the figures are still being gathered.": "Kein Key Account in diesem Review: Das Programm hat noch keinen zugeordnet, oder die Zahlen werden noch gesammelt.",
+	"Optimisation measures": "Optimierungsmassnahmen", "Measure": "Massnahme", "Mark done": "Als erledigt markieren",
+	"No measure yet. Agree measures with the key account managers where the figures call for it.": "Noch keine Massnahme. Vereinbaren Sie Massnahmen mit den Key Account Managern, wo die Zahlen es nahelegen.",
+	"Key account": "Key Account", "none (programme)": "keiner (Programm)", "Add measure": "Massnahme hinzufügen",
+	"Overall findings and sign-off": "Gesamtbeurteilung und Abzeichnung", "Overall findings": "Gesamtbeurteilung", "Sign off": "Abzeichnen",
+	"Not signed off yet.": "Noch nicht abgezeichnet.", "There is no such review.": "Dieses Review gibt es nicht.", "There is no such measure.": "Diese Massnahme gibt es nicht.",
 }
