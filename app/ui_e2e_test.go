@@ -285,3 +285,64 @@ func TestReviewPageForms(t *testing.T) {
 		t.Errorf("CSV lacks the done measure: %v", rows)
 	}
 }
+
+// TestProgrammeManagementForms: the lead pauses, resumes and re-plans the
+// programme from its page; the committee cancels it; refusals name the field.
+func TestProgrammeManagementForms(t *testing.T) {
+	e := newAPIEnv(t)
+	id := int(e.ok(t, 201, "lead", "POST", "/programmes", map[string]any{"name": "KAM Steuerung", "committee_emails": []string{"committee@" + store.DemoDomain}, "start_date": time.Now().Format("2006-01-02")}).body["id"].(float64))
+	p := fmt.Sprintf("/programmes/%d", id)
+	lead := signIn(t, e.dev.URL, "lead")
+	waitFor(t, "the programme page", func() bool {
+		c, page := lead.get(p)
+		return c == 200 && strings.Contains(page, `action="`+p+`/pause-form"`)
+	})
+	if c, _ := signIn(t, e.dev.URL, "kam").post(p+"/pause-form", url.Values{"reason": {"x"}}); c != http.StatusForbidden {
+		t.Errorf("kam pausing = %d", c)
+	}
+	if c, _ := lead.post(p+"/pause-form", url.Values{"csrf": {lead.csrf}, "reason": {"budget review"}}); c != http.StatusSeeOther {
+		t.Fatalf("pause = %d", c)
+	}
+	_, page := lead.get(p)
+	if !strings.Contains(page, `class="badge paused"`) || !strings.Contains(page, `action="`+p+`/resume-form"`) {
+		t.Fatal("paused programme page lacks the resume form")
+	}
+	if c, _ := lead.post(p+"/resume-form", url.Values{"csrf": {lead.csrf}}); c != http.StatusSeeOther {
+		t.Fatalf("resume = %d", c)
+	}
+	if c, body := lead.post(p+"/replan-form", url.Values{"csrf": {lead.csrf}, "shift_days": {"many"}, "reason": {"x"}}); c != http.StatusUnprocessableEntity || !strings.Contains(body, "shift_days") {
+		t.Errorf("replan with bad days = %d", c)
+	}
+	if c, body := lead.post(p+"/replan-form", url.Values{"csrf": {lead.csrf}, "shift_days": {"14"}}); c != http.StatusUnprocessableEntity || !strings.Contains(body, "say why the plan changes") {
+		t.Errorf("replan without reason = %d", c)
+	}
+	// The last phase moves a month later; the order of due dates holds.
+	dueOf := func(phase string) time.Time {
+		for _, ph := range e.ok(t, 200, "lead", "GET", p, nil).body["phases"].([]any) {
+			if ph := ph.(map[string]any); ph["phase"] == phase {
+				d, _ := time.Parse(time.RFC3339, ph["due"].(string))
+				return d
+			}
+		}
+		t.Fatalf("no phase %s", phase)
+		return time.Time{}
+	}
+	due := dueOf("reviews").AddDate(0, 1, 0).Format("2006-01-02")
+	if c, body := lead.post(p+"/replan-form", url.Values{"csrf": {lead.csrf}, "phase": {"reviews"}, "due": {due}, "reason": {"board meets later"}}); c != http.StatusSeeOther {
+		t.Fatalf("replan = %d:\n%s", c, body)
+	}
+	if got := dueOf("reviews").Format("2006-01-02"); got != due {
+		t.Errorf("reviews due = %s, want %s", got, due)
+	}
+	committee := signIn(t, e.dev.URL, "committee")
+	if c, body := committee.post(p+"/cancel-form", url.Values{"csrf": {committee.csrf}, "reason": {" "}}); c != http.StatusUnprocessableEntity || !strings.Contains(body, "reason") {
+		t.Errorf("cancel without reason = %d", c)
+	}
+	if c, _ := committee.post(p+"/cancel-form", url.Values{"csrf": {committee.csrf}, "reason": {"merged into the group programme"}}); c != http.StatusSeeOther {
+		t.Fatalf("cancel = %d", c)
+	}
+	waitFor(t, "the programme is cancelled", func() bool {
+		_, page := lead.get(p)
+		return strings.Contains(page, `class="badge cancelled"`) && !strings.Contains(page, `id="manage"`)
+	})
+}

@@ -201,4 +201,9 @@ var german = map[string]string{
 	"Key account": "Key Account", "none (programme)": "keiner (Programm)", "Add measure": "Massnahme hinzufügen",
 	"Overall findings and sign-off": "Gesamtbeurteilung und Abzeichnung", "Overall findings": "Gesamtbeurteilung", "Sign off": "Abzeichnen",
 	"Not signed off yet.": "Noch nicht abgezeichnet.", "There is no such review.": "Dieses Review gibt es nicht.", "There is no such measure.": "Diese Massnahme gibt es nicht.",
+
+	// Programme management.
+	"Manage the programme": "Programm steuern", "Reason for the pause": "Grund der Pause", "Pause": "Pausieren", "Resume": "Fortsetzen",
+	"Shift every open phase by days": "Alle offenen Phasen um Tage verschieben", "or set the due date of": "oder den Termin setzen von",
+	"to": "auf", "Replan": "Neu planen", "Reason for cancelling": "Grund des Abbruchs", "Cancel the programme": "Programm abbrechen",
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -175,20 +176,79 @@ func (s *Server) programmeStep(step string) echo.HandlerFunc {
 		default:
 			arg = workflows.DecisionRequest{Actor: a, Phase: phase, Comment: c.FormValue("comment")}
 		}
-		var st workflows.ProgrammeState
-		err = s.sendUpdate(c.Request().Context(), workflows.ProgrammeWorkflowID(id), step, arg, &st, "the programme is closed")
-		if err == nil {
-			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/programmes/%d#phase-%s", id, phase))
-		}
-		var ae *apiError
-		if !errors.As(err, &ae) || ae.Status >= 500 {
+		return s.programmeUpdate(c, id, step, arg, "#phase-"+string(phase))
+	}
+}
+
+// programmeUpdate sends a human step to the programme and goes back to the
+// page; a refusal is shown on the page with its reason and field messages.
+func (s *Server) programmeUpdate(c echo.Context, id uint, step string, arg any, anchor string) error {
+	var st workflows.ProgrammeState
+	err := s.sendUpdate(c.Request().Context(), workflows.ProgrammeWorkflowID(id), step, arg, &st, "the programme is closed")
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/programmes/%d%s", id, anchor))
+	}
+	var ae *apiError
+	if !errors.As(err, &ae) || ae.Status >= 500 {
+		return err
+	}
+	p, perr := s.programmePageData(c, id)
+	if perr != nil {
+		return perr
+	}
+	p.Error, p.Fields = ae.Message, ae.Fields
+	return s.render(c, ae.Status, "programme.html", p)
+}
+
+// programmeManage handles pause, resume, cancel and replan from the
+// programme page's management forms.
+func (s *Server) programmeManage(step string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := uiID(c)
+		if err != nil {
 			return err
 		}
-		p, perr := s.programmePageData(c, id)
-		if perr != nil {
-			return perr
+		a, reason := actor(c), c.FormValue("reason")
+		var arg any
+		switch step {
+		case workflows.UpdateReplan:
+			r := workflows.ReplanRequest{Actor: a, Reason: reason}
+			if v := strings.TrimSpace(c.FormValue("shift_days")); v != "" {
+				n, perr := strconv.Atoi(v)
+				if perr != nil || n < -3650 || n > 3650 {
+					return s.programmeRefusal(c, id, fieldError("shift_days", "enter whole days, from -3650 to 3650"))
+				}
+				r.ShiftDays = n
+			}
+			if ph := c.FormValue("phase"); ph != "" {
+				if !workflows.Phase(ph).Valid() {
+					return s.programmeRefusal(c, id, fieldError("phase", "choose a phase of the programme"))
+				}
+				due, perr := parseDate("due", c.FormValue("due"))
+				if perr != nil {
+					return s.programmeRefusal(c, id, perr)
+				}
+				r.Set = append(r.Set, workflows.PhaseDue{Phase: workflows.Phase(ph), Due: due})
+			}
+			arg = r
+		default:
+			arg = workflows.LifecycleRequest{Actor: a, Reason: reason}
 		}
-		p.Error, p.Fields = ae.Message, ae.Fields
-		return s.render(c, ae.Status, "programme.html", p)
+		return s.programmeUpdate(c, id, step, arg, "#manage")
 	}
+}
+
+// programmeRefusal shows the programme page with a refusal made before
+// anything was sent to the workflow.
+func (s *Server) programmeRefusal(c echo.Context, id uint, refusal error) error {
+	var ae *apiError
+	if !errors.As(refusal, &ae) {
+		return refusal
+	}
+	p, err := s.programmePageData(c, id)
+	if err != nil {
+		return err
+	}
+	p.Error, p.Fields = ae.Message, ae.Fields
+	return s.render(c, ae.Status, "programme.html", p)
 }
