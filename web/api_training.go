@@ -65,38 +65,51 @@ func (s *Server) apiSaveCourse(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	co := &store.Course{}
+	var id uint
 	status := http.StatusCreated
 	if c.Param("id") != "" {
-		id, err := idParam(c, "id")
-		if err != nil {
+		var err error
+		if id, err = idParam(c, "id"); err != nil {
 			return err
-		}
-		if co, err = s.opts.Store.Course(ctx, id); err != nil {
-			return storeError(err, "course")
 		}
 		status = http.StatusOK
 	}
+	co, err := s.saveCourse(c.Request().Context(), id, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, courseJSON(*co))
+}
+
+// saveCourse checks a course field by field and creates it (id 0) or
+// changes it; the API and the training page share it.
+func (s *Server) saveCourse(ctx context.Context, id uint, req courseBody) (*store.Course, error) {
+	co := &store.Course{}
+	if id != 0 {
+		var err error
+		if co, err = s.opts.Store.Course(ctx, id); err != nil {
+			return nil, storeError(err, "course")
+		}
+	}
 	switch {
 	case strings.TrimSpace(req.Title) == "" || len(req.Title) > 200:
-		return fieldError("title", "title is required (up to 200 characters)")
+		return nil, fieldError("title", "title is required (up to 200 characters)")
 	case req.DurationDays <= 0 || req.DurationDays > 365:
-		return fieldError("duration_days", "duration_days must be more than 0 and at most 365")
+		return nil, fieldError("duration_days", "duration_days must be more than 0 and at most 365")
 	case len(req.Language) > 5:
-		return fieldError("language", "language is a code such as de or en")
+		return nil, fieldError("language", "language is a code such as de or en")
 	case len(req.Provider) > 200:
-		return fieldError("provider", "provider is longer than 200 characters")
+		return nil, fieldError("provider", "provider is longer than 200 characters")
 	}
-	co.Title, co.Provider, co.Description = req.Title, strings.TrimSpace(req.Provider), strings.TrimSpace(req.Description)
+	co.Title, co.Provider, co.Description = strings.TrimSpace(req.Title), strings.TrimSpace(req.Provider), strings.TrimSpace(req.Description)
 	co.DurationDays, co.RequiredKAM, co.Language = req.DurationDays, req.RequiredKAM, strings.ToLower(strings.TrimSpace(req.Language))
 	if err := s.opts.Store.SaveCourse(ctx, co); err != nil {
 		if errors.Is(err, store.ErrDuplicate) {
-			return fieldError("title", "a course with this title exists")
+			return nil, fieldError("title", "a course with this title exists")
 		}
-		return storeError(err, "course")
+		return nil, storeError(err, "course")
 	}
-	return c.JSON(status, courseJSON(*co))
+	return co, nil
 }
 
 type sessionBody struct {
@@ -154,19 +167,6 @@ func (s *Server) apiSaveSession(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	ts := &store.TrainingSession{}
-	status := http.StatusCreated
-	if c.Param("id") != "" {
-		id, err := idParam(c, "id")
-		if err != nil {
-			return err
-		}
-		if ts, err = s.opts.Store.Session(ctx, id); err != nil {
-			return storeError(err, "session")
-		}
-		status = http.StatusOK
-	}
 	start, err := parseTimestamp("starts_at", req.StartsAt)
 	if err != nil {
 		return err
@@ -175,39 +175,65 @@ func (s *Server) apiSaveSession(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var id uint
+	status := http.StatusCreated
+	if c.Param("id") != "" {
+		if id, err = idParam(c, "id"); err != nil {
+			return err
+		}
+		status = http.StatusOK
+	}
+	ts, err := s.saveSession(c.Request().Context(), id, req, start, end)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, sessionJSON(store.SessionSeats{TrainingSession: *ts}))
+}
+
+// saveSession checks a session and creates it (id 0) or changes it; every
+// open enrolment of a changed session is told. The API and the training
+// page share it.
+func (s *Server) saveSession(ctx context.Context, id uint, req sessionBody, start, end time.Time) (*store.TrainingSession, error) {
+	ts := &store.TrainingSession{}
+	if id != 0 {
+		var err error
+		if ts, err = s.opts.Store.Session(ctx, id); err != nil {
+			return nil, storeError(err, "session")
+		}
+	}
 	switch {
 	case req.CourseID == 0:
-		return fieldError("course_id", "course_id is required")
+		return nil, fieldError("course_id", "course_id is required")
 	case !end.After(start):
-		return fieldError("ends_at", "ends_at must be after starts_at")
+		return nil, fieldError("ends_at", "ends_at must be after starts_at")
 	case !start.After(s.opts.Now()):
-		return fieldError("starts_at", "a session is planned in the future")
+		return nil, fieldError("starts_at", "a session is planned in the future")
 	case req.Capacity < 1 || req.Capacity > 10000:
-		return fieldError("capacity", "capacity must be between 1 and 10000")
+		return nil, fieldError("capacity", "capacity must be between 1 and 10000")
 	case len(req.Place) > 300:
-		return fieldError("place", "place is longer than 300 characters")
+		return nil, fieldError("place", "place is longer than 300 characters")
 	case len(req.Trainer) > 200:
-		return fieldError("trainer", "trainer is longer than 200 characters")
+		return nil, fieldError("trainer", "trainer is longer than 200 characters")
 	}
 	if _, err := s.opts.Store.Course(ctx, req.CourseID); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return fieldError("course_id", fmt.Sprintf("no course %d", req.CourseID))
+			return nil, fieldError("course_id", fmt.Sprintf("no course %d", req.CourseID))
 		}
-		return serverError(err)
+		return nil, serverError(err)
 	}
 	prevRevision := ts.Revision
 	ts.CourseID, ts.StartsAt, ts.EndsAt, ts.Place, ts.Capacity, ts.Trainer = req.CourseID, start, end, strings.TrimSpace(req.Place), req.Capacity, strings.TrimSpace(req.Trainer)
 	ts.Course = nil
 	if err := s.opts.Store.SaveSession(ctx, ts); err != nil {
 		if errors.Is(err, store.ErrInvalid) {
-			return fieldError("capacity", strings.TrimPrefix(err.Error(), "save session: session: invalid: "))
+			return nil, fieldError("capacity", strings.TrimPrefix(err.Error(), "save session: session: invalid: "))
 		}
-		return storeError(err, "session")
+		return nil, storeError(err, "session")
 	}
-	if status == http.StatusOK && ts.Revision != prevRevision {
+	if id != 0 && ts.Revision != prevRevision {
 		s.tellEnrolments(ctx, ts.ID, workflows.SessionChange{StartsAt: ts.StartsAt, EndsAt: ts.EndsAt, Place: ts.Place, Revision: ts.Revision})
 	}
-	return c.JSON(status, sessionJSON(store.SessionSeats{TrainingSession: *ts}))
+	return ts, nil
 }
 
 // tellEnrolments signals every open enrolment of a session; a failed
@@ -263,21 +289,29 @@ func (s *Server) apiCancelSession(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
+	ts, err := s.cancelSession(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sessionJSON(store.SessionSeats{TrainingSession: *ts}))
+}
+
+// cancelSession cancels a session and tells its enrolments.
+func (s *Server) cancelSession(ctx context.Context, id uint) (*store.TrainingSession, error) {
 	if _, err := s.opts.Store.CancelSession(ctx, id, s.opts.Now()); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			if _, gErr := s.opts.Store.Session(ctx, id); gErr == nil {
-				return apiErr(http.StatusConflict, "conflict", "the session is cancelled already")
+				return nil, apiErr(http.StatusConflict, "conflict", "the session is cancelled already")
 			}
 		}
-		return storeError(err, "session")
+		return nil, storeError(err, "session")
 	}
 	ts, err := s.opts.Store.Session(ctx, id)
 	if err != nil {
-		return serverError(err)
+		return nil, serverError(err)
 	}
 	s.tellEnrolments(ctx, id, workflows.SessionChange{StartsAt: ts.StartsAt, EndsAt: ts.EndsAt, Place: ts.Place, Revision: ts.Revision, Cancelled: true})
-	return c.JSON(http.StatusOK, sessionJSON(store.SessionSeats{TrainingSession: *ts}))
+	return ts, nil
 }
 
 // apiEnrol enrols an employee (or waitlists them) and starts the

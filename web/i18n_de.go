@@ -206,4 +206,11 @@ var german = map[string]string{
 	"Manage the programme": "Programm steuern", "Reason for the pause": "Grund der Pause", "Pause": "Pausieren", "Resume": "Fortsetzen",
 	"Shift every open phase by days": "Alle offenen Phasen um Tage verschieben", "or set the due date of": "oder den Termin setzen von",
 	"to": "auf", "Replan": "Neu planen", "Reason for cancelling": "Grund des Abbruchs", "Cancel the programme": "Programm abbrechen",
+
+	// Training forms.
+	"Cancel session": "Termin absagen", "No upcoming session. Schedule one below.": "Kein kommender Termin. Planen Sie unten einen.",
+	"Schedule a session": "Termin planen", "Starts (UTC)": "Beginn (UTC)", "Ends (UTC)": "Ende (UTC)", "Trainer": "Trainer/in",
+	"Schedule": "Planen", "Create a course first.": "Legen Sie zuerst einen Kurs an.", "Courses": "Kurse", "Provider": "Anbieter",
+	"Days": "Tage", "Required for KAMs": "Pflicht für KAMs", "Title": "Titel", "Create course": "Kurs anlegen",
+	"No course yet. Start with the KAM basics every key account manager needs.": "Noch kein Kurs. Beginnen Sie mit den KAM-Grundlagen, die jeder Key Account Manager braucht.",
 }

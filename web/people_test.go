@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kamflow/kamflow/store"
 )
@@ -240,5 +241,54 @@ func TestLanguageFromBrowserAndUserChoice(t *testing.T) {
 	}
 	if _, home = f.get("/"); !strings.Contains(home, "Abmelden") || !strings.Contains(home, `lang="de"`) {
 		t.Fatalf("German choice not applied")
+	}
+}
+
+func TestTrainingCourseAndSessionForms(t *testing.T) {
+	f := newFixture(t, nil)
+	f.login("hr@"+store.DemoDomain, store.DemoPassword)
+	_, page := f.get("/training")
+	csrf := csrfOf(t, page)
+	if code, body, _ := f.post("/training/courses", url.Values{"csrf": {csrf}, "title": {"KAM Basics"}, "duration_days": {"a day"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "duration_days") {
+		t.Fatalf("course with bad days = %d", code)
+	}
+	if code, body, _ := f.post("/training/courses", url.Values{"csrf": {csrf}, "title": {" "}, "duration_days": {"1"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "title") {
+		t.Fatalf("course without title = %d", code)
+	}
+	if code, body, _ := f.post("/training/courses", url.Values{"csrf": {csrf}, "title": {"<b>KAM</b> Basics"}, "duration_days": {"1,5"}, "language": {"de"}, "required_for_kams": {"1"}}); code != 200 || !strings.Contains(body, "Course created") {
+		t.Fatalf("create course = %d:\n%s", code, body)
+	}
+	if code, body, _ := f.post("/training/courses", url.Values{"csrf": {csrf}, "title": {"<b>KAM</b> Basics"}, "duration_days": {"1"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "a course with this title exists") {
+		t.Fatalf("duplicate course = %d", code)
+	}
+	_, page = f.get("/training")
+	if strings.Contains(page, "<b>KAM</b>") || !strings.Contains(page, "&lt;b&gt;KAM&lt;/b&gt; Basics") {
+		t.Fatal("course title not escaped")
+	}
+	course := regexp.MustCompile(`<option value="(\d+)">&lt;b&gt;KAM`).FindStringSubmatch(page)[1]
+	start := time.Now().UTC().AddDate(0, 0, 14)
+	form := url.Values{"csrf": {csrf}, "course_id": {course}, "starts_at": {start.Format("2006-01-02T15:04")}, "ends_at": {start.Add(-time.Hour).Format("2006-01-02T15:04")}, "place": {"Zürich"}, "capacity": {"8"}}
+	if code, body, _ := f.post("/training/sessions", form); code != http.StatusUnprocessableEntity || !strings.Contains(body, "ends_at must be after starts_at") {
+		t.Fatalf("session ending before it starts = %d", code)
+	}
+	form.Set("ends_at", start.Add(8*time.Hour).Format("2006-01-02T15:04"))
+	form.Set("capacity", "0")
+	if code, body, _ := f.post("/training/sessions", form); code != http.StatusUnprocessableEntity || !strings.Contains(body, "capacity") {
+		t.Fatalf("session without seats = %d", code)
+	}
+	form.Set("capacity", "8")
+	if code, body, _ := f.post("/training/sessions", form); code != 200 || !strings.Contains(body, "Session scheduled") || !strings.Contains(body, "8 free of 8") {
+		t.Fatalf("schedule = %d:\n%s", code, body)
+	}
+	_, page = f.get("/training")
+	cancel := regexp.MustCompile(`action="(/training/sessions/\d+/cancel)"`).FindStringSubmatch(page)
+	if code, body, _ := f.post(cancel[1], url.Values{"csrf": {csrf}}); code != 200 || !strings.Contains(body, "Session cancelled") {
+		t.Fatalf("cancel = %d", code)
+	}
+	if code, _, _ := f.post(cancel[1], url.Values{"csrf": {csrf}}); code != http.StatusConflict {
+		t.Errorf("second cancel = %d", code)
+	}
+	if code, _, _ := newFixtureClient(t, f).post("/training/courses", url.Values{"title": {"x"}}); code != http.StatusForbidden && code != http.StatusSeeOther {
+		t.Errorf("anonymous course = %d", code)
 	}
 }

@@ -13,6 +13,7 @@ import (
 )
 
 type trainingPage struct {
+	Courses   []store.Course
 	Sessions  []store.SessionSeats
 	Employees []store.Employee
 	Awaiting  []store.Enrolment
@@ -25,6 +26,9 @@ func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
 	ctx := c.Request().Context()
 	p := &trainingPage{}
 	var err error
+	if p.Courses, err = s.opts.Store.ListCourses(ctx); err != nil {
+		return nil, serverError(err)
+	}
 	if p.Sessions, err = s.opts.Store.UpcomingSessions(ctx, s.opts.Now(), false); err != nil {
 		return nil, serverError(err)
 	}
