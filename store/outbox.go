@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -56,4 +57,32 @@ func (s *Store) MarkNotificationFailed(ctx context.Context, id uint, cause error
 	err := s.db.WithContext(ctx).Model(&Notification{}).Where("id = ?", id).
 		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": msg, "claimed_until": retryAt.UTC()}).Error
 	return translate(err, fmt.Sprintf("mark notification %d failed", id))
+}
+
+// SearchOutbox pages through notifications, newest first; recipient ""
+// means every recipient, q filters on recipient or subject.
+func (s *Store) SearchOutbox(ctx context.Context, recipient, q string, p Page) ([]Notification, int64, error) {
+	p = p.normalised()
+	query := s.db.WithContext(ctx).Model(&Notification{})
+	if recipient != "" {
+		query = query.Where("recipient = ?", strings.ToLower(strings.TrimSpace(recipient)))
+	}
+	if strings.TrimSpace(q) != "" {
+		like := likePattern(q)
+		query = query.Where("(LOWER(recipient) LIKE ?"+likeEscape+" OR LOWER(subject) LIKE ?"+likeEscape+")", like, like)
+	}
+	var total int64
+	if err := query.Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count notifications")
+	}
+	var out []Notification
+	err := query.Omit("body").Order("id DESC").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
+	return out, total, translate(err, "search notifications")
+}
+
+// HasCalendarToken reports whether the user has a live feed token.
+func (s *Store) HasCalendarToken(ctx context.Context, userID uint) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&CalendarToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).Count(&n).Error
+	return n > 0, translate(err, "calendar token")
 }

@@ -213,4 +213,13 @@ var german = map[string]string{
 	"Schedule": "Planen", "Create a course first.": "Legen Sie zuerst einen Kurs an.", "Courses": "Kurse", "Provider": "Anbieter",
 	"Days": "Tage", "Required for KAMs": "Pflicht für KAMs", "Title": "Titel", "Create course": "Kurs anlegen",
 	"No course yet. Start with the KAM basics every key account manager needs.": "Noch kein Kurs. Beginnen Sie mit den KAM-Grundlagen, die jeder Key Account Manager braucht.",
+
+	// Notifications.
+	"Notifications": "Benachrichtigungen", "My calendar feed": "Mein Kalender-Abo",
+	"Subscribe to your workshops, jour fixes, training sessions and due dates in any calendar app. The link is secret: whoever has it sees your dates.": "Abonnieren Sie Ihre Workshops, Jour fixes, Schulungen und Termine in jeder Kalender-App. Der Link ist geheim: Wer ihn hat, sieht Ihre Termine.",
+	"Your new feed link — copy it now, it is not shown again:":                                                                                          "Ihr neuer Abo-Link — jetzt kopieren, er wird nicht wieder angezeigt:",
+	"Make a new link (the old one stops)": "Neuen Link erstellen (der alte hört auf)", "Make my feed link": "Meinen Abo-Link erstellen",
+	"Stop the feed": "Abo beenden", "Outbox": "Postausgang", "Messages to me": "Nachrichten an mich", "To": "An", "Subject": "Betreff",
+	"Sent": "Gesendet", "waiting": "wartet", "attempts": "Versuche", "No message matches the search.": "Keine Nachricht passt zur Suche.",
+	"No messages yet. Reminders, invitations and approvals are sent from here as the programmes run.": "Noch keine Nachrichten. Erinnerungen, Einladungen und Freigaben werden von hier versandt, während die Programme laufen.",
 }

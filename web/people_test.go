@@ -292,3 +292,45 @@ func TestTrainingCourseAndSessionForms(t *testing.T) {
 		t.Errorf("anonymous course = %d", code)
 	}
 }
+
+func TestNotificationsOutboxAndCalendarLink(t *testing.T) {
+	f := newFixture(t, nil)
+	now := time.Now().UTC()
+	for i, n := range []store.Notification{
+		{IdempotencyKey: "a", Recipient: "kam@" + store.DemoDomain, Subject: "Workshop <invitation>", Body: "x", SentAt: &now},
+		{IdempotencyKey: "b", Recipient: "lead@" + store.DemoDomain, Subject: "Gate submitted", Body: "x"},
+		{IdempotencyKey: "c", Recipient: "kam@" + store.DemoDomain, Subject: "Action overdue", Body: "x", LastError: "smtp: 550 mailbox full", Attempts: 3},
+	} {
+		if err := f.store.DB().Create(&n).Error; err != nil {
+			t.Fatalf("notification %d: %v", i, err)
+		}
+	}
+	f.login("kam@"+store.DemoDomain, store.DemoPassword)
+	_, page := f.get("/notifications")
+	if !strings.Contains(page, "Workshop &lt;invitation&gt;") || !strings.Contains(page, "smtp: 550 mailbox full") || strings.Contains(page, "Gate submitted") {
+		t.Fatalf("kam's messages:\n%s", page)
+	}
+	code, page, _ := f.post("/notifications/calendar", url.Values{"csrf": {csrfOf(t, page)}})
+	m := regexp.MustCompile(`<code>https?://[^/]+(/calendar/[0-9a-f]+\.ics)</code>`).FindStringSubmatch(page)
+	if code != 200 || m == nil {
+		t.Fatalf("feed link = %d:\n%s", code, page)
+	}
+	if code, feed := f.get(m[1]); code != 200 || !strings.Contains(feed, "BEGIN:VCALENDAR") {
+		t.Fatalf("feed = %d", code)
+	}
+	if code, _, _ = f.post("/notifications/calendar/revoke", url.Values{"csrf": {csrfOf(t, page)}}); code != http.StatusSeeOther {
+		t.Fatalf("revoke = %d", code)
+	}
+	if code, _ := f.get(m[1]); code != http.StatusNotFound {
+		t.Errorf("revoked feed = %d", code)
+	}
+
+	admin := newFixtureClient(t, f)
+	admin.login("admin@"+store.DemoDomain, store.DemoPassword)
+	if _, page = admin.get("/notifications"); !strings.Contains(page, "Gate submitted") || !strings.Contains(page, "Action overdue") {
+		t.Fatalf("admin's outbox lacks messages")
+	}
+	if _, page = admin.get("/notifications?q=gate"); strings.Contains(page, "Action overdue") || !strings.Contains(page, "Gate submitted") {
+		t.Errorf("outbox search")
+	}
+}

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kamflow/kamflow/store"
+)
+
+type notificationsPage struct {
+	Notifications []store.Notification
+	Pager         pager
+	// All is true for admins, who see every recipient's messages.
+	All bool
+	// FeedURL is shown once, right after a new feed link was made.
+	FeedURL string
+	HasFeed bool
+}
+
+// notificationsPage shows the outbox — what was sent to whom and when —
+// (admins see everyone's, others their own) and the user's calendar feed.
+func (s *Server) notificationsPage(c echo.Context) error {
+	return s.renderNotifications(c, "")
+}
+
+func (s *Server) renderNotifications(c echo.Context, feedURL string) error {
+	u := currentUser(c)
+	all := u.HasRole(store.RoleAdmin)
+	recipient := u.Email
+	if all {
+		recipient = ""
+	}
+	hasFeed, err := s.opts.Store.HasCalendarToken(c.Request().Context(), u.ID)
+	if err != nil {
+		return serverError(err)
+	}
+	search := func(ctx context.Context, q string, p store.Page) ([]store.Notification, int64, error) {
+		return s.opts.Store.SearchOutbox(ctx, recipient, q, p)
+	}
+	return renderList(s, c, "/notifications", "notifications.html", search, func(list []store.Notification, p pager) any {
+		return notificationsPage{Notifications: list, Pager: p, All: all, FeedURL: feedURL, HasFeed: hasFeed || feedURL != ""}
+	})
+}
+
+// calendarFeedForm makes a new secret feed link (the old one stops working)
+// and shows it once.
+func (s *Server) calendarFeedForm(c echo.Context) error {
+	token, err := s.opts.Store.NewCalendarToken(c.Request().Context(), currentUser(c).ID, s.opts.Now())
+	if err != nil {
+		return serverError(err)
+	}
+	return s.renderNotifications(c, absoluteURL(c, "/calendar/"+token+".ics"))
+}
+
+// calendarFeedRevoke stops the user's feed link.
+func (s *Server) calendarFeedRevoke(c echo.Context) error {
+	if err := s.opts.Store.RevokeCalendarTokens(c.Request().Context(), currentUser(c).ID, s.opts.Now()); err != nil {
+		return serverError(err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/notifications")
+}
