@@ -243,6 +243,11 @@ func TestBrowserRolesMainTasks(t *testing.T) {
 		chromedp.SetValue(fmt.Sprintf(`#minutes-%d input[name=action_due]`, wid), due.Format("2006-01-02"), chromedp.ByQuery),
 		chromedp.Click(fmt.Sprintf(`#minutes-%d button[type=submit]`, wid), chromedp.ByQuery),
 		chromedp.WaitVisible(`//td[contains(., "Regulation briefing")]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//summary[contains(., "Agenda and guiding questions")]`, chromedp.BySearch),
+	)
+	kam.run(t, "mark the agreed action done",
+		chromedp.Click(`//tr[td[contains(., "Regulation briefing")]]//button[contains(., "Mark done")]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//tr[td[contains(., "Regulation briefing")]]/td[5][contains(., "done")]`, chromedp.BySearch),
 	)
 	kam.screenshot(t, "kam-account")
 	kam.noConsoleErrors(t)

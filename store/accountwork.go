@@ -284,3 +284,21 @@ func (s *Store) SuggestWorkshopParticipants(ctx context.Context, keyAccountID ui
 	}
 	return out, nil
 }
+
+// ActionByID loads one action.
+func (s *Store) ActionByID(ctx context.Context, id uint) (*Action, error) {
+	var a Action
+	if err := s.db.WithContext(ctx).First(&a, id).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("action %d", id))
+	}
+	return &a, nil
+}
+
+// PlanVersion returns the version of the plan with the given ID.
+func (s *Store) PlanVersion(ctx context.Context, planID uint) (int, error) {
+	var p AccountPlan
+	if err := s.db.WithContext(ctx).Select("id", "version").First(&p, planID).Error; err != nil {
+		return 0, translate(err, fmt.Sprintf("account plan %d", planID))
+	}
+	return p.Version, nil
+}

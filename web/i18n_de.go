@@ -222,4 +222,8 @@ var german = map[string]string{
 	"Stop the feed": "Abo beenden", "Outbox": "Postausgang", "Messages to me": "Nachrichten an mich", "To": "An", "Subject": "Betreff",
 	"Sent": "Gesendet", "waiting": "wartet", "attempts": "Versuche", "No message matches the search.": "Keine Nachricht passt zur Suche.",
 	"No messages yet. Reminders, invitations and approvals are sent from here as the programmes run.": "Noch keine Nachrichten. Erinnerungen, Einladungen und Freigaben werden von hier versandt, während die Programme laufen.",
+
+	// Key account page.
+	"Agenda and guiding questions": "Agenda und Leitfragen", "Jour fixe": "Jour fixe", "Satisfaction (1–5)": "Zufriedenheit (1–5)",
+	"Inputs": "Beiträge", "There is no such action.": "Diese Massnahme gibt es nicht.",
 }

@@ -86,6 +86,7 @@ func (s *Server) routes() {
 	ui.POST("/programmes", s.createProgrammeForm, s.requireLogin, requireRoleUI(store.RoleLead))
 	ui.GET("/programmes/:id", s.programmePage, s.requireLogin)
 	ui.GET("/key-accounts/:id", s.accountPage, s.requireLogin)
+	ui.POST("/key-accounts/:id/actions/:actionID/done-form", s.accountActionDone, s.requireLogin)
 	ui.POST("/workshops/:id/dates-form", s.workshopForm(workflows.UpdateProposeDates), s.requireLogin)
 	ui.POST("/workshops/:id/minutes-form", s.workshopForm(workflows.UpdateRecordMinutes), s.requireLogin)
 	ui.GET("/programmes/:id/selection", s.selectionPage, s.requireLogin)

@@ -22,6 +22,7 @@ type accountPage struct {
 	Actions      []store.Action
 	Workshops    []store.Workshop
 	Trend        []trendPoint
+	History      []store.SatisfactionPoint
 	TrendPath    string
 	Handover     *store.Handover
 	OverdueCount int
@@ -69,6 +70,7 @@ func (s *Server) renderAccount(c echo.Context, id uint, status int, message stri
 	if err != nil {
 		return serverError(err)
 	}
+	p.History = hist
 	// A small line chart: satisfaction 1..5 over the jour fixes.
 	const w, h = 300, 80
 	for i, pt := range hist {
