@@ -208,6 +208,20 @@ func TestTrainingAndReviewPages(t *testing.T) {
 	if c, body := ctl.post(fmt.Sprintf("/reviews/programmes/%d", id), url.Values{"csrf": {ctl.csrf}}); c != http.StatusConflict || !strings.Contains(body, "started today already") {
 		t.Errorf("second trigger = %d", c)
 	}
+	cadence := fmt.Sprintf("/reviews/programmes/%d/cadence", id)
+	if c, body := ctl.post(cadence, url.Values{"csrf": {ctl.csrf}, "cadence": {"weekly"}, "start_date": {"2027-01-01"}}); c != http.StatusUnprocessableEntity || !strings.Contains(body, "cadence must be") {
+		t.Errorf("weekly cadence = %d", c)
+	}
+	if c, body := ctl.post(cadence, url.Values{"csrf": {ctl.csrf}, "cadence": {"half_yearly"}, "start_date": {"2027-01-01"}, "paused": {"1"}}); c != 200 || !strings.Contains(body, "Review cadence saved") {
+		t.Fatalf("set cadence = %d:\n%s", c, body)
+	}
+	got := e.ok(t, 200, "controller", "GET", fmt.Sprintf("/programmes/%d/review-cadence", id), nil).body
+	if got["cadence"] != "half_yearly" || got["paused"] != true || got["start_date"] != "2027-01-01" {
+		t.Errorf("cadence after the form = %v", got)
+	}
+	if _, page := ctl.get("/reviews"); !strings.Contains(page, `<option value="half_yearly" selected>`) {
+		t.Error("the form does not show the saved cadence")
+	}
 }
 
 // TestReviewPageForms: a controller runs a review from its page — findings

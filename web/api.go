@@ -30,6 +30,21 @@ type apiError struct {
 	cause   error
 }
 
+// text is the message with each field's reason, fields in name order, for
+// showing a refusal on a page.
+func (e *apiError) text() string {
+	names := make([]string, 0, len(e.Fields))
+	for f := range e.Fields {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	msg := e.Message
+	for _, f := range names {
+		msg += " " + f + ": " + e.Fields[f]
+	}
+	return msg
+}
+
 func (e *apiError) Error() string {
 	if e.cause != nil {
 		return e.Message + ": " + e.cause.Error()

@@ -59,26 +59,39 @@ func (s *Server) apiSetCadence(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if !schedules.ValidCadence(req.Cadence) {
-		return fieldError("cadence", `cadence must be "quarterly", "half_yearly" or "yearly"`)
-	}
-	start, err := parseDate("start_date", req.StartDate)
+	start, err := parseCadence(req.Cadence, req.StartDate)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
+	if err := s.setCadence(c.Request().Context(), id, req.Cadence, start, req.Paused, actor(c).Email); err != nil {
+		return err
+	}
+	return s.apiGetCadence(c)
+}
+
+// parseCadence checks a cadence and its start date, in that order.
+func parseCadence(cadence, startDate string) (time.Time, error) {
+	if !schedules.ValidCadence(cadence) {
+		return time.Time{}, fieldError("cadence", `cadence must be "quarterly", "half_yearly" or "yearly"`)
+	}
+	return parseDate("start_date", startDate)
+}
+
+// setCadence creates or changes a programme's review Schedule (and pauses
+// or resumes it), then records the cadence for lists and forms; the API
+// and the controller's page share it. The cadence is checked already.
+func (s *Server) setCadence(ctx context.Context, id uint, cadence string, start time.Time, paused bool, who string) error {
 	if err := s.requireProgramme(ctx, id); err != nil {
 		return err
 	}
-	who := actor(c).Email
-	spec, action := schedules.ReviewSpec(req.Cadence, start), schedules.ReviewAction(id, who, s.opts.TaskQueue)
-	if err := s.putSchedule(ctx, workflows.ReviewScheduleID(id), spec, action, req.Paused, "set by "+who); err != nil {
+	spec, action := schedules.ReviewSpec(cadence, start), schedules.ReviewAction(id, who, s.opts.TaskQueue)
+	if err := s.putSchedule(ctx, workflows.ReviewScheduleID(id), spec, action, paused, "set by "+who); err != nil {
 		return err
 	}
-	if err := s.opts.Store.SaveCadence(ctx, store.ReviewCadence{ProgrammeID: id, Cadence: req.Cadence, StartDate: start, Paused: req.Paused, ControllerEmail: who}); err != nil {
+	if err := s.opts.Store.SaveCadence(ctx, store.ReviewCadence{ProgrammeID: id, Cadence: cadence, StartDate: start, Paused: paused, ControllerEmail: who}); err != nil {
 		return serverError(err)
 	}
-	return s.apiGetCadence(c)
+	return nil
 }
 
 func (s *Server) apiGetCadence(c echo.Context) error {

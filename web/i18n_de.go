@@ -60,11 +60,11 @@ var german = map[string]string{
 	"Next workshops": "Nächste Workshops", "No workshop planned yet.": "Noch kein Workshop geplant.",
 	"Upcoming sessions with free seats": "Kommende Termine mit freien Plätzen", "Course": "Kurs", "Starts": "Beginn",
 	"Place": "Ort", "Free seats": "Freie Plätze", "free of": "frei von",
-	"No upcoming session has free seats. Schedule sessions through the training API.": "Kein kommender Termin hat freie Plätze. Termine werden über die Schulungs-API geplant.",
-	"Assigned KAMs still missing required training":                                   "Zugeordnete KAMs ohne Pflichtschulung", "Missing": "Fehlt",
+	"No upcoming session has free seats. Schedule sessions on the training page.": "Kein kommender Termin hat freie Plätze. Termine werden auf der Schulungsseite geplant.",
+	"Assigned KAMs still missing required training":                               "Zugeordnete KAMs ohne Pflichtschulung", "Missing": "Fehlt",
 	"Every assigned KAM has the required training.": "Alle zugeordneten KAMs haben die Pflichtschulungen.",
 	"Started": "Gestartet", "Status": "Status",
-	"No review is running. Trigger one or set a cadence through the reviews API.": "Kein Review läuft. Starten Sie eines oder legen Sie über die Review-API einen Rhythmus fest.",
+	"No review is running. Trigger one or set a cadence on the reviews page.": "Kein Review läuft. Starten Sie eines oder legen Sie auf der Review-Seite einen Rhythmus fest.",
 	"Cadences": "Rhythmen", "(paused)": "(pausiert)", "No review cadence is set.": "Kein Review-Rhythmus festgelegt.",
 	"KAM programmes": "KAM-Programme", "New programme": "Neues Programm", "Lead": "Leitung", "Current phase": "Aktuelle Phase",
 	"Progress": "Fortschritt", "Next due": "Nächster Termin", "programme(s).": "Programm(e).",
@@ -114,8 +114,7 @@ var german = map[string]string{
 	"Upcoming sessions": "Kommende Termine", "Session": "Termin", "Seats": "Plätze", "Waitlist": "Warteliste", "Employee": "Mitarbeitende/r",
 	"Enrol": "Anmelden", "Attendance to record": "Zu erfassende Teilnahme", "Attended": "Teilgenommen", "No-show": "Nicht erschienen",
 	"required for KAMs": "Pflicht für KAMs", "days": "Tage",
-	"No upcoming session. Schedule sessions through the training API (POST /api/v1/sessions).": "Kein kommender Termin. Termine werden über die Schulungs-API geplant (POST /api/v1/sessions).",
-	"Nothing to record: sessions that have started appear here.":                               "Nichts zu erfassen: Begonnene Termine erscheinen hier.",
+	"Nothing to record: sessions that have started appear here.": "Nichts zu erfassen: Begonnene Termine erscheinen hier.",
 
 	// Controller desk.
 	"Trigger a review": "Review starten", "Running reviews": "Laufende Reviews", "Report": "Bericht", "CSV download": "CSV herunterladen",
@@ -226,4 +225,8 @@ var german = map[string]string{
 	// Key account page.
 	"Agenda and guiding questions": "Agenda und Leitfragen", "Jour fixe": "Jour fixe", "Satisfaction (1–5)": "Zufriedenheit (1–5)",
 	"Inputs": "Beiträge", "There is no such action.": "Diese Massnahme gibt es nicht.",
+
+	// Review cadence.
+	"Review cadence": "Review-Rhythmus", "quarterly": "quartalsweise", "half_yearly": "halbjährlich", "yearly": "jährlich",
+	"Review cadence saved.": "Review-Rhythmus gespeichert.",
 }

@@ -61,6 +61,7 @@ func TestEveryRoleOnEveryPage(t *testing.T) {
 		{"POST", "/training/sessions", url.Values{}, []string{"hr", "admin"}},
 		{"POST", "/training/sessions/999999/cancel", url.Values{}, []string{"hr", "admin"}},
 		{"GET", "/notifications", nil, all},
+		{"POST", "/reviews/programmes/999999/cadence", url.Values{"cadence": {"yearly"}, "start_date": {"2027-01-01"}}, []string{"controller", "admin"}},
 		{"POST", "/key-accounts/999999/actions/1/done-form", url.Values{}, all},
 		{"GET", "/contacts", nil, []string{"lead", "admin"}},
 		{"GET", "/contacts/new?customer=999999", nil, []string{"lead", "admin"}},

@@ -99,6 +99,7 @@ func (s *Server) routes() {
 	ui.POST("/training/enrolments/:id/attendance", s.trainingAttendance, s.requireLogin, hr)
 	ui.GET("/reviews", s.reviewsPage, s.requireLogin, controller)
 	ui.POST("/reviews/programmes/:id", s.reviewNow, s.requireLogin, controller)
+	ui.POST("/reviews/programmes/:id/cadence", s.reviewCadenceForm, s.requireLogin, controller)
 	reviewReaders := requireRoleUI(store.RoleController, store.RoleLead, store.RoleCommittee)
 	ui.GET("/reviews/:id", s.reviewPageView, s.requireLogin, reviewReaders)
 	ui.GET("/reviews/:id/report.csv", s.apiReviewCSV, s.requireLogin, reviewReaders)

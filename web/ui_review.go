@@ -108,11 +108,7 @@ func (s *Server) reviewAnswer(c echo.Context, err error) error {
 	if !errors.As(err, &ae) || ae.Status >= 500 {
 		return err
 	}
-	msg := ae.Message
-	for f, m := range ae.Fields {
-		msg += " " + f + ": " + m
-	}
-	return s.renderReview(c, ae.Status, msg)
+	return s.renderReview(c, ae.Status, ae.text())
 }
 
 // optionalID reads an optional positive ID from a form ("" means none).

@@ -63,10 +63,7 @@ func (s *Server) trainingAnswer(c echo.Context, err error, message string) error
 		return perr
 	}
 	if err != nil {
-		status, p.Error = ae.Status, ae.Message
-		for f, m := range ae.Fields {
-			p.Error += " " + f + ": " + m
-		}
+		status, p.Error = ae.Status, ae.text()
 	} else {
 		p.Message = message
 	}
@@ -103,8 +100,11 @@ func (s *Server) trainingAttendance(c echo.Context) error {
 type reviewsPage struct {
 	Programmes []store.Programme
 	Reviews    []store.Review
-	Message    string
-	Error      string
+	// Cadences by programme, for the cadence forms.
+	Cadences map[uint]store.ReviewCadence
+	Today    string
+	Message  string
+	Error    string
 }
 
 // reviewsPage is the controller's desk: trigger a review, see running ones.
@@ -127,8 +127,16 @@ func (s *Server) reviewsAnswer(c echo.Context, err error, message string) error 
 	if p.Reviews, lerr = s.opts.Store.OpenReviews(ctx); lerr != nil {
 		return serverError(lerr)
 	}
+	cadences, lerr := s.opts.Store.Cadences(ctx)
+	if lerr != nil {
+		return serverError(lerr)
+	}
+	p.Cadences, p.Today = map[uint]store.ReviewCadence{}, s.opts.Now().Format("2006-01-02")
+	for _, cd := range cadences {
+		p.Cadences[cd.ProgrammeID] = cd
+	}
 	if err != nil {
-		status, p.Error, p.Message = ae.Status, ae.Message, ""
+		status, p.Error, p.Message = ae.Status, ae.text(), ""
 	}
 	return s.render(c, status, "reviews.html", p)
 }
@@ -140,4 +148,17 @@ func (s *Server) reviewNow(c echo.Context) error {
 	}
 	_, err = s.triggerReview(c.Request().Context(), id, actor(c).Email)
 	return s.reviewsAnswer(c, err, "The review started: its KPIs are being gathered.")
+}
+
+// reviewCadenceForm sets a programme's review cadence from the controller's page.
+func (s *Server) reviewCadenceForm(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return clientError(http.StatusNotFound, "There is no such programme.")
+	}
+	start, err := parseCadence(c.FormValue("cadence"), c.FormValue("start_date"))
+	if err == nil {
+		err = s.setCadence(c.Request().Context(), id, c.FormValue("cadence"), start, c.FormValue("paused") != "", actor(c).Email)
+	}
+	return s.reviewsAnswer(c, err, "Review cadence saved.")
 }

@@ -76,9 +76,5 @@ func (s *Server) accountAnswer(c echo.Context, keyAccountID uint, err error) err
 	if !errors.As(err, &ae) || ae.Status >= 500 {
 		return err
 	}
-	msg := ae.Message
-	for f, m := range ae.Fields {
-		msg += " " + f + ": " + m
-	}
-	return s.renderAccount(c, keyAccountID, ae.Status, msg)
+	return s.renderAccount(c, keyAccountID, ae.Status, ae.text())
 }
