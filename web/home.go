@@ -11,7 +11,7 @@ import (
 
 type homePage struct {
 	Programmes []programmeRow
-	Total      int64
+	Pager      pager
 	// Sections by role; nil when the user lacks the role.
 	Approvals  []store.Approval
 	Committee  bool
@@ -56,7 +56,11 @@ type programmeRow struct {
 
 // home lists the programmes with their current phase.
 func (s *Server) home(c echo.Context) error {
-	progs, total, err := s.opts.Store.ListProgrammes(c.Request().Context(), store.Page{Number: 1, Size: 50})
+	lq, err := parseListQuery(c)
+	if err != nil {
+		return err
+	}
+	progs, total, err := s.opts.Store.ListProgrammes(c.Request().Context(), store.Page{Number: lq.Page, Size: listPageSize})
 	if err != nil {
 		return serverError(err)
 	}
@@ -68,7 +72,7 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return serverError(err)
 	}
-	page := homePage{Total: total, now: s.opts.Now(), CanCreate: currentUser(c).HasRole(store.RoleLead)}
+	page := homePage{Pager: newPager("/", listQuery{Page: lq.Page}, listPageSize, total), now: s.opts.Now(), CanCreate: currentUser(c).HasRole(store.RoleLead)}
 	for _, p := range progs {
 		page.Programmes = append(page.Programmes, programmeRow{Programme: p, Progress: progress[p.ID]})
 	}

@@ -67,7 +67,7 @@ var german = map[string]string{
 	"No review is running. Trigger one or set a cadence on the reviews page.": "Kein Review läuft. Starten Sie eines oder legen Sie auf der Review-Seite einen Rhythmus fest.",
 	"Cadences": "Rhythmen", "(paused)": "(pausiert)", "No review cadence is set.": "Kein Review-Rhythmus festgelegt.",
 	"KAM programmes": "KAM-Programme", "New programme": "Neues Programm", "Lead": "Leitung", "Current phase": "Aktuelle Phase",
-	"Progress": "Fortschritt", "Next due": "Nächster Termin", "programme(s).": "Programm(e).",
+	"Progress": "Fortschritt", "Next due": "Nächster Termin",
 	"No KAM programme yet. A programme lead starts one to carry the introduction of Key Account Management from set-up through selection, training and roll-out to the first reviews.": "Noch kein KAM-Programm. Eine Programmleitung startet eines und führt die Einführung des Key Account Managements vom Projektaufsatz über Auswahl, Schulung und Roll-out bis zu den ersten Reviews.",
 
 	// New programme.
