@@ -166,3 +166,15 @@ func TestEmployeesAndUsersEditing(t *testing.T) {
 		}
 	})
 }
+
+func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
+	_, err := store.Open(context.Background(), store.Options{Driver: "mysql", DSN: "root@tcp(127.0.0.1:1)/kamflow?parseTime=true&loc=UTC&charset=utf8mb4&timeout=2s"})
+	if err == nil || !store.Unavailable(err) {
+		t.Fatalf("open on a closed port = %v; want an unavailable error", err)
+	}
+	for _, e := range []error{nil, store.ErrNotFound, store.ErrDuplicate, errors.New("Error 1064: syntax")} {
+		if store.Unavailable(e) {
+			t.Errorf("Unavailable(%v) = true", e)
+		}
+	}
+}

@@ -5,11 +5,14 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	gomysql "github.com/go-sql-driver/mysql"
@@ -28,6 +31,9 @@ var (
 	ErrNotFound  = errors.New("not found")
 	ErrDuplicate = errors.New("already exists")
 	ErrInvalid   = errors.New("invalid")
+	// ErrUnavailable means the database cannot be reached right now; the
+	// same call may succeed later.
+	ErrUnavailable = errors.New("database unavailable")
 )
 
 // Options selects the database.
@@ -143,9 +149,34 @@ func translate(err error, what string) error {
 		return fmt.Errorf("%s: %w", what, ErrNotFound)
 	case errors.Is(err, gorm.ErrDuplicatedKey), isUniqueViolation(err):
 		return fmt.Errorf("%s: %w", what, ErrDuplicate)
+	case Unavailable(err):
+		return fmt.Errorf("%s: %w: %w", what, ErrUnavailable, err)
 	default:
 		return fmt.Errorf("%s: %w", what, err)
 	}
+}
+
+// Unavailable reports whether err means the database cannot be reached
+// (refused or dropped connections), as opposed to a bad query or data.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, gomysql.ErrInvalidConn) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"connection refused", "broken pipe", "bad connection", "invalid connection", "connection reset", "server has gone away", "database is closed"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func isUniqueViolation(err error) bool {

@@ -229,4 +229,6 @@ var german = map[string]string{
 	// Review cadence.
 	"Review cadence": "Review-Rhythmus", "quarterly": "quartalsweise", "half_yearly": "halbjährlich", "yearly": "jährlich",
 	"Review cadence saved.": "Review-Rhythmus gespeichert.",
+
+	"The database cannot be reached right now; kamflow keeps retrying. Try again in a minute — nothing you saved is lost.": "Die Datenbank ist gerade nicht erreichbar; kamflow versucht es weiter. Versuchen Sie es in einer Minute wieder — nichts Gespeichertes geht verloren.",
 }

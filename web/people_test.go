@@ -334,3 +334,31 @@ func TestNotificationsOutboxAndCalendarLink(t *testing.T) {
 		t.Errorf("outbox search")
 	}
 }
+
+func TestDatabaseOutageAnswers503(t *testing.T) {
+	f := newFixture(t, nil)
+	f.login("lead@"+store.DemoDomain, store.DemoPassword)
+	if err := f.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := f.http.Get(f.server.URL + "/customers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "The database cannot be reached right now") {
+		t.Fatalf("page during an outage = %d %q:\n%s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	req, _ := http.NewRequest("GET", f.server.URL+"/api/v1/programmes", nil)
+	req.Header.Set("Authorization", "Bearer kf_0000000000000000000000000000000000000000000000000000000000000000")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), `"code":"unavailable"`) {
+		t.Fatalf("API during an outage = %d:\n%s", resp.StatusCode, body)
+	}
+}

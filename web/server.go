@@ -196,9 +196,17 @@ func serverError(cause error) error {
 	return &httpError{status: http.StatusInternalServerError, msg: "internal error", cause: cause}
 }
 
+// databaseUnavailable is what users read while the database is down.
+const databaseUnavailable = "The database cannot be reached right now; kamflow keeps retrying. Try again in a minute — nothing you saved is lost."
+
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
+	}
+	if store.Unavailable(err) {
+		// An outage is not the user's fault and passes: say so, and when to retry.
+		c.Response().Header().Set("Retry-After", "30")
+		err = &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: databaseUnavailable, cause: err}
 	}
 	status, msg := http.StatusInternalServerError, "internal error"
 	var he *httpError
