@@ -69,7 +69,7 @@ func (s *Store) SearchOutbox(ctx context.Context, recipient, q string, p Page) (
 	}
 	if strings.TrimSpace(q) != "" {
 		like := likePattern(q)
-		query = query.Where("(LOWER(recipient) LIKE ?"+likeEscape+" OR LOWER(subject) LIKE ?"+likeEscape+")", like, like)
+		query = query.Where("(recipient LIKE ?"+likeEscape+" OR subject LIKE ?"+likeEscape+")", like, like)
 	}
 	var total int64
 	if err := query.Count(&total).Error; err != nil {

@@ -9,9 +9,11 @@ import (
 	"gorm.io/gorm"
 )
 
-// likePattern turns a search term into a case-insensitive LIKE pattern
-// that matches the term literally; use it with likeEscape, which SQLite
-// needs (it has no default escape character) and MySQL accepts.
+// likePattern turns a search term into a LIKE pattern that matches the
+// term literally; use it with likeEscape, which SQLite needs (it has no
+// default escape character) and MySQL accepts. LIKE ignores case in both
+// (SQLite for ASCII, MySQL by the tables' _ci collation), so the columns
+// need no LOWER(): one function call less per row scanned.
 func likePattern(q string) string {
 	return "%" + strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(strings.ToLower(strings.TrimSpace(q))) + "%"
 }
@@ -35,8 +37,8 @@ func (s *Store) SearchContacts(ctx context.Context, q string, p Page) ([]Contact
 		Where("contacts.archived_at IS NULL AND customers.archived_at IS NULL")
 	if strings.TrimSpace(q) != "" {
 		like := likePattern(q)
-		query = query.Where("(LOWER(contacts.name) LIKE ?"+likeEscape+" OR LOWER(contacts.job_title) LIKE ?"+likeEscape+
-			" OR LOWER(contacts.email) LIKE ?"+likeEscape+" OR LOWER(customers.name) LIKE ?"+likeEscape+")", like, like, like, like)
+		query = query.Where("(contacts.name LIKE ?"+likeEscape+" OR contacts.job_title LIKE ?"+likeEscape+
+			" OR contacts.email LIKE ?"+likeEscape+" OR customers.name LIKE ?"+likeEscape+")", like, like, like, like)
 	}
 	var total int64
 	if err := query.Count(&total).Error; err != nil {
@@ -208,8 +210,8 @@ func (s *Store) SearchEmployees(ctx context.Context, q string, p Page) ([]Employ
 	query := s.db.WithContext(ctx).Model(&Employee{}).Where("archived_at IS NULL")
 	if strings.TrimSpace(q) != "" {
 		like := likePattern(q)
-		query = query.Where("(LOWER(name) LIKE ?"+likeEscape+" OR LOWER(email) LIKE ?"+likeEscape+
-			" OR LOWER(job_title) LIKE ?"+likeEscape+" OR LOWER(department) LIKE ?"+likeEscape+")", like, like, like, like)
+		query = query.Where("(name LIKE ?"+likeEscape+" OR email LIKE ?"+likeEscape+
+			" OR job_title LIKE ?"+likeEscape+" OR department LIKE ?"+likeEscape+")", like, like, like, like)
 	}
 	var total int64
 	if err := query.Count(&total).Error; err != nil {

@@ -178,3 +178,52 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 		}
 	}
 }
+
+func TestScorePageOrdersByCriteriaMetAndPages(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		prog, err := s.CreateProgramme(ctx, "KAM", "lead@example.com", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []uint
+		for _, n := range []string{"Alpha AG", "Beta AG", "Gamma AG", "Delta GmbH"} {
+			c := store.Customer{Name: n}
+			if err := s.CreateCustomer(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		score := func(customer uint, met ...string) {
+			var in []store.ScoreInput
+			for _, k := range []string{"fit", "growth", "revenue"} {
+				m := false
+				for _, x := range met {
+					m = m || x == k
+				}
+				in = append(in, store.ScoreInput{CriterionKey: k, Met: m})
+			}
+			if err := s.SetScores(ctx, prog.ID, customer, "lead@example.com", in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		score(ids[2], "fit", "growth", "revenue")
+		score(ids[1], "fit")
+		criteria := []string{"fit", "growth", "revenue"}
+		page, total, err := s.ScorePage(ctx, prog.ID, criteria, "", store.Page{Number: 1, Size: 2})
+		if err != nil || total != 4 || len(page) != 2 || page[0].CustomerName != "Gamma AG" || len(page[0].Met) != 3 || page[1].CustomerName != "Beta AG" {
+			t.Fatalf("page 1 = %+v, %d, %v", page, total, err)
+		}
+		page, _, _ = s.ScorePage(ctx, prog.ID, criteria, "", store.Page{Number: 2, Size: 2})
+		if len(page) != 2 || page[0].CustomerName != "Alpha AG" || len(page[0].Met) != 0 {
+			t.Fatalf("page 2 = %+v", page)
+		}
+		page, total, _ = s.ScorePage(ctx, prog.ID, criteria, "gmbh", store.Page{})
+		if total != 1 || page[0].CustomerName != "Delta GmbH" {
+			t.Fatalf("search = %+v", page)
+		}
+		if page, _, _ = s.ScorePage(ctx, prog.ID, nil, "", store.Page{}); len(page) != 4 || len(page[0].Met) != 0 {
+			t.Fatalf("without criteria = %+v", page)
+		}
+	})
+}

@@ -154,7 +154,7 @@ func (s *Store) SearchCustomers(ctx context.Context, q string, p Page) ([]Custom
 	query := s.db.WithContext(ctx).Model(&Customer{}).Where("archived_at IS NULL")
 	if q = strings.TrimSpace(q); q != "" {
 		like := likePattern(q)
-		query = query.Where("(LOWER(name) LIKE ?"+likeEscape+" OR LOWER(industry) LIKE ?"+likeEscape+")", like, like)
+		query = query.Where("(name LIKE ?"+likeEscape+" OR industry LIKE ?"+likeEscape+")", like, like)
 	}
 	var total int64
 	if err := query.Count(&total).Error; err != nil {

@@ -272,3 +272,60 @@ func hashAPIToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
+
+// ScorePage pages through active customers with how many of the criteria
+// each meets, most met first, then by name; q filters on the name. Three
+// queries whatever the page or the number of customers.
+func (s *Store) ScorePage(ctx context.Context, programmeID uint, criteria []string, q string, p Page) ([]Candidate, int64, error) {
+	p = p.normalised()
+	base := func() *gorm.DB {
+		b := s.db.WithContext(ctx).Table("customers").Where("customers.archived_at IS NULL")
+		if strings.TrimSpace(q) != "" {
+			b = b.Where("customers.name LIKE ?"+likeEscape, likePattern(q))
+		}
+		return b
+	}
+	var total int64
+	if err := base().Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count score table")
+	}
+	join := "LEFT JOIN customer_scores ON customer_scores.customer_id = customers.id AND customer_scores.programme_id = ? AND customer_scores.met = ?"
+	args := []any{programmeID, true}
+	if len(criteria) > 0 {
+		join += " AND customer_scores.criterion_key IN ?"
+		args = append(args, criteria)
+	} else {
+		join += " AND 1 = 0"
+	}
+	var rows []struct {
+		ID   uint
+		Name string
+		Met  int
+	}
+	err := base().Select("customers.id, customers.name, COUNT(customer_scores.customer_id) AS met").
+		Joins(join, args...).Group("customers.id, customers.name").Order("met DESC, customers.name, customers.id").
+		Offset((p.Number - 1) * p.Size).Limit(p.Size).Scan(&rows).Error
+	if err != nil {
+		return nil, 0, translate(err, "score table")
+	}
+	ids := make([]uint, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	met := map[uint][]string{}
+	if len(ids) > 0 && len(criteria) > 0 {
+		var scores []CustomerScore
+		if err := s.db.WithContext(ctx).Where("programme_id = ? AND met = ? AND customer_id IN ? AND criterion_key IN ?", programmeID, true, ids, criteria).
+			Order("criterion_key").Find(&scores).Error; err != nil {
+			return nil, 0, translate(err, "score table scores")
+		}
+		for _, sc := range scores {
+			met[sc.CustomerID] = append(met[sc.CustomerID], sc.CriterionKey)
+		}
+	}
+	out := make([]Candidate, len(rows))
+	for i, r := range rows {
+		out[i] = Candidate{CustomerID: r.ID, CustomerName: r.Name, Met: met[r.ID]}
+	}
+	return out, total, nil
+}

@@ -183,7 +183,7 @@ func (s *Store) SearchUsers(ctx context.Context, q string, p Page) ([]User, int6
 	query := s.db.WithContext(ctx).Model(&User{})
 	if strings.TrimSpace(q) != "" {
 		like := likePattern(q)
-		query = query.Where("(LOWER(email) LIKE ?"+likeEscape+" OR LOWER(name) LIKE ?"+likeEscape+")", like, like)
+		query = query.Where("(email LIKE ?"+likeEscape+" OR name LIKE ?"+likeEscape+")", like, like)
 	}
 	var total int64
 	if err := query.Count(&total).Error; err != nil {

@@ -32,6 +32,7 @@ type selectionPage struct {
 	State      workflows.ProgrammeState
 	Warnings   []string
 	Rows       []selectionRow
+	Pager      pager
 	Candidates []workflows.Candidate
 	Points     []portfolioPoint
 	CanDecide  bool
@@ -53,11 +54,16 @@ func (s *Server) selectionData(c echo.Context, id uint) (*selectionPage, error) 
 	for i, cr := range st.Criteria {
 		keys[i] = cr.Key
 	}
-	table, err := s.opts.Store.ScoreTable(ctx, id, keys)
+	lq, err := parseListQuery(c)
+	if err != nil {
+		return nil, err
+	}
+	table, total, err := s.opts.Store.ScorePage(ctx, id, keys, lq.Q, store.Page{Number: lq.Page, Size: listPageSize})
 	if err != nil {
 		return nil, serverError(err)
 	}
-	p := &selectionPage{ID: id, State: st, Warnings: st.Warnings(s.opts.Now()), Candidates: st.Candidates}
+	p := &selectionPage{ID: id, State: st, Warnings: st.Warnings(s.opts.Now()), Candidates: st.Candidates,
+		Pager: newPager(fmt.Sprintf("/programmes/%d/selection", id), lq, listPageSize, total)}
 	for _, r := range table {
 		row := selectionRow{CustomerID: r.CustomerID, CustomerName: r.CustomerName, Met: map[string]bool{}, MetCount: len(r.Met)}
 		for _, k := range r.Met {

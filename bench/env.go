@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"gorm.io/gorm"
+
+	"github.com/kamflow/kamflow/app"
+	"github.com/kamflow/kamflow/config"
+	"github.com/kamflow/kamflow/devserver"
+	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/web"
+)
+
+// env is kamflow running in this process on a fresh database: embedded
+// Temporal, worker and store from `kamflow dev`, plus a web server whose
+// requests count their SQL queries.
+type env struct {
+	dev     *app.Dev
+	url     string
+	dataDir string
+	dbName  string
+	driver  string
+	srv     *http.Server
+	// queries holds each marked request's SQL statement count by its
+	// X-Bench-Request header.
+	queries sync.Map
+	seq     atomic.Int64
+}
+
+type queryCounterKey struct{}
+
+// startEnv starts kamflow on driver ("sqlite" or "mysql"); MySQL gets a
+// fresh database named kamflow_bench_<tag>.
+func startEnv(ctx context.Context, o options, driver, tag string) (*env, error) {
+	dir, err := os.MkdirTemp("", "kamflow-bench-")
+	if err != nil {
+		return nil, err
+	}
+	e := &env{dataDir: dir, driver: driver}
+	vars := map[string]string{"KAMFLOW_LOG_LEVEL": "error"}
+	if driver == "mysql" {
+		e.dbName = "kamflow_bench_" + tag
+		if err := recreateMySQL(o.mysqlHost, e.dbName); err != nil {
+			return nil, err
+		}
+		vars["KAMFLOW_DB_DRIVER"], vars["KAMFLOW_DB_HOST"], vars["KAMFLOW_DB_USER"], vars["KAMFLOW_DB_NAME"] = "mysql", o.mysqlHost, "root", e.dbName
+	}
+	port, err := freePorts(devserver.PortsUsed + 1)
+	if err != nil {
+		return nil, err
+	}
+	// The dev web server is unused here; the bench serves its own, counted one.
+	cfg, err := config.Load(config.ModeDev, []string{"--data", dir, "--http", "127.0.0.1:" + strconv.Itoa(port+devserver.PortsUsed), "--temporal-port", strconv.Itoa(port)},
+		func(k string) string { return vars[k] }, io.Discard)
+	if err != nil {
+		return nil, err
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if e.dev, err = app.StartDev(ctx, cfg, quiet); err != nil {
+		return nil, err
+	}
+	countQueries(e.dev.Store.DB())
+	srv, err := web.New(web.Options{Store: e.dev.Store, Temporal: e.dev.Client, Logger: quiet, TaskQueue: cfg.Temporal.TaskQueue})
+	if err != nil {
+		e.stop()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		e.stop()
+		return nil, err
+	}
+	// Each request carries a counter the GORM callbacks add to; marked
+	// requests leave their count behind for queriesOf.
+	h := srv.Handler()
+	e.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := new(atomic.Int64)
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), queryCounterKey{}, n)))
+		if id := r.Header.Get("X-Bench-Request"); id != "" {
+			e.queries.Store(id, n.Load())
+		}
+	})}
+	go func() { _ = e.srv.Serve(ln) }()
+	e.url = "http://" + ln.Addr().String()
+	return e, nil
+}
+
+func (e *env) stop() {
+	if e.srv != nil {
+		_ = e.srv.Close()
+	}
+	if e.dev != nil {
+		e.dev.Stop(context.Background())
+	}
+	_ = os.RemoveAll(e.dataDir)
+}
+
+// countQueries adds one to the request's counter for every SQL statement.
+func countQueries(db *gorm.DB) {
+	count := func(tx *gorm.DB) {
+		if n, ok := tx.Statement.Context.Value(queryCounterKey{}).(*atomic.Int64); ok {
+			n.Add(1)
+		}
+	}
+	cb := db.Callback()
+	_ = cb.Query().After("gorm:query").Register("bench:count", count)
+	_ = cb.Row().After("gorm:row").Register("bench:count", count)
+	_ = cb.Raw().After("gorm:raw").Register("bench:count", count)
+	_ = cb.Create().After("gorm:create").Register("bench:count", count)
+	_ = cb.Update().After("gorm:update").Register("bench:count", count)
+	_ = cb.Delete().After("gorm:delete").Register("bench:count", count)
+}
+
+// queriesOf sends one marked request and returns its status and the
+// number of SQL statements the server ran for it.
+func (e *env) queriesOf(c *http.Client, rawURL, token string) (int, int64, error) {
+	id := strconv.FormatInt(e.seq.Add(1), 10)
+	req, err := http.NewRequest("GET", rawURL, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	req.Header.Set("X-Bench-Request", id)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	// The handler may finish a moment after the client has the body.
+	for i := 0; i < 200; i++ {
+		if v, ok := e.queries.LoadAndDelete(id); ok {
+			return resp.StatusCode, v.(int64), nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return resp.StatusCode, 0, fmt.Errorf("no query count for %s", rawURL)
+}
+
+func recreateMySQL(host, name string) error {
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Net, cfg.Addr = "root", "tcp", host
+	db, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, q := range []string{"DROP DATABASE IF EXISTS " + name, "CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"} {
+		if _, err := db.Exec(q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
+}
+
+func freePorts(n int) (int, error) {
+	for base := 20000 + os.Getpid()%20000; base < 65000-n; base += n {
+		ok := true
+		var held []net.Listener
+		for i := 0; i < n && ok; i++ {
+			l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(base+i))
+			if err != nil {
+				ok = false
+				break
+			}
+			held = append(held, l)
+		}
+		for _, l := range held {
+			_ = l.Close()
+		}
+		if ok {
+			return base, nil
+		}
+	}
+	return 0, fmt.Errorf("no %d free ports in a row", n)
+}
+
+// session is a signed-in browser of one role.
+type session struct {
+	c    *http.Client
+	role string
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([0-9a-f]{64})"`)
+
+func signIn(base, role string) (*session, error) {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
+	resp, err := c.Get(base + "/login")
+	if err != nil {
+		return nil, err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindSubmatch(b)
+	if m == nil {
+		return nil, fmt.Errorf("no CSRF field on the login page")
+	}
+	resp, err = c.PostForm(base+"/login", url.Values{"csrf": {string(m[1])}, "email": {role + "@" + store.DemoDomain}, "password": {store.DemoPassword}})
+	if err != nil {
+		return nil, err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		return nil, fmt.Errorf("sign in %s: status %d", role, resp.StatusCode)
+	}
+	return &session{c: c, role: role}, nil
+}
