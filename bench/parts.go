@@ -2,7 +2,6 @@ package main
 
 import "context"
 
-func benchWorkflows(ctx context.Context, o options, r *report) error { return nil }
 func benchWorkshops(ctx context.Context, o options, r *report) error { return nil }
 func benchDevStart(ctx context.Context, o options, r *report) error  { return nil }
 func benchOutage(ctx context.Context, o options, r *report) error    { return nil }
