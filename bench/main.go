@@ -2,7 +2,7 @@
 // under faults; every figure is a ratio or count measured in the same run.
 // See bench/README.md. Usage:
 //
-//	go run ./bench [flags] [web] [workflows] [workshops] [devstart] [outage] [load]
+//	go run ./bench [flags] [devstart] [web] [workflows] [workshops] [load] [workerkill] [outage]
 //
 // With no part named, all parts run; the report goes to -out.
 package main
@@ -78,9 +78,9 @@ func run(args []string) error {
 	parts := fs.Args()
 	known := map[string]func(context.Context, options, *report) error{
 		"web": benchWeb, "workflows": benchWorkflows, "workshops": benchWorkshops, "devstart": benchDevStart,
-		"outage": benchOutage, "load": benchLoad,
+		"outage": benchOutage, "load": benchLoad, "workerkill": benchWorkerKill,
 	}
-	order := []string{"devstart", "web", "workflows", "workshops", "load", "outage"}
+	order := []string{"devstart", "web", "workflows", "workshops", "load", "workerkill", "outage"}
 	if len(parts) == 0 {
 		parts = order
 	}
