@@ -91,6 +91,7 @@ func StartDev(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *Dev
 		_ = ln.Close()
 		return nil, err
 	}
+	sdkworker.SetStickyWorkflowCacheSize(cfg.Temporal.WorkerCacheSize)
 	d.worker = worker.New(d.Client, cfg.Temporal.TaskQueue, &activities.Activities{Store: d.Store})
 	if err = d.worker.Start(); err != nil {
 		d.worker = nil
@@ -181,6 +182,8 @@ func RunWorker(ctx context.Context, cfg *config.Config, log *slog.Logger) error 
 		return err
 	}
 	defer closeAll()
+	// The SDK's cache is per process; set it before the worker exists.
+	sdkworker.SetStickyWorkflowCacheSize(cfg.Temporal.WorkerCacheSize)
 	w := worker.New(c, cfg.Temporal.TaskQueue, &activities.Activities{Store: s})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)

@@ -63,15 +63,17 @@ type Database struct {
 
 // Temporal reaches the Temporal frontend (external in production, embedded in dev).
 type Temporal struct {
-	Address       string
-	Namespace     string
-	TaskQueue     string
-	DevPort       int // frontend port of the embedded server in dev mode
-	TLSCertFile   string
-	TLSKeyFile    string
-	TLSCAFile     string
-	TLSServerName string
-	APIKey        string `json:"-"`
+	Address   string
+	Namespace string
+	TaskQueue string
+	// WorkerCacheSize bounds the workflows a worker caches (sticky cache).
+	WorkerCacheSize int
+	DevPort         int // frontend port of the embedded server in dev mode
+	TLSCertFile     string
+	TLSKeyFile      string
+	TLSCAFile       string
+	TLSServerName   string
+	APIKey          string `json:"-"`
 }
 
 // TLSEnabled reports whether the client must dial with TLS.
@@ -243,6 +245,14 @@ func settingsFor(mode Mode) []setting {
 				return errors.New("must not be empty")
 			}
 			c.Temporal.TaskQueue = v
+			return nil
+		}},
+		{env: "KAMFLOW_WORKER_CACHE_SIZE", def: "1000", usage: "workflows a worker keeps in memory between their tasks; fewer saves memory, more saves replays", parse: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 10 || n > 100000 {
+				return errors.New("must be a whole number from 10 to 100000")
+			}
+			c.Temporal.WorkerCacheSize = n
 			return nil
 		}},
 		{env: "KAMFLOW_TEMPORAL_TLS_CERT", usage: "client certificate (PEM) for mTLS", parse: fileSetting(func(c *Config) *string { return &c.Temporal.TLSCertFile })},

@@ -119,3 +119,15 @@ func TestVariablesDocumentEverySetting(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkerCacheSize(t *testing.T) {
+	c, err := config.Load(config.ModeWorker, nil, envOf(map[string]string{"KAMFLOW_DB_USER": "kamflow"}), io.Discard)
+	if err != nil || c.Temporal.WorkerCacheSize != 1000 {
+		t.Fatalf("default cache = %v, %v", c, err)
+	}
+	_, err = config.Load(config.ModeWorker, nil, envOf(map[string]string{"KAMFLOW_WORKER_CACHE_SIZE": "lots"}), io.Discard)
+	var ce *config.Error
+	if !errors.As(err, &ce) || ce.Setting != "KAMFLOW_WORKER_CACHE_SIZE" {
+		t.Fatalf("bad cache size = %v", err)
+	}
+}
