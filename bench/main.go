@@ -2,7 +2,7 @@
 // under faults; every figure is a ratio or count measured in the same run.
 // See bench/README.md. Usage:
 //
-//	go run ./bench [flags] [devstart] [web] [workflows] [workshops] [load] [workerkill] [outage]
+//	go run ./bench [flags] [devstart] [web] [workflows] [workshops] [load] [workerkill] [outage] [sweep] [fuzz]
 //
 // With no part named, all parts run; the report goes to -out.
 package main
@@ -32,6 +32,7 @@ type options struct {
 	workshops    int
 	loadDuration time.Duration
 	outage       time.Duration
+	appendTo     bool
 	log          *slog.Logger
 }
 
@@ -56,6 +57,7 @@ func run(args []string) error {
 	fs.IntVar(&o.workshops, "workshops", 10000, "workshop workflows started for the memory figures")
 	fs.DurationVar(&o.loadDuration, "load-duration", 60*time.Second, "how long the load test holds 64 clients")
 	fs.DurationVar(&o.outage, "outage", 30*time.Second, "how long MariaDB is stopped in the outage test")
+	fs.BoolVar(&o.appendTo, "append", false, "add this run's sections to the existing report instead of replacing it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -79,8 +81,9 @@ func run(args []string) error {
 	known := map[string]func(context.Context, options, *report) error{
 		"web": benchWeb, "workflows": benchWorkflows, "workshops": benchWorkshops, "devstart": benchDevStart,
 		"outage": benchOutage, "load": benchLoad, "workerkill": benchWorkerKill,
+		"sweep": benchSweep, "fuzz": benchFuzz,
 	}
-	order := []string{"devstart", "web", "workflows", "workshops", "load", "workerkill", "outage"}
+	order := []string{"devstart", "web", "workflows", "workshops", "load", "workerkill", "outage", "sweep", "fuzz"}
 	if len(parts) == 0 {
 		parts = order
 	}
@@ -91,6 +94,11 @@ func run(args []string) error {
 	}
 	o.log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	r := newReport(o)
+	if o.appendTo {
+		if old, err := os.ReadFile(o.out); err == nil {
+			r.header = strings.TrimRight(string(old), "\n") + "\n\n*Sections below added by `go run ./bench " + strings.Join(args, " ") + "` at " + time.Now().UTC().Format("2006-01-02 15:04 MST") + ".*\n"
+		}
+	}
 	ctx := context.Background()
 	for _, p := range parts {
 		start := time.Now()
