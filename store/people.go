@@ -51,15 +51,8 @@ func (s *Store) SearchContacts(ctx context.Context, q string, p Page) ([]Contact
 	if err != nil {
 		return nil, 0, translate(err, "search contacts")
 	}
-	// A first page that is not full holds every match: no count needed.
-	if p.Number == 1 && len(out) < p.Size {
-		return out, int64(len(out)), nil
-	}
-	var total int64
-	if err := filter(s.db.WithContext(ctx).Table("contacts")).Count(&total).Error; err != nil {
-		return nil, 0, translate(err, "count contacts")
-	}
-	return out, total, nil
+	total, err := countUnlessComplete(filter(s.db.WithContext(ctx).Table("contacts")), p, len(out))
+	return out, total, translate(err, "count contacts")
 }
 
 // concat is SQL for the columns joined by " ", NULLs as empty, so that one

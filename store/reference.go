@@ -151,18 +151,30 @@ func (s *Store) CustomersByID(ctx context.Context, ids []uint) (map[uint]Custome
 // contains q (case-insensitive), by name.
 func (s *Store) SearchCustomers(ctx context.Context, q string, p Page) ([]Customer, int64, error) {
 	p = p.normalised()
-	query := s.db.WithContext(ctx).Model(&Customer{}).Where("archived_at IS NULL")
-	if q = strings.TrimSpace(q); q != "" {
-		like := likePattern(q)
-		query = query.Where("(name LIKE ?"+likeEscape+" OR industry LIKE ?"+likeEscape+")", like, like)
-	}
-	var total int64
-	if err := query.Count(&total).Error; err != nil {
-		return nil, 0, translate(err, "count customers")
+	query := func() *gorm.DB {
+		db := s.db.WithContext(ctx).Model(&Customer{}).Where("archived_at IS NULL")
+		if q = strings.TrimSpace(q); q != "" {
+			db = db.Where(s.concat("name", "industry")+" LIKE ?"+likeEscape, likePattern(q))
+		}
+		return db
 	}
 	var out []Customer
-	err := query.Order("name").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
-	return out, total, translate(err, "search customers")
+	if err := query().Order("name").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error; err != nil {
+		return nil, 0, translate(err, "search customers")
+	}
+	total, err := countUnlessComplete(query(), p, len(out))
+	return out, total, translate(err, "count customers")
+}
+
+// countUnlessComplete counts the query's rows, except when the first page
+// was not full: then it held every match and its length is the total.
+func countUnlessComplete(query *gorm.DB, p Page, got int) (int64, error) {
+	if p.Number == 1 && got < p.Size {
+		return int64(got), nil
+	}
+	var total int64
+	err := query.Count(&total).Error
+	return total, err
 }
 
 // UpdateCustomer saves a customer's master data.

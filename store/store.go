@@ -98,7 +98,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 }
 
 func sqliteDSN(path string) string {
-	return "file:" + path + "?_txlock=immediate&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	// A 32 MiB page cache per connection (the default is 2 MiB) and a
+	// memory map keep a 10× company's lists from rereading pages.
+	return "file:" + path + "?_txlock=immediate&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=cache_size(-32768)&_pragma=mmap_size(268435456)"
 }
 
 // checkMySQLDSN insists on the parameters the models rely on.

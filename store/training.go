@@ -344,6 +344,9 @@ func (s *Store) MissingRequiredCourses(ctx context.Context, employeeIDs []uint) 
 	if err := s.db.WithContext(ctx).Where("required_kam = ? AND archived_at IS NULL", true).Order("title").Find(&required).Error; err != nil {
 		return nil, translate(err, "required courses")
 	}
+	if len(required) == 0 {
+		return out, nil
+	}
 	type done struct {
 		EmployeeID uint
 		CourseID   uint
@@ -367,6 +370,14 @@ func (s *Store) MissingRequiredCourses(ctx context.Context, employeeIDs []uint) 
 		}
 	}
 	return out, nil
+}
+
+// AssignedKAMIDs lists, in ID order, the employees who are KAM of a key
+// account, in one query however many accounts there are.
+func (s *Store) AssignedKAMIDs(ctx context.Context) ([]uint, error) {
+	var ids []uint
+	err := s.db.WithContext(ctx).Model(&KeyAccount{}).Where("kam_employee_id IS NOT NULL").Distinct("kam_employee_id").Order("kam_employee_id").Pluck("kam_employee_id", &ids).Error
+	return ids, translate(err, "assigned KAMs")
 }
 
 // AssignedKAMs lists employees who are KAM of a key account, with the

@@ -25,7 +25,11 @@ type homePage struct {
 type hrHome struct {
 	FreeSessions []store.SessionSeats
 	Missing      []missingTraining
+	MissingTotal int
 }
+
+// homeListLimit is how many rows a start-page list shows.
+const homeListLimit = 20
 
 type missingTraining struct {
 	Employee store.Employee
@@ -101,27 +105,30 @@ func (s *Server) roleSections(c echo.Context, page *homePage) error {
 		if h.FreeSessions, err = s.opts.Store.UpcomingSessions(ctx, now, true); err != nil {
 			return serverError(err)
 		}
-		kams, err := s.opts.Store.AssignedKAMs(ctx)
+		ids, err := s.opts.Store.AssignedKAMIDs(ctx)
 		if err != nil {
 			return serverError(err)
 		}
-		ids := make([]uint, 0, len(kams))
-		for id := range kams {
-			ids = append(ids, id)
-		}
-		ids = sortedIDs(ids)
 		missing, err := s.opts.Store.MissingRequiredCourses(ctx, ids)
 		if err != nil {
 			return serverError(err)
 		}
-		emps, err := s.opts.Store.EmployeesByID(ctx, ids)
+		// The start page shows the first few; the count says how many in all.
+		var shown []uint
+		for _, id := range ids {
+			if len(missing[id]) > 0 {
+				h.MissingTotal++
+				if len(shown) < homeListLimit {
+					shown = append(shown, id)
+				}
+			}
+		}
+		emps, err := s.opts.Store.EmployeesByID(ctx, shown)
 		if err != nil {
 			return serverError(err)
 		}
-		for _, id := range ids {
-			if len(missing[id]) > 0 {
-				h.Missing = append(h.Missing, missingTraining{Employee: emps[id], Courses: missing[id]})
-			}
+		for _, id := range shown {
+			h.Missing = append(h.Missing, missingTraining{Employee: emps[id], Courses: missing[id]})
 		}
 		page.HR = h
 	}

@@ -233,4 +233,6 @@ var german = map[string]string{
 	"The database cannot be reached right now; kamflow keeps retrying. Try again in a minute — nothing you saved is lost.": "Die Datenbank ist gerade nicht erreichbar; kamflow versucht es weiter. Versuchen Sie es in einer Minute wieder — nichts Gespeichertes geht verloren.",
 
 	"Customers meeting the most criteria come first.": "Kunden, die die meisten Kriterien erfüllen, stehen zuoberst.",
+
+	"in all; the training page lists sessions to enrol them in.": "insgesamt; die Schulungsseite zeigt Termine, in die sie angemeldet werden können.",
 }
