@@ -233,12 +233,10 @@ func benchWorkshops(ctx context.Context, o options, r *report) error {
 		}
 		time.Sleep(time.Second)
 	}
-	settled := time.Since(time.Now().Add(-startWall))
 	time.Sleep(5 * time.Second) // let the worker's caches settle
 	worker, server := rssMB(sw.cmd.Process.Pid), rssMB(os.Getpid())
 	body := fmt.Sprintf("%d annual-workshop workflows started (16 at a time, in %s) against the embedded server; each prepared its workshop (%d rows written) and waits on its reminder timer. `kamflow worker` runs as its own process.\n\n| process | idle | with %d waiting workshops |\n|---|---|---|\n| worker (`kamflow worker`) | %.0f MB | %.0f MB |\n| server (embedded Temporal + this bench's client and store) | %.0f MB | %.0f MB |\n\n**Worker RSS** %.0f MB (target ≤ 250 MB) — %s. The server figure includes the bench process itself.\n",
 		o.workshops, startWall.Round(time.Second), n, o.workshops, idle, worker, serverIdle, server, worker, verdict(worker <= 250 && int(n) >= o.workshops))
-	_ = settled
 	r.section("Workflows: memory with many waiting workshops", body)
 	return nil
 }
