@@ -24,17 +24,9 @@ func benchWorkerKill(ctx context.Context, o options, r *report) error {
 		return err
 	}
 	defer sw.stop()
-	customers, _, err := sw.st.ListCustomers(ctx, store.Page{Size: 10})
+	d, err := newProgrammeDriver(ctx, sw.c, sw.st)
 	if err != nil {
 		return err
-	}
-	d := &programmeDriver{c: sw.c, st: sw.st, taskQueue: "kamflow", customers: customers, emp: map[string]uint{}}
-	for _, who := range []string{"kam", "kam2", "kam3"} {
-		u, err := sw.st.UserByEmail(ctx, who+"@"+store.DemoDomain)
-		if err != nil {
-			return err
-		}
-		d.emp[who] = *u.EmployeeID
 	}
 	const programmes, kills = 50, 10
 	var finished atomic.Int64
@@ -113,17 +105,9 @@ func benchOutage(ctx context.Context, o options, r *report) error {
 	if err != nil {
 		return err
 	}
-	customers, _, err := e.dev.Store.ListCustomers(ctx, store.Page{Size: 10})
+	d, err := newProgrammeDriver(ctx, e.dev.Client, e.dev.Store)
 	if err != nil {
 		return err
-	}
-	d := &programmeDriver{c: e.dev.Client, st: e.dev.Store, taskQueue: "kamflow", customers: customers, emp: map[string]uint{}}
-	for _, who := range []string{"kam", "kam2", "kam3"} {
-		u, err := e.dev.Store.UserByEmail(ctx, who+"@"+store.DemoDomain)
-		if err != nil {
-			return err
-		}
-		d.emp[who] = *u.EmployeeID
 	}
 	const programmes = 20
 	done := make(chan error, 1)

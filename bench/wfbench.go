@@ -83,6 +83,24 @@ type programmeDriver struct {
 	emp       map[string]uint
 }
 
+// newProgrammeDriver drives programmes on the demo data: its customers to
+// score and its KAMs to assign.
+func newProgrammeDriver(ctx context.Context, c client.Client, st *store.Store) (*programmeDriver, error) {
+	customers, _, err := st.ListCustomers(ctx, store.Page{Size: 10})
+	if err != nil {
+		return nil, err
+	}
+	d := &programmeDriver{c: c, st: st, taskQueue: "kamflow", customers: customers, emp: map[string]uint{}}
+	for _, who := range []string{"kam", "kam2", "kam3"} {
+		u, err := st.UserByEmail(ctx, who+"@"+store.DemoDomain)
+		if err != nil {
+			return nil, err
+		}
+		d.emp[who] = *u.EmployeeID
+	}
+	return d, nil
+}
+
 func actorOf(role string) workflows.Actor {
 	return workflows.Actor{Email: role + "@" + store.DemoDomain, Roles: []string{strings.TrimRight(role, "0123456789")}}
 }
@@ -272,17 +290,9 @@ func benchWorkflows(ctx context.Context, o options, r *report) error {
 		return err
 	}
 	defer w.Stop()
-	customers, _, err := e.dev.Store.ListCustomers(ctx, store.Page{Size: 10})
+	d, err := newProgrammeDriver(ctx, e.dev.Client, e.dev.Store)
 	if err != nil {
 		return err
-	}
-	d := &programmeDriver{c: e.dev.Client, st: e.dev.Store, taskQueue: "kamflow", customers: customers, emp: map[string]uint{}}
-	for _, who := range []string{"kam", "kam2", "kam3"} {
-		u, err := e.dev.Store.UserByEmail(ctx, who+"@"+store.DemoDomain)
-		if err != nil {
-			return err
-		}
-		d.emp[who] = *u.EmployeeID
 	}
 	// One programme first: its history gives the baseline's shape.
 	id, err := d.run(ctx, 0)
