@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -181,6 +182,9 @@ func TestDevRestartKeepsDataAndRunningWorkflows(t *testing.T) {
 
 	if _, err := os.Stat(filepath.Join(dataDir, "temporal.db")); err != nil {
 		t.Fatalf("temporal state not persisted: %v", err)
+	}
+	if mode := journalMode(t, filepath.Join(dataDir, "temporal.db")); mode != "wal" {
+		t.Errorf("temporal.db journal mode = %q, want wal", mode)
 	}
 	d2 := startDev(t, cfg) // same ports and data, as `kamflow dev` restarts
 
@@ -403,4 +407,19 @@ func writeHistory(t *testing.T, c client.Client, workflowID, path string) {
 		t.Fatal(err)
 	}
 	fmt.Println("wrote", path, len(h.Events), "events")
+}
+
+// journalMode reads the journal mode a SQLite file was left in.
+func journalMode(t *testing.T, path string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	defer db.Close()
+	var mode string
+	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+		t.Fatalf("journal mode of %s: %v", path, err)
+	}
+	return mode
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,7 @@ type options struct {
 	loadDuration time.Duration
 	outage       time.Duration
 	appendTo     bool
+	cpuProfile   string
 	log          *slog.Logger
 }
 
@@ -58,6 +60,7 @@ func run(args []string) error {
 	fs.DurationVar(&o.loadDuration, "load-duration", 60*time.Second, "how long the load test holds 64 clients")
 	fs.DurationVar(&o.outage, "outage", 30*time.Second, "how long MariaDB is stopped in the outage test")
 	fs.BoolVar(&o.appendTo, "append", false, "add this run's sections to the existing report instead of replacing it")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process (server, worker, bench) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -98,6 +101,17 @@ func run(args []string) error {
 		if old, err := os.ReadFile(o.out); err == nil {
 			r.header = strings.TrimRight(string(old), "\n") + "\n\n*Sections below added by `go run ./bench " + strings.Join(args, " ") + "` at " + time.Now().UTC().Format("2006-01-02 15:04 MST") + ".*\n"
 		}
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	ctx := context.Background()
 	for _, p := range parts {

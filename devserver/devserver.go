@@ -94,8 +94,12 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		sqlCfg.DatabaseName = "kamflow-mem-" + strconv.Itoa(opts.Port)
 	} else {
 		sqlCfg.ConnectAttributes["mode"] = "rwc"
-		sqlCfg.ConnectAttributes["_journal_mode"] = "WAL"
-		sqlCfg.ConnectAttributes["_synchronous"] = "NORMAL"
+		// The plugin passes unknown attributes on as pragmas under their
+		// own names, so these are the bare pragma names. WAL with NORMAL
+		// syncs once per checkpoint instead of twice per transaction.
+		sqlCfg.ConnectAttributes["journal_mode"] = "WAL"
+		sqlCfg.ConnectAttributes["synchronous"] = "NORMAL"
+		sqlCfg.ConnectAttributes["busy_timeout"] = "10000"
 		sqlCfg.DatabaseName = opts.DatabaseFile
 		if _, err := os.Stat(opts.DatabaseFile); errors.Is(err, os.ErrNotExist) {
 			if err := os.MkdirAll(filepath.Dir(opts.DatabaseFile), 0o755); err != nil {
