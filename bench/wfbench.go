@@ -229,22 +229,48 @@ func (d *programmeDriver) run(ctx context.Context, n int) (uint, error) {
 	return p.ID, nil
 }
 
-// historyShape counts a workflow's accepted updates and scheduled activities.
-func historyShape(ctx context.Context, c client.Client, id string) (updates, activities int, err error) {
+// shape is the order of work in a workflow's history: the activities each
+// accepted update scheduled while it ran, in update order, and those the
+// workflow scheduled outside any update.
+type shape struct {
+	perUpdate []int
+	outside   int
+}
+
+func (s shape) activities() int {
+	n := s.outside
+	for _, a := range s.perUpdate {
+		n += a
+	}
+	return n
+}
+
+// historyShape reads a workflow's shape from its history. The driver sends
+// one update at a time, so an activity belongs to the update still open.
+func historyShape(ctx context.Context, c client.Client, id string) (shape, error) {
+	var s shape
+	open := 0
 	it := c.GetWorkflowHistory(ctx, id, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		ev, err := it.Next()
 		if err != nil {
-			return 0, 0, err
+			return s, err
 		}
 		switch ev.GetEventType() {
 		case enums.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
-			updates++
+			open++
+			s.perUpdate = append(s.perUpdate, 0)
+		case enums.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+			open--
 		case enums.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-			activities++
+			if open > 0 {
+				s.perUpdate[len(s.perUpdate)-1]++
+			} else {
+				s.outside++
+			}
 		}
 	}
-	return updates, activities, nil
+	return s, nil
 }
 
 // parallel runs job(0..n-1) on k goroutines and returns the wall time.
@@ -299,13 +325,12 @@ func benchWorkflows(ctx context.Context, o options, r *report) error {
 	if err != nil {
 		return err
 	}
-	updates, acts, err := historyShape(ctx, e.dev.Client, workflows.ProgrammeWorkflowID(id))
+	sh, err := historyShape(ctx, e.dev.Client, workflows.ProgrammeWorkflowID(id))
 	if err != nil {
 		return err
 	}
-	perUpdate := acts / max(updates, 1)
-	startActs := acts - perUpdate*updates
-	o.log.Info("programme shape", "updates", updates, "activities", acts)
+	updates, acts := len(sh.perUpdate), sh.activities()
+	o.log.Info("programme shape", "updates", updates, "activities", acts, "per_update", sh.perUpdate)
 
 	progWall, err := parallel(o.programmes, driveConcurrency, func(i int) error {
 		_, err := d.run(ctx, i+1)
@@ -317,13 +342,13 @@ func benchWorkflows(ctx context.Context, o options, r *report) error {
 	noopWall, err := parallel(o.programmes, driveConcurrency, func(i int) error {
 		wid := fmt.Sprintf("bench-noop-%d", i)
 		_, err := e.dev.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: noopTaskQueue}, noopWorkflowName,
-			noopInput{Updates: updates, StartActivities: startActs})
+			noopInput{Updates: updates, StartActivities: sh.outside})
 		if err != nil {
 			return err
 		}
-		for u := 0; u < updates; u++ {
+		for _, n := range sh.perUpdate {
 			h, err := e.dev.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: wid, UpdateName: noopUpdateName,
-				Args: []any{noopStep{Activities: perUpdate}}, WaitForStage: client.WorkflowUpdateStageCompleted})
+				Args: []any{noopStep{Activities: n}}, WaitForStage: client.WorkflowUpdateStageCompleted})
 			if err != nil {
 				return err
 			}
@@ -338,7 +363,7 @@ func benchWorkflows(ctx context.Context, o options, r *report) error {
 	}
 	ratio := progWall.Seconds() / noopWall.Seconds()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d programmes driven from start through every phase to completion with the Temporal client (%d at a time) on the embedded real server (SQLite), against a no-op workflow with the same shape: %d updates and %d activities each (measured from a programme's history).\n\n", o.programmes, driveConcurrency, updates, acts)
+	fmt.Fprintf(&b, "%d programmes driven from start through every phase to completion with the Temporal client (%d at a time) on the embedded real server (SQLite), against a no-op workflow with the same shape: %d updates and %d activities each, every update running as many activities in a row as the programme's did (%v; %d outside updates), measured from a programme's history.\n\n", o.programmes, driveConcurrency, updates, acts, sh.perUpdate, sh.outside)
 	b.WriteString("| run | wall time | per programme | programmes/s |\n|---|---|---|---|\n")
 	fmt.Fprintf(&b, "| kamflow programme | %s | %s | %.2f |\n", progWall.Round(time.Millisecond), (progWall / time.Duration(o.programmes)).Round(time.Millisecond), float64(o.programmes)/progWall.Seconds())
 	fmt.Fprintf(&b, "| no-op baseline | %s | %s | %.2f |\n", noopWall.Round(time.Millisecond), (noopWall / time.Duration(o.programmes)).Round(time.Millisecond), float64(o.programmes)/noopWall.Seconds())
