@@ -92,7 +92,7 @@ func StartDev(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *Dev
 		return nil, err
 	}
 	sdkworker.SetStickyWorkflowCacheSize(cfg.Temporal.WorkerCacheSize)
-	d.worker = worker.New(d.Client, cfg.Temporal.TaskQueue, &activities.Activities{Store: d.Store})
+	d.worker = worker.New(d.Client, cfg.Temporal.TaskQueue, cfg.Temporal.WorkerPollers, &activities.Activities{Store: d.Store})
 	if err = d.worker.Start(); err != nil {
 		d.worker = nil
 		_ = ln.Close()
@@ -184,7 +184,7 @@ func RunWorker(ctx context.Context, cfg *config.Config, log *slog.Logger) error 
 	defer closeAll()
 	// The SDK's cache is per process; set it before the worker exists.
 	sdkworker.SetStickyWorkflowCacheSize(cfg.Temporal.WorkerCacheSize)
-	w := worker.New(c, cfg.Temporal.TaskQueue, &activities.Activities{Store: s})
+	w := worker.New(c, cfg.Temporal.TaskQueue, cfg.Temporal.WorkerPollers, &activities.Activities{Store: s})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

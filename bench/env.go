@@ -32,6 +32,7 @@ import (
 // requests count their SQL queries.
 type env struct {
 	dev     *app.Dev
+	cfg     *config.Config
 	url     string
 	dataDir string
 	dbName  string
@@ -71,6 +72,7 @@ func startEnv(ctx context.Context, o options, driver, tag string) (*env, error) 
 	if err != nil {
 		return nil, err
 	}
+	e.cfg = cfg
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if e.dev, err = app.StartDev(ctx, cfg, quiet); err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/worker"
 	"github.com/kamflow/kamflow/workflows"
 )
 
@@ -309,7 +310,8 @@ func benchWorkflows(ctx context.Context, o options, r *report) error {
 		return err
 	}
 	defer e.stop()
-	w := sdkworker.New(e.dev.Client, noopTaskQueue, sdkworker.Options{})
+	// The baseline's worker is tuned as kamflow's.
+	w := sdkworker.New(e.dev.Client, noopTaskQueue, worker.Options(e.cfg.Temporal.WorkerPollers))
 	w.RegisterWorkflowWithOptions(noopWorkflow, workflow.RegisterOptions{Name: noopWorkflowName})
 	w.RegisterActivityWithOptions(noopActivity, activity.RegisterOptions{Name: noopActivityName})
 	if err := w.Start(); err != nil {

@@ -68,12 +68,14 @@ type Temporal struct {
 	TaskQueue string
 	// WorkerCacheSize bounds the workflows a worker caches (sticky cache).
 	WorkerCacheSize int
-	DevPort         int // frontend port of the embedded server in dev mode
-	TLSCertFile     string
-	TLSKeyFile      string
-	TLSCAFile       string
-	TLSServerName   string
-	APIKey          string `json:"-"`
+	// WorkerPollers is how many task polls a worker keeps open per kind.
+	WorkerPollers int
+	DevPort       int // frontend port of the embedded server in dev mode
+	TLSCertFile   string
+	TLSKeyFile    string
+	TLSCAFile     string
+	TLSServerName string
+	APIKey        string `json:"-"`
 }
 
 // TLSEnabled reports whether the client must dial with TLS.
@@ -247,14 +249,10 @@ func settingsFor(mode Mode) []setting {
 			c.Temporal.TaskQueue = v
 			return nil
 		}},
-		{env: "KAMFLOW_WORKER_CACHE_SIZE", def: "1000", usage: "workflows a worker keeps in memory between their tasks; fewer saves memory, more saves replays", parse: func(c *Config, v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 10 || n > 100000 {
-				return errors.New("must be a whole number from 10 to 100000")
-			}
-			c.Temporal.WorkerCacheSize = n
-			return nil
-		}},
+		{env: "KAMFLOW_WORKER_CACHE_SIZE", def: "1000", usage: "workflows a worker keeps in memory between their tasks; fewer saves memory, more saves replays",
+			parse: intSetting(10, 100000, func(c *Config) *int { return &c.Temporal.WorkerCacheSize })},
+		{env: "KAMFLOW_WORKER_POLLERS", def: "8", usage: "long polls a worker keeps open for workflow tasks and for activity tasks; more serve many readers and busy queues faster",
+			parse: intSetting(2, 100, func(c *Config) *int { return &c.Temporal.WorkerPollers })},
 		{env: "KAMFLOW_TEMPORAL_TLS_CERT", usage: "client certificate (PEM) for mTLS", parse: fileSetting(func(c *Config) *string { return &c.Temporal.TLSCertFile })},
 		{env: "KAMFLOW_TEMPORAL_TLS_KEY", usage: "client key (PEM) for mTLS", parse: fileSetting(func(c *Config) *string { return &c.Temporal.TLSKeyFile })},
 		{env: "KAMFLOW_TEMPORAL_TLS_CA", usage: "CA bundle (PEM) that signed the server certificate", parse: fileSetting(func(c *Config) *string { return &c.Temporal.TLSCAFile })},
@@ -361,6 +359,18 @@ func parseBool(v string, dst *bool) error {
 	}
 	*dst = b
 	return nil
+}
+
+// intSetting parses a whole number from lo to hi into field.
+func intSetting(lo, hi int, field func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+		}
+		*field(c) = n
+		return nil
+	}
 }
 
 func fileSetting(field func(*Config) *string) func(*Config, string) error {

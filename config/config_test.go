@@ -131,3 +131,27 @@ func TestWorkerCacheSize(t *testing.T) {
 		t.Fatalf("bad cache size = %v", err)
 	}
 }
+
+func TestWorkerPollers(t *testing.T) {
+	c, err := config.Load(config.ModeWorker, nil, envOf(map[string]string{"KAMFLOW_DB_USER": "kamflow"}), io.Discard)
+	if err != nil || c.Temporal.WorkerPollers != 8 {
+		t.Fatalf("default pollers = %v, %v", c, err)
+	}
+	for _, bad := range []string{"1", "101", "many", ""} {
+		_, err = config.Load(config.ModeWorker, nil, envOf(map[string]string{"KAMFLOW_DB_USER": "kamflow", "KAMFLOW_WORKER_POLLERS": bad}), io.Discard)
+		var ce *config.Error
+		if bad == "" {
+			if err != nil {
+				t.Errorf("empty pollers (default) = %v", err)
+			}
+			continue
+		}
+		if !errors.As(err, &ce) || ce.Setting != "KAMFLOW_WORKER_POLLERS" || !strings.Contains(err.Error(), "2 to 100") {
+			t.Errorf("pollers %q = %v", bad, err)
+		}
+	}
+	c, err = config.Load(config.ModeWorker, nil, envOf(map[string]string{"KAMFLOW_DB_USER": "kamflow", "KAMFLOW_WORKER_POLLERS": "16"}), io.Discard)
+	if err != nil || c.Temporal.WorkerPollers != 16 {
+		t.Fatalf("pollers 16 = %v, %v", c, err)
+	}
+}
