@@ -26,6 +26,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0009_plans_actions_workshops", Migrate: migrate0009, Rollback: rollback0009},
 		{ID: "0010_jour_fixe", Migrate: migrate0010, Rollback: rollback0010},
 		{ID: "0011_programme_committees", Migrate: migrate0011, Rollback: rollback0011},
+		{ID: "0012_search_indexes", Migrate: migrate0012, Rollback: rollback0012},
 	}
 }
 
@@ -695,3 +696,77 @@ func (m0011ProgrammeCommittee) TableName() string { return "programme_committees
 func migrate0011(tx *gorm.DB) error { return tx.Migrator().CreateTable(&m0011ProgrammeCommittee{}) }
 
 func rollback0011(tx *gorm.DB) error { return tx.Migrator().DropTable("programme_committees") }
+
+// --- 0012: trigram indexes for contact and customer search (SQLite) ---
+//
+// contact_search holds, per contact, the text a search matches (its name,
+// job title, e-mail and customer name), customer_search per customer its
+// name and industry; FTS5's trigram tokenizer answers LIKE '%term%' from
+// the index instead of reading every row. Triggers keep them current.
+// MySQL keeps its LIKE scan, which it runs natively.
+
+const (
+	contactSearchText  = `COALESCE(c.name, '') || ' ' || COALESCE(c.job_title, '') || ' ' || COALESCE(c.email, '') || ' ' || COALESCE(cu.name, '')`
+	contactSearchRows  = `SELECT c.id, ` + contactSearchText + ` FROM contacts c JOIN customers cu ON cu.id = c.customer_id`
+	customerSearchRows = `SELECT id, COALESCE(name, '') || ' ' || COALESCE(industry, '') FROM customers`
+)
+
+var searchIndexSQL = []string{
+	`CREATE VIRTUAL TABLE contact_search USING fts5(search_text, tokenize = 'trigram')`,
+	`INSERT INTO contact_search (rowid, search_text) ` + contactSearchRows,
+	`CREATE TRIGGER contact_search_insert AFTER INSERT ON contacts BEGIN
+		INSERT INTO contact_search (rowid, search_text) ` + contactSearchRows + ` WHERE c.id = new.id;
+	END`,
+	`CREATE TRIGGER contact_search_update AFTER UPDATE OF name, job_title, email, customer_id ON contacts BEGIN
+		DELETE FROM contact_search WHERE rowid = old.id;
+		INSERT INTO contact_search (rowid, search_text) ` + contactSearchRows + ` WHERE c.id = new.id;
+	END`,
+	`CREATE TRIGGER contact_search_delete AFTER DELETE ON contacts BEGIN
+		DELETE FROM contact_search WHERE rowid = old.id;
+	END`,
+	`CREATE VIRTUAL TABLE customer_search USING fts5(search_text, tokenize = 'trigram')`,
+	`INSERT INTO customer_search (rowid, search_text) ` + customerSearchRows,
+	`CREATE TRIGGER customer_search_insert AFTER INSERT ON customers BEGIN
+		INSERT INTO customer_search (rowid, search_text) ` + customerSearchRows + ` WHERE id = new.id;
+	END`,
+	// A customer's new name is also part of its contacts' search text.
+	`CREATE TRIGGER customer_search_update AFTER UPDATE OF name, industry ON customers BEGIN
+		DELETE FROM customer_search WHERE rowid = old.id;
+		INSERT INTO customer_search (rowid, search_text) ` + customerSearchRows + ` WHERE id = new.id;
+		DELETE FROM contact_search WHERE rowid IN (SELECT id FROM contacts WHERE customer_id = new.id);
+		INSERT INTO contact_search (rowid, search_text) ` + contactSearchRows + ` WHERE c.customer_id = new.id;
+	END`,
+	`CREATE TRIGGER customer_search_delete AFTER DELETE ON customers BEGIN
+		DELETE FROM customer_search WHERE rowid = old.id;
+	END`,
+}
+
+func migrate0012(tx *gorm.DB) error {
+	if tx.Dialector.Name() != "sqlite" {
+		return nil
+	}
+	for _, stmt := range searchIndexSQL {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rollback0012(tx *gorm.DB) error {
+	if tx.Dialector.Name() != "sqlite" {
+		return nil
+	}
+	for _, name := range []string{"contact_search_insert", "contact_search_update", "contact_search_delete",
+		"customer_search_insert", "customer_search_update", "customer_search_delete"} {
+		if err := tx.Exec("DROP TRIGGER IF EXISTS " + name).Error; err != nil {
+			return err
+		}
+	}
+	for _, table := range []string{"contact_search", "customer_search"} {
+		if err := tx.Exec("DROP TABLE IF EXISTS " + table).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -224,6 +225,98 @@ func TestScorePageOrdersByCriteriaMetAndPages(t *testing.T) {
 		}
 		if page, _, _ = s.ScorePage(ctx, prog.ID, nil, "", store.Page{}); len(page) != 4 || len(page[0].Met) != 0 {
 			t.Fatalf("without criteria = %+v", page)
+		}
+	})
+}
+
+// TestSearchFollowsEdits checks that search finds contacts and customers
+// by what they are called now: after renames of the contact and of its
+// customer, archiving and deleting (on SQLite through the trigram indexes).
+func TestSearchFollowsEdits(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		cu := store.Customer{Name: "Zentral Logistik AG", Industry: "Transport"}
+		if err := s.CreateCustomer(ctx, &cu); err != nil {
+			t.Fatal(err)
+		}
+		c := store.Contact{CustomerID: cu.ID, Name: "Jürgen Müller", JobTitle: "Leiter Einkauf", Email: "j.mueller@zentral.example", HierarchyLevel: store.LevelDepartmentHead}
+		other := store.Contact{CustomerID: cu.ID, Name: "Petra Roth", HierarchyLevel: store.LevelSpecialist}
+		for _, x := range []*store.Contact{&c, &other} {
+			if err := s.CreateContact(ctx, x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		names := func(q string) []string {
+			t.Helper()
+			rows, total, err := s.SearchContacts(ctx, q, store.Page{})
+			if err != nil || int(total) != len(rows) {
+				t.Fatalf("search %q = %d rows, total %d, %v", q, len(rows), total, err)
+			}
+			var out []string
+			for _, r := range rows {
+				out = append(out, r.Name)
+			}
+			return out
+		}
+		want := func(q string, expected ...string) {
+			t.Helper()
+			if got := names(q); strings.Join(got, ",") != strings.Join(expected, ",") {
+				t.Errorf("search %q = %v, want %v", q, got, expected)
+			}
+		}
+		want("müller", "Jürgen Müller")
+		want("MÜLLER", "Jürgen Müller")
+		want("einkauf", "Jürgen Müller")
+		want("mueller@zentral", "Jürgen Müller")
+		want("zentral logistik", "Jürgen Müller", "Petra Roth")
+		want("Mü", "Jürgen Müller") // shorter than a trigram: read without the index
+		want("nobody here")
+		customers := func(q string, expected ...string) {
+			t.Helper()
+			rows, total, err := s.SearchCustomers(ctx, q, store.Page{})
+			var got []string
+			for _, r := range rows {
+				got = append(got, r.Name)
+			}
+			if err != nil || int(total) != len(rows) || strings.Join(got, ",") != strings.Join(expected, ",") {
+				t.Errorf("customer search %q = %v (total %d, %v), want %v", q, got, total, err, expected)
+			}
+		}
+		customers("ZENTRAL log", "Zentral Logistik AG")
+		customers("transport", "Zentral Logistik AG")
+		customers("AG", "Zentral Logistik AG") // shorter than a trigram
+
+		c.Name, c.JobTitle = "Jürgen Maier", "Head of purchasing"
+		if err := s.UpdateContact(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		want("müller")
+		want("einkauf")
+		want("jürgen mai", "Jürgen Maier")
+		want("purchasing", "Jürgen Maier")
+
+		cu.Name = "Nord Spedition AG"
+		if err := s.UpdateCustomer(ctx, &cu); err != nil {
+			t.Fatal(err)
+		}
+		want("zentral logistik")
+		want("nord spedition", "Jürgen Maier", "Petra Roth")
+		customers("zentral")
+		customers("nord sped", "Nord Spedition AG")
+
+		if err := s.ArchiveContact(ctx, other.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		want("nord spedition", "Jürgen Maier")
+		if err := s.DB().WithContext(ctx).Delete(&store.Contact{}, c.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		want("nord spedition")
+		if s.Driver() == "sqlite" {
+			var indexed int64
+			if err := s.DB().Raw("SELECT count(*) FROM contact_search WHERE search_text LIKE '%nord spedition%'").Scan(&indexed).Error; err != nil || indexed != 1 {
+				t.Errorf("index rows for the customer = %d, %v; want only the archived contact's", indexed, err)
+			}
 		}
 	})
 }

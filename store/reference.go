@@ -153,7 +153,9 @@ func (s *Store) SearchCustomers(ctx context.Context, q string, p Page) ([]Custom
 	p = p.normalised()
 	query := func() *gorm.DB {
 		db := s.db.WithContext(ctx).Model(&Customer{}).Where("archived_at IS NULL")
-		if q = strings.TrimSpace(q); q != "" {
+		if term, indexed := s.indexedTerm(q); indexed {
+			db = db.Where("id IN (SELECT rowid FROM customer_search WHERE search_text LIKE ?)", term)
+		} else if term != "" {
 			db = db.Where(s.concat("name", "industry")+" LIKE ?"+likeEscape, likePattern(q))
 		}
 		return db
