@@ -226,6 +226,38 @@ func TestScorePageOrdersByCriteriaMetAndPages(t *testing.T) {
 		if page, _, _ = s.ScorePage(ctx, prog.ID, nil, "", store.Page{}); len(page) != 4 || len(page[0].Met) != 0 {
 			t.Fatalf("without criteria = %+v", page)
 		}
+		// Every page size walks the same order, across the boundary between
+		// customers meeting criteria and the rest; archived ones are left out.
+		epsilon := store.Customer{Name: "Epsilon AG"}
+		if err := s.CreateCustomer(ctx, &epsilon); err != nil {
+			t.Fatal(err)
+		}
+		score(epsilon.ID, "fit", "growth")
+		if err := s.ArchiveCustomer(ctx, epsilon.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		score(ids[3]) // scored, but meets nothing
+		orders := map[string][]string{
+			"fit,growth,revenue": {"Gamma AG", "Beta AG", "Alpha AG", "Delta GmbH"},
+			"growth":             {"Gamma AG", "Alpha AG", "Beta AG", "Delta GmbH"},
+		}
+		for keys, want := range orders {
+			for size := 1; size <= 4; size++ {
+				var got []string
+				for n := 1; n <= 5; n++ {
+					page, total, err := s.ScorePage(ctx, prog.ID, strings.Split(keys, ","), "", store.Page{Number: n, Size: size})
+					if err != nil || total != 4 {
+						t.Fatalf("criteria %s, size %d, page %d: total %d, %v", keys, size, n, total, err)
+					}
+					for _, c := range page {
+						got = append(got, c.CustomerName)
+					}
+				}
+				if strings.Join(got, ",") != strings.Join(want, ",") {
+					t.Errorf("criteria %s, pages of %d = %v, want %v", keys, size, got, want)
+				}
+			}
+		}
 	})
 }
 

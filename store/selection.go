@@ -274,8 +274,10 @@ func hashAPIToken(token string) string {
 }
 
 // ScorePage pages through active customers with how many of the criteria
-// each meets, most met first, then by name; q filters on the name. Three
-// queries whatever the page or the number of customers.
+// each meets, most met first, then by name; q filters on the name. Only
+// customers meeting a criterion are counted and sorted; the rest follow by
+// name straight from the name index, so the page costs the same however
+// many customers there are. At most five queries.
 func (s *Store) ScorePage(ctx context.Context, programmeID uint, criteria []string, q string, p Page) ([]Candidate, int64, error) {
 	p = p.normalised()
 	base := func() *gorm.DB {
@@ -289,30 +291,49 @@ func (s *Store) ScorePage(ctx context.Context, programmeID uint, criteria []stri
 	if err := base().Count(&total).Error; err != nil {
 		return nil, 0, translate(err, "count score table")
 	}
-	join := "LEFT JOIN customer_scores ON customer_scores.customer_id = customers.id AND customer_scores.programme_id = ? AND customer_scores.met = ?"
-	args := []any{programmeID, true}
-	if len(criteria) > 0 {
-		join += " AND customer_scores.criterion_key IN ?"
-		args = append(args, criteria)
-	} else {
-		join += " AND 1 = 0"
-	}
-	var rows []struct {
+	type row struct {
 		ID   uint
 		Name string
 		Met  int
 	}
-	err := base().Select("customers.id, customers.name, COUNT(customer_scores.customer_id) AS met").
-		Joins(join, args...).Group("customers.id, customers.name").Order("met DESC, customers.name, customers.id").
-		Offset((p.Number - 1) * p.Size).Limit(p.Size).Scan(&rows).Error
-	if err != nil {
-		return nil, 0, translate(err, "score table")
+	var rows []row
+	offset := (p.Number - 1) * p.Size
+	// met are the active customers meeting at least one criterion.
+	met := func() *gorm.DB {
+		return base().Joins("JOIN customer_scores ON customer_scores.customer_id = customers.id").
+			Where("customer_scores.programme_id = ? AND customer_scores.met = ? AND customer_scores.criterion_key IN ?", programmeID, true, criteria)
+	}
+	var scored int64
+	if len(criteria) > 0 {
+		if err := met().Distinct("customers.id").Count(&scored).Error; err != nil {
+			return nil, 0, translate(err, "count scored customers")
+		}
+		if int64(offset) < scored {
+			err := met().Select("customers.id, customers.name, COUNT(*) AS met").Group("customers.id, customers.name").
+				Order("met DESC, customers.name, customers.id").Offset(offset).Limit(p.Size).Scan(&rows).Error
+			if err != nil {
+				return nil, 0, translate(err, "score table")
+			}
+		}
+	}
+	if len(rows) < p.Size {
+		unscored := base()
+		if scored > 0 {
+			unscored = unscored.Where("customers.id NOT IN (?)", met().Select("customers.id"))
+		}
+		var rest []row
+		err := unscored.Select("customers.id, customers.name, 0 AS met").Order("customers.name, customers.id").
+			Offset(max(0, offset-int(scored))).Limit(p.Size - len(rows)).Scan(&rest).Error
+		if err != nil {
+			return nil, 0, translate(err, "score table")
+		}
+		rows = append(rows, rest...)
 	}
 	ids := make([]uint, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	met := map[uint][]string{}
+	metKeys := map[uint][]string{}
 	if len(ids) > 0 && len(criteria) > 0 {
 		var scores []CustomerScore
 		if err := s.db.WithContext(ctx).Where("programme_id = ? AND met = ? AND customer_id IN ? AND criterion_key IN ?", programmeID, true, ids, criteria).
@@ -320,12 +341,12 @@ func (s *Store) ScorePage(ctx context.Context, programmeID uint, criteria []stri
 			return nil, 0, translate(err, "score table scores")
 		}
 		for _, sc := range scores {
-			met[sc.CustomerID] = append(met[sc.CustomerID], sc.CriterionKey)
+			metKeys[sc.CustomerID] = append(metKeys[sc.CustomerID], sc.CriterionKey)
 		}
 	}
 	out := make([]Candidate, len(rows))
 	for i, r := range rows {
-		out[i] = Candidate{CustomerID: r.ID, CustomerName: r.Name, Met: met[r.ID]}
+		out[i] = Candidate{CustomerID: r.ID, CustomerName: r.Name, Met: metKeys[r.ID]}
 	}
 	return out, total, nil
 }
