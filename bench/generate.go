@@ -16,6 +16,7 @@ import (
 // dataset is what the generator wrote, for the pages to ask for.
 type dataset struct {
 	scale         int
+	scored        int
 	customers     int
 	contacts      int
 	keyAccounts   int
@@ -179,10 +180,31 @@ func generate(ctx context.Context, e *env, scale int, taskQueue string) (*datase
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+
+	// The first programme is at its criteria, and one customer in ten is
+	// scored, as the selection page sees it while the team assesses.
+	d, err := newProgrammeDriver(ctx, e.dev.Client, e.dev.Store)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.toCriteria(ctx, ds.programmes[0]); err != nil {
+		return nil, fmt.Errorf("programme to criteria: %w", err)
+	}
+	var scores []store.CustomerScore
+	for i := 0; i < len(customers); i += 10 {
+		for _, cr := range benchCriteria {
+			scores = append(scores, store.CustomerScore{ProgrammeID: ds.programmes[0], CustomerID: customers[i].ID, CriterionKey: cr.Key,
+				Met: rng.IntN(2) == 0, UpdatedBy: "lead@" + store.DemoDomain, UpdatedAt: now})
+		}
+	}
+	if err := batch(&scores); err != nil {
+		return nil, fmt.Errorf("scores: %w", err)
+	}
+	ds.scored = len(scores) / len(benchCriteria)
 	return ds, nil
 }
 
 func (ds *dataset) describe() string {
-	return fmt.Sprintf("%d customers, %d contacts, %d key accounts, %d KAMs, %d programmes, %d workshops, %d actions",
-		ds.customers, ds.contacts, ds.keyAccounts, ds.kams, len(ds.programmes), ds.workshops, ds.actions)
+	return fmt.Sprintf("%d customers, %d contacts, %d key accounts, %d KAMs, %d programmes, %d workshops, %d actions, %d customers scored",
+		ds.customers, ds.contacts, ds.keyAccounts, ds.kams, len(ds.programmes), ds.workshops, ds.actions, ds.scored)
 }

@@ -119,6 +119,28 @@ func (d *programmeDriver) update(ctx context.Context, id uint, name string, arg 
 	return st, nil
 }
 
+// benchCriteria are the selection criteria the driven programmes use.
+var benchCriteria = []workflows.Criterion{
+	{Key: "revenue", Name: "Revenue potential", Measure: "above 1 M"}, {Key: "fit", Name: "Strategic fit", Measure: "fits"},
+	{Key: "growth", Name: "Growth", Measure: "10 %"}, {Key: "reference", Name: "Reference value", Measure: "named"}}
+
+// toCriteria takes a new programme through set-up and the approved
+// strategy and sets its selection criteria.
+func (d *programmeDriver) toCriteria(ctx context.Context, id uint) error {
+	lead, committee := actorOf("lead"), actorOf("committee")
+	if _, err := d.update(ctx, id, workflows.UpdateSubmit, workflows.SubmitRequest{Actor: lead, Phase: workflows.PhaseSetup, Result: "team set up"}); err != nil {
+		return err
+	}
+	if _, err := d.update(ctx, id, workflows.UpdateSubmit, workflows.SubmitRequest{Actor: lead, Phase: workflows.PhaseStrategy, Result: "strategy"}); err != nil {
+		return err
+	}
+	if _, err := d.update(ctx, id, workflows.UpdateApprove, workflows.DecisionRequest{Actor: committee, Phase: workflows.PhaseStrategy}); err != nil {
+		return err
+	}
+	_, err := d.update(ctx, id, workflows.UpdateSetCriteria, workflows.CriteriaRequest{Actor: lead, Threshold: 2, Criteria: benchCriteria})
+	return err
+}
+
 func (d *programmeDriver) run(ctx context.Context, n int) (uint, error) {
 	p, err := d.st.CreateProgramme(ctx, fmt.Sprintf("Bench programme %d", n), "lead@"+store.DemoDomain, time.Now().UTC())
 	if err != nil {
@@ -130,6 +152,9 @@ func (d *programmeDriver) run(ctx context.Context, n int) (uint, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := d.toCriteria(ctx, p.ID); err != nil {
+		return p.ID, fmt.Errorf("programme %d: %w", p.ID, err)
+	}
 	lead, committee, hr := actorOf("lead"), actorOf("committee"), actorOf("hr")
 	submit := func(ph workflows.Phase, result string) error {
 		_, err := d.update(ctx, p.ID, workflows.UpdateSubmit, workflows.SubmitRequest{Actor: lead, Phase: ph, Result: result})
@@ -140,15 +165,6 @@ func (d *programmeDriver) run(ctx context.Context, n int) (uint, error) {
 		return err
 	}
 	steps := []func() error{
-		func() error { return submit(workflows.PhaseSetup, "team set up") },
-		func() error { return submit(workflows.PhaseStrategy, "strategy") },
-		func() error { return approve(workflows.PhaseStrategy) },
-		func() error {
-			_, err := d.update(ctx, p.ID, workflows.UpdateSetCriteria, workflows.CriteriaRequest{Actor: lead, Threshold: 2, Criteria: []workflows.Criterion{
-				{Key: "revenue", Name: "Revenue potential", Measure: "above 1 M"}, {Key: "fit", Name: "Strategic fit", Measure: "fits"},
-				{Key: "growth", Name: "Growth", Measure: "10 %"}, {Key: "reference", Name: "Reference value", Measure: "named"}}})
-			return err
-		},
 		func() error {
 			met := [][]string{{"revenue", "fit", "growth"}, {"revenue", "fit"}, {"growth"}}
 			for i, cu := range d.customers[:3] {

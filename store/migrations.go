@@ -27,7 +27,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0010_jour_fixe", Migrate: migrate0010, Rollback: rollback0010},
 		{ID: "0011_programme_committees", Migrate: migrate0011, Rollback: rollback0011},
 		{ID: "0012_search_indexes", Migrate: migrate0012, Rollback: rollback0012},
-		{ID: "0013_active_customers_by_name", Migrate: migrate0013, Rollback: rollback0013},
+		{ID: "0013_list_indexes", Migrate: migrate0013, Rollback: rollback0013},
 	}
 }
 
@@ -772,16 +772,28 @@ func rollback0012(tx *gorm.DB) error {
 	return nil
 }
 
-// --- 0013: active customers in name order from one index ---
+// --- 0013: indexes for lists and the selection table ---
 //
 // Lists, counts and the selection table ask for customers WHERE archived_at
-// IS NULL ORDER BY name; this index answers them without reading the table,
-// so a deep page's OFFSET walks index entries only.
+// IS NULL ORDER BY name; the first index answers them without reading the
+// table, so a deep page's OFFSET walks index entries only. The second
+// covers the selection table's count of criteria met per customer.
 
 func migrate0013(tx *gorm.DB) error {
-	return tx.Exec("CREATE INDEX idx_customers_active_name ON customers (archived_at, name)").Error
+	for _, stmt := range []string{
+		"CREATE INDEX idx_customers_active_name ON customers (archived_at, name)",
+		"CREATE INDEX idx_customer_scores_met ON customer_scores (programme_id, met, criterion_key, customer_id)",
+	} {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func rollback0013(tx *gorm.DB) error {
+	if err := tx.Migrator().DropIndex("customer_scores", "idx_customer_scores_met"); err != nil {
+		return err
+	}
 	return tx.Migrator().DropIndex("customers", "idx_customers_active_name")
 }

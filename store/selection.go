@@ -277,7 +277,8 @@ func hashAPIToken(token string) string {
 // each meets, most met first, then by name; q filters on the name. Only
 // customers meeting a criterion are counted and sorted; the rest follow by
 // name straight from the name index, so the page costs the same however
-// many customers there are. At most five queries.
+// many customers there are. Four queries, five on pages past those meeting
+// a criterion.
 func (s *Store) ScorePage(ctx context.Context, programmeID uint, criteria []string, q string, p Page) ([]Candidate, int64, error) {
 	p = p.normalised()
 	base := func() *gorm.DB {
@@ -305,14 +306,25 @@ func (s *Store) ScorePage(ctx context.Context, programmeID uint, criteria []stri
 	}
 	var scored int64
 	if len(criteria) > 0 {
-		if err := met().Distinct("customers.id").Count(&scored).Error; err != nil {
-			return nil, 0, translate(err, "count scored customers")
+		// COUNT(*) OVER () counts the groups, so the page also tells how
+		// many customers meet a criterion; past them, a count says it.
+		var page []struct {
+			ID     uint
+			Name   string
+			Met    int
+			Scored int64
 		}
-		if int64(offset) < scored {
-			err := met().Select("customers.id, customers.name, COUNT(*) AS met").Group("customers.id, customers.name").
-				Order("met DESC, customers.name, customers.id").Offset(offset).Limit(p.Size).Scan(&rows).Error
-			if err != nil {
-				return nil, 0, translate(err, "score table")
+		err := met().Select("customers.id, customers.name, COUNT(*) AS met, COUNT(*) OVER () AS scored").Group("customers.id, customers.name").
+			Order("met DESC, customers.name, customers.id").Offset(offset).Limit(p.Size).Scan(&page).Error
+		if err != nil {
+			return nil, 0, translate(err, "score table")
+		}
+		for _, r := range page {
+			rows, scored = append(rows, row{ID: r.ID, Name: r.Name, Met: r.Met}), r.Scored
+		}
+		if len(page) == 0 && offset > 0 {
+			if err := met().Distinct("customers.id").Count(&scored).Error; err != nil {
+				return nil, 0, translate(err, "count scored customers")
 			}
 		}
 	}
