@@ -244,6 +244,10 @@ func TestRecordGoldenHistories(t *testing.T) {
 	record("programme-v2-selection-complete.json", func() string {
 		return workflows.ProgrammeWorkflowID(programme)
 	})
+	// v3: one reminder timer per phase instead of one per update.
+	record("programme-v3-steady-reminder-timer-complete.json", func() string {
+		return workflows.ProgrammeWorkflowID(programme)
+	})
 	record("review-v1-measure-closed.json", func() string {
 		p := fmt.Sprintf("/programmes/%d", programme)
 		e.ok(t, 202, "controller", "POST", p+"/reviews", nil)

@@ -205,14 +205,23 @@ func (p *programme) shouldContinueAsNew(ctx workflow.Context) bool {
 	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > p.historyLimit
 }
 
+// changeSteadyReminderTimer keeps one timer per reminder instead of
+// starting a new one after every update (two commands and a timer task
+// less per update).
+const changeSteadyReminderTimer = "steady-reminder-timer"
+
 // awaitPhase waits until phase i is done or the programme is cancelled,
 // sending reminders before its due date and overdue notices after it.
 func (p *programme) awaitPhase(ctx workflow.Context, i int) error {
 	ph := &p.state.Phases[i]
+	steady := workflow.GetVersion(ctx, changeSteadyReminderTimer, workflow.DefaultVersion, 1) == 1
+	var timer reminderTimer
+	defer timer.stop()
 	for ph.Status != PhaseDone && (p.state.Status == StatusActive || p.state.Status == StatusPaused) {
 		seen := p.version
 		changed := func() bool { return p.version != seen }
 		if p.state.Status == StatusPaused {
+			timer.stop()
 			if err := workflow.Await(ctx, changed); err != nil {
 				return err
 			}
@@ -227,11 +236,47 @@ func (p *programme) awaitPhase(ctx workflow.Context, i int) error {
 			}
 			continue
 		}
-		if _, err := workflow.AwaitWithTimeout(ctx, r.at.Sub(now), changed); err != nil {
+		if !steady {
+			if _, err := workflow.AwaitWithTimeout(ctx, r.at.Sub(now), changed); err != nil {
+				return err
+			}
+			continue
+		}
+		// An update wakes the loop; the timer stays unless the reminder it
+		// waits for moved (a replan, a resume, a notice sent).
+		timer.set(ctx, r.at, now)
+		if err := workflow.Await(ctx, func() bool { return changed() || timer.fired() }); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// reminderTimer is the timer for the next reminder of a phase.
+type reminderTimer struct {
+	at     time.Time
+	future workflow.Future
+	cancel workflow.CancelFunc
+}
+
+// set makes the timer fire at at, keeping it if it already does.
+func (t *reminderTimer) set(ctx workflow.Context, at, now time.Time) {
+	if t.future != nil && t.at.Equal(at) && !t.future.IsReady() {
+		return
+	}
+	t.stop()
+	tctx, cancel := workflow.WithCancel(ctx)
+	*t = reminderTimer{at: at, future: workflow.NewTimer(tctx, at.Sub(now)), cancel: cancel}
+}
+
+func (t *reminderTimer) fired() bool { return t.future != nil && t.future.IsReady() }
+
+// stop cancels a pending timer.
+func (t *reminderTimer) stop() {
+	if t.future != nil && !t.future.IsReady() {
+		t.cancel()
+	}
+	*t = reminderTimer{}
 }
 
 // reminder is the next notice due for a phase.
