@@ -99,7 +99,7 @@ func run(args []string) error {
 	r := newReport(o)
 	if o.appendTo {
 		if old, err := os.ReadFile(o.out); err == nil {
-			r.header = strings.TrimRight(string(old), "\n") + "\n\n*Sections below added by `go run ./bench " + strings.Join(args, " ") + "` at " + time.Now().UTC().Format("2006-01-02 15:04 MST") + ".*\n"
+			r.header = strings.TrimRight(string(old), "\n") + "\n\n*Sections below added by `go run ./bench " + strings.Join(args, " ") + "` at " + time.Now().UTC().Format("2006-01-02 15:04 MST") + ", commit " + commitState() + ".*\n"
 		}
 	}
 	if o.cpuProfile != "" {
@@ -137,13 +137,19 @@ type report struct {
 	sections []string
 }
 
-func newReport(o options) *report {
+// commitState names the checked-out commit and whether tracked files differ.
+func commitState() string {
 	commit, _ := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
 	dirty, _ := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output()
 	state := strings.TrimSpace(string(commit))
 	if len(strings.TrimSpace(string(dirty))) > 0 {
 		state += " (with uncommitted changes)"
 	}
+	return state
+}
+
+func newReport(o options) *report {
+	state := commitState()
 	cpu := "unknown CPU"
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, line := range strings.Split(string(b), "\n") {
