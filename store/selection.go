@@ -292,10 +292,13 @@ func (s *Store) ScorePage(ctx context.Context, programmeID uint, criteria []stri
 	if err := base().Count(&total).Error; err != nil {
 		return nil, 0, translate(err, "count score table")
 	}
+	// Scored is filled by the first query only: how many customers meet
+	// a criterion (the met count itself only orders the rows; the page
+	// reads which criteria are met below).
 	type row struct {
-		ID   uint
-		Name string
-		Met  int
+		ID     uint
+		Name   string
+		Scored int64
 	}
 	var rows []row
 	offset := (p.Number - 1) * p.Size
@@ -308,21 +311,14 @@ func (s *Store) ScorePage(ctx context.Context, programmeID uint, criteria []stri
 	if len(criteria) > 0 {
 		// COUNT(*) OVER () counts the groups, so the page also tells how
 		// many customers meet a criterion; past them, a count says it.
-		var page []struct {
-			ID     uint
-			Name   string
-			Met    int
-			Scored int64
-		}
 		err := met().Select("customers.id, customers.name, COUNT(*) AS met, COUNT(*) OVER () AS scored").Group("customers.id, customers.name").
-			Order("met DESC, customers.name, customers.id").Offset(offset).Limit(p.Size).Scan(&page).Error
+			Order("met DESC, customers.name, customers.id").Offset(offset).Limit(p.Size).Scan(&rows).Error
 		if err != nil {
 			return nil, 0, translate(err, "score table")
 		}
-		for _, r := range page {
-			rows, scored = append(rows, row{ID: r.ID, Name: r.Name, Met: r.Met}), r.Scored
-		}
-		if len(page) == 0 && offset > 0 {
+		if len(rows) > 0 {
+			scored = rows[0].Scored
+		} else if offset > 0 {
 			if err := met().Distinct("customers.id").Count(&scored).Error; err != nil {
 				return nil, 0, translate(err, "count scored customers")
 			}
@@ -334,7 +330,7 @@ func (s *Store) ScorePage(ctx context.Context, programmeID uint, criteria []stri
 			unscored = unscored.Where("customers.id NOT IN (?)", met().Select("customers.id"))
 		}
 		var rest []row
-		err := unscored.Select("customers.id, customers.name, 0 AS met").Order("customers.name, customers.id").
+		err := unscored.Select("customers.id, customers.name").Order("customers.name, customers.id").
 			Offset(max(0, offset-int(scored))).Limit(p.Size - len(rows)).Scan(&rest).Error
 		if err != nil {
 			return nil, 0, translate(err, "score table")
