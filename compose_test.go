@@ -34,26 +34,72 @@ func TestDockerComposeFile(t *testing.T) {
 	}
 
 	mysql := svc("mysql")
-	if !strings.HasPrefix(mysql.Image, "mysql:8") || mysql.HealthCheck == nil || len(mysql.Volumes) == 0 || mysql.Volumes[0].Type != types.VolumeTypeVolume {
+	if mysql.Image != "mysql:8.4" || mysql.HealthCheck == nil || len(mysql.Volumes) == 0 || mysql.Volumes[0].Type != types.VolumeTypeVolume {
 		t.Errorf("mysql = image %s, healthcheck %v, volumes %v", mysql.Image, mysql.HealthCheck, mysql.Volumes)
 	}
-	temporal := svc("temporal")
-	if !strings.HasPrefix(temporal.Image, "temporalio/") || temporal.Environment["DB"] == nil || *temporal.Environment["DB"] != "mysql8" {
-		t.Errorf("temporal = %s with DB %v", temporal.Image, temporal.Environment["DB"])
+	// Temporal on supported images, at the version kamflow embeds.
+	version := embeddedTemporalVersion(t)
+	schema, temporal, namespace := svc("temporal-schema"), svc("temporal"), svc("temporal-namespace")
+	if temporal.Image != "temporalio/server:"+version {
+		t.Errorf("temporal image = %s, want temporalio/server:%s (go.mod's go.temporal.io/server)", temporal.Image, version)
 	}
-	wantDependsOn(t, temporal, "mysql", types.ServiceConditionHealthy)
+	for _, s := range []types.ServiceConfig{schema, namespace} {
+		if s.Image != "temporalio/admin-tools:"+version {
+			t.Errorf("%s image = %s, want temporalio/admin-tools:%s", s.Name, s.Image, version)
+		}
+	}
+	for _, s := range p.Services {
+		if strings.HasPrefix(s.Image, "temporalio/auto-setup") {
+			t.Errorf("%s uses the deprecated temporalio/auto-setup", s.Name)
+		}
+	}
+	// The schema job creates and upgrades both databases with temporal-sql-tool.
+	script := strings.Join(schema.Command, " ")
+	for _, want := range []string{"temporal-sql-tool", "create-database", "setup-schema -v 0.0", "update-schema", "temporal:temporal", "temporal_visibility:visibility", "/etc/temporal/schema/mysql/v8/"} {
+		if !strings.Contains(script, want) {
+			t.Errorf("temporal-schema does not run %q: %s", want, script)
+		}
+	}
+	if v := schema.Environment["SQL_PLUGIN"]; v == nil || *v != "mysql8" {
+		t.Errorf("temporal-schema SQL_PLUGIN = %v", v)
+	}
+	wantDependsOn(t, schema, "mysql", types.ServiceConditionHealthy)
+	if temporal.Environment["DB"] == nil || *temporal.Environment["DB"] != "mysql8" || temporal.Environment["MYSQL_SEEDS"] == nil {
+		t.Errorf("temporal DB = %v", temporal.Environment["DB"])
+	}
+	wantDependsOn(t, temporal, "temporal-schema", types.ServiceConditionCompletedSuccessfully)
 	if temporal.HealthCheck == nil || !hasPort(temporal, 7233) {
 		t.Errorf("temporal needs a healthcheck and port 7233")
 	}
-	ui := svc("temporal-ui")
-	if !strings.HasPrefix(ui.Image, "temporalio/ui") || !hasPort(ui, 8080) {
-		t.Errorf("temporal-ui = %s ports %v", ui.Image, ui.Ports)
-	}
-	setup := svc("temporal-setup")
-	for _, sa := range []string{"KamflowStatus", "KamflowPhase", "KamflowLead"} {
-		if !strings.Contains(strings.Join(setup.Command, " "), sa) {
-			t.Errorf("temporal-setup does not register %s", sa)
+	dynamic := false
+	for _, v := range temporal.Volumes {
+		if v.Target == "/etc/temporal/config/dynamicconfig/docker.yaml" {
+			if _, err := os.Stat(v.Source); err != nil {
+				t.Errorf("temporal's dynamic config %s: %v", v.Source, err)
+			}
+			dynamic = true
 		}
+	}
+	if !dynamic {
+		t.Error("temporal has no dynamic config file (temporalio/server does not start without one)")
+	}
+	// The namespace job creates the namespace with kamflow's retention (or
+	// sets it on an existing one) and registers the search attributes.
+	ns := strings.Join(namespace.Command, " ")
+	if r := namespace.Environment["KAMFLOW_TEMPORAL_RETENTION"]; r == nil || *r != "720h" ||
+		!strings.Contains(ns, `namespace create --namespace default --retention "$KAMFLOW_TEMPORAL_RETENTION"`) ||
+		!strings.Contains(ns, `namespace update --namespace default --retention "$KAMFLOW_TEMPORAL_RETENTION"`) {
+		t.Errorf("temporal-namespace does not create the namespace with the retention: env %v, command %q", r, ns)
+	}
+	for _, sa := range []string{"KamflowStatus", "KamflowPhase", "KamflowLead"} {
+		if !strings.Contains(ns, sa) {
+			t.Errorf("temporal-namespace does not register %s", sa)
+		}
+	}
+	wantDependsOn(t, namespace, "temporal", types.ServiceConditionHealthy)
+	ui := svc("temporal-ui")
+	if !strings.HasPrefix(ui.Image, "temporalio/ui:2.") || !hasPort(ui, 8080) || ui.HealthCheck == nil {
+		t.Errorf("temporal-ui = %s ports %v healthcheck %v", ui.Image, ui.Ports, ui.HealthCheck)
 	}
 
 	for _, name := range []string{"kamflow-migrate", "kamflow-worker", "kamflow-web"} {
@@ -93,12 +139,30 @@ func TestDockerComposeFile(t *testing.T) {
 	}
 	wantDependsOn(t, svc("kamflow-migrate"), "mysql", types.ServiceConditionHealthy)
 	for _, name := range []string{"kamflow-worker", "kamflow-web"} {
-		wantDependsOn(t, svc(name), "kamflow-migrate", types.ServiceConditionCompletedSuccessfully)
-		wantDependsOn(t, svc(name), "temporal-setup", types.ServiceConditionCompletedSuccessfully)
+		s := svc(name)
+		wantDependsOn(t, s, "kamflow-migrate", types.ServiceConditionCompletedSuccessfully)
+		wantDependsOn(t, s, "temporal-namespace", types.ServiceConditionCompletedSuccessfully)
+		// --scale needs replicas without a fixed name or host port.
+		if s.ContainerName != "" || len(s.Ports) > 0 {
+			t.Errorf("%s cannot be scaled: container_name %q, published ports %v", name, s.ContainerName, s.Ports)
+		}
 	}
 	web := svc("kamflow-web")
-	if !hasPort(web, 8080) || web.HealthCheck == nil || !strings.Contains(strings.Join(web.HealthCheck.Test, " "), "/healthz") {
-		t.Errorf("kamflow-web needs port 8080 and a /healthz healthcheck")
+	if web.HealthCheck == nil || !strings.Contains(strings.Join(web.HealthCheck.Test, " "), "/healthz") {
+		t.Errorf("kamflow-web needs a /healthz healthcheck")
+	}
+	if v := web.Environment["KAMFLOW_TRUSTED_PROXIES"]; v == nil || *v == "" {
+		t.Error("kamflow-web does not trust the proxy's X-Forwarded-For")
+	}
+	proxy := svc("kamflow-proxy")
+	if !hasPort(proxy, 8080) || proxy.HealthCheck == nil {
+		t.Errorf("kamflow-proxy needs port 8080 and a healthcheck")
+	}
+	wantDependsOn(t, proxy, "kamflow-web", types.ServiceConditionHealthy)
+	conf, err := os.ReadFile("deploy/nginx.conf")
+	if err != nil || !strings.Contains(string(conf), "proxy_pass $web") || !strings.Contains(string(conf), "http://kamflow-web:8080") ||
+		!strings.Contains(string(conf), "X-Forwarded-For") || !strings.Contains(string(conf), "resolver 127.0.0.11") {
+		t.Errorf("deploy/nginx.conf does not spread requests over the web replicas: %v", err)
 	}
 	if _, ok := p.Volumes["mysql-data"]; !ok {
 		t.Error("named volume mysql-data missing")
@@ -130,4 +194,23 @@ func hasPort(s types.ServiceConfig, target uint32) bool {
 		}
 	}
 	return false
+}
+
+// embeddedTemporalVersion reads go.temporal.io/server's version from go.mod
+// ("v1.32.1" → "1.32.1"): the compose images must run the server kamflow
+// is tested against.
+func embeddedTemporalVersion(t *testing.T) string {
+	t.Helper()
+	mod, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(mod), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && f[0] == "go.temporal.io/server" {
+			return strings.TrimPrefix(f[1], "v")
+		}
+	}
+	t.Fatal("go.mod does not require go.temporal.io/server")
+	return ""
 }

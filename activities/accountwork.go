@@ -2,11 +2,13 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -20,22 +22,25 @@ import (
 func (a *Activities) PrepareWorkshop(ctx context.Context, in workflows.PrepareWorkshopInput) (workflows.WorkshopPrepared, error) {
 	ka, err := a.Store.KeyAccountByID(ctx, in.KeyAccountID)
 	if err != nil {
-		return workflows.WorkshopPrepared{}, temporal.NewNonRetryableApplicationError(err.Error(), "NotFound", err)
+		return workflows.WorkshopPrepared{}, classify(err)
 	}
 	cust, err := a.Store.Customer(ctx, ka.CustomerID)
 	if err != nil {
-		return workflows.WorkshopPrepared{}, err
+		return workflows.WorkshopPrepared{}, classify(err)
 	}
 	participants, err := a.Store.SuggestWorkshopParticipants(ctx, ka.ID)
 	if err != nil {
-		return workflows.WorkshopPrepared{}, err
+		return workflows.WorkshopPrepared{}, classify(err)
 	}
 	w := &store.Workshop{KeyAccountID: ka.ID, WorkflowID: in.WorkflowID, Year: in.Year, Status: workflows.WorkshopPlanning,
 		Agenda: workflows.WorkshopAgenda(cust.Name), Participants: participants}
-	if err := a.Store.CreateWorkshop(ctx, w); err != nil {
-		return workflows.WorkshopPrepared{}, err
+	if err := a.Store.CreateWorkshop(ctx, w); errors.Is(err, store.ErrDuplicate) && w.ID != 0 {
+		// Another start (on demand or the Schedule's) holds this year's workshop.
+		return workflows.WorkshopPrepared{WorkshopID: w.ID, Duplicate: true, CustomerName: cust.Name, Ours: []string{}}, nil
+	} else if err != nil {
+		return workflows.WorkshopPrepared{}, classify(err)
 	}
-	out := workflows.WorkshopPrepared{WorkshopID: w.ID, Agenda: w.Agenda, Ours: []string{}}
+	out := workflows.WorkshopPrepared{WorkshopID: w.ID, Agenda: w.Agenda, Ours: []string{}, CustomerName: cust.Name}
 	for _, p := range w.Participants {
 		if p.Side == "ours" {
 			out.Ours = append(out.Ours, p.Email)
@@ -57,11 +62,34 @@ func (a *Activities) UpdateWorkshop(ctx context.Context, in workflows.WorkshopUp
 	f := map[string]any{"status": in.Status}
 	if in.StartsAt != nil {
 		f["starts_at"], f["ends_at"], f["place"] = in.StartsAt.UTC(), in.EndsAt.UTC(), in.Place
+		f["minutes_due"] = workflows.MinutesDue(in.EndsAt.UTC())
+		// A confirmed date ends the choice.
+		f["date_options"] = ""
+	}
+	if len(in.DateOptions) > 0 {
+		options := make([]time.Time, len(in.DateOptions))
+		for i, t := range in.DateOptions {
+			options[i] = t.UTC()
+		}
+		raw, err := json.Marshal(options)
+		if err != nil {
+			return temporal.NewNonRetryableApplicationError("date options", "invalid", err)
+		}
+		f["date_options"], f["place"] = string(raw), in.Place
 	}
 	if in.Minutes != "" {
 		f["minutes"], f["minutes_by"], f["minutes_at"] = in.Minutes, in.MinutesBy, time.Now().UTC()
 	}
-	return a.Store.UpdateWorkshop(ctx, in.WorkshopID, f)
+	return classify(a.Store.UpdateWorkshop(ctx, in.WorkshopID, f))
+}
+
+// SetWorkshopParticipants writes who takes part, both sides.
+func (a *Activities) SetWorkshopParticipants(ctx context.Context, in workflows.WorkshopParticipantsInput) error {
+	rows := make([]store.WorkshopParticipant, len(in.Participants))
+	for i, p := range in.Participants {
+		rows[i] = store.WorkshopParticipant{Side: p.Side, PersonID: p.PersonID, Name: p.Name, Email: p.Email, Level: store.HierarchyLevel(p.Level)}
+	}
+	return classify(a.Store.SetWorkshopParticipants(ctx, in.WorkshopID, rows))
 }
 
 // SaveActions stores actions once per key and returns their IDs.
@@ -75,24 +103,28 @@ func (a *Activities) SaveActions(ctx context.Context, in workflows.SaveActionsIn
 			rows[i].ObjectiveID = &id
 		}
 	}
-	return a.Store.AddActions(ctx, rows)
+	ids, err := a.Store.AddActions(ctx, rows)
+	return ids, classify(err)
 }
 
 // CompleteAction marks an action done.
 func (a *Activities) CompleteAction(ctx context.Context, in workflows.CompleteActionInput) error {
-	return a.Store.CompleteAction(ctx, in.ActionID, in.By, in.At)
+	return classify(a.Store.CompleteAction(ctx, in.ActionID, in.By, in.At))
 }
 
 // SetPlanStatus moves a plan's row.
 func (a *Activities) SetPlanStatus(ctx context.Context, in workflows.PlanStatusInput) error {
 	_, err := a.Store.SetPlanStatus(ctx, in.PlanID, in.From, in.To, in.By, in.Comment, time.Now())
-	return err
+	return classify(err)
 }
 
 // ReportPlanApproved tells the programme a key account's plan is approved;
 // a programme past that phase (or closed) needs no telling.
 func (a *Activities) ReportPlanApproved(ctx context.Context, in workflows.PlanApprovedInput) error {
-	req := workflows.PlanApprovalRequest{Actor: in.Actor, CustomerID: in.CustomerID, Comment: in.Comment}
+	// Only the plan workflow runs this activity: its ID tells the programme
+	// the approval comes from a submitted plan.
+	req := workflows.PlanApprovalRequest{Actor: in.Actor, CustomerID: in.CustomerID, Comment: in.Comment,
+		PlanWorkflowID: activity.GetInfo(ctx).WorkflowExecution.ID}
 	h, err := a.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflows.ProgrammeWorkflowID(in.ProgrammeID), UpdateName: workflows.UpdateApprovePlan,
 		Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
@@ -101,7 +133,7 @@ func (a *Activities) ReportPlanApproved(ctx context.Context, in workflows.PlanAp
 		err = h.Get(ctx, nil)
 	}
 	if err != nil && !settled(err) {
-		return fmt.Errorf("tell programme %d: %w", in.ProgrammeID, err)
+		return classify(fmt.Errorf("tell programme %d: %w", in.ProgrammeID, err))
 	}
 	return nil
 }
@@ -117,7 +149,7 @@ func (a *Activities) EnsureWorkshopSchedule(ctx context.Context, keyAccountID ui
 	})
 	var exists *serviceerror.WorkflowExecutionAlreadyStarted
 	if err != nil && !errors.Is(err, temporal.ErrScheduleAlreadyRunning) && !errors.As(err, &exists) {
-		return fmt.Errorf("workshop schedule of key account %d: %w", keyAccountID, err)
+		return classify(fmt.Errorf("workshop schedule of key account %d: %w", keyAccountID, err))
 	}
 	return nil
 }

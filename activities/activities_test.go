@@ -2,8 +2,16 @@ package activities_test
 
 import (
 	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
+
+	"go.temporal.io/sdk/activity"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
 
 	"github.com/kamflow/kamflow/activities"
 	"github.com/kamflow/kamflow/store"
@@ -147,6 +155,36 @@ func TestSelectionActivities(t *testing.T) {
 		bad.Assignment.CustomerID = customers[2].ID
 		if err := a.AssignKeyAccount(ctx, bad); err == nil {
 			t.Error("assigning a customer that is no key account succeeded")
+		}
+	})
+}
+
+// TestPermanentStoreErrorsAreNotRetried runs activities as the worker
+// does: a missing row is an error no retry can change, so it must come
+// back non-retryable instead of keeping a workflow waiting for ever.
+func TestPermanentStoreErrorsAreNotRetried(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		a := &activities.Activities{Store: s}
+		var suite testsuite.WorkflowTestSuite
+		suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+		env := suite.NewTestActivityEnvironment()
+		env.RegisterActivityWithOptions(a.TrainingDeadline, activity.RegisterOptions{Name: workflows.ActivityTrainingDeadline})
+		env.RegisterActivityWithOptions(a.PrepareWorkshop, activity.RegisterOptions{Name: workflows.ActivityPrepareWorkshop})
+		env.RegisterActivityWithOptions(a.Notify, activity.RegisterOptions{Name: workflows.ActivityNotify})
+
+		for _, c := range []struct {
+			name, wantType string
+			arg            any
+		}{
+			{workflows.ActivityTrainingDeadline, activities.ErrTypeNotFound, uint(4242)},
+			{workflows.ActivityPrepareWorkshop, activities.ErrTypeNotFound, workflows.PrepareWorkshopInput{KeyAccountID: 4242, WorkflowID: "workshop-4242-2026", Year: 2026}},
+			{workflows.ActivityNotify, activities.ErrTypeInvalid, workflows.Notification{IdempotencyKey: "k", Subject: "x", Body: "y"}},
+		} {
+			_, err := env.ExecuteActivity(c.name, c.arg)
+			var appErr *temporal.ApplicationError
+			if !errors.As(err, &appErr) || !appErr.NonRetryable() || appErr.Type() != c.wantType {
+				t.Errorf("%s: error %v, want a non-retryable %s", c.name, err, c.wantType)
+			}
 		}
 	})
 }

@@ -2,8 +2,11 @@ package activities
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 
+	"github.com/kamflow/kamflow/policy"
 	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/workflows"
 )
@@ -17,7 +20,7 @@ func (a *Activities) PrepareJourFixe(ctx context.Context, in workflows.PrepareJo
 	}
 	people, _, err := a.Store.PrepareJourFixe(ctx, j)
 	if err != nil {
-		return workflows.JourFixePrepared{}, err
+		return workflows.JourFixePrepared{}, classify(err)
 	}
 	out := workflows.JourFixePrepared{JourFixeID: j.ID, Participants: []workflows.JourFixeParticipant{}}
 	for _, p := range people {
@@ -28,12 +31,65 @@ func (a *Activities) PrepareJourFixe(ctx context.Context, in workflows.PrepareJo
 
 // SaveJourFixeInput stores a participant's view of an account.
 func (a *Activities) SaveJourFixeInput(ctx context.Context, in workflows.SaveInputInput) error {
-	return a.Store.SaveJourFixeInput(ctx, store.JourFixeInput{JourFixeID: in.JourFixeID, KeyAccountID: in.Input.KeyAccountID, EmployeeID: in.EmployeeID,
-		Satisfaction: in.Input.Satisfaction, Developments: strings.TrimSpace(in.Input.Developments), Needs: strings.TrimSpace(in.Input.Needs), Risks: strings.TrimSpace(in.Input.Risks)})
+	return classify(a.Store.SaveJourFixeInput(ctx, store.JourFixeInput{JourFixeID: in.JourFixeID, KeyAccountID: in.Input.KeyAccountID, EmployeeID: in.EmployeeID,
+		Satisfaction: in.Input.Satisfaction, Developments: strings.TrimSpace(in.Input.Developments), Needs: strings.TrimSpace(in.Input.Needs), Risks: strings.TrimSpace(in.Input.Risks)}))
 }
 
 // PoolJourFixe pools the inputs into one picture per account and returns it.
 func (a *Activities) PoolJourFixe(ctx context.Context, jourFixeID uint) (string, error) {
 	_, summary, err := a.Store.PoolJourFixe(ctx, jourFixeID)
-	return summary, err
+	return summary, classify(err)
+}
+
+// SendJourFixePicture sends each participant the pooled picture of only
+// the accounts the access policy lets her read (what is said about one
+// account reaches only people who may see it). A participant who may read
+// none of them gets nothing; a retry sends nobody twice.
+func (a *Activities) SendJourFixePicture(ctx context.Context, in workflows.JourFixePictureInput) error {
+	pics, _, err := a.Store.PoolJourFixe(ctx, in.JourFixeID)
+	if err != nil {
+		return classify(err)
+	}
+	accounts := map[uint]*store.KeyAccount{}
+	for _, pic := range pics {
+		ka, err := a.Store.KeyAccountByID(ctx, pic.KeyAccountID)
+		if err != nil {
+			return classify(err)
+		}
+		accounts[pic.KeyAccountID] = ka
+	}
+	pol := policy.Policy{Store: a.Store}
+	var pid *uint
+	if in.ProgrammeID != 0 {
+		pid = &in.ProgrammeID
+	}
+	for _, p := range in.Participants {
+		u, err := a.Store.UserByEmail(ctx, p.Email)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // no sign-in, so nothing she may read
+		}
+		if err != nil {
+			return classify(err)
+		}
+		var readable []store.AccountPicture
+		for _, pic := range pics {
+			ok, err := pol.MayAccount(ctx, u, policy.ActAccountRead, accounts[pic.KeyAccountID])
+			if err != nil {
+				return classify(err)
+			}
+			if ok {
+				readable = append(readable, pic)
+			}
+		}
+		if len(readable) == 0 {
+			continue
+		}
+		key := fmt.Sprintf("%s/picture/%d", in.WorkflowID, p.EmployeeID)
+		if err := a.Store.EnqueueNotification(ctx, store.NewNotification{Key: key, Recipients: []string{p.Email},
+			Subject: "Jour fixe " + in.Day + ": the picture of your key accounts", Body: store.SummaryOf(readable),
+			Link: workflows.JourFixeLink(in.JourFixeID), ProgrammeID: pid}); err != nil {
+			return classify(err)
+		}
+	}
+	return nil
 }

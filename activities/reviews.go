@@ -15,17 +15,17 @@ func (a *Activities) GatherReview(ctx context.Context, in workflows.GatherInput)
 	var st workflows.ProgrammeState
 	v, err := a.Temporal.QueryWorkflow(ctx, workflows.ProgrammeWorkflowID(in.ProgrammeID), "", workflows.QueryProgrammeState)
 	if err != nil {
-		return workflows.ReviewGathered{}, fmt.Errorf("programme %d state: %w", in.ProgrammeID, err)
+		return workflows.ReviewGathered{}, classify(fmt.Errorf("programme %d state: %w", in.ProgrammeID, err))
 	}
 	if err := v.Get(&st); err != nil {
-		return workflows.ReviewGathered{}, fmt.Errorf("programme %d state: %w", in.ProgrammeID, err)
+		return workflows.ReviewGathered{}, classify(fmt.Errorf("programme %d state: %w", in.ProgrammeID, err))
 	}
 	r, err := a.Store.GatherReview(ctx, store.KPIInput{
 		ProgrammeID: in.ProgrammeID, WorkflowID: in.WorkflowID, ControllerEmail: in.ControllerEmail,
 		KeyAccounts: st.KeyAccounts(), PlansApproved: st.PlansApproved, Now: time.Now(),
 	})
 	if err != nil {
-		return workflows.ReviewGathered{}, err
+		return workflows.ReviewGathered{}, classify(err)
 	}
 	out := workflows.ReviewGathered{ReviewID: r.ID, LeadEmail: st.LeadEmail, Accounts: []workflows.ReviewAccountKPI{}}
 	for _, acc := range r.Accounts {
@@ -36,7 +36,7 @@ func (a *Activities) GatherReview(ctx context.Context, in workflows.GatherInput)
 
 // SaveFindings stores the controller's findings on one account.
 func (a *Activities) SaveFindings(ctx context.Context, in workflows.SaveFindingsInput) error {
-	return a.Store.SetAccountFindings(ctx, in.ReviewID, in.CustomerID, in.Text)
+	return classify(a.Store.SetAccountFindings(ctx, in.ReviewID, in.CustomerID, in.Text))
 }
 
 // SaveMeasure stores a measure once per key and returns its ID.
@@ -46,15 +46,16 @@ func (a *Activities) SaveMeasure(ctx context.Context, in workflows.SaveMeasureIn
 		c := in.Measure.CustomerID
 		m.CustomerID = &c
 	}
-	return a.Store.AddMeasure(ctx, m)
+	id, err := a.Store.AddMeasure(ctx, m)
+	return id, classify(err)
 }
 
 // CompleteMeasure marks a measure done.
 func (a *Activities) CompleteMeasure(ctx context.Context, in workflows.MeasureDoneInput) error {
-	return a.Store.CompleteMeasure(ctx, in.MeasureID, in.By, in.At)
+	return classify(a.Store.CompleteMeasure(ctx, in.MeasureID, in.By, in.At))
 }
 
 // SetReviewStatus records sign-off or closing.
 func (a *Activities) SetReviewStatus(ctx context.Context, in workflows.ReviewStatusInput) error {
-	return a.Store.SetReviewStatus(ctx, in.ReviewID, in.Status, in.Overall, in.By, in.At)
+	return classify(a.Store.SetReviewStatus(ctx, in.ReviewID, in.Status, in.Overall, in.By, in.At))
 }

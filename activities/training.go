@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -14,8 +15,8 @@ import (
 
 // RecordEnrolmentStatus moves an enrolment row; repeating it is harmless.
 func (a *Activities) RecordEnrolmentStatus(ctx context.Context, in workflows.EnrolmentStatusInput) error {
-	if _, err := a.Store.SetEnrolmentStatus(ctx, in.EnrolmentID, in.From, in.To, in.By); err != nil {
-		return fmt.Errorf("record enrolment status: %w", err)
+	if _, err := a.Store.SetEnrolmentStatusNoted(ctx, in.EnrolmentID, in.From, in.To, in.By, in.Note, time.Now()); err != nil {
+		return classify(fmt.Errorf("record enrolment status: %w", err))
 	}
 	return nil
 }
@@ -25,7 +26,7 @@ func (a *Activities) RecordEnrolmentStatus(ctx context.Context, in workflows.Enr
 func (a *Activities) ReleaseSeat(ctx context.Context, sessionID uint) (uint, error) {
 	id, err := a.Store.PromoteFromWaitlist(ctx, sessionID)
 	if err != nil {
-		return 0, fmt.Errorf("release seat: %w", err)
+		return 0, classify(fmt.Errorf("release seat: %w", err))
 	}
 	return id, nil
 }
@@ -35,14 +36,14 @@ func (a *Activities) ReleaseSeat(ctx context.Context, sessionID uint) (uint, err
 func (a *Activities) ReportTrainingCompletion(ctx context.Context, in workflows.CompletionInput) error {
 	done, _, err := a.Store.HasCompletedRequiredCourses(ctx, in.EmployeeID)
 	if err != nil {
-		return fmt.Errorf("required courses: %w", err)
+		return classify(fmt.Errorf("required courses: %w", err))
 	}
 	if !done {
 		return nil
 	}
 	programmes, err := a.Store.AssignedKAMs(ctx)
 	if err != nil {
-		return err
+		return classify(err)
 	}
 	for _, pid := range programmes[in.EmployeeID] {
 		req := workflows.TrainingRequest{Actor: in.Actor, EmployeeID: in.EmployeeID, Note: "completed " + in.Course}
@@ -54,7 +55,7 @@ func (a *Activities) ReportTrainingCompletion(ctx context.Context, in workflows.
 			err = h.Get(ctx, nil)
 		}
 		if err != nil && !settled(err) {
-			return fmt.Errorf("tell programme %d: %w", pid, err)
+			return classify(fmt.Errorf("tell programme %d: %w", pid, err))
 		}
 	}
 	return nil
@@ -75,7 +76,7 @@ func settled(err error) bool {
 func (a *Activities) TrainingDeadline(ctx context.Context, programmeID uint) (workflows.Deadline, error) {
 	due, lead, err := a.Store.PhaseDue(ctx, programmeID, string(workflows.PhaseTraining))
 	if err != nil {
-		return workflows.Deadline{}, fmt.Errorf("training deadline: %w", err)
+		return workflows.Deadline{}, classify(fmt.Errorf("training deadline: %w", err))
 	}
 	return workflows.Deadline{Due: due, LeadEmail: lead}, nil
 }
@@ -85,7 +86,7 @@ func (a *Activities) TrainingDeadline(ctx context.Context, programmeID uint) (wo
 func (a *Activities) MissingRequiredCourses(ctx context.Context, employeeID uint) ([]string, error) {
 	_, missing, err := a.Store.HasCompletedRequiredCourses(ctx, employeeID)
 	if err != nil {
-		return nil, fmt.Errorf("missing courses: %w", err)
+		return nil, classify(fmt.Errorf("missing courses: %w", err))
 	}
 	out := []string{}
 	for _, c := range missing {
@@ -98,11 +99,11 @@ func (a *Activities) MissingRequiredCourses(ctx context.Context, employeeID uint
 func (a *Activities) RoleRecipients(ctx context.Context, role string) ([]string, error) {
 	r := store.Role(role)
 	if !r.Valid() {
-		return nil, temporal.NewNonRetryableApplicationError("unknown role "+role, "InvalidRole", nil)
+		return nil, classify(fmt.Errorf("unknown role %q: %w", role, store.ErrInvalid))
 	}
 	emails, err := a.Store.UserEmailsWithRole(ctx, r)
 	if err != nil {
-		return nil, fmt.Errorf("role recipients: %w", err)
+		return nil, classify(fmt.Errorf("role recipients: %w", err))
 	}
 	return emails, nil
 }

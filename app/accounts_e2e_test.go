@@ -17,6 +17,7 @@ import (
 // the matrix with its gaps (and as CSV), then hands the account from its
 // KAM to another without it ever being unattended.
 func TestContactMatrixAndHandoverThroughHTTPAPI(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	ctx := context.Background()
 	programme := e.runWholeProgramme(t)

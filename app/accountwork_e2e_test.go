@@ -33,6 +33,7 @@ func (e *apiEnv) accountOf(t *testing.T, programme uint, who string) store.KeyAc
 // creates its yearly workshop Schedule; triggered once, the workshop runs
 // from planning and invitation to minutes and closed actions.
 func TestWorkshopScheduleAndOneWorkshopThroughHTTPAPI(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	ctx := context.Background()
 	programme := e.runWholeProgramme(t)
@@ -88,6 +89,8 @@ func TestWorkshopScheduleAndOneWorkshopThroughHTTPAPI(t *testing.T) {
 	if _, cal := e.feed(t, feed); eventsByUID(cal)[fmt.Sprintf("workshop-%d@kamflow", wid)] == nil {
 		t.Errorf("workshop missing from the KAM's calendar: %s", cal.Serialize())
 	}
+	// The account's plan (written in runWholeProgramme) has actions of its own.
+	before := len(e.ok(t, 200, "lead", "GET", base+"/actions", nil).body["items"].([]any))
 	time.Sleep(time.Until(start) + 500*time.Millisecond)
 	due := time.Now().AddDate(0, 1, 0).Format("2006-01-02")
 	e.refused(t, 0, 422, "actions[0].owner_email", "kam3", "POST", w+"/minutes", map[string]any{"minutes": "x", "actions": []map[string]any{{"title": "x", "owner_email": "nobody@example.com", "due": due}}})
@@ -103,9 +106,10 @@ func TestWorkshopScheduleAndOneWorkshopThroughHTTPAPI(t *testing.T) {
 		t.Errorf("kam2's home lacks the action:\n%s", home)
 	}
 	list := e.ok(t, 200, "lead", "GET", base+"/actions", nil).body["items"].([]any)
-	if len(list) != 2 {
-		t.Errorf("account actions = %d", len(list))
+	if len(list) != before+2 {
+		t.Errorf("account actions = %d, want the %d of its plan and the workshop's 2", len(list), before)
 	}
+	e.refused(t, 0, 404, "", "kam3", "POST", fmt.Sprintf("%s/actions/%d/complete", w, 99999), nil)
 	for _, a := range actions {
 		id := int(a.(map[string]any)["id"].(float64))
 		owner := a.(map[string]any)["owner_email"].(string)
@@ -115,12 +119,16 @@ func TestWorkshopScheduleAndOneWorkshopThroughHTTPAPI(t *testing.T) {
 	waitFor(t, "the workshop closes", func() bool {
 		return e.ok(t, 200, "kam3", "GET", w, nil).body["status"] == workflows.WorkshopClosed
 	})
+	// One workshop per account and year: the scheduled one holds this year,
+	// so starting another on demand is a conflict.
+	e.refused(t, 0, 409, "", "kam3", "POST", base+"/workshops", nil)
 }
 
 // TestAccountPlanApprovalThroughHTTPAPI: the KAM writes and submits a plan,
 // the committee sends it back, the KAM revises, the lead approves; the
 // approval reaches the programme's account_plans phase.
 func TestAccountPlanApprovalThroughHTTPAPI(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	id, keyAccounts := e.programmeInTraining(t)
 	p := fmt.Sprintf("/programmes/%d", id)
@@ -163,11 +171,19 @@ func TestAccountPlanApprovalThroughHTTPAPI(t *testing.T) {
 	if other == ka.CustomerID {
 		other = keyAccounts[1]
 	}
+	e.refused(t, id, 409, "", "committee", "POST", fmt.Sprintf("%s/plans/%d/approve", p, other), map[string]string{})
+	if prog := e.ok(t, 200, "lead", "GET", p, nil); len(prog.body["plans_approved"].([]any)) != 1 {
+		t.Errorf("a plan no KAM submitted counts: %v", prog.body["plans_approved"])
+	}
+	e.submitPlan(t, id, "kam3")
+	e.refused(t, id, 403, "", "committee2", "POST", fmt.Sprintf("%s/plans/%d/approve", p, other), map[string]string{})
 	done := e.ok(t, 200, "committee", "POST", fmt.Sprintf("%s/plans/%d/approve", p, other), map[string]string{})
 	if done.body["current_phase"] != "rollout" {
 		t.Errorf("after both plans the programme is in %v, want rollout", done.body["current_phase"])
 	}
+	e.refused(t, id, 409, "", "committee", "POST", fmt.Sprintf("%s/plans/%d/approve", p, other), map[string]string{})
 	aid := int(tracked[0].(map[string]any)["id"].(float64))
+	e.refused(t, 0, 404, "", "kam", "POST", fmt.Sprintf("%s/plan/actions/%d/complete", base, aid+1000), nil)
 	e.ok(t, 200, "kam", "POST", fmt.Sprintf("%s/plan/actions/%d/complete", base, aid), nil)
 }
 

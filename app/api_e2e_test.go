@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kamflow/kamflow/app"
+	"github.com/kamflow/kamflow/config"
 	"github.com/kamflow/kamflow/store"
 )
 
@@ -24,7 +25,16 @@ type apiEnv struct {
 
 func newAPIEnv(t *testing.T) *apiEnv {
 	t.Helper()
+	return newAPIEnvWith(t, nil)
+}
+
+// newAPIEnvWith is newAPIEnv with settings changed by adjust before start.
+func newAPIEnvWith(t *testing.T, adjust func(*config.Config)) *apiEnv {
+	t.Helper()
 	cfg := devConfig(t, t.TempDir())
+	if adjust != nil {
+		adjust(cfg)
+	}
 	d := startDev(t, cfg)
 	t.Cleanup(func() { d.Stop(context.Background()) })
 	e := &apiEnv{dev: d, tokens: map[string]string{}, emp: map[string]uint{}}
@@ -191,6 +201,8 @@ func (e *apiEnv) programmeInTraining(t *testing.T) (uint, []uint) {
 	id := e.programmeInDefinitiveSelection(t)
 	p := fmt.Sprintf("/programmes/%d", id)
 	sel := e.ok(t, 200, "lead", "GET", p+"/selection", nil)
+	// An ID the path does not know is 404, whatever the body says.
+	e.refused(t, id, 404, "", "lead", "POST", p+"/selection/99999/decision", map[string]string{"decision": "confirmed"})
 	for i, cand := range sel.body["candidates"].([]any) {
 		cid := uint(cand.(map[string]any)["customer_id"].(float64))
 		body := map[string]string{"decision": "confirmed", "reason": "checked in detail"}
@@ -208,6 +220,7 @@ func (e *apiEnv) programmeInTraining(t *testing.T) (uint, []uint) {
 		}
 	}
 	kams := []string{"kam3", "kam"}
+	e.refused(t, id, 404, "", "lead", "PUT", p+"/assignments/99999", map[string]any{"kam_employee_id": e.emp["kam"]})
 	for i, ka := range keyAccounts {
 		e.ok(t, 200, "lead", "PUT", fmt.Sprintf("%s/assignments/%d", p, ka), map[string]any{"kam_employee_id": e.emp[kams[i]], "deputy_employee_id": e.emp["kam2"]})
 	}
@@ -216,20 +229,45 @@ func (e *apiEnv) programmeInTraining(t *testing.T) (uint, []uint) {
 	return id, keyAccounts
 }
 
+// submitPlan has the KAM who write and submit a one-action plan for her key
+// account of the programme.
+func (e *apiEnv) submitPlan(t *testing.T, programme uint, who string) {
+	t.Helper()
+	ka := e.accountOf(t, programme, who)
+	base := fmt.Sprintf("/key-accounts/%d", ka.ID)
+	e.ok(t, 200, who, "PUT", base+"/plan", map[string]any{"strategy": "Partner for their regulation topics", "goals": []map[string]any{{"title": "Relationship",
+		"objectives": []map[string]any{{"title": "Board contact", "actions": []map[string]any{{"title": "Invite their CEO", "owner_email": who + "@" + store.DemoDomain, "due": time.Now().AddDate(0, 2, 0).Format("2006-01-02")}}}}}}})
+	e.ok(t, 202, who, "POST", base+"/plan/submit", nil)
+}
+
 // runWholeProgramme drives a programme from set-up to closing through the
 // API, with the roles each step needs, and returns its ID.
 func (e *apiEnv) runWholeProgramme(t *testing.T) uint {
 	t.Helper()
 	id, keyAccounts := e.programmeInTraining(t)
 	p := fmt.Sprintf("/programmes/%d", id)
+	e.refused(t, id, 404, "", "hr", "POST", fmt.Sprintf("%s/training/%d/complete", p, 99999), map[string]string{"note": "x"})
+	e.refused(t, id, 404, "", "committee", "POST", fmt.Sprintf("%s/training/%d/exception", p, e.emp["kam2"]), map[string]string{"note": "deputy, not a KAM"})
 	e.ok(t, 200, "hr", "POST", fmt.Sprintf("%s/training/%d/complete", p, e.emp["kam"]), map[string]string{"note": "CAS Key Account Management"})
 	tr := e.ok(t, 200, "committee", "POST", fmt.Sprintf("%s/training/%d/exception", p, e.emp["kam3"]), map[string]string{"note": "long-standing KAM experience"})
 	if tr.body["current_phase"] != "account_plans" {
 		t.Fatalf("after training = %v, want account_plans", tr.body["current_phase"])
 	}
+	// A plan no KAM submitted is not approved.
+	e.refused(t, id, 409, "", "lead", "POST", fmt.Sprintf("%s/plans/%d/approve", p, keyAccounts[0]), map[string]string{})
+	e.submitPlan(t, id, "kam3")
+	e.submitPlan(t, id, "kam")
+	e.refused(t, id, 404, "", "lead", "POST", fmt.Sprintf("%s/plans/%d/approve", p, 99999), map[string]string{})
 	e.ok(t, 200, "lead", "POST", fmt.Sprintf("%s/plans/%d/approve", p, keyAccounts[0]), map[string]string{})
 	e.ok(t, 200, "committee", "POST", fmt.Sprintf("%s/plans/%d/approve", p, keyAccounts[1]), map[string]string{"comment": "ambitious"})
-	e.ok(t, 200, "lead", "POST", p+"/phases/rollout/submit", map[string]string{"result": "Staff informed; two conflicts resolved"})
+	// The roll-out waits for its record: a conflict resolved, staff informed with the key accounts named.
+	e.refused(t, id, 409, "briefings", "lead", "POST", p+"/phases/rollout/submit", map[string]string{"result": "Staff informed"})
+	e.ok(t, 200, "lead", "POST", p+"/rollout/conflicts", map[string]string{"what": "Key account orders jump the production queue", "between": "sales and production"})
+	e.refused(t, id, 409, "conflicts[0].resolution", "lead", "POST", p+"/phases/rollout/submit", map[string]string{"result": "Staff informed"})
+	e.ok(t, 200, "lead", "POST", p+"/rollout/conflicts/1/resolve", map[string]string{"resolution": "A weekly production slot for key accounts"})
+	e.ok(t, 200, "lead", "POST", p+"/rollout/briefings", map[string]any{"informed_on": time.Now().UTC().Format("2006-01-02"), "channel": "staff_meeting",
+		"groups": []string{"Sales", "Service", "Production"}, "key_accounts_named": true})
+	e.ok(t, 200, "lead", "POST", p+"/phases/rollout/submit", map[string]string{"result": "Top-10 list on the intranet"})
 	e.ok(t, 200, "lead", "POST", p+"/phases/reviews/submit", map[string]string{"result": "First controller review done"})
 	done := e.ok(t, 200, "committee", "POST", p+"/phases/reviews/approve", map[string]string{"comment": "programme closed"})
 	if done.body["status"] != "completed" {
@@ -242,6 +280,7 @@ func (e *apiEnv) runWholeProgramme(t *testing.T) uint {
 // embedded real Temporal server via the API, and checks that wrong roles and
 // bad input get the documented errors and change nothing.
 func TestProgrammeThroughHTTPAPI(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	ctx := context.Background()
 

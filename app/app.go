@@ -6,9 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -28,8 +31,13 @@ import (
 
 // Dev is the embedded default running in this process.
 type Dev struct {
-	URL        string
+	URL string
+	// MetricsURL is where /metrics answers; empty without KAMFLOW_METRICS_ADDR.
+	MetricsURL string
 	Seeded     bool
+	// DemoLogins are the demo accounts this database has (none when dev
+	// did not create it); only they are shown and may sign in.
+	DemoLogins []store.DemoLogin
 	Store      *store.Store
 	Client     client.Client
 	temporal   *devserver.Server
@@ -37,6 +45,7 @@ type Dev struct {
 	httpServer *http.Server
 	httpDone   chan error
 	stopMailer func()
+	metrics    *metricsServer
 	log        *slog.Logger
 }
 
@@ -57,37 +66,50 @@ func StartDev(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *Dev
 	if err != nil {
 		return nil, fmt.Errorf("web address %s: %w", cfg.HTTPAddr, ErrPortInUse)
 	}
-	d.temporal, err = devserver.Start(ctx, devserver.Options{
-		DatabaseFile:     filepath.Join(cfg.DataDir, "temporal.db"),
-		IP:               "127.0.0.1",
-		Port:             cfg.Temporal.DevPort,
-		Namespace:        cfg.Temporal.Namespace,
-		SearchAttributes: workflows.SearchAttributes(),
-		// The server's own log is noise for a newcomer; debug shows its warnings.
-		LogLevel: devTemporalLogLevel(cfg.LogLevel),
-	})
-	if err != nil {
+	// One registry for all dev runs: web, worker and their Temporal client.
+	if d.metrics, err = startMetrics(cfg, log); err != nil {
 		_ = ln.Close()
-		if errors.Is(err, devserver.ErrPortInUse) {
-			return nil, fmt.Errorf("embedded Temporal needs ports %d-%d: %w (choose others with --temporal-port)", cfg.Temporal.DevPort, cfg.Temporal.DevPort+devserver.PortsUsed-1, err)
-		}
-		return nil, fmt.Errorf("start embedded temporal: %w", err)
+		return nil, err
 	}
+	if d.metrics != nil {
+		d.MetricsURL = d.metrics.url
+	}
+	if d.temporal, err = startEmbeddedTemporal(ctx, cfg, "127.0.0.1"); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	// The demo company goes only into a database dev creates now (its
+	// SQLite file is new, or holds no schema yet): never into one that has
+	// served before, whatever happened to its demo accounts.
+	_, statErr := os.Stat(cfg.DB.Path)
+	created := errors.Is(statErr, fs.ErrNotExist)
 	if d.Store, err = openStore(ctx, cfg.DB); err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
+	created = created || !d.Store.HasSchema()
 	if err = d.Store.Migrate(ctx); err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
-	if d.Seeded, err = d.Store.SeedDemo(ctx); err != nil {
+	if created {
+		if d.Seeded, err = d.Store.SeedDemo(ctx); err != nil {
+			_ = ln.Close()
+			return nil, err
+		}
+	}
+	if err = d.metrics.watchStore(d.Store); err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
+	if d.DemoLogins = store.DemoLogins(); !d.Seeded {
+		if _, err := d.Store.UserByEmail(ctx, d.DemoLogins[0].Email); err != nil {
+			d.DemoLogins = nil
+		}
+	}
 	tcfg := cfg.Temporal
 	tcfg.Address = d.temporal.HostPort()
-	if d.Client, err = tclient.Dial(ctx, tcfg, log); err != nil {
+	if d.Client, err = tclient.Dial(ctx, tcfg, log, d.metrics.registry().TemporalHandler()); err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
@@ -98,22 +120,47 @@ func StartDev(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *Dev
 		_ = ln.Close()
 		return nil, fmt.Errorf("start worker: %w", err)
 	}
-	d.stopMailer = startMailer(cfg, d.Store, log)
+	d.URL = "http://" + ln.Addr().String()
+	baseURL := cfg.BaseURL
+	if cfg.BaseURLDerived {
+		// The listener knows the port when --http asked for any (:0).
+		baseURL = d.URL
+	}
+	d.stopMailer = startMailer(cfg, baseURL, d.Store, log)
 	srv, err := web.New(web.Options{
 		Store: d.Store, Temporal: d.Client, Logger: log, TaskQueue: cfg.Temporal.TaskQueue,
-		SecureCookies: cfg.SecureCookies, DemoLogins: store.DemoLogins(),
+		SecureCookies: cfg.SecureCookies, DemoLogins: d.DemoLogins,
+		BaseURL: baseURL, LoopbackHostsOnly: true, CSRFSecret: cfg.CSRFSecret,
+		TrustedProxies: cfg.SignIn.TrustedProxies, SignInConcurrency: cfg.SignIn.Concurrency,
+		Zone: cfg.Zone, Metrics: d.metrics.registry(), OIDC: oidcOptions(cfg), NoLocalPasswords: !cfg.SignIn.LocalPasswords,
 	})
 	if err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
 	d.serveHTTP(ln, srv.Handler())
-	d.URL = "http://" + ln.Addr().String()
 	return d, nil
 }
 
+// HTTP server timeouts: a client gets this long to send a request's
+// headers, and the whole request; an answer may take WriteTimeout
+// (a page waits at most about half a minute for a workflow); an idle
+// keep-alive connection is closed after IdleTimeout. A slow or stalled
+// upload so holds a connection for seconds, not minutes.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 30 * time.Second
+	WriteTimeout      = 90 * time.Second
+	IdleTimeout       = 2 * time.Minute
+)
+
+// newHTTPServer is the http.Server every kamflow process serves with.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout}
+}
+
 func (d *Dev) serveHTTP(ln net.Listener, h http.Handler) {
-	d.httpServer = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	d.httpServer = newHTTPServer(h)
 	d.httpDone = make(chan error, 1)
 	go func() { d.httpDone <- d.httpServer.Serve(ln) }()
 }
@@ -138,6 +185,7 @@ func (d *Dev) Stop(ctx context.Context) {
 	if d.Client != nil {
 		d.Client.Close()
 	}
+	d.metrics.stop()
 	if d.temporal != nil {
 		if err := d.temporal.Stop(); err != nil {
 			d.log.Warn("temporal shutdown", "err", err)
@@ -175,9 +223,51 @@ func Migrate(ctx context.Context, cfg *config.Config) ([]string, error) {
 	return s.AppliedMigrations(ctx)
 }
 
+// RunTemporal serves the embedded Temporal server alone until ctx ends:
+// one Temporal for several `kamflow worker` and `kamflow web` processes on
+// one host, its state in DATA_DIR/temporal.db (SQLite). Production runs
+// Temporal's own images (docker-compose.yml).
+func RunTemporal(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) error {
+	srv, err := startEmbeddedTemporal(ctx, cfg, cfg.Temporal.ListenIP)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "kamflow temporal: serving namespace %s at %s (state in %s)\n", cfg.Temporal.Namespace, srv.HostPort(), filepath.Join(cfg.DataDir, "temporal.db"))
+	log.Info("temporal started", "address", srv.HostPort(), "namespace", cfg.Temporal.Namespace)
+	<-ctx.Done()
+	return srv.Stop()
+}
+
+// startEmbeddedTemporal starts the embedded server of `kamflow dev` and
+// `kamflow temporal` on ip, its state in DATA_DIR/temporal.db.
+func startEmbeddedTemporal(ctx context.Context, cfg *config.Config, ip string) (*devserver.Server, error) {
+	srv, err := devserver.Start(ctx, devserver.Options{
+		DatabaseFile:     filepath.Join(cfg.DataDir, "temporal.db"),
+		IP:               ip,
+		Port:             cfg.Temporal.DevPort,
+		Namespace:        cfg.Temporal.Namespace,
+		SearchAttributes: workflows.SearchAttributes(),
+		Retention:        cfg.Temporal.Retention,
+		// The server's own log is noise for a newcomer; debug shows its warnings.
+		LogLevel: devTemporalLogLevel(cfg.LogLevel),
+	})
+	if err == nil {
+		return srv, nil
+	}
+	if errors.Is(err, devserver.ErrPortInUse) {
+		return nil, fmt.Errorf("embedded Temporal needs ports %d-%d: %w (choose others with --temporal-port)", cfg.Temporal.DevPort, cfg.Temporal.DevPort+devserver.PortsUsed-1, err)
+	}
+	return nil, fmt.Errorf("start embedded temporal: %w", err)
+}
+
 // RunWorker polls the task queue until ctx ends.
 func RunWorker(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	s, c, closeAll, err := connect(ctx, cfg, log)
+	ms, err := startMetrics(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer ms.stop()
+	s, c, closeAll, err := connect(ctx, cfg, log, ms)
 	if err != nil {
 		return err
 	}
@@ -188,7 +278,7 @@ func RunWorker(ctx context.Context, cfg *config.Config, log *slog.Logger) error 
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	stopMailer := startMailer(cfg, s, log)
+	stopMailer := startMailer(cfg, cfg.BaseURL, s, log)
 	log.Info("worker started", "temporal", cfg.Temporal.Address, "namespace", cfg.Temporal.Namespace, "task_queue", cfg.Temporal.TaskQueue, "db", cfg.DB.Describe())
 	<-ctx.Done()
 	stopMailer()
@@ -198,14 +288,14 @@ func RunWorker(ctx context.Context, cfg *config.Config, log *slog.Logger) error 
 
 // startMailer delivers the outbox by SMTP when configured; without SMTP the
 // notifications stay in the outbox, where the UI shows them.
-func startMailer(cfg *config.Config, s *store.Store, log *slog.Logger) (stop func()) {
+func startMailer(cfg *config.Config, baseURL string, s *store.Store, log *slog.Logger) (stop func()) {
 	if !cfg.SMTP.Enabled() {
 		log.Info("notifications: outbox only (set KAMFLOW_SMTP_HOST to send e-mail)")
 		return func() {}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	d := &mailer.Dispatcher{Store: s, SMTP: cfg.SMTP, Log: log}
+	d := &mailer.Dispatcher{Store: s, SMTP: cfg.SMTP, Log: log, BaseURL: baseURL}
 	go func() {
 		defer close(done)
 		d.Run(ctx)
@@ -219,20 +309,31 @@ func startMailer(cfg *config.Config, s *store.Store, log *slog.Logger) (stop fun
 
 // RunWeb serves the UI and API until ctx ends.
 func RunWeb(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	s, c, closeAll, err := connect(ctx, cfg, log)
+	ms, err := startMetrics(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer ms.stop()
+	s, c, closeAll, err := connect(ctx, cfg, log, ms)
 	if err != nil {
 		return err
 	}
 	defer closeAll()
-	srv, err := web.New(web.Options{Store: s, Temporal: c, Logger: log, TaskQueue: cfg.Temporal.TaskQueue, SecureCookies: cfg.SecureCookies})
+	srv, err := web.New(web.Options{Store: s, Temporal: c, Logger: log, TaskQueue: cfg.Temporal.TaskQueue, SecureCookies: cfg.SecureCookies,
+		BaseURL: cfg.BaseURL, CSRFSecret: cfg.CSRFSecret,
+		TrustedProxies: cfg.SignIn.TrustedProxies, SignInConcurrency: cfg.SignIn.Concurrency,
+		Zone: cfg.Zone, Metrics: ms.registry(), OIDC: oidcOptions(cfg), NoLocalPasswords: !cfg.SignIn.LocalPasswords})
 	if err != nil {
 		return err
+	}
+	if cfg.BaseURLDerived {
+		log.Warn("KAMFLOW_BASE_URL is not set; links in calendar feeds and mails use " + cfg.BaseURL)
 	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("web address %s: %w", cfg.HTTPAddr, ErrPortInUse)
 	}
-	httpServer := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	httpServer := newHTTPServer(srv.Handler())
 	done := make(chan error, 1)
 	go func() { done <- httpServer.Serve(ln) }()
 	log.Info("web started", "addr", "http://"+ln.Addr().String(), "db", cfg.DB.Describe())
@@ -247,13 +348,17 @@ func RunWeb(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 }
 
 // connect opens the migrated database and dials Temporal, as the
-// production processes need both.
-func connect(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, client.Client, func(), error) {
+// production processes need both; ms (nil: off) watches both.
+func connect(ctx context.Context, cfg *config.Config, log *slog.Logger, ms *metricsServer) (*store.Store, client.Client, func(), error) {
 	s, err := openMigratedStore(ctx, cfg)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	c, err := tclient.Dial(ctx, cfg.Temporal, log)
+	if err := ms.watchStore(s); err != nil {
+		_ = s.Close()
+		return nil, nil, nil, err
+	}
+	c, err := tclient.Dial(ctx, cfg.Temporal, log, ms.registry().TemporalHandler())
 	if err != nil {
 		_ = s.Close()
 		return nil, nil, nil, err
@@ -278,4 +383,15 @@ func devTemporalLogLevel(l slog.Level) string {
 		return "warn"
 	}
 	return devserver.LogOff
+}
+
+// oidcOptions hands company sign-in's settings to the web server; nil
+// when it is not configured.
+func oidcOptions(cfg *config.Config) *web.OIDCOptions {
+	if !cfg.OIDC.Enabled() {
+		return nil
+	}
+	o := cfg.OIDC
+	return &web.OIDCOptions{Issuer: o.Issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret, RedirectURL: o.RedirectURL,
+		GroupsClaim: o.GroupsClaim, RoleMap: o.RoleMap, Name: o.Name}
 }

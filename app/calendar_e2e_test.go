@@ -53,6 +53,7 @@ func prop(ev *ics.VEvent, p ics.ComponentProperty) string {
 // sessions and the phases they are responsible for, with stable UIDs,
 // moved sessions as new sequences and cancelled ones as CANCELLED.
 func TestCalendarFeeds(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	e.ok(t, 201, "lead", "POST", "/programmes", map[string]any{"name": "KAM", "committee_emails": []string{"committee@" + store.DemoDomain}, "start_date": time.Now().Format("2006-01-02")})
 	e.refused(t, 0, 401, "", "", "POST", "/me/calendar-token", nil)

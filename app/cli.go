@@ -11,11 +11,15 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/kamflow/kamflow/config"
+	"github.com/kamflow/kamflow/observe"
 	"github.com/kamflow/kamflow/store"
 )
 
@@ -25,21 +29,34 @@ var Version = ""
 const usage = `kamflow — Key Account Management, introduced and run
 
 Usage:
-  kamflow dev       run everything in one process on embedded Temporal and SQLite (./data)
+  kamflow dev       run everything in one process on embedded Temporal and SQLite (./data, or --data DIR)
   kamflow worker    run the Temporal worker (production; MySQL and external Temporal)
   kamflow web       run the web UI and JSON API (production)
   kamflow migrate   apply database migrations (idempotent)
-  kamflow token create --email EMAIL [--name NAME]
-                    issue a personal API token (printed once; stored hashed)
+  kamflow token create --email EMAIL [--name NAME] [--expires 90d] [--data DIR]
+                    issue a personal API token (printed once; stored hashed),
+                    valid for the given days (default: until revoked)
+  kamflow user create --email EMAIL --name NAME --role ROLE [--role ROLE ...] [--data DIR]
+                    create a user, such as the first admin; the password is
+                    read from stdin (asked twice on a terminal)
+  kamflow temporal  run the embedded Temporal server alone (its SQLite file in
+                    --data), for several worker and web processes on one host
   kamflow version   print the version
   kamflow health    check a running web server (--url), for container healthchecks
   kamflow env       list the KAMFLOW_* environment variables
 
+Every command that opens the database takes --data DIR (default ./data) for
+the embedded default's SQLite files, like kamflow dev.
 Run "kamflow COMMAND -h" for a command's flags.
 `
 
 // Main runs the command in args and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	return Run(args, os.Stdin, stdout, stderr)
+}
+
+// Run is Main with the input commands read (a new user's password).
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -67,8 +84,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			}
 			return err
 		})
+	case "temporal":
+		err = withConfig(config.ModeTemporal, rest, stderr, func(cfg *config.Config, log *slog.Logger) error {
+			return RunTemporal(ctx, cfg, log, stdout)
+		})
 	case "token":
 		err = runToken(ctx, rest, stdout, stderr)
+	case "user":
+		err = runUser(ctx, rest, stdin, stdout, stderr)
 	case "health":
 		err = checkHealth(ctx, rest, stdout)
 	case "version":
@@ -94,11 +117,17 @@ func Main(args []string, stdout, stderr io.Writer) int {
 }
 
 func withConfig(mode config.Mode, args []string, stderr io.Writer, fn func(*config.Config, *slog.Logger) error) error {
-	cfg, err := config.Load(mode, args, os.Getenv, stderr)
+	return withCommandConfig(mode, args, stderr, nil, fn)
+}
+
+// withCommandConfig is withConfig for a command with flags of its own,
+// defined by commandFlags next to the configuration's flags (--data, ...).
+func withCommandConfig(mode config.Mode, args []string, stderr io.Writer, commandFlags func(*flag.FlagSet), fn func(*config.Config, *slog.Logger) error) error {
+	cfg, err := config.LoadWithFlags(mode, args, os.Getenv, stderr, commandFlags)
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log := observe.NewLogger(stderr, cfg.LogFormat == config.LogJSON, cfg.LogLevel)
 	return fn(cfg, log)
 }
 
@@ -123,8 +152,12 @@ func printDevBanner(w io.Writer, d *Dev) {
 	if d.Seeded {
 		fmt.Fprintln(w, "A demo company was created on this first start.")
 	}
-	fmt.Fprintf(w, "Demo logins (password %q, dev mode only):\n", store.DemoPassword)
-	for _, l := range store.DemoLogins() {
+	if len(d.DemoLogins) == 0 {
+		fmt.Fprintln(w, "No demo logins: kamflow dev did not create this database (sign in with a user from kamflow user create).")
+	} else {
+		fmt.Fprintf(w, "Demo logins (password %q, dev mode only):\n", store.DemoPassword)
+	}
+	for _, l := range d.DemoLogins {
 		roles := make([]string, len(l.Roles))
 		for i, r := range l.Roles {
 			roles[i] = string(r)
@@ -176,19 +209,22 @@ func checkHealth(ctx context.Context, args []string, stdout io.Writer) error {
 // (./data's SQLite by default, MySQL with KAMFLOW_DB_DRIVER=mysql).
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
-		return &config.Error{Setting: "arguments", Reason: "usage: kamflow token create --email EMAIL [--name NAME]"}
+		return &config.Error{Setting: "arguments", Reason: "usage: kamflow token create --email EMAIL [--name NAME] [--expires 90d] [--data DIR]"}
 	}
-	fs := flag.NewFlagSet("kamflow token create", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	email := fs.String("email", "", "user the token acts as")
-	name := fs.String("name", "API token", "what the token is for")
-	if err := fs.Parse(args[1:]); err != nil {
-		return &config.Error{Setting: "arguments", Reason: err.Error()}
+	var email, name, expires *string
+	tokenFlags := func(fs *flag.FlagSet) {
+		email = fs.String("email", "", "user the token acts as")
+		name = fs.String("name", "API token", "what the token is for")
+		expires = fs.String("expires", "", "days the token is valid, like 90d (default: until revoked)")
 	}
-	if strings.TrimSpace(*email) == "" {
-		return &config.Error{Setting: "--email", Reason: "required"}
-	}
-	return withConfig(config.ModeToken, nil, stderr, func(cfg *config.Config, log *slog.Logger) error {
+	return withCommandConfig(config.ModeToken, args[1:], stderr, tokenFlags, func(cfg *config.Config, log *slog.Logger) error {
+		if strings.TrimSpace(*email) == "" {
+			return &config.Error{Setting: "--email", Reason: "required"}
+		}
+		expiresAt, err := parseTokenExpiry(*expires, time.Now())
+		if err != nil {
+			return err
+		}
 		s, err := openMigratedStore(ctx, cfg)
 		if err != nil {
 			return err
@@ -201,11 +237,149 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		token, err := s.CreateAPIToken(ctx, u.ID, *name)
+		token, err := s.CreateExpiringAPIToken(ctx, u.ID, *name, expiresAt)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, token)
+		if expiresAt != nil {
+			fmt.Fprintf(stderr, "The token expires at %s.\n", expiresAt.Format(time.RFC3339))
+		}
 		return nil
 	})
+}
+
+// parseTokenExpiry reads --expires: whole days like 90d (or 90); empty
+// means the token is valid until revoked.
+func parseTokenExpiry(v string, now time.Time) (*time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(v, "d"))
+	if err != nil || n < 1 || n > store.MaxTokenDays {
+		return nil, &config.Error{Setting: "--expires", Reason: fmt.Sprintf("%q is not a number of days from 1d to %dd", v, store.MaxTokenDays)}
+	}
+	return store.TokenExpiry(now, n)
+}
+
+// roleFlags collects repeated --role flags.
+type roleFlags []store.Role
+
+func (r *roleFlags) String() string { return fmt.Sprint(*r) }
+
+func (r *roleFlags) Set(v string) error {
+	role := store.Role(strings.TrimSpace(v))
+	if !role.Valid() {
+		names := make([]string, 0, len(store.Roles()))
+		for _, r := range store.Roles() {
+			names = append(names, string(r))
+		}
+		return fmt.Errorf("%q is not a role (%s)", v, strings.Join(names, ", "))
+	}
+	*r = append(*r, role)
+	return nil
+}
+
+const userUsage = "usage: kamflow user create --email EMAIL --name NAME --role ROLE [--role ROLE ...] [--data DIR] (password on stdin)"
+
+// runUser creates a user in the configured database; it is how the first
+// admin comes to exist. The password comes from stdin, never from a flag
+// (flags show in the process list and shell history).
+func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return &config.Error{Setting: "arguments", Reason: userUsage}
+	}
+	var email, name *string
+	var roles roleFlags
+	userFlags := func(fs *flag.FlagSet) {
+		email = fs.String("email", "", "the user's e-mail address, used to sign in")
+		name = fs.String("name", "", "the user's name")
+		fs.Var(&roles, "role", "a role (repeat for several): "+fmt.Sprint(store.Roles()))
+	}
+	return withCommandConfig(config.ModeUser, args[1:], stderr, userFlags, func(cfg *config.Config, log *slog.Logger) error {
+		switch {
+		case strings.TrimSpace(*email) == "" || !strings.Contains(*email, "@"):
+			return &config.Error{Setting: "--email", Reason: "required: an e-mail address"}
+		case store.IsDemoEmail(*email):
+			return &config.Error{Setting: "--email", Reason: store.DemoDomain + " is kept for kamflow dev's demo accounts"}
+		case strings.TrimSpace(*name) == "":
+			return &config.Error{Setting: "--name", Reason: "required"}
+		case len(roles) == 0:
+			return &config.Error{Setting: "--role", Reason: "required: at least one role, such as admin"}
+		}
+		password, err := readNewPassword(stdin, stderr)
+		if err != nil {
+			return err
+		}
+		if err := store.CheckNewPassword(*email, password); err != nil {
+			var ie *store.InvalidError
+			if errors.As(err, &ie) {
+				return &config.Error{Setting: "password (stdin)", Reason: ie.Reason}
+			}
+			return err
+		}
+		s, err := openMigratedStore(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		u, err := s.CreateUser(ctx, store.NewUser{Email: *email, Name: *name, Password: password, Roles: roles})
+		switch {
+		case errors.Is(err, store.ErrDuplicate):
+			return &config.Error{Setting: "--email", Reason: fmt.Sprintf("a user %q exists in %s", *email, cfg.DB.Describe())}
+		case errors.Is(err, store.ErrInvalid):
+			return &config.Error{Setting: "--email", Reason: err.Error()}
+		case err != nil:
+			return err
+		}
+		names := make([]string, len(u.Roles))
+		for i, r := range u.Roles {
+			names[i] = string(r.Role)
+		}
+		fmt.Fprintf(stdout, "created user %s (%s) in %s\n", u.Email, strings.Join(names, ", "), cfg.DB.Describe())
+		return nil
+	})
+}
+
+// maxPasswordInput bounds what is read from stdin for a password.
+const maxPasswordInput = 4096
+
+// readNewPassword reads the new password: asked twice without echo on a
+// terminal, otherwise the whole of stdin without one trailing line end
+// (so both printf 'secret' and echo secret work).
+func readNewPassword(stdin io.Reader, prompt io.Writer) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(prompt, "Password: ")
+		first, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(prompt)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		fmt.Fprint(prompt, "Password again: ")
+		second, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(prompt)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		if string(first) != string(second) {
+			return "", &config.Error{Setting: "password (stdin)", Reason: "the two entries differ"}
+		}
+		return string(first), nil
+	}
+	b, err := io.ReadAll(io.LimitReader(stdin, maxPasswordInput+1))
+	if err != nil {
+		return "", fmt.Errorf("read password from stdin: %w", err)
+	}
+	if len(b) > maxPasswordInput {
+		return "", &config.Error{Setting: "password (stdin)", Reason: "too long"}
+	}
+	p := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	if p == "" {
+		return "", &config.Error{Setting: "password (stdin)", Reason: "required: pipe it in, e.g. printf '%s' \"$PASSWORD\" | kamflow user create ..."}
+	}
+	if strings.ContainsAny(p, "\r\n") {
+		return "", &config.Error{Setting: "password (stdin)", Reason: "one line only"}
+	}
+	return p, nil
 }

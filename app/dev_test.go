@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,8 +36,18 @@ var (
 	kamActor       = workflows.Actor{Email: "kam@" + store.DemoDomain, Roles: []string{"kam"}}
 )
 
+// handedOut are the ports freePort gave to a test of this process: tests
+// run in parallel, and a port closed after the check is free again for the
+// kernel until its test binds it.
+var handedOut = struct {
+	sync.Mutex
+	ports map[int]bool
+}{ports: map[int]bool{}}
+
 func freePort(t *testing.T, n int) int {
 	t.Helper()
+	handedOut.Lock()
+	defer handedOut.Unlock()
 	for attempt := 0; attempt < 50; attempt++ {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -45,14 +56,21 @@ func freePort(t *testing.T, n int) int {
 		base := l.Addr().(*net.TCPAddr).Port
 		l.Close()
 		ok := base+n <= 65535
-		for p := base + 1; ok && p < base+n; p++ {
-			if l2, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p)); err != nil {
+		for p := base; ok && p < base+n; p++ {
+			if handedOut.ports[p] {
 				ok = false
-			} else {
-				l2.Close()
+			} else if p > base {
+				if l2, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p)); err != nil {
+					ok = false
+				} else {
+					l2.Close()
+				}
 			}
 		}
 		if ok {
+			for p := base; p < base+n; p++ {
+				handedOut.ports[p] = true
+			}
 			return base
 		}
 	}
@@ -163,6 +181,7 @@ func waitResult(t *testing.T, c client.Client, id uint) workflows.ProgrammeState
 // programme, stops everything, starts again on the same data directory and
 // finds the demo data, the projection and the programme still running.
 func TestDevRestartKeepsDataAndRunningWorkflows(t *testing.T) {
+	t.Parallel()
 	dataDir := t.TempDir()
 	cfg := devConfig(t, dataDir)
 	d := startDev(t, cfg)
@@ -248,7 +267,11 @@ func TestRecordGoldenHistories(t *testing.T) {
 	record("programme-v3-steady-reminder-timer-complete.json", func() string {
 		return workflows.ProgrammeWorkflowID(programme)
 	})
-	record("review-v1-measure-closed.json", func() string {
+	// v4: compute_selection marks the list as being computed before it awaits it.
+	record("programme-v4-computing-state-first-complete.json", func() string {
+		return workflows.ProgrammeWorkflowID(programme)
+	})
+	review := func() string {
 		p := fmt.Sprintf("/programmes/%d", programme)
 		e.ok(t, 202, "controller", "POST", p+"/reviews", nil)
 		wid := workflows.ReviewWorkflowIDPrefix(programme) + "-" + time.Now().UTC().Format("2006-01-02")
@@ -270,7 +293,10 @@ func TestRecordGoldenHistories(t *testing.T) {
 		e.ok(t, 200, "kam", "POST", fmt.Sprintf("%s/measures/%d/complete", r, mid), nil)
 		waitClosed(t, e.dev.Client, wid)
 		return wid
-	})
+	}
+	record("review-v1-measure-closed.json", review)
+	// v2: add_measure puts the measure into the state before its save.
+	record("review-v2-measure-state-first-closed.json", review)
 	record("handover-v1-deputy-covers.json", func() string {
 		kas, _ := e.dev.Store.KeyAccounts(context.Background(), programme)
 		ka := kas[0]
@@ -289,7 +315,22 @@ func TestRecordGoldenHistories(t *testing.T) {
 		waitClosed(t, e.dev.Client, wid)
 		return wid
 	})
-	record("workshop-v1-actions-closed.json", func() string {
+	// v4: approve_plan only from a submitted plan's workflow; training
+	// events carry the KAM's training fact.
+	record("programme-v4-plans-through-plan-workflow-complete.json", func() string {
+		return workflows.ProgrammeWorkflowID(programme)
+	})
+	// v5: each event carries only what changed, and the whole state a page
+	// shows (criteria, candidates, assignments, training, plans, results).
+	record("programme-v5-projection-deltas-complete.json", func() string {
+		return workflows.ProgrammeWorkflowID(programme)
+	})
+	// v6: the roll-out's record — a conflict logged and resolved, staff
+	// informed with the key accounts named — before the rollout is handed in.
+	record("programme-v6-rollout-record-complete.json", func() string {
+		return workflows.ProgrammeWorkflowID(programme)
+	})
+	workshopRun := func() string {
 		kas, _ := e.dev.Store.KeyAccounts(context.Background(), programme)
 		base := fmt.Sprintf("/key-accounts/%d", kas[len(kas)-1].ID)
 		r := e.ok(t, 202, "lead", "POST", base+"/workshops", nil)
@@ -307,6 +348,64 @@ func TestRecordGoldenHistories(t *testing.T) {
 			start = time.Now().Add(3 * time.Second).UTC()
 			return e.call(t, "lead", "POST", w+"/dates", map[string]any{"starts_at": start.Format(time.RFC3339Nano), "place": "Zürich"}).code == 200
 		})
+		time.Sleep(time.Until(start) + 500*time.Millisecond)
+		st := e.ok(t, 200, "lead", "POST", w+"/minutes", map[string]any{"minutes": "agreed", "actions": []map[string]any{{"title": "Briefing", "owner_email": "kam2@" + store.DemoDomain, "due": time.Now().AddDate(0, 1, 0).Format("2006-01-02")}}})
+		aid := int(st.body["actions"].([]any)[0].(map[string]any)["id"].(float64))
+		e.ok(t, 200, "kam2", "POST", fmt.Sprintf("%s/actions/%d/complete", w, aid), nil)
+		waitClosed(t, e.dev.Client, wfID)
+		return wfID
+	}
+	record("workshop-v1-actions-closed.json", workshopRun)
+	// v2: the customer's name from preparation; one workshop per year.
+	record("workshop-v2-one-per-year-actions-closed.json", workshopRun)
+	record("workshop-v2-second-of-the-year-ends-quietly.json", func() string {
+		kas, _ := e.dev.Store.KeyAccounts(context.Background(), programme)
+		ctx := context.Background()
+		h := e.dev.Client.ScheduleClient().GetHandle(ctx, workflows.WorkshopScheduleID(kas[len(kas)-1].ID))
+		if err := h.Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		var wfID string
+		waitFor(t, "the scheduled start", func() bool {
+			d, err := h.Describe(ctx)
+			if err == nil && len(d.Info.RecentActions) > 0 {
+				wfID = d.Info.RecentActions[len(d.Info.RecentActions)-1].StartWorkflowResult.WorkflowID
+			}
+			return wfID != ""
+		})
+		waitClosed(t, e.dev.Client, wfID)
+		return wfID
+	})
+	// v3: up to three dates go to the customer, the chosen one is confirmed;
+	// participants change on both sides (our late joiner is invited).
+	record("workshop-v3-date-options-participants-actions-closed.json", func() string {
+		kas, _ := e.dev.Store.KeyAccounts(context.Background(), programme)
+		base := fmt.Sprintf("/key-accounts/%d", kas[len(kas)-1].ID)
+		r := e.ok(t, 202, "lead", "POST", base+"/workshops", nil)
+		wfID := r.body["workflow_id"].(string)
+		var wid int
+		waitFor(t, "workshop prepared", func() bool {
+			for _, it := range e.ok(t, 200, "lead", "GET", base+"/workshops", nil).body["items"].([]any) {
+				wid = int(it.(map[string]any)["id"].(float64))
+			}
+			return wid != 0
+		})
+		w := fmt.Sprintf("/workshops/%d", wid)
+		var people []map[string]any
+		for _, p := range e.ok(t, 200, "lead", "GET", w, nil).body["participants"].([]any) {
+			pm := p.(map[string]any)
+			people = append(people, map[string]any{"side": pm["side"], "id": pm["id"]})
+		}
+		people = append(people, map[string]any{"side": "ours", "id": e.emp["kam2"]})
+		far := time.Now().AddDate(0, 2, 0).UTC()
+		e.ok(t, 200, "lead", "POST", w+"/dates", map[string]any{"starts_at": far.Format(time.RFC3339),
+			"alternatives": []string{far.AddDate(0, 0, 7).Format(time.RFC3339), far.AddDate(0, 0, 14).Format(time.RFC3339)}, "place": "Zürich"})
+		var start time.Time
+		waitFor(t, "the chosen date confirmed", func() bool {
+			start = time.Now().Add(4 * time.Second).UTC()
+			return e.call(t, "lead", "POST", w+"/dates", map[string]any{"starts_at": start.Format(time.RFC3339Nano), "place": "Zürich"}).code == 200
+		})
+		e.ok(t, 200, "lead", "PUT", w+"/participants", map[string]any{"participants": people})
 		time.Sleep(time.Until(start) + 500*time.Millisecond)
 		st := e.ok(t, 200, "lead", "POST", w+"/minutes", map[string]any{"minutes": "agreed", "actions": []map[string]any{{"title": "Briefing", "owner_email": "kam2@" + store.DemoDomain, "due": time.Now().AddDate(0, 1, 0).Format("2006-01-02")}}})
 		aid := int(st.body["actions"].([]any)[0].(map[string]any)["id"].(float64))
@@ -334,7 +433,7 @@ func TestRecordGoldenHistories(t *testing.T) {
 		waitClosed(t, e.dev.Client, wfID)
 		return wfID
 	})
-	record("jourfixe-v1-held.json", func() string {
+	jourFixe := func() string {
 		p := fmt.Sprintf("/programmes/%d", programme)
 		r := e.ok(t, 202, "lead", "POST", p+"/jour-fixes", map[string]any{"meeting_at": time.Now().Add(4 * time.Second).UTC().Format(time.RFC3339Nano)})
 		wfID := r.body["workflow_id"].(string)
@@ -349,6 +448,90 @@ func TestRecordGoldenHistories(t *testing.T) {
 		waitFor(t, "input accepted", func() bool {
 			return e.call(t, "kam2", "POST", fmt.Sprintf("/jour-fixes/%d/inputs", jf), map[string]any{"key_account_id": kas[0].ID, "satisfaction": 4}).code == 200
 		})
+		waitClosed(t, e.dev.Client, wfID)
+		return wfID
+	}
+	record("jourfixe-v1-held.json", jourFixe)
+	// v2: an input counts as given before its save.
+	record("jourfixe-v2-input-state-first-held.json", jourFixe)
+	// v3: the picture goes to each participant with only the accounts she may read.
+	record("jourfixe-v3-picture-per-reader-held.json", jourFixe)
+	// v2: the handover moves the outgoing KAM's open work (to the cover when
+	// she left, to the incoming KAM on "actions moved"), signalling the plan workflow.
+	record("handover-v2-left-moves-work.json", func() string {
+		ka := e.accountOf(t, programme, "kam")
+		base := fmt.Sprintf("/key-accounts/%d", ka.ID)
+		r := e.ok(t, 202, "lead", "POST", base+"/handover", map[string]any{"reason": "left", "covering_employee_id": e.emp["kam2"]})
+		wid := r.body["workflow_id"].(string)
+		waitFor(t, "handover started", func() bool { return e.call(t, "lead", "GET", base+"/handover", nil).code == 200 })
+		e.ok(t, 200, "lead", "POST", base+"/handover/incoming", map[string]any{"employee_id": e.emp["kam3"]})
+		for _, item := range []string{"actions_moved", "relationships_moved", "intro_meeting", "customer_informed"} {
+			e.ok(t, 200, "lead", "POST", base+"/handover/items/"+item, map[string]any{"note": "done"})
+		}
+		waitClosed(t, e.dev.Client, wid)
+		return wid
+	})
+	// v3: someone in the handover skips an item that is not needed, saying why.
+	record("handover-v3-item-skipped.json", func() string {
+		kas, _ := e.dev.Store.KeyAccounts(context.Background(), programme)
+		ka := kas[len(kas)-1]
+		base := fmt.Sprintf("/key-accounts/%d", ka.ID)
+		r := e.ok(t, 202, "lead", "POST", base+"/handover", map[string]any{"reason": "persona_non_grata", "reason_note": "the customer asked for another KAM"})
+		wid := r.body["workflow_id"].(string)
+		waitFor(t, "handover started", func() bool { return e.call(t, "lead", "GET", base+"/handover", nil).code == 200 })
+		incoming := e.emp["kam"]
+		if *ka.KAMEmployeeID == incoming {
+			incoming = e.emp["kam3"]
+		}
+		e.ok(t, 200, "lead", "POST", base+"/handover/incoming", map[string]any{"employee_id": incoming})
+		e.ok(t, 200, "lead", "POST", base+"/handover/items/actions_moved", map[string]any{"note": "no open actions", "skip": true})
+		for _, item := range []string{"knowledge_transfer", "relationships_moved", "intro_meeting", "customer_informed"} {
+			e.ok(t, 200, "lead", "POST", base+"/handover/items/"+item, map[string]any{"note": "done"})
+		}
+		waitClosed(t, e.dev.Client, wid)
+		return wid
+	})
+	// v4: a tick that comes while the handover's record is still written
+	// waits for it (here the knowledge transfer, ticked right after the start).
+	record("handover-v4-tick-after-start.json", func() string {
+		kas, _ := e.dev.Store.KeyAccounts(context.Background(), programme)
+		ka := kas[len(kas)-1]
+		base := fmt.Sprintf("/key-accounts/%d", ka.ID)
+		r := e.ok(t, 202, "lead", "POST", base+"/handover", map[string]any{"reason": "role_change"})
+		wid := r.body["workflow_id"].(string)
+		waitFor(t, "the knowledge transfer is ticked", func() bool {
+			return e.call(t, "lead", "POST", base+"/handover/items/knowledge_transfer", map[string]any{"note": "memo"}).code == 200
+		})
+		incoming := e.emp["kam"]
+		if *ka.KAMEmployeeID == incoming {
+			incoming = e.emp["kam3"]
+		}
+		waitFor(t, "the incoming KAM is chosen", func() bool {
+			return e.call(t, "lead", "POST", base+"/handover/incoming", map[string]any{"employee_id": incoming}).code == 200
+		})
+		for _, item := range []string{"actions_moved", "relationships_moved", "intro_meeting", "customer_informed"} {
+			e.ok(t, 200, "lead", "POST", base+"/handover/items/"+item, map[string]any{"note": "done"})
+		}
+		waitClosed(t, e.dev.Client, wid)
+		return wid
+	})
+	// v2: the plan's action follows its new owner (owner_changed), who marks it done.
+	record("plan-v2-owner-changed-actions-done.json", func() string {
+		ka := e.accountOf(t, programme, "kam3")
+		base := fmt.Sprintf("/key-accounts/%d", ka.ID)
+		for _, it := range e.ok(t, 200, "kam3", "GET", base+"/actions", nil).body["items"].([]any) {
+			a := it.(map[string]any)
+			if a["done"] == true || a["source"] != "plan" {
+				continue
+			}
+			e.ok(t, 200, "lead", "PUT", fmt.Sprintf("/actions/%d/owner", int(a["id"].(float64))), map[string]any{"owner_email": "kam2@" + store.DemoDomain})
+			e.ok(t, 200, "kam2", "POST", fmt.Sprintf("%s/plan/actions/%d/complete", base, int(a["id"].(float64))), nil)
+		}
+		p, err := e.dev.Store.LatestPlan(context.Background(), ka.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wfID := workflows.PlanWorkflowID(ka.ID, p.Version)
 		waitClosed(t, e.dev.Client, wfID)
 		return wfID
 	})
@@ -375,6 +558,208 @@ func TestRecordGoldenHistories(t *testing.T) {
 		waitClosed(t, e.dev.Client, workflows.TrainingWorkflowID(uint(second)))
 		return workflows.TrainingWorkflowID(uint(second))
 	})
+	// v2: a cancellation that moves the enrolment to another session leaves
+	// re-enrolment and escalation to the enrolment it moved to.
+	record("training-v2-moved-cancelled.json", func() string {
+		day := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Minute)
+		session := func(at time.Time) int {
+			r := e.ok(t, 201, "hr", "POST", "/sessions", map[string]any{"course_id": course.body["id"], "starts_at": at.Format(time.RFC3339), "ends_at": at.Add(8 * time.Hour).Format(time.RFC3339), "place": "Luzern", "capacity": 4})
+			return int(r.body["id"].(float64))
+		}
+		from, to := session(day), session(day.Add(7*24*time.Hour))
+		r := e.ok(t, 201, "hr", "POST", fmt.Sprintf("/sessions/%d/enrolments", from), map[string]any{"employee_id": e.emp["kam"]})
+		wid := workflows.TrainingWorkflowID(uint(r.body["id"].(float64)))
+		e.ok(t, 200, "hr", "POST", fmt.Sprintf("/enrolments/%d/move", int(r.body["id"].(float64))), map[string]any{"session_id": to, "reason": "customer visit"})
+		waitClosed(t, e.dev.Client, wid)
+		return wid
+	})
+	recordYears(t, e, dir, programme)
+}
+
+// recordYears records what happens over months and years, squeezed into
+// seconds through the workflows' inputs (due dates, reminder policy,
+// history limit, stall time): reminders and overdue notices, pause, resume
+// and replan on the steady timer, a continue-as-new resume, a stalled and
+// escalated handover, a session moved and cancelled, and a training phase
+// completed by exceptions.
+func recordYears(t *testing.T, e *apiEnv, dir string, programme uint) {
+	record := func(name string, run func() string) {
+		path := filepath.Join(dir, name)
+		if _, err := os.Stat(path); err == nil {
+			t.Logf("%s exists; golden histories are never overwritten", path)
+			return
+		}
+		writeHistory(t, e.dev.Client, run(), path)
+	}
+	ctx := context.Background()
+	c := e.dev.Client
+	queue := "kamflow"
+	cancel := func(id uint) {
+		mustUpdate(t, c, id, workflows.UpdateCancel, workflows.LifecycleRequest{Actor: leadActor, Reason: "golden history recorded"})
+		waitClosed(t, c, workflows.ProgrammeWorkflowID(id))
+	}
+	// startShort starts a programme whose set-up is due after setupDue,
+	// reminded before (seconds) and overdue every overdueEvery.
+	startShort := func(name string, setupDue time.Duration, before []time.Duration, overdueEvery time.Duration, historyLimit int) (uint, string) {
+		now := time.Now().UTC()
+		p, err := e.dev.Store.CreateProgramme(ctx, name, leadActor.Email, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := workflows.DefaultPlan(now)
+		plan[0].Due = now.Add(setupDue)
+		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ProgrammeWorkflowID(p.ID), TaskQueue: queue},
+			workflows.ProgrammeWorkflowName, workflows.ProgrammeInput{
+				ProgrammeID: p.ID, Name: name, LeadEmail: leadActor.Email, CommitteeEmails: []string{committeeActor.Email},
+				StartDate: now, Plan: plan, Reminders: workflows.ReminderPolicy{Before: before, OverdueEvery: overdueEvery},
+				HistoryLimit: historyLimit,
+			})
+		if err != nil {
+			t.Fatalf("start %s: %v", name, err)
+		}
+		return p.ID, run.GetRunID()
+	}
+	eventsOf := func(id uint, kind string) int {
+		evs, err := e.dev.Store.ProgrammeEvents(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, ev := range evs {
+			if ev.Kind == kind {
+				n++
+			}
+		}
+		return n
+	}
+
+	record("programme-v3-reminder-and-overdue.json", func() string {
+		id, _ := startShort("Reminders", 6*time.Second, []time.Duration{3 * time.Second}, 3*time.Second, 0)
+		waitFor(t, "a reminder and two overdue notices", func() bool {
+			return eventsOf(id, workflows.EventReminder) >= 1 && eventsOf(id, workflows.EventOverdue) >= 2
+		})
+		cancel(id)
+		return workflows.ProgrammeWorkflowID(id)
+	})
+	record("programme-v3-pause-resume-replan.json", func() string {
+		id, _ := startShort("Pause and replan", 8*time.Second, []time.Duration{4 * time.Second}, time.Hour, 0)
+		time.Sleep(time.Second)
+		mustUpdate(t, c, id, workflows.UpdatePause, workflows.LifecycleRequest{Actor: leadActor, Reason: "budget freeze"})
+		time.Sleep(2 * time.Second)
+		mustUpdate(t, c, id, workflows.UpdateResume, workflows.LifecycleRequest{Actor: leadActor, Reason: "budget released"})
+		mustUpdate(t, c, id, workflows.UpdateReplan, workflows.ReplanRequest{Actor: leadActor, Reason: "earlier kick-off",
+			Set: []workflows.PhaseDue{{Phase: workflows.PhaseSetup, Due: time.Now().UTC().Add(5 * time.Second)}}})
+		waitFor(t, "the reminder and the overdue notice after the replan", func() bool {
+			return eventsOf(id, workflows.EventReminder) >= 1 && eventsOf(id, workflows.EventOverdue) >= 1
+		})
+		mustUpdate(t, c, id, workflows.UpdateSubmit, submit(workflows.PhaseSetup))
+		cancel(id)
+		return workflows.ProgrammeWorkflowID(id)
+	})
+	{
+		// The first run continues as new after set-up; the resumed run
+		// carries on from the state it was handed.
+		id, firstRun := "", ""
+		var pid uint
+		first := filepath.Join(dir, "programme-v3-continue-as-new-first-run.json")
+		resumed := filepath.Join(dir, "programme-v3-continue-as-new-resumed.json")
+		_, errFirst := os.Stat(first)
+		_, errResumed := os.Stat(resumed)
+		if errFirst != nil || errResumed != nil {
+			pid, firstRun = startShort("Continue as new", 24*time.Hour, []time.Duration{time.Hour}, 24*time.Hour, 10)
+			id = workflows.ProgrammeWorkflowID(pid)
+			// Set-up is submitted once the run waits in it, so the phase
+			// boundary (where the limit is checked) comes after the start.
+			waitFor(t, "the programme waits in set-up", func() bool {
+				iter := c.GetWorkflowHistory(ctx, id, firstRun, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+				for iter.HasNext() {
+					if ev, err := iter.Next(); err == nil && ev.GetEventType() == enumspb.EVENT_TYPE_TIMER_STARTED {
+						return true
+					}
+				}
+				return false
+			})
+			mustUpdate(t, c, pid, workflows.UpdateSubmit, submit(workflows.PhaseSetup))
+			waitFor(t, "continue-as-new", func() bool {
+				d, err := c.DescribeWorkflowExecution(ctx, id, "")
+				return err == nil && d.GetWorkflowExecutionInfo().GetExecution().GetRunId() != firstRun
+			})
+			mustUpdate(t, c, pid, workflows.UpdateSubmit, submit(workflows.PhaseStrategy))
+			mustUpdate(t, c, pid, workflows.UpdateApprove, approve(workflows.PhaseStrategy))
+			cancel(pid)
+			writeRunHistory(t, c, id, firstRun, first)
+			writeHistory(t, c, id, resumed)
+		}
+	}
+	record("handover-v1-stalled-escalated.json", func() string {
+		kas, _ := e.dev.Store.KeyAccounts(ctx, programme)
+		ka := kas[len(kas)-1]
+		cust, err := e.dev.Store.Customer(ctx, ka.CustomerID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := e.dev.Store.Employee(ctx, *ka.KAMEmployeeID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cov, err := e.dev.Store.Employee(ctx, *ka.DeputyEmployeeID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wid := workflows.HandoverWorkflowID(ka.ID, time.Now())
+		if _, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: queue}, workflows.HandoverWorkflowName, workflows.HandoverInput{
+			KeyAccountID: ka.ID, CustomerName: cust.Name, Reason: "left", OutgoingEmployeeID: out.ID, OutgoingEmail: out.Email, OutgoingAvailable: true,
+			CoveringEmployeeID: cov.ID, CoveringEmail: cov.Email, LeadEmail: leadActor.Email, StartedBy: leadActor.Email,
+			StallAfter: 3 * time.Second,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		base := fmt.Sprintf("/key-accounts/%d", ka.ID)
+		waitFor(t, "escalation", func() bool {
+			v, err := c.QueryWorkflow(ctx, wid, "", workflows.QueryHandoverState)
+			var st workflows.HandoverState
+			return err == nil && v.Get(&st) == nil && st.Nudges >= 2
+		})
+		incoming := e.emp["kam"]
+		if out.ID == incoming {
+			incoming = e.emp["kam3"]
+		}
+		e.ok(t, 200, "lead", "POST", base+"/handover/incoming", map[string]any{"employee_id": incoming})
+		for _, item := range workflows.HandoverItems() {
+			e.ok(t, 200, "lead", "POST", base+"/handover/items/"+item, map[string]any{"note": "done late"})
+		}
+		waitClosed(t, c, wid)
+		return wid
+	})
+	record("training-v1-session-moved-cancelled.json", func() string {
+		course := e.ok(t, 201, "hr", "POST", "/courses", map[string]any{"title": "Negotiation", "duration_days": 1})
+		start := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Minute)
+		sess := e.ok(t, 201, "hr", "POST", "/sessions", map[string]any{"course_id": course.body["id"], "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(8 * time.Hour).Format(time.RFC3339), "place": "Bern", "capacity": 4})
+		sid := int(sess.body["id"].(float64))
+		r := e.ok(t, 201, "hr", "POST", fmt.Sprintf("/sessions/%d/enrolments", sid), map[string]any{"employee_id": e.emp["kam2"]})
+		wid := workflows.TrainingWorkflowID(uint(r.body["id"].(float64)))
+		moved := start.Add(7 * 24 * time.Hour)
+		e.ok(t, 200, "hr", "PUT", fmt.Sprintf("/sessions/%d", sid), map[string]any{"course_id": course.body["id"], "starts_at": moved.Format(time.RFC3339), "ends_at": moved.Add(8 * time.Hour).Format(time.RFC3339), "place": "Zürich", "capacity": 4})
+		waitFor(t, "the move reached the enrolment", func() bool {
+			v, err := c.QueryWorkflow(ctx, wid, "", workflows.QueryTrainingState)
+			var st workflows.TrainingState
+			return err == nil && v.Get(&st) == nil && st.Place == "Zürich"
+		})
+		e.ok(t, 200, "hr", "POST", fmt.Sprintf("/sessions/%d/cancel", sid), nil)
+		waitClosed(t, c, wid)
+		return wid
+	})
+	record("programme-v3-training-exceptions.json", func() string {
+		id, _ := e.programmeInTraining(t)
+		p := fmt.Sprintf("/programmes/%d", id)
+		e.ok(t, 200, "committee", "POST", fmt.Sprintf("%s/training/%d/exception", p, e.emp["kam"]), map[string]string{"note": "certified KAM"})
+		tr := e.ok(t, 200, "committee", "POST", fmt.Sprintf("%s/training/%d/exception", p, e.emp["kam3"]), map[string]string{"note": "long-standing KAM experience"})
+		if tr.body["current_phase"] != "account_plans" {
+			t.Fatalf("after the exceptions = %v, want account_plans", tr.body["current_phase"])
+		}
+		cancel(id)
+		return workflows.ProgrammeWorkflowID(id)
+	})
 }
 
 func waitClosed(t *testing.T, c client.Client, workflowID string) {
@@ -388,6 +773,12 @@ func waitClosed(t *testing.T, c client.Client, workflowID string) {
 
 func writeHistory(t *testing.T, c client.Client, workflowID, path string) {
 	t.Helper()
+	writeRunHistory(t, c, workflowID, "", path)
+}
+
+// writeRunHistory writes one run's history (runID "" is the latest run).
+func writeRunHistory(t *testing.T, c client.Client, workflowID, runID, path string) {
+	t.Helper()
 	if _, err := os.Stat(path); err == nil {
 		t.Logf("%s exists; golden histories are never overwritten", path)
 		return
@@ -395,7 +786,7 @@ func writeHistory(t *testing.T, c client.Client, workflowID, path string) {
 		t.Fatal(err)
 	}
 	var h historypb.History
-	iter := c.GetWorkflowHistory(context.Background(), workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	iter := c.GetWorkflowHistory(context.Background(), workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for iter.HasNext() {
 		ev, err := iter.Next()
 		if err != nil {

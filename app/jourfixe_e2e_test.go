@@ -13,6 +13,7 @@ import (
 // the account's people, pools their inputs, and the satisfaction history
 // feeds the controller's review.
 func TestJourFixeThroughHTTPAPI(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	ctx := context.Background()
 	programme := e.runWholeProgramme(t)

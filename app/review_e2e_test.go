@@ -20,6 +20,7 @@ import (
 // workflow run, pauses and deletes it; then runs an on-demand review from
 // KPIs to closed measures and exports its report.
 func TestReviewCadenceScheduleAndReviewThroughHTTPAPI(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	ctx := context.Background()
 	id := e.runWholeProgramme(t)
@@ -96,7 +97,11 @@ func TestReviewCadenceScheduleAndReviewThroughHTTPAPI(t *testing.T) {
 		return reviewID != 0
 	})
 	r := fmt.Sprintf("/reviews/%d", reviewID)
-	rep := e.ok(t, 200, "kam", "GET", r, nil)
+	// Reviews are the controllers', the programme's lead's and committee's
+	// (and their measures' owners'): a KAM who owns none reads none.
+	e.refused(t, 0, 403, "", "kam", "GET", r, nil)
+	e.refused(t, 0, 403, "", "hr", "GET", r+"/report.csv", nil)
+	rep := e.ok(t, 200, "lead", "GET", r, nil)
 	accounts := rep.body["accounts"].([]any)
 	if len(accounts) != len(ka) {
 		t.Fatalf("review accounts = %d, want %d key accounts", len(accounts), len(ka))
@@ -121,6 +126,7 @@ func TestReviewCadenceScheduleAndReviewThroughHTTPAPI(t *testing.T) {
 	e.refused(t, 0, 422, "overall", "controller", "POST", r+"/sign-off", map[string]any{})
 	e.ok(t, 200, "controller", "POST", r+"/sign-off", map[string]any{"overall": "On track; one account under margin"})
 	e.refused(t, 0, 403, "", "kam2", "POST", fmt.Sprintf("%s/measures/%d/complete", r, mid), nil)
+	e.refused(t, 0, 404, "", "kam", "POST", fmt.Sprintf("%s/measures/%d/complete", r, mid+1000), nil)
 	e.ok(t, 200, "kam", "POST", fmt.Sprintf("%s/measures/%d/complete", r, mid), nil)
 	waitFor(t, "the review closes", func() bool {
 		return e.ok(t, 200, "lead", "GET", r, nil).body["status"] == "closed"

@@ -66,6 +66,7 @@ func signIn(t *testing.T, base, who string) *browser {
 // committee approves or rejects them in the web UI; refusals show their
 // reason, forms need the CSRF token, user text is escaped.
 func TestProgrammePagesForLeadAndCommittee(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	r := e.ok(t, 201, "lead", "POST", "/programmes", map[string]any{"name": "KAM <b>Demo</b>", "committee_emails": []string{"committee@" + store.DemoDomain}, "start_date": "2026-01-05"})
 	id := int(r.body["id"].(float64))
@@ -135,6 +136,7 @@ func TestProgrammePagesForLeadAndCommittee(t *testing.T) {
 // TestSelectionPage: the lead sees criteria × customers and decides on the
 // candidates in the web UI; a rejection needs a reason.
 func TestSelectionPage(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	id := e.programmeInDefinitiveSelection(t)
 	p := fmt.Sprintf("/programmes/%d/selection", id)
@@ -165,6 +167,7 @@ func TestSelectionPage(t *testing.T) {
 // TestTrainingAndReviewPages: HR enrols a KAM and records attendance in the
 // UI; a controller triggers a review.
 func TestTrainingAndReviewPages(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	course := e.ok(t, 201, "hr", "POST", "/courses", map[string]any{"title": "KAM Basics", "duration_days": 1, "required_for_kams": true})
 	// Ahead enough for sign-ins (argon2 is slow under -race) and enrolment.
@@ -180,8 +183,11 @@ func TestTrainingAndReviewPages(t *testing.T) {
 		t.Fatalf("training page = %d:\n%s", code, page)
 	}
 	form := url.Values{"csrf": {hr.csrf}, "session_id": {fmt.Sprint(sid)}, "employee_id": {fmt.Sprint(e.emp["kam"])}}
-	if c, body := hr.post("/training/enrolments", form); c != 200 || !strings.Contains(body, "Enrolled (enrolled)") {
+	if c, body := hr.post("/training/enrolments", form); c != http.StatusSeeOther {
 		t.Fatalf("enrol = %d:\n%s", c, body)
+	}
+	if _, page := hr.get(fmt.Sprintf("/training/sessions/%d", sid)); !strings.Contains(page, `id="participants"`) || strings.Contains(page, "Nobody has a seat yet.") {
+		t.Errorf("the session page lacks the enrolled KAM:\n%s", page)
 	}
 	if c, body := hr.post("/training/enrolments", form); c != http.StatusConflict || !strings.Contains(body, "already") {
 		t.Errorf("second enrolment = %d", c)
@@ -192,8 +198,10 @@ func TestTrainingAndReviewPages(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no attendance form:\n%s", page)
 	}
-	if c, body := hr.post(m[1], url.Values{"csrf": {hr.csrf}, "attended": {"true"}}); c != 200 || !strings.Contains(body, "Attendance recorded: completed") {
-		t.Errorf("attendance = %d:\n%s", c, body)
+	if c, loc, body := hr.postLocation(m[1], url.Values{"csrf": {hr.csrf}, "attended": {"true"}}); c != http.StatusSeeOther || loc != "/training?done=attendance-recorded" {
+		t.Errorf("attendance = %d to %q:\n%s", c, loc, body)
+	} else if _, page := hr.get(loc); !strings.Contains(page, "Attendance recorded: attended.") {
+		t.Errorf("the training page after attendance lacks the notice")
 	}
 
 	id := int(e.ok(t, 201, "lead", "POST", "/programmes", map[string]any{"name": "KAM", "committee_emails": []string{"committee@" + store.DemoDomain}, "start_date": time.Now().Format("2006-01-02")}).body["id"].(float64))
@@ -202,8 +210,8 @@ func TestTrainingAndReviewPages(t *testing.T) {
 		_, page := ctl.get("/reviews")
 		return strings.Contains(page, fmt.Sprintf(`action="/reviews/programmes/%d"`, id))
 	})
-	if c, body := ctl.post(fmt.Sprintf("/reviews/programmes/%d", id), url.Values{"csrf": {ctl.csrf}}); c != 200 || !strings.Contains(body, "The review started") {
-		t.Errorf("trigger = %d", c)
+	if c, body := ctl.post(fmt.Sprintf("/reviews/programmes/%d", id), url.Values{"csrf": {ctl.csrf}}); c != http.StatusSeeOther {
+		t.Errorf("trigger = %d:\n%s", c, body)
 	}
 	if c, body := ctl.post(fmt.Sprintf("/reviews/programmes/%d", id), url.Values{"csrf": {ctl.csrf}}); c != http.StatusConflict || !strings.Contains(body, "started today already") {
 		t.Errorf("second trigger = %d", c)
@@ -228,11 +236,12 @@ func TestTrainingAndReviewPages(t *testing.T) {
 // per account, a measure, sign-off, the measure done — and downloads the
 // report as CSV; refusals come back on the page with their reason.
 func TestReviewPageForms(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	programme := e.runWholeProgramme(t)
 	ka := e.accountOf(t, programme, "kam")
 	ctl := signIn(t, e.dev.URL, "controller")
-	if c, body := ctl.post(fmt.Sprintf("/reviews/programmes/%d", programme), url.Values{"csrf": {ctl.csrf}}); c != 200 {
+	if c, body := ctl.post(fmt.Sprintf("/reviews/programmes/%d", programme), url.Values{"csrf": {ctl.csrf}}); c != http.StatusSeeOther {
 		t.Fatalf("trigger = %d:\n%s", c, body)
 	}
 	var review string
@@ -261,9 +270,19 @@ func TestReviewPageForms(t *testing.T) {
 	}
 	due := time.Now().AddDate(0, 1, 0).Format("2006-01-02")
 	c, body := ctl.post(review+"/measures-form", url.Values{"csrf": {ctl.csrf}, "customer_id": {cust}, "title": {"Renegotiate"}, "owner_email": {"nobody@example.com"}, "due": {due}})
-	if c != http.StatusUnprocessableEntity || !strings.Contains(body, "owner_email: no user has this e-mail address") {
+	if c != http.StatusUnprocessableEntity || !strings.Contains(body, `<p class="error">no user has this e-mail address</p>`) {
 		t.Fatalf("measure with unknown owner = %d", c)
 	}
+	// On a German page a measure due in the past is refused in German at
+	// its due field, everything typed kept.
+	ctlDE := signInGerman(t, e.dev.URL, "controller")
+	ctlDE.get(review)
+	past := time.Now().AddDate(0, 0, -3).Format("2006-01-02")
+	c, body = ctlDE.post(review+"/measures-form", url.Values{"csrf": {ctlDE.csrf}, "customer_id": {cust}, "title": {"Preise neu verhandeln"}, "owner_email": {"kam@" + store.DemoDomain}, "due": {past}})
+	refusedAt(t, "measure due in the past (German)", c, body, "due", "das Fälligkeitsdatum muss in der Zukunft liegen",
+		`value="Preise neu verhandeln"`, `value="kam@`+store.DemoDomain+`" selected`, `value="`+past+`"`, `value="`+cust+`" selected`)
+	c, body = ctlDE.post(review+"/measures-form", url.Values{"csrf": {ctlDE.csrf}, "customer_id": {cust}, "title": {"Preise neu verhandeln"}, "owner_email": {"kam@" + store.DemoDomain}, "due": {"bald"}})
+	refusedAt(t, "measure due no date (German)", c, body, "due", "muss ein Datum als JJJJ-MM-TT sein", `value="Preise neu verhandeln"`, `value="bald"`)
 	if c, body = ctl.post(review+"/measures-form", url.Values{"csrf": {ctl.csrf}, "customer_id": {cust}, "title": {"Renegotiate prices"}, "owner_email": {"kam@" + store.DemoDomain}, "due": {due}}); c != http.StatusSeeOther {
 		t.Fatalf("add measure = %d:\n%s", c, body)
 	}
@@ -303,6 +322,7 @@ func TestReviewPageForms(t *testing.T) {
 // TestProgrammeManagementForms: the lead pauses, resumes and re-plans the
 // programme from its page; the committee cancels it; refusals name the field.
 func TestProgrammeManagementForms(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	id := int(e.ok(t, 201, "lead", "POST", "/programmes", map[string]any{"name": "KAM Steuerung", "committee_emails": []string{"committee@" + store.DemoDomain}, "start_date": time.Now().Format("2006-01-02")}).body["id"].(float64))
 	p := fmt.Sprintf("/programmes/%d", id)

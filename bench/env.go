@@ -18,6 +18,9 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/interceptor"
 	"gorm.io/gorm"
 
 	"github.com/kamflow/kamflow/app"
@@ -38,13 +41,53 @@ type env struct {
 	dbName  string
 	driver  string
 	srv     *http.Server
-	// queries holds each marked request's SQL statement count by its
+	// queries holds each marked request's counts (*requestCounts) by its
 	// X-Bench-Request header.
 	queries sync.Map
 	seq     atomic.Int64
 }
 
 type queryCounterKey struct{}
+
+// requestCounts is what one request asked of the database and of Temporal.
+type requestCounts struct {
+	sql atomic.Int64
+	// temporal counts workflow queries and describes: reads that would
+	// wait on Temporal (and on a worker, for queries).
+	temporal atomic.Int64
+}
+
+// temporalReadCounter is a client interceptor counting the workflow reads made
+// on behalf of a request.
+type temporalReadCounter struct {
+	interceptor.ClientInterceptorBase
+}
+
+func (*temporalReadCounter) InterceptClient(next interceptor.ClientOutboundInterceptor) interceptor.ClientOutboundInterceptor {
+	o := &countingOutbound{}
+	o.Next = next
+	return o
+}
+
+type countingOutbound struct {
+	interceptor.ClientOutboundInterceptorBase
+}
+
+func countTemporal(ctx context.Context) {
+	if n, ok := ctx.Value(queryCounterKey{}).(*requestCounts); ok {
+		n.temporal.Add(1)
+	}
+}
+
+func (o *countingOutbound) QueryWorkflow(ctx context.Context, in *interceptor.ClientQueryWorkflowInput) (converter.EncodedValue, error) {
+	countTemporal(ctx)
+	return o.Next.QueryWorkflow(ctx, in)
+}
+
+func (o *countingOutbound) DescribeWorkflow(ctx context.Context, in *interceptor.ClientDescribeWorkflowInput) (*interceptor.ClientDescribeWorkflowOutput, error) {
+	countTemporal(ctx)
+	return o.Next.DescribeWorkflow(ctx, in)
+}
 
 // startEnv starts kamflow on driver ("sqlite" or "mysql"); MySQL gets a
 // fresh database named kamflow_bench_<tag>.
@@ -78,7 +121,12 @@ func startEnv(ctx context.Context, o options, driver, tag string) (*env, error) 
 		return nil, err
 	}
 	countQueries(e.dev.Store.DB())
-	srv, err := web.New(web.Options{Store: e.dev.Store, Temporal: e.dev.Client, Logger: quiet, TaskQueue: cfg.Temporal.TaskQueue})
+	counted, err := client.NewClientFromExisting(e.dev.Client, client.Options{Interceptors: []interceptor.ClientInterceptor{&temporalReadCounter{}}})
+	if err != nil {
+		e.stop()
+		return nil, err
+	}
+	srv, err := web.New(web.Options{Store: e.dev.Store, Temporal: counted, Logger: quiet, TaskQueue: cfg.Temporal.TaskQueue, DemoLogins: store.DemoLogins(), Zone: cfg.Zone})
 	if err != nil {
 		e.stop()
 		return nil, err
@@ -92,10 +140,10 @@ func startEnv(ctx context.Context, o options, driver, tag string) (*env, error) 
 	// requests leave their count behind for queriesOf.
 	h := srv.Handler()
 	e.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := new(atomic.Int64)
+		n := new(requestCounts)
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), queryCounterKey{}, n)))
 		if id := r.Header.Get("X-Bench-Request"); id != "" {
-			e.queries.Store(id, n.Load())
+			e.queries.Store(id, n)
 		}
 	})}
 	go func() { _ = e.srv.Serve(ln) }()
@@ -116,8 +164,8 @@ func (e *env) stop() {
 // countQueries adds one to the request's counter for every SQL statement.
 func countQueries(db *gorm.DB) {
 	count := func(tx *gorm.DB) {
-		if n, ok := tx.Statement.Context.Value(queryCounterKey{}).(*atomic.Int64); ok {
-			n.Add(1)
+		if n, ok := tx.Statement.Context.Value(queryCounterKey{}).(*requestCounts); ok {
+			n.sql.Add(1)
 		}
 	}
 	cb := db.Callback()
@@ -129,13 +177,13 @@ func countQueries(db *gorm.DB) {
 	_ = cb.Delete().After("gorm:delete").Register("bench:count", count)
 }
 
-// queriesOf sends one marked request and returns its status and the
-// number of SQL statements the server ran for it.
-func (e *env) queriesOf(c *http.Client, rawURL, token string) (int, int64, error) {
+// queriesOf sends one marked request and returns its status, the number
+// of SQL statements the server ran for it and the workflow reads it made.
+func (e *env) queriesOf(c *http.Client, rawURL, token string) (int, int64, int64, error) {
 	id := strconv.FormatInt(e.seq.Add(1), 10)
 	req, err := http.NewRequest("GET", rawURL, nil)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	req.Header.Set("X-Bench-Request", id)
 	if token != "" {
@@ -143,18 +191,19 @@ func (e *env) queriesOf(c *http.Client, rawURL, token string) (int, int64, error
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	// The handler may finish a moment after the client has the body.
 	for i := 0; i < 200; i++ {
 		if v, ok := e.queries.LoadAndDelete(id); ok {
-			return resp.StatusCode, v.(int64), nil
+			n := v.(*requestCounts)
+			return resp.StatusCode, n.sql.Load(), n.temporal.Load(), nil
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	return resp.StatusCode, 0, fmt.Errorf("no query count for %s", rawURL)
+	return resp.StatusCode, 0, 0, fmt.Errorf("no query count for %s", rawURL)
 }
 
 func recreateMySQL(host, name string) error {

@@ -23,7 +23,13 @@ type dataset struct {
 	kams          int
 	programmes    []uint
 	workshops     int
+	participants  int
 	actions       int
+	relationships int
+	sessions      int
+	enrolments    int
+	jourFixes     int
+	jfInputs      int
 	kamAccount    uint // a key account of the demo user kam@
 	customerPages int
 }
@@ -134,6 +140,7 @@ func generate(ctx context.Context, e *env, scale int, taskQueue string) (*datase
 	if err := batch(&rels); err != nil {
 		return nil, fmt.Errorf("relationships: %w", err)
 	}
+	ds.relationships = len(rels)
 
 	workshops := make([]store.Workshop, workshopsPerScale*scale)
 	for i := range workshops {
@@ -147,6 +154,28 @@ func generate(ctx context.Context, e *env, scale int, taskQueue string) (*datase
 		return nil, fmt.Errorf("workshops: %w", err)
 	}
 	ds.workshops = len(workshops)
+
+	// Each workshop: the KAM, her deputy and one more of our people; four of
+	// the customer's contacts — the demo KAM among them for her accounts.
+	var parts []store.WorkshopParticipant
+	for i, w := range workshops {
+		a := accounts[i%len(accounts)]
+		for j, emp := range []uint{*a.KAMEmployeeID, *a.DeputyEmployeeID, kams[(i+2)%len(kams)].ID} {
+			if j == 2 && (emp == *a.KAMEmployeeID || emp == *a.DeputyEmployeeID) {
+				continue
+			}
+			parts = append(parts, store.WorkshopParticipant{WorkshopID: w.ID, Side: "ours", PersonID: emp, Name: "KAM", Level: levels[1+j]})
+		}
+		first := int(a.CustomerID-customers[0].ID) * contactsPerCustomer
+		for j := 0; j < 4; j++ {
+			ct := contacts[first+j]
+			parts = append(parts, store.WorkshopParticipant{WorkshopID: w.ID, Side: "theirs", PersonID: ct.ID, Name: ct.Name, Email: ct.Email, Level: ct.HierarchyLevel})
+		}
+	}
+	if err := batch(&parts); err != nil {
+		return nil, fmt.Errorf("workshop participants: %w", err)
+	}
+	ds.participants = len(parts)
 
 	actions := make([]store.Action, actionsPerScale*scale)
 	for i := range actions {
@@ -164,6 +193,13 @@ func generate(ctx context.Context, e *env, scale int, taskQueue string) (*datase
 	}
 	ds.actions = len(actions)
 	ds.customerPages = (ds.customers + 24) / 25
+
+	if err := generateTraining(ctx, e, ds, rng, kams); err != nil {
+		return nil, err
+	}
+	if err := generateJourFixes(ctx, e, ds, rng, accounts); err != nil {
+		return nil, err
+	}
 
 	// Wait for the programmes' projections so every page has its data.
 	deadline := time.Now().Add(2 * time.Minute)
@@ -205,6 +241,102 @@ func generate(ctx context.Context, e *env, scale int, taskQueue string) (*datase
 }
 
 func (ds *dataset) describe() string {
-	return fmt.Sprintf("%d customers, %d contacts, %d key accounts, %d KAMs, %d programmes, %d workshops, %d actions, %d customers scored",
-		ds.customers, ds.contacts, ds.keyAccounts, ds.kams, len(ds.programmes), ds.workshops, ds.actions, ds.scored)
+	return fmt.Sprintf("%d customers, %d contacts, %d key accounts, %d KAMs, %d relationships, %d programmes, %d workshops with %d participants, "+
+		"%d actions, %d training sessions with %d enrolments, %d jour fixes with %d inputs, %d customers scored",
+		ds.customers, ds.contacts, ds.keyAccounts, ds.kams, ds.relationships, len(ds.programmes), ds.workshops, ds.participants,
+		ds.actions, ds.sessions, ds.enrolments, ds.jourFixes, ds.jfInputs, ds.scored)
+}
+
+// Per 1× scale, training and jour fixe: two required courses, a session
+// of each every month for two years (12 seats), every KAM enrolled in
+// both — most completed, some upcoming, a few waitlisted or cancelled;
+// a monthly jour fixe per programme for two years, each KAM giving input
+// for each of her accounts.
+const (
+	sessionsPerCourse = 24
+	seatsPerSession   = 12
+	jourFixesPerYear  = 12
+	jourFixeYears     = 2
+)
+
+func generateTraining(ctx context.Context, e *env, ds *dataset, rng *rand.Rand, kams []store.Employee) error {
+	db := e.dev.Store.DB().WithContext(ctx)
+	now := time.Now().UTC()
+	courses := []store.Course{
+		{Title: fmt.Sprintf("KAM Grundlagen (bench %d×)", ds.scale), DurationDays: 2, RequiredKAM: true, Language: "de"},
+		{Title: fmt.Sprintf("Verhandlungsführung (bench %d×)", ds.scale), DurationDays: 1, RequiredKAM: true, Language: "de"},
+	}
+	if err := db.Create(&courses).Error; err != nil {
+		return fmt.Errorf("courses: %w", err)
+	}
+	perCourse := sessionsPerCourse * ds.scale
+	var sessions []store.TrainingSession
+	for _, c := range courses {
+		for i := 0; i < perCourse; i++ {
+			start := now.AddDate(0, 0, (i-perCourse*3/4)*30/ds.scale)
+			sessions = append(sessions, store.TrainingSession{CourseID: c.ID, StartsAt: start, EndsAt: start.Add(8 * time.Hour),
+				Place: "Schulungszentrum", Capacity: seatsPerSession, Trainer: "Trainer"})
+		}
+	}
+	if err := db.CreateInBatches(&sessions, 500).Error; err != nil {
+		return fmt.Errorf("sessions: %w", err)
+	}
+	ds.sessions = len(sessions)
+	var enrolments []store.Enrolment
+	for ci := range courses {
+		for k, kam := range kams {
+			sess := sessions[ci*perCourse+k*perCourse/len(kams)]
+			status := store.EnrolmentCompleted
+			switch {
+			case sess.StartsAt.After(now):
+				status = store.EnrolmentEnrolled
+				if rng.IntN(10) == 0 {
+					status = store.EnrolmentWaitlisted
+				}
+			case rng.IntN(20) == 0:
+				status = store.EnrolmentCancelled
+			}
+			enrolments = append(enrolments, store.Enrolment{SessionID: sess.ID, EmployeeID: kam.ID, ProgrammeID: &ds.programmes[k%len(ds.programmes)],
+				Status: status, UpdatedBy: "hr@" + store.DemoDomain})
+		}
+	}
+	if err := db.CreateInBatches(&enrolments, 500).Error; err != nil {
+		return fmt.Errorf("enrolments: %w", err)
+	}
+	ds.enrolments = len(enrolments)
+	return nil
+}
+
+func generateJourFixes(ctx context.Context, e *env, ds *dataset, rng *rand.Rand, accounts []store.KeyAccount) error {
+	db := e.dev.Store.DB().WithContext(ctx)
+	now := time.Now().UTC()
+	byProgramme := map[uint][]store.KeyAccount{}
+	for _, a := range accounts {
+		byProgramme[a.ProgrammeID] = append(byProgramme[a.ProgrammeID], a)
+	}
+	var inputs []store.JourFixeInput
+	var asked []store.JourFixeAsked
+	for _, p := range ds.programmes {
+		for m := 0; m < jourFixesPerYear*jourFixeYears; m++ {
+			jf := store.JourFixe{WorkflowID: fmt.Sprintf("bench-jourfixe-%d-%d", p, m), ProgrammeID: p, MeetingAt: now.AddDate(0, -m, 0),
+				Status: "held", Summary: "Pooled picture of the key accounts."}
+			if err := db.Create(&jf).Error; err != nil {
+				return fmt.Errorf("jour fixe: %w", err)
+			}
+			ds.jourFixes++
+			for _, a := range byProgramme[p] {
+				asked = append(asked, store.JourFixeAsked{JourFixeID: jf.ID, EmployeeID: *a.KAMEmployeeID, KeyAccountID: a.ID, Email: "kam@bench.kamflow.test"})
+				inputs = append(inputs, store.JourFixeInput{JourFixeID: jf.ID, KeyAccountID: a.ID, EmployeeID: *a.KAMEmployeeID, Satisfaction: 1 + rng.IntN(5),
+					Developments: "New tender announced.", Needs: "Faster delivery.", Risks: "Competitor offer.", UpdatedAt: jf.MeetingAt})
+			}
+		}
+	}
+	if err := db.CreateInBatches(&asked, 500).Error; err != nil {
+		return fmt.Errorf("jour-fixe participants: %w", err)
+	}
+	if err := db.CreateInBatches(&inputs, 500).Error; err != nil {
+		return fmt.Errorf("jour-fixe inputs: %w", err)
+	}
+	ds.jfInputs = len(inputs)
+	return nil
 }

@@ -2,7 +2,7 @@
 // under faults; every figure is a ratio or count measured in the same run.
 // See bench/README.md. Usage:
 //
-//	go run ./bench [flags] [devstart] [web] [workflows] [workshops] [load] [workerkill] [outage] [sweep] [fuzz]
+//	go run ./bench [flags] [devstart] [web] [workflows] [workshops] [load] [workerkill] [outage] [sweep] [fuzz] [signin]
 //
 // With no part named, all parts run; the report goes to -out.
 package main
@@ -29,8 +29,10 @@ type options struct {
 	mysqlHost    string
 	clients      int
 	requests     int
+	rounds       int
 	programmes   int
 	workshops    int
+	signins      int
 	loadDuration time.Duration
 	outage       time.Duration
 	appendTo     bool
@@ -54,9 +56,11 @@ func run(args []string) error {
 	fs.StringVar(&scales, "scales", "1,10", "data scales (1 = 2,000 customers, 20,000 contacts, ...)")
 	fs.StringVar(&o.mysqlHost, "mysql", "127.0.0.1:3306", "MySQL/MariaDB host:port (user root, no password)")
 	fs.IntVar(&o.clients, "clients", 32, "concurrent clients for the web figures")
-	fs.IntVar(&o.requests, "requests", 2000, "requests per page for the web figures")
+	fs.IntVar(&o.requests, "requests", 1000, "requests per page and round for the web figures")
+	fs.IntVar(&o.rounds, "rounds", 3, "rounds of the web and workflow figures (medians are taken over them)")
 	fs.IntVar(&o.programmes, "programmes", 200, "programmes driven through all phases")
 	fs.IntVar(&o.workshops, "workshops", 10000, "workshop workflows started for the memory figures")
+	fs.IntVar(&o.signins, "signin-attempts", 200, "wrong sign-ins sent at once by the signin part")
 	fs.DurationVar(&o.loadDuration, "load-duration", 60*time.Second, "how long the load test holds 64 clients")
 	fs.DurationVar(&o.outage, "outage", 30*time.Second, "how long MariaDB is stopped in the outage test")
 	fs.BoolVar(&o.appendTo, "append", false, "add this run's sections to the existing report instead of replacing it")
@@ -77,16 +81,16 @@ func run(args []string) error {
 		}
 		o.scales = append(o.scales, n)
 	}
-	if o.clients < 1 || o.requests < o.clients || o.programmes < 1 || o.workshops < 1 {
-		return fmt.Errorf("-clients, -requests (≥ clients), -programmes and -workshops must be positive")
+	if o.clients < 1 || o.requests < o.clients || o.rounds < 1 || o.programmes < 1 || o.workshops < 1 || o.signins < 1 {
+		return fmt.Errorf("-clients, -requests (≥ clients), -rounds, -programmes, -workshops and -signin-attempts must be positive")
 	}
 	parts := fs.Args()
 	known := map[string]func(context.Context, options, *report) error{
 		"web": benchWeb, "workflows": benchWorkflows, "workshops": benchWorkshops, "devstart": benchDevStart,
 		"outage": benchOutage, "load": benchLoad, "workerkill": benchWorkerKill,
-		"sweep": benchSweep, "fuzz": benchFuzz,
+		"sweep": benchSweep, "fuzz": benchFuzz, "signin": benchSignIn,
 	}
-	order := []string{"devstart", "web", "workflows", "workshops", "load", "workerkill", "outage", "sweep", "fuzz"}
+	order := []string{"devstart", "web", "workflows", "workshops", "load", "workerkill", "outage", "sweep", "fuzz", "signin"}
 	if len(parts) == 0 {
 		parts = order
 	}
@@ -167,8 +171,8 @@ func newReport(o options) *report {
 	h += "| | |\n|---|---|\n"
 	h += fmt.Sprintf("| date | %s |\n| commit | %s |\n| machine | %s, %d cores (GOMAXPROCS %d), %s |\n| Go | %s %s/%s |\n",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), state, cpu, runtime.NumCPU(), runtime.GOMAXPROCS(0), mem, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	h += fmt.Sprintf("| settings | drivers %s, scales %v, %d clients, %d requests per page, %d programmes, %d workshops |\n\n",
-		strings.Join(o.drivers, "+"), o.scales, o.clients, o.requests, o.programmes, o.workshops)
+	h += fmt.Sprintf("| settings | drivers %s, scales %v, %d clients, %d requests per page and round, %d rounds, %d programmes, %d workshops |\n\n",
+		strings.Join(o.drivers, "+"), o.scales, o.clients, o.requests, o.rounds, o.programmes, o.workshops)
 	h += "Every figure is measured in the same run as its baseline; ratios, not absolute times, are compared with the targets, because the machine is shared.\n"
 	return &report{header: h}
 }

@@ -258,9 +258,9 @@ func benchLoad(ctx context.Context, o options, r *report) error {
 			return err
 		}
 	}
-	pages := []page{{"", "/", "lead", false}, {"", "/", "kam", false}, {"", "/", "hr", false}, {"", "/", "controller", false},
-		{"", fmt.Sprintf("/programmes/%d", ds.programmes[0]), "lead", false}, {"", fmt.Sprintf("/key-accounts/%d", ds.kamAccount), "kam", false},
-		{"", "/customers?page=7", "lead", false}, {"", "/customers?q=Energy", "lead", false}, {"", "/contacts?page=3", "lead", false}}
+	pages := []page{{path: "/", role: "lead"}, {path: "/", role: "kam"}, {path: "/", role: "hr"}, {path: "/", role: "controller"},
+		{path: fmt.Sprintf("/programmes/%d", ds.programmes[0]), role: "lead"}, {path: fmt.Sprintf("/key-accounts/%d", ds.kamAccount), role: "kam"},
+		{path: "/customers?page=7", role: "lead"}, {path: "/customers?q=Energy", role: "lead"}, {path: "/contacts?page=3", role: "lead"}}
 	var ok, failed atomic.Int64
 	var mu sync.Mutex
 	kinds := map[string]int{}

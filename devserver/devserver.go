@@ -14,7 +14,9 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	namespacepb "go.temporal.io/api/namespace/v1"
 	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/common/cluster"
 	"go.temporal.io/server/common/config"
@@ -24,6 +26,7 @@ import (
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 const clusterName = "active"
@@ -42,7 +45,14 @@ type Options struct {
 	SearchAttributes map[string]enumspb.IndexedValueType
 	// LogLevel of the server's own logger: debug, info, warn, error or LogOff.
 	LogLevel string
+	// Retention is how long the namespace keeps a closed workflow's
+	// history; zero means DefaultRetention. It is applied on every start.
+	Retention time.Duration
 }
+
+// DefaultRetention is kamflow's retention (KAMFLOW_TEMPORAL_RETENTION's
+// default), not the server's own default of one day.
+const DefaultRetention = 30 * 24 * time.Hour
 
 // LogOff silences the server's own logger.
 const LogOff = "off"
@@ -68,6 +78,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	if opts.LogLevel == "" {
 		opts.LogLevel = "warn"
+	}
+	if opts.Retention == 0 {
+		opts.Retention = DefaultRetention
 	}
 	if opts.Port == 0 {
 		p, err := freePortRange(opts.IP, PortsUsed)
@@ -117,6 +130,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("namespace config: %w", err)
 	}
+	nsCfg.Detail.Config.Retention = durationpb.New(opts.Retention)
 	if err := sqliteschema.CreateNamespaces(sqlCfg, nsCfg); err != nil {
 		return nil, fmt.Errorf("create namespace: %w", err)
 	}
@@ -146,6 +160,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s := &Server{server: srv, hostPort: net.JoinHostPort(opts.IP, strconv.Itoa(opts.Port)), namespace: opts.Namespace}
 	if err := s.ensureSearchAttributes(ctx, opts.SearchAttributes); err != nil {
+		_ = srv.Stop()
+		return nil, err
+	}
+	if err := s.ensureRetention(ctx, opts.Retention); err != nil {
 		_ = srv.Stop()
 		return nil, err
 	}
@@ -190,6 +208,30 @@ func (s *Server) ensureSearchAttributes(ctx context.Context, want map[string]enu
 		Namespace: s.namespace, SearchAttributes: missing,
 	}); err != nil {
 		return fmt.Errorf("add search attributes: %w", err)
+	}
+	return nil
+}
+
+// ensureRetention sets the namespace's retention when a namespace created
+// earlier (by an older kamflow or with another setting) has a different one.
+func (s *Server) ensureRetention(ctx context.Context, retention time.Duration) error {
+	c, err := s.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ns, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: s.namespace})
+	if err != nil {
+		return fmt.Errorf("describe namespace: %w", err)
+	}
+	if ns.GetConfig().GetWorkflowExecutionRetentionTtl().AsDuration() == retention {
+		return nil
+	}
+	if _, err := c.WorkflowService().UpdateNamespace(ctx, &workflowservice.UpdateNamespaceRequest{
+		Namespace: s.namespace,
+		Config:    &namespacepb.NamespaceConfig{WorkflowExecutionRetentionTtl: durationpb.New(retention)},
+	}); err != nil {
+		return fmt.Errorf("set namespace retention: %w", err)
 	}
 	return nil
 }

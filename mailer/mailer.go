@@ -26,6 +26,9 @@ type Dispatcher struct {
 	Log      *slog.Logger
 	Interval time.Duration    // between polls; default 10 s
 	Now      func() time.Time // default time.Now
+	// BaseURL (KAMFLOW_BASE_URL) starts the link under every message;
+	// empty leaves the link out.
+	BaseURL string
 }
 
 // Run polls the outbox until ctx ends.
@@ -116,7 +119,7 @@ func (d *Dispatcher) send(n store.Notification) error {
 	if err != nil {
 		return fmt.Errorf("data: %w", err)
 	}
-	if _, err := w.Write(message(d.SMTP.From, n)); err != nil {
+	if _, err := w.Write(message(d.SMTP.From, d.BaseURL, n)); err != nil {
 		return fmt.Errorf("write message: %w", err)
 	}
 	if err := w.Close(); err != nil {
@@ -126,10 +129,12 @@ func (d *Dispatcher) send(n store.Notification) error {
 }
 
 // message renders an RFC 5322 message; the Message-ID derives from the
-// outbox row so a re-sent message is recognisable as the same one.
-func message(from string, n store.Notification) []byte {
+// outbox row so a re-sent message is recognisable as the same one. Header
+// values never carry a line break from the data (see headerValue); the
+// body ends with a link into kamflow under baseURL.
+func message(from, baseURL string, n store.Notification) []byte {
 	var b strings.Builder
-	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
+	header := func(k, v string) { b.WriteString(k + ": " + headerValue(v) + "\r\n") }
 	header("From", from)
 	header("To", n.Recipient)
 	header("Subject", mime.QEncoding.Encode("utf-8", n.Subject))
@@ -139,9 +144,42 @@ func message(from string, n store.Notification) []byte {
 	header("Content-Type", "text/plain; charset=utf-8")
 	header("Content-Transfer-Encoding", "8bit")
 	b.WriteString("\r\n")
-	b.WriteString(strings.ReplaceAll(strings.ReplaceAll(n.Body, "\r\n", "\n"), "\n", "\r\n"))
+	body := n.Body
+	if link := messageLink(baseURL, n); link != "" {
+		body = strings.TrimRight(body, "\r\n") + "\n\n-- \nkamflow: " + link
+	}
+	b.WriteString(strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n"))
 	b.WriteString("\r\n")
 	return []byte(b.String())
+}
+
+// messageLink is the page a message is about: the one it names, else its
+// programme, else the recipient's notifications.
+func messageLink(baseURL string, n store.Notification) string {
+	if baseURL == "" {
+		return ""
+	}
+	baseURL = strings.TrimRight(baseURL, "/")
+	if strings.HasPrefix(n.Link, "/") && !strings.HasPrefix(n.Link, "//") {
+		return baseURL + n.Link
+	}
+	if n.ProgrammeID != nil {
+		return fmt.Sprintf("%s/programmes/%d", baseURL, *n.ProgrammeID)
+	}
+	return baseURL + "/notifications"
+}
+
+// headerValue keeps a header on its line: control characters (CR and LF
+// above all, which would start a header or the body of the data's
+// choosing) become spaces. Subjects are Q-encoded before, addresses are
+// checked by the SMTP client; this holds for every header regardless.
+func headerValue(v string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, v)
 }
 
 func domainOf(addr string) string {

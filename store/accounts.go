@@ -35,11 +35,29 @@ func (s *Store) KeyAccountByID(ctx context.Context, id uint) (*KeyAccount, error
 // SaveRelationship creates or updates the active relationship between an
 // employee and a contact.
 func (s *Store) SaveRelationship(ctx context.Context, r Relationship) (*Relationship, error) {
+	return s.ReplaceRelationship(ctx, 0, r, time.Time{})
+}
+
+// ReplaceRelationship saves r like SaveRelationship; when replaces names
+// another active relationship (the contact's former counterpart), that one
+// ends at the same time, all or nothing.
+func (s *Store) ReplaceRelationship(ctx context.Context, replaces uint, r Relationship, at time.Time) (*Relationship, error) {
 	if r.Quality < 1 || r.Quality > 5 {
 		return nil, fmt.Errorf("relationship: %w: quality must be 1 to 5", ErrInvalid)
 	}
 	var out Relationship
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if replaces != 0 {
+			var old Relationship
+			if err := tx.Where("id = ? AND ended_at IS NULL", replaces).First(&old).Error; err != nil {
+				return err
+			}
+			if old.EmployeeID != r.EmployeeID {
+				if err := tx.Model(&old).Update("ended_at", at.UTC()).Error; err != nil {
+					return err
+				}
+			}
+		}
 		err := tx.Where("contact_id = ? AND employee_id = ? AND ended_at IS NULL", r.ContactID, r.EmployeeID).First(&out).Error
 		switch {
 		case err == gorm.ErrRecordNotFound:
@@ -55,6 +73,27 @@ func (s *Store) SaveRelationship(ctx context.Context, r Relationship) (*Relation
 		return nil, translate(err, "save relationship")
 	}
 	return &out, nil
+}
+
+// ActiveRelationshipAt loads an active relationship whose contact is the
+// customer's.
+func (s *Store) ActiveRelationshipAt(ctx context.Context, id, customerID uint) (*Relationship, error) {
+	var r Relationship
+	err := s.db.WithContext(ctx).Joins("JOIN contacts ON contacts.id = relationships.contact_id").
+		Where("relationships.id = ? AND contacts.customer_id = ? AND relationships.ended_at IS NULL", id, customerID).First(&r).Error
+	if err != nil {
+		return nil, translate(err, fmt.Sprintf("relationship %d", id))
+	}
+	return &r, nil
+}
+
+// EndRelationship ends an active relationship (kept as history).
+func (s *Store) EndRelationship(ctx context.Context, id uint, at time.Time) error {
+	res := s.db.WithContext(ctx).Model(&Relationship{}).Where("id = ? AND ended_at IS NULL", id).Update("ended_at", at.UTC())
+	if res.Error == nil && res.RowsAffected == 0 {
+		return fmt.Errorf("relationship %d: %w", id, ErrNotFound)
+	}
+	return translate(res.Error, "end relationship")
 }
 
 // Counterpart is one of our people related to a contact.
@@ -203,4 +242,167 @@ func (s *Store) KeyAccountsOfKAM(ctx context.Context, employeeID uint) ([]KeyAcc
 	var out []KeyAccount
 	err := s.db.WithContext(ctx).Where("kam_employee_id = ? OR deputy_employee_id = ? OR covering_employee_id = ?", employeeID, employeeID, employeeID).Find(&out).Error
 	return out, translate(err, "key accounts of KAM")
+}
+
+// KeyAccountFilter narrows ListKeyAccounts; zero fields match everything.
+type KeyAccountFilter struct {
+	ID            uint
+	ProgrammeID   uint
+	CustomerID    uint
+	KAMEmployeeID uint
+	// WorkedOnBy keeps the accounts this employee works on: as KAM, deputy,
+	// covering person, or incoming KAM of a running handover.
+	WorkedOnBy *uint
+	// Status keeps the accounts in this state (KeyAccountRow.Status).
+	Status string
+}
+
+// Key account states in lists.
+const (
+	KeyAccountUnassigned = "unassigned" // confirmed, no KAM yet
+	KeyAccountActive     = "active"     // a KAM answers for it
+	KeyAccountHandover   = "handover"   // its KAM is being replaced
+)
+
+// KeyAccountRow is a key account with the names lists show.
+type KeyAccountRow struct {
+	KeyAccount
+	CustomerName string
+	KAMName      string
+	DeputyName   string
+	CoveringName string
+	HandoverOpen bool
+}
+
+// Status is the account's state: handover, active or unassigned.
+func (r KeyAccountRow) Status() string {
+	switch {
+	case r.HandoverOpen:
+		return KeyAccountHandover
+	case r.KAMEmployeeID != nil:
+		return KeyAccountActive
+	}
+	return KeyAccountUnassigned
+}
+
+// keyAccountQuery selects key_accounts (as ka) matching f.
+func (s *Store) keyAccountQuery(ctx context.Context, f KeyAccountFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("key_accounts AS ka")
+	if f.ID != 0 {
+		q = q.Where("ka.id = ?", f.ID)
+	}
+	if f.ProgrammeID != 0 {
+		q = q.Where("ka.programme_id = ?", f.ProgrammeID)
+	}
+	if f.CustomerID != 0 {
+		q = q.Where("ka.customer_id = ?", f.CustomerID)
+	}
+	if f.KAMEmployeeID != 0 {
+		q = q.Where("ka.kam_employee_id = ?", f.KAMEmployeeID)
+	}
+	if f.WorkedOnBy != nil {
+		e := *f.WorkedOnBy
+		q = q.Where("(ka.kam_employee_id = ? OR ka.deputy_employee_id = ? OR ka.covering_employee_id = ? OR ka.id IN (SELECT h.key_account_id FROM handovers h WHERE h.status = ? AND h.incoming_employee_id = ?))",
+			e, e, e, "open", e)
+	}
+	const handoverOpen = "EXISTS (SELECT 1 FROM handovers h WHERE h.key_account_id = ka.id AND h.status = 'open')"
+	switch f.Status {
+	case KeyAccountHandover:
+		q = q.Where(handoverOpen)
+	case KeyAccountActive:
+		q = q.Where("ka.kam_employee_id IS NOT NULL AND NOT " + handoverOpen)
+	case KeyAccountUnassigned:
+		q = q.Where("ka.kam_employee_id IS NULL AND NOT " + handoverOpen)
+	}
+	return q
+}
+
+// KeyAccountStatuses are the states a list filters by.
+var KeyAccountStatuses = []string{KeyAccountActive, KeyAccountHandover, KeyAccountUnassigned}
+
+// KeyAccountKAMs lists the employees who are KAM of a key account matching
+// f (for a list's KAM filter), by name.
+func (s *Store) KeyAccountKAMs(ctx context.Context, f KeyAccountFilter) ([]Employee, error) {
+	f.KAMEmployeeID = 0
+	var out []Employee
+	err := s.db.WithContext(ctx).Where("id IN (?)", s.keyAccountQuery(ctx, f).Select("ka.kam_employee_id")).
+		Order("name, id").Limit(MaxPageSize).Find(&out).Error
+	return out, translate(err, "KAMs of key accounts")
+}
+
+// OpenItems counts what is open on a key account.
+type OpenItems struct {
+	Actions, OverdueActions, Measures int
+}
+
+// OpenItemsOf counts each key account's open actions (and how many of them
+// are overdue) and the open measures of unclosed reviews about its
+// customer in its programme: three grouped queries.
+func (s *Store) OpenItemsOf(ctx context.Context, keyAccountIDs []uint, now time.Time) (map[uint]OpenItems, error) {
+	out := map[uint]OpenItems{}
+	if len(keyAccountIDs) == 0 {
+		return out, nil
+	}
+	db := s.db.WithContext(ctx)
+	var counts []struct {
+		KeyAccountID uint
+		N            int
+	}
+	add := func(set func(*OpenItems, int)) {
+		for _, c := range counts {
+			o := out[c.KeyAccountID]
+			set(&o, c.N)
+			out[c.KeyAccountID] = o
+		}
+	}
+	open := db.Table("actions").Select("key_account_id, COUNT(*) AS n").Where("key_account_id IN ? AND done_at IS NULL", keyAccountIDs).Group("key_account_id")
+	if err := open.Scan(&counts).Error; err != nil {
+		return nil, translate(err, "open actions")
+	}
+	add(func(o *OpenItems, n int) { o.Actions = n })
+	counts = nil
+	if err := db.Table("actions").Select("key_account_id, COUNT(*) AS n").Where("key_account_id IN ? AND done_at IS NULL AND due < ?", keyAccountIDs, now).
+		Group("key_account_id").Scan(&counts).Error; err != nil {
+		return nil, translate(err, "overdue actions")
+	}
+	add(func(o *OpenItems, n int) { o.OverdueActions = n })
+	counts = nil
+	if err := db.Table("measures AS m").Select("ka.id AS key_account_id, COUNT(*) AS n").
+		Joins("JOIN reviews r ON r.id = m.review_id").
+		Joins("JOIN key_accounts ka ON ka.customer_id = m.customer_id AND ka.programme_id = r.programme_id").
+		Where("ka.id IN ? AND m.done_at IS NULL AND r.status <> ?", keyAccountIDs, ReviewClosed).
+		Group("ka.id").Scan(&counts).Error; err != nil {
+		return nil, translate(err, "open measures")
+	}
+	add(func(o *OpenItems, n int) { o.Measures = n })
+	return out, nil
+}
+
+// ListKeyAccounts pages through the key accounts matching f, by programme
+// and customer name, with the names of the customer and the people.
+func (s *Store) ListKeyAccounts(ctx context.Context, f KeyAccountFilter, p Page) ([]KeyAccountRow, int64, error) {
+	p = p.normalised()
+	var total int64
+	if err := s.keyAccountQuery(ctx, f).Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count key accounts")
+	}
+	var rows []KeyAccountRow
+	err := s.keyAccountQuery(ctx, f).
+		Select("ka.*, c.name AS customer_name, k.name AS kam_name, d.name AS deputy_name, cv.name AS covering_name, " +
+			"EXISTS (SELECT 1 FROM handovers h WHERE h.key_account_id = ka.id AND h.status = 'open') AS handover_open").
+		Joins("JOIN customers c ON c.id = ka.customer_id").
+		Joins("LEFT JOIN employees k ON k.id = ka.kam_employee_id").
+		Joins("LEFT JOIN employees d ON d.id = ka.deputy_employee_id").
+		Joins("LEFT JOIN employees cv ON cv.id = ka.covering_employee_id").
+		Order("ka.programme_id, c.name, ka.id").Offset((p.Number - 1) * p.Size).Limit(p.Size).
+		Scan(&rows).Error
+	return rows, total, translate(err, "list key accounts")
+}
+
+// WorksOnKeyAccount reports whether the employee works on the key account
+// (the WorkedOnBy rule of KeyAccountFilter).
+func (s *Store) WorksOnKeyAccount(ctx context.Context, keyAccountID, employeeID uint) (bool, error) {
+	var n int64
+	err := s.keyAccountQuery(ctx, KeyAccountFilter{ID: keyAccountID, WorkedOnBy: &employeeID}).Count(&n).Error
+	return n > 0, translate(err, "key account access")
 }

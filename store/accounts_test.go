@@ -116,3 +116,118 @@ func TestContactMatrixGapsAndHandoverCompletion(t *testing.T) {
 		}
 	})
 }
+
+// TestListKeyAccountsFiltersNamesAndWorkedOnBy lists key accounts with
+// their people's names and status, filtered by programme, customer and
+// KAM, and by who works on them (KAM, deputy, covering, incoming KAM).
+func TestListKeyAccountsFiltersNamesAndWorkedOnBy(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if _, err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		custs, _, _ := s.ListCustomers(ctx, store.Page{})
+		emps, _, _ := s.ListEmployees(ctx, store.Page{})
+		kam, deputy, covering, incoming, outsider := emps[0], emps[1], emps[2], emps[3], emps[4]
+		now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+		p1, _ := s.CreateProgramme(ctx, "KAM 1", "lead@example.com", now)
+		p2, _ := s.CreateProgramme(ctx, "KAM 2", "lead@example.com", now)
+		if err := s.ConfirmKeyAccounts(ctx, p1.ID, []uint{custs[0].ID, custs[1].ID, custs[2].ID}, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ConfirmKeyAccounts(ctx, p2.ID, []uint{custs[0].ID}, now); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []uint{custs[0].ID, custs[1].ID} {
+			if err := s.AssignKeyAccount(ctx, p1.ID, c, kam.ID, &deputy.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		kas, _ := s.KeyAccounts(ctx, p1.ID)
+		byCustomer := map[uint]store.KeyAccount{}
+		for _, ka := range kas {
+			byCustomer[ka.CustomerID] = ka
+		}
+		handed := byCustomer[custs[1].ID]
+		h, err := s.StartHandover(ctx, store.Handover{KeyAccountID: handed.ID, WorkflowID: "handover-test", Reason: "left", OutgoingEmployeeID: kam.ID, CoveringEmployeeID: covering.ID}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetHandoverIncoming(ctx, h.ID, incoming.ID); err != nil {
+			t.Fatal(err)
+		}
+
+		rows, total, err := s.ListKeyAccounts(ctx, store.KeyAccountFilter{ProgrammeID: p1.ID}, store.Page{})
+		if err != nil || total != 3 || len(rows) != 3 {
+			t.Fatalf("programme 1 = %d rows of %d, %v", len(rows), total, err)
+		}
+		status := map[uint]string{}
+		for i, r := range rows {
+			status[r.CustomerID] = r.Status()
+			if r.CustomerName == "" || (i > 0 && rows[i-1].CustomerName > r.CustomerName) {
+				t.Errorf("row %d: customer name %q out of order", i, r.CustomerName)
+			}
+			if r.ID == handed.ID && (r.KAMName != kam.Name || r.DeputyName != deputy.Name || r.CoveringName != covering.Name) {
+				t.Errorf("handed-over account names = %q %q %q", r.KAMName, r.DeputyName, r.CoveringName)
+			}
+		}
+		if status[custs[0].ID] != store.KeyAccountActive || status[custs[1].ID] != store.KeyAccountHandover || status[custs[2].ID] != store.KeyAccountUnassigned {
+			t.Errorf("statuses = %v", status)
+		}
+		if rows, total, _ := s.ListKeyAccounts(ctx, store.KeyAccountFilter{CustomerID: custs[0].ID}, store.Page{}); total != 2 || len(rows) != 2 {
+			t.Errorf("customer filter = %d of %d", len(rows), total)
+		}
+		if rows, total, _ := s.ListKeyAccounts(ctx, store.KeyAccountFilter{KAMEmployeeID: kam.ID, CustomerID: custs[0].ID}, store.Page{}); total != 1 || rows[0].ProgrammeID != p1.ID {
+			t.Errorf("KAM and customer filter = %+v of %d", rows, total)
+		}
+		if rows, total, _ := s.ListKeyAccounts(ctx, store.KeyAccountFilter{}, store.Page{Number: 2, Size: 3}); total != 4 || len(rows) != 1 {
+			t.Errorf("page 2 of size 3 = %d rows of %d", len(rows), total)
+		}
+		for _, tc := range []struct {
+			who  store.Employee
+			want int64
+		}{{kam, 2}, {deputy, 2}, {covering, 1}, {incoming, 1}, {outsider, 0}} {
+			_, total, err := s.ListKeyAccounts(ctx, store.KeyAccountFilter{WorkedOnBy: &tc.who.ID}, store.Page{})
+			if err != nil || total != tc.want {
+				t.Errorf("accounts %s works on = %d, %v; want %d", tc.who.Name, total, err, tc.want)
+			}
+			works, err := s.WorksOnKeyAccount(ctx, handed.ID, tc.who.ID)
+			if err != nil || works != (tc.who.ID != outsider.ID) {
+				t.Errorf("%s works on the handed-over account = %v, %v", tc.who.Name, works, err)
+			}
+		}
+	})
+}
+
+func TestFindEmployeesWithArchived(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if _, err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		all, total, err := s.FindEmployees(ctx, "", false, store.Page{})
+		if err != nil || total == 0 {
+			t.Fatal(total, err)
+		}
+		if err := s.ArchiveEmployee(ctx, all[0].ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, active, _ := s.FindEmployees(ctx, "", false, store.Page{}); active != total-1 {
+			t.Errorf("active employees = %d, want %d", active, total-1)
+		}
+		has := func(list []store.Employee) *store.Employee {
+			for i := range list {
+				if list[i].ID == all[0].ID {
+					return &list[i]
+				}
+			}
+			return nil
+		}
+		if list, _, _ := s.FindEmployees(ctx, all[0].Email, false, store.Page{}); has(list) != nil {
+			t.Errorf("archived employee listed without withArchived")
+		}
+		if list, _, _ := s.FindEmployees(ctx, all[0].Email, true, store.Page{}); has(list) == nil || has(list).ArchivedAt == nil {
+			t.Errorf("with archived = %+v", list)
+		}
+	})
+}

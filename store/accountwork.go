@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -66,10 +68,10 @@ type PlanObjective struct {
 // Workshop is the annual 1.5-day workshop with a key customer.
 type Workshop struct {
 	ID           uint   `gorm:"primaryKey"`
-	KeyAccountID uint   `gorm:"not null;index"`
+	KeyAccountID uint   `gorm:"not null;index;uniqueIndex:ux_workshop_year"`
 	WorkflowID   string `gorm:"size:200;not null;uniqueIndex"`
-	Year         int    `gorm:"not null"`
-	Status       string `gorm:"size:20;not null"` // planning, invited, held, minuted, closed
+	Year         int    `gorm:"not null;uniqueIndex:ux_workshop_year"` // one workshop per key account and year
+	Status       string `gorm:"size:20;not null"`                      // planning, invited, held, minuted, closed
 	StartsAt     *time.Time
 	EndsAt       *time.Time
 	Place        string `gorm:"size:300"`
@@ -77,9 +79,24 @@ type Workshop struct {
 	Minutes      string `gorm:"type:text"`
 	MinutesBy    string `gorm:"size:254"`
 	MinutesAt    *time.Time
+	// MinutesDue is five working days after the end, set with the dates.
+	MinutesDue *time.Time
+	// DateOptions (JSON, RFC 3339) are the first days proposed to the
+	// customer while the status is "proposed".
+	DateOptions  string `gorm:"type:text"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	Participants []WorkshopParticipant `gorm:"foreignKey:WorkshopID"`
+}
+
+// Options are the first days proposed to the customer, in the order
+// proposed (none once one is confirmed).
+func (w Workshop) Options() []time.Time {
+	var out []time.Time
+	if w.DateOptions != "" {
+		_ = json.Unmarshal([]byte(w.DateOptions), &out)
+	}
+	return out
 }
 
 // WorkshopParticipant is someone from either side.
@@ -196,6 +213,14 @@ func (s *Store) ActionsOf(ctx context.Context, keyAccountID uint) ([]Action, err
 	return out, translate(err, "actions")
 }
 
+// ActionsFrom lists the actions agreed in one plan or workshop, in the
+// order they were agreed.
+func (s *Store) ActionsFrom(ctx context.Context, source string, sourceID uint) ([]Action, error) {
+	var out []Action
+	err := s.db.WithContext(ctx).Where("source = ? AND source_id = ?", source, sourceID).Order("id").Limit(MaxPageSize).Find(&out).Error
+	return out, translate(err, "actions")
+}
+
 // OpenActionsOwnedBy lists open actions an e-mail owns (calendars, home pages).
 func (s *Store) OpenActionsOwnedBy(ctx context.Context, email string) ([]Action, error) {
 	var out []Action
@@ -204,7 +229,9 @@ func (s *Store) OpenActionsOwnedBy(ctx context.Context, email string) ([]Action,
 }
 
 // CreateWorkshop records a workshop with its suggested participants once
-// per workflow.
+// per workflow. A key account has one workshop a year: when another
+// workflow (an on-demand start and the Schedule's, say) holds this year's,
+// it answers ErrDuplicate with that workshop in *w.
 func (s *Store) CreateWorkshop(ctx context.Context, w *Workshop) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var existing Workshop
@@ -218,12 +245,50 @@ func (s *Store) CreateWorkshop(ctx context.Context, w *Workshop) error {
 		}
 		return tx.Create(w).Error
 	})
+	if err != nil && (isUniqueViolation(err) || errors.Is(err, gorm.ErrDuplicatedKey)) {
+		var existing Workshop
+		if lErr := s.db.WithContext(ctx).Where("key_account_id = ? AND year = ?", w.KeyAccountID, w.Year).First(&existing).Error; lErr == nil {
+			*w = existing
+		}
+	}
 	return translate(err, "create workshop")
+}
+
+// WorkshopOfYear returns the key account's workshop of year.
+func (s *Store) WorkshopOfYear(ctx context.Context, keyAccountID uint, year int) (*Workshop, error) {
+	var w Workshop
+	if err := s.db.WithContext(ctx).Where("key_account_id = ? AND year = ?", keyAccountID, year).First(&w).Error; err != nil {
+		return nil, translate(err, "workshop of the year")
+	}
+	return &w, nil
 }
 
 // UpdateWorkshop stores dates, status or minutes of a workshop.
 func (s *Store) UpdateWorkshop(ctx context.Context, id uint, fields map[string]any) error {
 	return translate(s.db.WithContext(ctx).Model(&Workshop{}).Where("id = ?", id).Updates(fields).Error, "update workshop")
+}
+
+// SetWorkshopParticipants replaces a workshop's participants, all or
+// nothing.
+func (s *Store) SetWorkshopParticipants(ctx context.Context, workshopID uint, people []WorkshopParticipant) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Select("id").First(&Workshop{}, workshopID).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("workshop_id = ?", workshopID).Delete(&WorkshopParticipant{}).Error; err != nil {
+			return err
+		}
+		if len(people) == 0 {
+			return nil
+		}
+		rows := make([]WorkshopParticipant, len(people))
+		for i, p := range people {
+			p.WorkshopID = workshopID
+			rows[i] = p
+		}
+		return tx.Create(&rows).Error
+	})
+	return translate(err, fmt.Sprintf("participants of workshop %d", workshopID))
 }
 
 // WorkshopByID loads a workshop with participants.

@@ -99,3 +99,40 @@ func TestPlansActionsAndWorkshopsAreIdempotent(t *testing.T) {
 		}
 	})
 }
+
+// TestOneWorkshopPerKeyAccountAndYear: a second workflow's workshop for the
+// same key account and year (the Schedule's ID carries a timestamp) is
+// refused and names the year's workshop; another year is fine.
+func TestOneWorkshopPerKeyAccountAndYear(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if _, err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		custs, _, _ := s.ListCustomers(ctx, store.Page{})
+		p, _ := s.CreateProgramme(ctx, "KAM", "lead@example.com", time.Now())
+		if err := s.ConfirmKeyAccounts(ctx, p.ID, []uint{custs[0].ID}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		kas, _ := s.KeyAccounts(ctx, p.ID)
+		ka := kas[0]
+		first := &store.Workshop{KeyAccountID: ka.ID, WorkflowID: "workshop-1-2026", Year: 2026, Status: "planning"}
+		if err := s.CreateWorkshop(ctx, first); err != nil {
+			t.Fatal(err)
+		}
+		scheduled := &store.Workshop{KeyAccountID: ka.ID, WorkflowID: "workshop-1-2026-03-01T07:00:00Z", Year: 2026, Status: "planning"}
+		if err := s.CreateWorkshop(ctx, scheduled); !errors.Is(err, store.ErrDuplicate) || scheduled.ID != first.ID {
+			t.Fatalf("second workshop of 2026 = id %d, %v; want ErrDuplicate naming %d", scheduled.ID, err, first.ID)
+		}
+		if got, err := s.WorkshopOfYear(ctx, ka.ID, 2026); err != nil || got.ID != first.ID {
+			t.Fatalf("workshop of 2026 = %+v, %v", got, err)
+		}
+		if list, _ := s.WorkshopsOf(ctx, ka.ID); len(list) != 1 {
+			t.Fatalf("workshops = %d, want 1", len(list))
+		}
+		next := &store.Workshop{KeyAccountID: ka.ID, WorkflowID: "workshop-1-2027-03-01T07:00:00Z", Year: 2027, Status: "planning"}
+		if err := s.CreateWorkshop(ctx, next); err != nil || next.ID == first.ID {
+			t.Fatalf("2027 = %d, %v", next.ID, err)
+		}
+	})
+}

@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 )
@@ -13,6 +13,12 @@ const DemoDomain = "demo.kamflow.test"
 
 // DemoPassword is every demo user's password; dev mode only, on loopback.
 const DemoPassword = "demo"
+
+// IsDemoEmail reports whether email belongs to a demo account, which signs
+// in only in dev mode.
+func IsDemoEmail(email string) bool {
+	return strings.HasSuffix(strings.ToLower(strings.TrimSpace(email)), "@"+DemoDomain)
+}
 
 // DemoLogin is one demo account shown on the console and login page.
 type DemoLogin struct {
@@ -94,32 +100,33 @@ func DemoLogins() []DemoLogin {
 	return out
 }
 
-// SeedDemo creates the demo company on an empty database, all or nothing.
-// It reports false when the demo data is already there.
+// SeedDemo creates the demo company on a database without users, all or
+// nothing. It reports false, seeding nothing, when any user exists: demo
+// accounts never join real ones.
 func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
-	_, err := s.UserByEmail(ctx, demoPeople[0].local+"@"+DemoDomain)
-	if err == nil {
+	var users int64
+	if err := s.db.WithContext(ctx).Model(&User{}).Count(&users).Error; err != nil {
+		return false, fmt.Errorf("seed demo: %w", translate(err, "count users"))
+	}
+	if users > 0 {
 		return false, nil
 	}
-	if !errors.Is(err, ErrNotFound) {
-		return false, fmt.Errorf("seed demo: %w", err)
-	}
-	// Hash outside the transaction: argon2 is deliberately slow.
-	hashes := make([]string, len(demoPeople))
-	for i := range demoPeople {
-		if hashes[i], err = HashPassword(DemoPassword); err != nil {
-			return false, err
-		}
+	// Hash outside the transaction: argon2 is deliberately slow. The demo
+	// people share one published password, so one hash (one salt) serves
+	// them all; a salt per account protects secrets, and this is none.
+	hash, err := HashPassword(DemoPassword)
+	if err != nil {
+		return false, err
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ts := &Store{db: tx, driver: s.driver}
-		for i, p := range demoPeople {
+		for _, p := range demoPeople {
 			email := p.local + "@" + DemoDomain
 			e := &Employee{Name: p.name, Email: email, JobTitle: p.title, Department: p.dept, HierarchyLevel: p.level, KAMQualified: p.kam}
 			if err := ts.CreateEmployee(ctx, e); err != nil {
 				return err
 			}
-			u := &User{Email: email, Name: p.name, PasswordHash: hashes[i], EmployeeID: &e.ID}
+			u := &User{Email: email, Name: p.name, PasswordHash: hash, EmployeeID: &e.ID}
 			for _, r := range p.roles {
 				u.Roles = append(u.Roles, UserRole{Role: r})
 			}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -25,6 +26,39 @@ type Handover struct {
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	Items              []HandoverItem `gorm:"foreignKey:HandoverID"`
+	// The people and settings the handover started with, kept so the
+	// record stays whole after Temporal forgets the workflow.
+	OutgoingEmail     string `gorm:"size:254"`
+	CoveringEmail     string `gorm:"size:254"`
+	LeadEmail         string `gorm:"size:254"`
+	OutgoingAvailable bool   `gorm:"not null"` // the column defaults to true for rows from before
+	StallAfterSeconds int64  `gorm:"not null"`
+	IncomingEmail     string `gorm:"size:254"`
+	IncomingChosenAt  *time.Time
+}
+
+// Responsible is who answers for the account in this handover: the
+// covering person until it is completed, then the incoming KAM.
+func (h Handover) Responsible() uint {
+	if h.Status == "completed" && h.IncomingEmployeeID != nil {
+		return *h.IncomingEmployeeID
+	}
+	return h.CoveringEmployeeID
+}
+
+// LastProgress is the last time something moved: the start, the choice
+// of the incoming KAM or a ticked item.
+func (h Handover) LastProgress() time.Time {
+	last := h.CreatedAt
+	if h.IncomingChosenAt != nil && h.IncomingChosenAt.After(last) {
+		last = *h.IncomingChosenAt
+	}
+	for _, it := range h.Items {
+		if it.DoneAt != nil && it.DoneAt.After(last) {
+			last = *it.DoneAt
+		}
+	}
+	return last
 }
 
 // HandoverItem is one checklist item, ticked with date and person.
@@ -71,9 +105,18 @@ func (s *Store) StartHandover(ctx context.Context, h Handover, items []string) (
 	return &h, nil
 }
 
-// SetHandoverIncoming records the chosen incoming KAM.
+// SetHandoverIncoming records the chosen incoming KAM with the address
+// they are told at and when they were chosen; repeating it for the same
+// person changes nothing.
 func (s *Store) SetHandoverIncoming(ctx context.Context, handoverID, employeeID uint) error {
-	return translate(s.db.WithContext(ctx).Model(&Handover{}).Where("id = ?", handoverID).Update("incoming_employee_id", employeeID).Error, "set incoming KAM")
+	e, err := s.Employee(ctx, employeeID)
+	if err != nil {
+		return err
+	}
+	err = s.db.WithContext(ctx).Model(&Handover{}).
+		Where("id = ? AND (incoming_employee_id IS NULL OR incoming_employee_id <> ?)", handoverID, employeeID).
+		Updates(map[string]any{"incoming_employee_id": employeeID, "incoming_email": strings.ToLower(e.Email), "incoming_chosen_at": time.Now().UTC()}).Error
+	return translate(err, "set incoming KAM")
 }
 
 // TickHandoverItem marks a checklist item done (or skipped).
@@ -125,6 +168,45 @@ func (s *Store) HandoverByID(ctx context.Context, id uint) (*Handover, error) {
 		return nil, translate(err, fmt.Sprintf("handover %d", id))
 	}
 	return &h, nil
+}
+
+// HandoversOf lists a key account's handovers with their checklists,
+// newest first: the running one and every finished one.
+func (s *Store) HandoversOf(ctx context.Context, keyAccountID uint) ([]Handover, error) {
+	var out []Handover
+	err := s.db.WithContext(ctx).Preload("Items").Where("key_account_id = ?", keyAccountID).Order("id DESC").Limit(MaxPageSize).Find(&out).Error
+	return out, translate(err, "handovers")
+}
+
+// HandoverNotice is a stall notice or escalation kamflow sent about a handover.
+type HandoverNotice struct {
+	Kind string // stalled or escalation
+	At   time.Time
+}
+
+// HandoverNotices lists the stall notices and escalations of a handover's
+// workflow, oldest first, from the outbox.
+func (s *Store) HandoverNotices(ctx context.Context, workflowID string) ([]HandoverNotice, error) {
+	prefix := workflowID + "/"
+	var rows []Notification
+	err := s.db.WithContext(ctx).Select("idempotency_key", "created_at").
+		Where("SUBSTR(idempotency_key, 1, ?) = ?", len(prefix), prefix).Order("created_at, id").Find(&rows).Error
+	if err != nil {
+		return nil, translate(err, "handover notices")
+	}
+	var out []HandoverNotice
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if seen[r.IdempotencyKey] {
+			continue // one row per recipient
+		}
+		seen[r.IdempotencyKey] = true
+		kind, _, _ := strings.Cut(strings.TrimPrefix(r.IdempotencyKey, prefix), "-")
+		if kind == "stalled" || kind == "escalation" {
+			out = append(out, HandoverNotice{Kind: kind, At: r.CreatedAt})
+		}
+	}
+	return out, nil
 }
 
 // OpenHandoverOf returns the key account's running handover, if any.

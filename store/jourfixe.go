@@ -36,6 +36,19 @@ type JourFixeInput struct {
 	UpdatedAt    time.Time
 }
 
+// JourFixeAsked records that a jour fixe asked an employee about one key
+// account; the rows are written once, when the meeting is prepared.
+type JourFixeAsked struct {
+	JourFixeID   uint   `gorm:"primaryKey"`
+	EmployeeID   uint   `gorm:"primaryKey"`
+	KeyAccountID uint   `gorm:"primaryKey"`
+	Email        string `gorm:"size:254;not null"`
+	Name         string `gorm:"size:200"`
+}
+
+// TableName keeps the table's name readable.
+func (JourFixeAsked) TableName() string { return "jour_fixe_participants" }
+
 // JourFixeParticipant is someone asked for input on some accounts.
 type JourFixeParticipant struct {
 	EmployeeID uint
@@ -46,7 +59,8 @@ type JourFixeParticipant struct {
 
 // PrepareJourFixe records the meeting (once per workflow) and lists who is
 // asked about which accounts: everyone with a counterpart relationship to
-// the account's contacts, plus its KAM and deputy.
+// the account's contacts, plus its KAM and deputy. The list is stored with
+// the meeting; repeating it returns the stored list.
 func (s *Store) PrepareJourFixe(ctx context.Context, j *JourFixe) ([]JourFixeParticipant, []KeyAccount, error) {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var existing JourFixe
@@ -71,6 +85,9 @@ func (s *Store) PrepareJourFixe(ctx context.Context, j *JourFixe) ([]JourFixePar
 	var kas []KeyAccount
 	if err := q.Order("id").Find(&kas).Error; err != nil {
 		return nil, nil, translate(err, "jour fixe accounts")
+	}
+	if asked, err := s.jourFixeAsked(ctx, j.ID); err != nil || len(asked) > 0 {
+		return asked, kas, err
 	}
 	accountsOf := map[uint]map[uint]bool{}
 	add := func(emp *uint, ka uint) {
@@ -115,16 +132,37 @@ func (s *Store) PrepareJourFixe(ctx context.Context, j *JourFixe) ([]JourFixePar
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []JourFixeParticipant
+	var rows []JourFixeAsked
 	for _, id := range ids {
-		p := JourFixeParticipant{EmployeeID: id, Email: emps[id].Email, Name: emps[id].Name}
 		for ka := range accountsOf[id] {
-			p.Accounts = append(p.Accounts, ka)
+			rows = append(rows, JourFixeAsked{JourFixeID: j.ID, EmployeeID: id, KeyAccountID: ka, Email: strings.ToLower(emps[id].Email), Name: emps[id].Name})
 		}
-		sort.Slice(p.Accounts, func(a, b int) bool { return p.Accounts[a] < p.Accounts[b] })
-		out = append(out, p)
 	}
-	return out, kas, nil
+	if len(rows) > 0 {
+		if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+			return nil, nil, translate(err, "jour fixe participants")
+		}
+	}
+	out, err := s.jourFixeAsked(ctx, j.ID)
+	return out, kas, err
+}
+
+// jourFixeAsked lists who a jour fixe asked about which accounts, by
+// employee; nil when it asked nobody (or was prepared before the list was
+// kept).
+func (s *Store) jourFixeAsked(ctx context.Context, jourFixeID uint) ([]JourFixeParticipant, error) {
+	var rows []JourFixeAsked
+	if err := s.db.WithContext(ctx).Where("jour_fixe_id = ?", jourFixeID).Order("employee_id, key_account_id").Find(&rows).Error; err != nil {
+		return nil, translate(err, "jour fixe participants")
+	}
+	var out []JourFixeParticipant
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].EmployeeID != r.EmployeeID {
+			out = append(out, JourFixeParticipant{EmployeeID: r.EmployeeID, Email: r.Email, Name: r.Name})
+		}
+		out[len(out)-1].Accounts = append(out[len(out)-1].Accounts, r.KeyAccountID)
+	}
+	return out, nil
 }
 
 // SaveJourFixeInput stores (or replaces) a participant's input on an account.
@@ -148,10 +186,42 @@ type AccountPicture struct {
 // PoolJourFixe pools the inputs into one picture per account, stores the
 // summary and marks the meeting held; repeating it gives the same result.
 func (s *Store) PoolJourFixe(ctx context.Context, jourFixeID uint) ([]AccountPicture, string, error) {
-	var inputs []JourFixeInput
-	if err := s.db.WithContext(ctx).Where("jour_fixe_id = ?", jourFixeID).Order("key_account_id, employee_id").Find(&inputs).Error; err != nil {
+	inputs, err := s.jourFixeInputs(ctx, jourFixeID)
+	if err != nil {
 		return nil, "", translate(err, "pool jour fixe")
 	}
+	pics := poolInputs(inputs)
+	summary := SummaryOf(pics)
+	err = s.db.WithContext(ctx).Model(&JourFixe{}).Where("id = ?", jourFixeID).Updates(map[string]any{"status": "held", "summary": summary}).Error
+	return pics, summary, translate(err, "pool jour fixe")
+}
+
+// SummaryOf writes pictures as the meeting's summary text; callers pass
+// only the accounts the reader may see.
+func SummaryOf(pics []AccountPicture) string {
+	var b strings.Builder
+	for _, p := range pics {
+		fmt.Fprintf(&b, "Key account %d: satisfaction %.1f from %d inputs\n", p.KeyAccountID, p.Satisfaction, p.Inputs)
+		for _, x := range []struct {
+			label string
+			items []string
+		}{{"Developments", p.Developments}, {"Needs", p.Needs}, {"Risks", p.Risks}} {
+			if len(x.items) > 0 {
+				fmt.Fprintf(&b, "  %s: %s\n", x.label, strings.Join(x.items, "; "))
+			}
+		}
+	}
+	return b.String()
+}
+
+func (s *Store) jourFixeInputs(ctx context.Context, jourFixeID uint) ([]JourFixeInput, error) {
+	var inputs []JourFixeInput
+	err := s.db.WithContext(ctx).Where("jour_fixe_id = ?", jourFixeID).Order("key_account_id, employee_id").Find(&inputs).Error
+	return inputs, err
+}
+
+// poolInputs makes one picture per account of inputs sorted by account.
+func poolInputs(inputs []JourFixeInput) []AccountPicture {
 	var pics []AccountPicture
 	for _, in := range inputs {
 		if len(pics) == 0 || pics[len(pics)-1].KeyAccountID != in.KeyAccountID {
@@ -169,21 +239,34 @@ func (s *Store) PoolJourFixe(ctx context.Context, jourFixeID uint) ([]AccountPic
 			}
 		}
 	}
-	var b strings.Builder
-	for _, p := range pics {
-		fmt.Fprintf(&b, "Key account %d: satisfaction %.1f from %d inputs\n", p.KeyAccountID, p.Satisfaction, p.Inputs)
-		for _, x := range []struct {
-			label string
-			items []string
-		}{{"Developments", p.Developments}, {"Needs", p.Needs}, {"Risks", p.Risks}} {
-			if len(x.items) > 0 {
-				fmt.Fprintf(&b, "  %s: %s\n", x.label, strings.Join(x.items, "; "))
-			}
-		}
+	return pics
+}
+
+// JourFixeRecord is a jour fixe as the record keeps it: who was asked
+// about which account, every input and the pooled picture per account.
+type JourFixeRecord struct {
+	JourFixe
+	Participants []JourFixeParticipant
+	Inputs       []JourFixeInput
+	Pictures     []AccountPicture
+}
+
+// JourFixeRecordByID loads a jour fixe with its participants, inputs and
+// pictures.
+func (s *Store) JourFixeRecordByID(ctx context.Context, id uint) (*JourFixeRecord, error) {
+	j, err := s.JourFixeByID(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	summary := b.String()
-	err := s.db.WithContext(ctx).Model(&JourFixe{}).Where("id = ?", jourFixeID).Updates(map[string]any{"status": "held", "summary": summary}).Error
-	return pics, summary, translate(err, "pool jour fixe")
+	r := &JourFixeRecord{JourFixe: *j}
+	if r.Participants, err = s.jourFixeAsked(ctx, id); err != nil {
+		return nil, err
+	}
+	if r.Inputs, err = s.jourFixeInputs(ctx, id); err != nil {
+		return nil, translate(err, "jour fixe inputs")
+	}
+	r.Pictures = poolInputs(r.Inputs)
+	return r, nil
 }
 
 // SatisfactionPoint is an account's average satisfaction at one meeting.
@@ -239,4 +322,48 @@ func averageSatisfaction(tx *gorm.DB, keyAccountIDs []uint, since time.Time) (ma
 		out[r.KeyAccountID] = r.Avg
 	}
 	return out, err
+}
+
+// JourFixeSchedule mirrors a monthly jour-fixe Schedule the programme's
+// lead set (KeyAccountID 0: for all its key accounts), so the programme
+// page shows it without asking Temporal.
+type JourFixeSchedule struct {
+	ProgrammeID  uint   `gorm:"primaryKey;autoIncrement:false"`
+	KeyAccountID uint   `gorm:"primaryKey;autoIncrement:false"`
+	DayOfMonth   int    `gorm:"not null"`
+	SetBy        string `gorm:"size:254;not null"`
+	UpdatedAt    time.Time
+}
+
+// SaveJourFixeSchedule stores (or changes) a jour-fixe schedule.
+func (s *Store) SaveJourFixeSchedule(ctx context.Context, js JourFixeSchedule) error {
+	if js.DayOfMonth < 1 || js.DayOfMonth > 28 {
+		return invalid("day_of_month", "day_of_month is 1 to 28")
+	}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&js).Error
+	return translate(err, "save jour fixe schedule")
+}
+
+// DeleteJourFixeSchedule removes a jour-fixe schedule; false when there
+// was none.
+func (s *Store) DeleteJourFixeSchedule(ctx context.Context, programmeID, keyAccountID uint) (bool, error) {
+	res := s.db.WithContext(ctx).Where("programme_id = ? AND key_account_id = ?", programmeID, keyAccountID).Delete(&JourFixeSchedule{})
+	return res.RowsAffected > 0, translate(res.Error, "delete jour fixe schedule")
+}
+
+// JourFixeSchedulesOf lists a programme's jour-fixe schedules, the one for
+// all key accounts first.
+func (s *Store) JourFixeSchedulesOf(ctx context.Context, programmeID uint) ([]JourFixeSchedule, error) {
+	var out []JourFixeSchedule
+	err := s.db.WithContext(ctx).Where("programme_id = ?", programmeID).Order("key_account_id").Find(&out).Error
+	return out, translate(err, "jour fixe schedules")
+}
+
+// JourFixeByWorkflowID loads the jour fixe a workflow prepared.
+func (s *Store) JourFixeByWorkflowID(ctx context.Context, workflowID string) (*JourFixe, error) {
+	var j JourFixe
+	if err := s.db.WithContext(ctx).Where("workflow_id = ?", workflowID).First(&j).Error; err != nil {
+		return nil, translate(err, "jour fixe "+workflowID)
+	}
+	return &j, nil
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // migrations are append-only. Each one works on frozen copies of the models as
@@ -28,6 +30,23 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0011_programme_committees", Migrate: migrate0011, Rollback: rollback0011},
 		{ID: "0012_search_indexes", Migrate: migrate0012, Rollback: rollback0012},
 		{ID: "0013_list_indexes", Migrate: migrate0013, Rollback: rollback0013},
+		{ID: "0014_programme_record", Migrate: migrate0014, Rollback: rollback0014},
+		{ID: "0015_idempotency_keys", Migrate: migrate0015, Rollback: rollback0015},
+		{ID: "0016_domain_fixes", Migrate: migrate0016, Rollback: rollback0016},
+		{ID: "0016b_domain_fixes", Migrate: migrate0016b, Rollback: rollback0016b},
+		{ID: "0017_process_projections", Migrate: migrate0017, Rollback: rollback0017},
+		{ID: "0018_action_owners", Migrate: migrate0018, Rollback: rollback0018},
+		{ID: "0019_workshop_date_options", Migrate: migrate0019, Rollback: rollback0019},
+		{ID: "0021_security", Migrate: migrate0021, Rollback: rollback0021},
+		{ID: "0024_person_indexes", Migrate: migrate0024, Rollback: rollback0024},
+		{ID: "0020_jour_fixe_schedules", Migrate: migrate0020, Rollback: rollback0020},
+		{ID: "0022_enrolment_moves", Migrate: migrate0022, Rollback: rollback0022},
+		{ID: "0023_rollout_record", Migrate: migrate0023, Rollback: rollback0023},
+		{ID: "0028_outbox_pending_index", Migrate: migrate0028, Rollback: rollback0028},
+		{ID: "0029_notification_links", Migrate: migrate0029, Rollback: rollback0029},
+		{ID: "0025_user_time_zones", Migrate: migrate0025, Rollback: rollback0025},
+		{ID: "0027_texts_by_key", Migrate: migrate0027, Rollback: rollback0027},
+		{ID: "0030_oidc_sign_in", Migrate: migrate0030, Rollback: rollback0030},
 	}
 }
 
@@ -218,6 +237,12 @@ func rollback0002(tx *gorm.DB) error {
 
 // ErrSchemaBehind means `kamflow migrate` has not been run for this version.
 var ErrSchemaBehind = errors.New("database schema is not up to date: run `kamflow migrate`")
+
+// HasSchema reports whether any migration has run on the database: a
+// database without is as good as new.
+func (s *Store) HasSchema() bool {
+	return s.db.Migrator().HasTable("schema_migrations")
+}
 
 // CheckMigrated verifies every migration this binary knows was applied;
 // production processes refuse to start on an old schema.
@@ -797,3 +822,747 @@ func rollback0013(tx *gorm.DB) error {
 	}
 	return tx.Migrator().DropIndex("customers", "idx_customers_active_name")
 }
+
+// --- 0016: training records and exceptions ---
+//
+// One truth for "has the required training": records fed by sessions'
+// attendance, HR's record of courses done elsewhere and a programme's
+// confirmation; the committee's exceptions per programme. Existing
+// completions (enrolments, programme events) are carried over.
+
+type m0016TrainingRecord struct {
+	ID          uint      `gorm:"primaryKey"`
+	EmployeeID  uint      `gorm:"not null;index"`
+	CourseID    uint      `gorm:"not null;index"`
+	CompletedAt time.Time `gorm:"not null"`
+	Source      string    `gorm:"size:30;not null"`
+	RecordedBy  string    `gorm:"size:254"`
+	Note        string    `gorm:"type:text"`
+	ProgrammeID *uint
+	EnrolmentID *uint
+	DedupKey    string `gorm:"size:120;not null;uniqueIndex"`
+	CreatedAt   time.Time
+}
+
+func (m0016TrainingRecord) TableName() string { return "training_records" }
+
+type m0016TrainingException struct {
+	ProgrammeID uint   `gorm:"primaryKey"`
+	EmployeeID  uint   `gorm:"primaryKey"`
+	Note        string `gorm:"type:text"`
+	ApprovedBy  string `gorm:"size:254"`
+	ApprovedAt  time.Time
+}
+
+func (m0016TrainingException) TableName() string { return "training_exceptions" }
+
+func migrate0016(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&m0016TrainingRecord{}, &m0016TrainingException{}); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	var sessions []struct {
+		ID          uint
+		EmployeeID  uint
+		ProgrammeID *uint
+		UpdatedBy   string
+		CourseID    uint
+		EndsAt      time.Time
+	}
+	if err := tx.Table("enrolments e").Select("e.id, e.employee_id, e.programme_id, e.updated_by, ts.course_id, ts.ends_at").
+		Joins("JOIN training_sessions ts ON ts.id = e.session_id").Where("e.status = ?", "completed").Scan(&sessions).Error; err != nil {
+		return err
+	}
+	var records []m0016TrainingRecord
+	for _, e := range sessions {
+		id := e.ID
+		records = append(records, m0016TrainingRecord{EmployeeID: e.EmployeeID, CourseID: e.CourseID, CompletedAt: e.EndsAt.UTC(), Source: "session",
+			RecordedBy: e.UpdatedBy, ProgrammeID: e.ProgrammeID, EnrolmentID: &id, DedupKey: fmt.Sprintf("enrolment:%d", e.ID), CreatedAt: now})
+	}
+	var required []uint
+	if err := tx.Table("courses").Where("required_kam = ? AND archived_at IS NULL", true).Pluck("id", &required).Error; err != nil {
+		return err
+	}
+	var events []struct {
+		ProgrammeID uint
+		Kind        string
+		Actor       string
+		Comment     string
+		At          time.Time
+	}
+	if err := tx.Table("programme_events").Select("programme_id, kind, actor, comment, at").
+		Where("kind IN ?", []string{"training_completed", "training_exception"}).Order("id").Scan(&events).Error; err != nil {
+		return err
+	}
+	var exceptions []m0016TrainingException
+	exceptionAt := map[[2]uint]int{} // a later exception replaces an earlier one
+	for _, ev := range events {
+		// The audit comment reads "employee <id>" (": <note>" for exceptions).
+		var emp uint
+		if _, err := fmt.Sscanf(ev.Comment, "employee %d", &emp); err != nil || emp == 0 {
+			continue
+		}
+		if ev.Kind == "training_exception" {
+			_, note, _ := strings.Cut(ev.Comment, ": ")
+			ex := m0016TrainingException{ProgrammeID: ev.ProgrammeID, EmployeeID: emp, Note: note, ApprovedBy: ev.Actor, ApprovedAt: ev.At.UTC()}
+			if i, ok := exceptionAt[[2]uint{ev.ProgrammeID, emp}]; ok {
+				exceptions[i] = ex
+			} else {
+				exceptionAt[[2]uint{ev.ProgrammeID, emp}] = len(exceptions)
+				exceptions = append(exceptions, ex)
+			}
+			continue
+		}
+		for _, c := range required {
+			pid := ev.ProgrammeID
+			records = append(records, m0016TrainingRecord{EmployeeID: emp, CourseID: c, CompletedAt: ev.At.UTC(), Source: "programme_confirmation",
+				RecordedBy: ev.Actor, ProgrammeID: &pid, DedupKey: fmt.Sprintf("programme:%d:%d:%d", ev.ProgrammeID, emp, c), CreatedAt: now})
+		}
+	}
+	if len(records) > 0 {
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&records, 200).Error; err != nil {
+			return err
+		}
+	}
+	if len(exceptions) > 0 {
+		if err := tx.CreateInBatches(&exceptions, 200).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rollback0016(tx *gorm.DB) error {
+	return tx.Migrator().DropTable("training_exceptions", "training_records")
+}
+
+// --- 0016b: one workshop per key account and year ---
+//
+// On-demand and scheduled starts used different workflow IDs, so a year
+// could hold two workshops. A second one nobody worked on yet (no dates, no
+// minutes, no actions) is removed; two that both carry work are left for an
+// admin to merge, and the migration says which.
+
+func migrate0016b(tx *gorm.DB) error {
+	var dups []struct {
+		KeyAccountID uint
+		Year         int
+	}
+	if err := tx.Table("workshops").Select("key_account_id, year").Group("key_account_id, year").Having("COUNT(*) > 1").Scan(&dups).Error; err != nil {
+		return err
+	}
+	for _, d := range dups {
+		var rows []struct {
+			ID       uint
+			StartsAt *time.Time
+			Minutes  string
+		}
+		if err := tx.Table("workshops").Select("id, starts_at, minutes").Where("key_account_id = ? AND year = ?", d.KeyAccountID, d.Year).Order("id").Scan(&rows).Error; err != nil {
+			return err
+		}
+		keep, worked := rows[0].ID, 0
+		for _, r := range rows {
+			var actions int64
+			if err := tx.Table("actions").Where("source = ? AND source_id = ?", "workshop", r.ID).Count(&actions).Error; err != nil {
+				return err
+			}
+			if r.StartsAt != nil || r.Minutes != "" || actions > 0 {
+				keep = r.ID
+				worked++
+			}
+		}
+		if worked > 1 {
+			return fmt.Errorf("key account %d has %d workshops with work in %d; merge them into one first", d.KeyAccountID, worked, d.Year)
+		}
+		for _, r := range rows {
+			if r.ID == keep {
+				continue
+			}
+			if err := tx.Exec("DELETE FROM workshop_participants WHERE workshop_id = ?", r.ID).Error; err != nil {
+				return err
+			}
+			if err := tx.Exec("DELETE FROM workshops WHERE id = ?", r.ID).Error; err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Exec("CREATE UNIQUE INDEX ux_workshop_year ON workshops (key_account_id, year)").Error
+}
+
+func rollback0016b(tx *gorm.DB) error {
+	return tx.Migrator().DropIndex("workshops", "ux_workshop_year")
+}
+
+// --- 0014: the programme's whole state in the database ---
+//
+// Pages and the API read a programme from here, not from its workflow, so
+// nothing shown is lost when Temporal deletes a closed workflow's history.
+// Each row keeps the event sequence that last wrote it: an event applied
+// late never overwrites a newer one.
+
+type m0014Programme struct {
+	PausedAt      *time.Time
+	CancelReason  string `gorm:"type:text"`
+	FocusLimit    int    `gorm:"not null;default:0"`
+	Threshold     int    `gorm:"not null;default:0"`
+	CriteriaSeq   int    `gorm:"not null;default:0"`
+	CandidatesSeq int    `gorm:"not null;default:0"`
+}
+
+func (m0014Programme) TableName() string { return "programmes" }
+
+type m0014ProgrammePhase struct {
+	Result        string `gorm:"type:text"`
+	LastRejection string `gorm:"type:text"`
+	Seq           int    `gorm:"not null;default:0"`
+}
+
+func (m0014ProgrammePhase) TableName() string { return "programme_phases" }
+
+type m0014ProgrammeCriterion struct {
+	ProgrammeID  uint            `gorm:"primaryKey"`
+	Programme    *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	CriterionKey string          `gorm:"primaryKey;size:40"`
+	Position     int             `gorm:"not null"`
+	Name         string          `gorm:"size:200;not null"`
+	Measure      string          `gorm:"type:text"`
+}
+
+func (m0014ProgrammeCriterion) TableName() string { return "programme_criteria" }
+
+type m0014ProgrammeCandidate struct {
+	ProgrammeID  uint            `gorm:"primaryKey"`
+	Programme    *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	CustomerID   uint            `gorm:"primaryKey"`
+	Position     int             `gorm:"not null"`
+	CustomerName string          `gorm:"size:200;not null"`
+	Met          string          `gorm:"size:400"`
+	Decision     string          `gorm:"size:20"`
+	Reason       string          `gorm:"type:text"`
+	DecidedBy    string          `gorm:"size:254"`
+	Seq          int             `gorm:"not null"`
+}
+
+func (m0014ProgrammeCandidate) TableName() string { return "programme_candidates" }
+
+type m0014ProgrammeAssignment struct {
+	ProgrammeID      uint            `gorm:"primaryKey"`
+	Programme        *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	CustomerID       uint            `gorm:"primaryKey"`
+	KAMEmployeeID    uint            `gorm:"not null"`
+	DeputyEmployeeID *uint
+	AssignedBy       string `gorm:"size:254"`
+	Seq              int    `gorm:"not null"`
+}
+
+func (m0014ProgrammeAssignment) TableName() string { return "programme_assignments" }
+
+type m0014ProgrammeTraining struct {
+	ProgrammeID uint            `gorm:"primaryKey"`
+	Programme   *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	EmployeeID  uint            `gorm:"primaryKey"`
+	Completed   bool            `gorm:"not null"`
+	Exception   bool            `gorm:"not null"`
+	Note        string          `gorm:"type:text"`
+	RecordedBy  string          `gorm:"size:254"`
+	Seq         int             `gorm:"not null"`
+}
+
+func (m0014ProgrammeTraining) TableName() string { return "programme_trainings" }
+
+type m0014ProgrammePlanApproval struct {
+	ProgrammeID uint            `gorm:"primaryKey"`
+	Programme   *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	CustomerID  uint            `gorm:"primaryKey"`
+	ApprovedBy  string          `gorm:"size:254"`
+	ApprovedAt  time.Time
+	Seq         int `gorm:"not null"`
+}
+
+func (m0014ProgrammePlanApproval) TableName() string { return "programme_plan_approvals" }
+
+func migrate0014(tx *gorm.DB) error {
+	for _, col := range []string{"PausedAt", "CancelReason", "FocusLimit", "Threshold", "CriteriaSeq", "CandidatesSeq"} {
+		if err := tx.Migrator().AddColumn(&m0014Programme{}, col); err != nil {
+			return err
+		}
+	}
+	for _, col := range []string{"Result", "LastRejection", "Seq"} {
+		if err := tx.Migrator().AddColumn(&m0014ProgrammePhase{}, col); err != nil {
+			return err
+		}
+	}
+	return tx.Migrator().CreateTable(&m0014ProgrammeCriterion{}, &m0014ProgrammeCandidate{}, &m0014ProgrammeAssignment{},
+		&m0014ProgrammeTraining{}, &m0014ProgrammePlanApproval{})
+}
+
+func rollback0014(tx *gorm.DB) error {
+	if err := tx.Migrator().DropTable("programme_plan_approvals", "programme_trainings", "programme_assignments",
+		"programme_candidates", "programme_criteria"); err != nil {
+		return err
+	}
+	for _, col := range []string{"Result", "LastRejection", "Seq"} {
+		if err := tx.Migrator().DropColumn(&m0014ProgrammePhase{}, col); err != nil {
+			return err
+		}
+	}
+	for _, col := range []string{"PausedAt", "CancelReason", "FocusLimit", "Threshold", "CriteriaSeq", "CandidatesSeq"} {
+		if err := tx.Migrator().DropColumn(&m0014Programme{}, col); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// --- 0017: what the pages show of finished processes ---
+//
+// Temporal deletes a closed workflow's history after the namespace
+// retention, so everything a page or GET shows of a handover, workshop,
+// jour fixe or enrolment lives in these columns: the handover's people and
+// settings, the workshop's minutes due date, who a jour fixe asked about
+// which account, and how an enrolment ended.
+
+type m0017Handover struct {
+	OutgoingEmail     string `gorm:"size:254"`
+	CoveringEmail     string `gorm:"size:254"`
+	LeadEmail         string `gorm:"size:254"`
+	OutgoingAvailable bool   `gorm:"not null;default:true"`
+	StallAfterSeconds int64  `gorm:"not null;default:604800"`
+	IncomingEmail     string `gorm:"size:254"`
+	IncomingChosenAt  *time.Time
+}
+
+func (m0017Handover) TableName() string { return "handovers" }
+
+type m0017Workshop struct {
+	MinutesDue *time.Time
+}
+
+func (m0017Workshop) TableName() string { return "workshops" }
+
+type m0017JourFixeParticipant struct {
+	JourFixeID   uint           `gorm:"primaryKey"`
+	JourFixe     *m0010JourFixe `gorm:"constraint:OnDelete:CASCADE"`
+	EmployeeID   uint           `gorm:"primaryKey"`
+	KeyAccountID uint           `gorm:"primaryKey"`
+	Email        string         `gorm:"size:254;not null"`
+	Name         string         `gorm:"size:200"`
+}
+
+func (m0017JourFixeParticipant) TableName() string { return "jour_fixe_participants" }
+
+type m0017Enrolment struct {
+	StatusNote string `gorm:"type:text"`
+	StatusAt   *time.Time
+}
+
+func (m0017Enrolment) TableName() string { return "enrolments" }
+
+var m0017Columns = []struct {
+	model   any
+	columns []string
+}{
+	{&m0017Handover{}, []string{"OutgoingEmail", "CoveringEmail", "LeadEmail", "OutgoingAvailable", "StallAfterSeconds", "IncomingEmail", "IncomingChosenAt"}},
+	{&m0017Workshop{}, []string{"MinutesDue"}},
+	{&m0017Enrolment{}, []string{"StatusNote", "StatusAt"}},
+}
+
+// m0017AddWorkingDays is the workshop's minutes rule as it was written:
+// five working days after the end, Saturdays and Sundays skipped.
+func m0017AddWorkingDays(t time.Time, n int) time.Time {
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
+}
+
+func migrate0017(tx *gorm.DB) error {
+	for _, m := range m0017Columns {
+		for _, col := range m.columns {
+			if err := tx.Migrator().AddColumn(m.model, col); err != nil {
+				return err
+			}
+		}
+	}
+	if err := tx.Migrator().CreateTable(&m0017JourFixeParticipant{}); err != nil {
+		return err
+	}
+	// Rows written before: people's addresses from the reference data, a
+	// knowledge transfer skipped by kamflow itself means the outgoing KAM
+	// was unavailable.
+	for _, stmt := range []string{
+		"UPDATE handovers SET outgoing_email = (SELECT email FROM employees WHERE employees.id = handovers.outgoing_employee_id)",
+		"UPDATE handovers SET covering_email = (SELECT email FROM employees WHERE employees.id = handovers.covering_employee_id)",
+		"UPDATE handovers SET incoming_email = (SELECT email FROM employees WHERE employees.id = handovers.incoming_employee_id) WHERE incoming_employee_id IS NOT NULL",
+		"UPDATE handovers SET lead_email = (SELECT programmes.lead_email FROM key_accounts JOIN programmes ON programmes.id = key_accounts.programme_id WHERE key_accounts.id = handovers.key_account_id)",
+		"UPDATE handovers SET outgoing_available = false WHERE id IN (SELECT handover_id FROM handover_items WHERE item = 'knowledge_transfer' AND skipped = true AND done_by = 'kamflow')",
+	} {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	var dated []struct {
+		ID     uint
+		EndsAt time.Time
+	}
+	if err := tx.Table("workshops").Select("id, ends_at").Where("ends_at IS NOT NULL").Scan(&dated).Error; err != nil {
+		return err
+	}
+	for _, w := range dated {
+		if err := tx.Table("workshops").Where("id = ?", w.ID).Update("minutes_due", m0017AddWorkingDays(w.EndsAt.UTC(), 5)).Error; err != nil {
+			return err
+		}
+	}
+	return tx.Exec("UPDATE enrolments SET status_at = updated_at WHERE status IN ('completed', 'no_show', 'cancelled')").Error
+}
+
+func rollback0017(tx *gorm.DB) error {
+	if err := tx.Migrator().DropTable("jour_fixe_participants"); err != nil {
+		return err
+	}
+	for _, m := range m0017Columns {
+		for _, col := range m.columns {
+			if err := tx.Migrator().DropColumn(m.model, col); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// --- 0015: idempotency keys (the first answer to a state-changing request) ---
+
+type m0015IdempotencyKey struct {
+	ID          uint       `gorm:"primaryKey"`
+	UserID      uint       `gorm:"not null;uniqueIndex:idx_idempotency_keys_user_key,priority:1"`
+	User        *m0001User `gorm:"constraint:OnDelete:CASCADE"`
+	KeyHash     string     `gorm:"size:64;not null;uniqueIndex:idx_idempotency_keys_user_key,priority:2"`
+	Method      string     `gorm:"size:10;not null"`
+	Path        string     `gorm:"size:2000;not null"`
+	BodyHash    string     `gorm:"size:64;not null"`
+	Status      int        `gorm:"not null"`
+	Header      string     `gorm:"type:text"`
+	Body        []byte
+	CreatedAt   time.Time `gorm:"not null;index"`
+	CompletedAt *time.Time
+}
+
+func (m0015IdempotencyKey) TableName() string { return "idempotency_keys" }
+
+func migrate0015(tx *gorm.DB) error { return tx.Migrator().CreateTable(&m0015IdempotencyKey{}) }
+
+func rollback0015(tx *gorm.DB) error { return tx.Migrator().DropTable("idempotency_keys") }
+
+// --- 0018: who gave an open action or measure to whom ---
+
+type m0018OwnerChange struct {
+	ID           uint      `gorm:"primaryKey"`
+	Kind         string    `gorm:"size:10;not null;index:ix_owner_changes_item,priority:1"`
+	ItemID       uint      `gorm:"not null;index:ix_owner_changes_item,priority:2"`
+	KeyAccountID uint      `gorm:"not null;index"`
+	HandoverID   *uint     `gorm:"index"`
+	FromEmail    string    `gorm:"size:254;not null"`
+	ToEmail      string    `gorm:"size:254;not null"`
+	ChangedBy    string    `gorm:"size:254;not null"`
+	ChangedAt    time.Time `gorm:"not null"`
+}
+
+func (m0018OwnerChange) TableName() string { return "owner_changes" }
+
+func migrate0018(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&m0018OwnerChange{})
+}
+
+func rollback0018(tx *gorm.DB) error {
+	return tx.Migrator().DropTable("owner_changes")
+}
+
+// --- 0019: the dates a workshop's customer chooses from ---
+
+type m0019Workshop struct {
+	ID          uint   `gorm:"primaryKey"`
+	DateOptions string `gorm:"type:text"`
+}
+
+func (m0019Workshop) TableName() string { return "workshops" }
+
+func migrate0019(tx *gorm.DB) error {
+	return tx.Migrator().AddColumn(&m0019Workshop{}, "DateOptions")
+}
+
+func rollback0019(tx *gorm.DB) error {
+	return tx.Migrator().DropColumn(&m0019Workshop{}, "DateOptions")
+}
+
+// --- 0021: API tokens may expire ---
+
+type m0021APIToken struct {
+	ID        uint `gorm:"primaryKey"`
+	ExpiresAt *time.Time
+}
+
+func (m0021APIToken) TableName() string { return "api_tokens" }
+
+func migrate0021(tx *gorm.DB) error {
+	return tx.Migrator().AddColumn(&m0021APIToken{}, "ExpiresAt")
+}
+
+func rollback0021(tx *gorm.DB) error {
+	return tx.Migrator().DropColumn(&m0021APIToken{}, "ExpiresAt")
+}
+
+// --- 0024: indexes for "what is mine" ---
+//
+// A KAM's start page and My work look accounts, workshops and handovers up
+// by the person (covering, participant, outgoing, covering, incoming); the
+// tables had no index for it and were scanned.
+
+var m0024Indexes = []migrationIndex{
+	{"key_accounts", "idx_key_accounts_covering", "covering_employee_id"},
+	{"workshop_participants", "idx_workshop_participants_person", "person_id, side"},
+	{"handovers", "idx_handovers_outgoing", "outgoing_employee_id"},
+	{"handovers", "idx_handovers_covering", "covering_employee_id"},
+	{"handovers", "idx_handovers_incoming", "incoming_employee_id"},
+}
+
+func migrate0024(tx *gorm.DB) error { return createIndexes(tx, m0024Indexes) }
+
+func rollback0024(tx *gorm.DB) error { return dropIndexes(tx, m0024Indexes) }
+
+// migrationIndex is an index a migration adds: plain SQL, the same on
+// SQLite and MySQL.
+type migrationIndex struct{ table, name, columns string }
+
+func createIndexes(tx *gorm.DB, list []migrationIndex) error {
+	for _, ix := range list {
+		if err := tx.Exec("CREATE INDEX " + ix.name + " ON " + ix.table + " (" + ix.columns + ")").Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func dropIndexes(tx *gorm.DB, list []migrationIndex) error {
+	for _, ix := range list {
+		if err := tx.Migrator().DropIndex(ix.table, ix.name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// --- 0020: the jour-fixe Schedules a programme's lead set, for its page ---
+
+type m0020JourFixeSchedule struct {
+	ProgrammeID  uint            `gorm:"primaryKey;autoIncrement:false"`
+	Programme    *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	KeyAccountID uint            `gorm:"primaryKey;autoIncrement:false"`
+	DayOfMonth   int             `gorm:"not null"`
+	SetBy        string          `gorm:"size:254;not null"`
+	UpdatedAt    time.Time
+}
+
+func (m0020JourFixeSchedule) TableName() string { return "jour_fixe_schedules" }
+
+func migrate0020(tx *gorm.DB) error { return tx.Migrator().CreateTable(&m0020JourFixeSchedule{}) }
+
+func rollback0020(tx *gorm.DB) error { return tx.Migrator().DropTable("jour_fixe_schedules") }
+
+// --- 0022: an enrolment remembers the enrolment it was moved from ---
+
+type m0022Enrolment struct {
+	ID          uint  `gorm:"primaryKey"`
+	MovedFromID *uint `gorm:"index"`
+}
+
+func (m0022Enrolment) TableName() string { return "enrolments" }
+
+func migrate0022(tx *gorm.DB) error {
+	if err := tx.Migrator().AddColumn(&m0022Enrolment{}, "MovedFromID"); err != nil {
+		return err
+	}
+	return tx.Migrator().CreateIndex(&m0022Enrolment{}, "MovedFromID")
+}
+
+func rollback0022(tx *gorm.DB) error {
+	if err := tx.Migrator().DropIndex(&m0022Enrolment{}, "MovedFromID"); err != nil {
+		return err
+	}
+	return tx.Migrator().DropColumn(&m0022Enrolment{}, "MovedFromID")
+}
+
+// --- 0023: the roll-out's record ---
+//
+// Conflicts logged and resolved and staff briefings, projected from the
+// programme workflow like its other state; whether a programme's rollout
+// phase waits for them.
+
+type m0023Programme struct {
+	RolloutChecks bool `gorm:"not null;default:false"`
+}
+
+func (m0023Programme) TableName() string { return "programmes" }
+
+type m0023ProgrammeConflict struct {
+	ProgrammeID uint            `gorm:"primaryKey"`
+	Programme   *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	ConflictID  int             `gorm:"primaryKey"`
+	What        string          `gorm:"type:text;not null"`
+	Parties     string          `gorm:"size:1200;not null"`
+	LoggedBy    string          `gorm:"size:254;not null"`
+	LoggedAt    time.Time       `gorm:"not null"`
+	Resolution  string          `gorm:"type:text"`
+	ResolvedBy  string          `gorm:"size:254"`
+	ResolvedAt  *time.Time
+	Seq         int `gorm:"not null"`
+}
+
+func (m0023ProgrammeConflict) TableName() string { return "programme_conflicts" }
+
+type m0023ProgrammeBriefing struct {
+	ProgrammeID      uint            `gorm:"primaryKey"`
+	Programme        *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	BriefingID       int             `gorm:"primaryKey"`
+	InformedOn       time.Time       `gorm:"not null"`
+	Channel          string          `gorm:"size:40;not null"`
+	Groups           string          `gorm:"type:text;not null"`
+	KeyAccountsNamed bool            `gorm:"not null"`
+	Note             string          `gorm:"type:text"`
+	RecordedBy       string          `gorm:"size:254;not null"`
+	RecordedAt       time.Time       `gorm:"not null"`
+	Seq              int             `gorm:"not null"`
+}
+
+func (m0023ProgrammeBriefing) TableName() string { return "programme_briefings" }
+
+func migrate0023(tx *gorm.DB) error {
+	if err := tx.Migrator().AddColumn(&m0023Programme{}, "RolloutChecks"); err != nil {
+		return err
+	}
+	return tx.Migrator().CreateTable(&m0023ProgrammeConflict{}, &m0023ProgrammeBriefing{})
+}
+
+func rollback0023(tx *gorm.DB) error {
+	if err := tx.Migrator().DropTable("programme_briefings", "programme_conflicts"); err != nil {
+		return err
+	}
+	return tx.Migrator().DropColumn(&m0023Programme{}, "RolloutChecks")
+}
+
+// --- 0028: the outbox's undelivered messages by index ---
+//
+// Delivery claims and the metrics' backlog look for unsent rows
+// (sent_at IS NULL) among every notification ever queued.
+
+var m0028Indexes = []migrationIndex{
+	{"notifications", "idx_notifications_pending", "sent_at, attempts"},
+}
+
+func migrate0028(tx *gorm.DB) error { return createIndexes(tx, m0028Indexes) }
+
+func rollback0028(tx *gorm.DB) error { return dropIndexes(tx, m0028Indexes) }
+
+// --- 0029: a notification leads to its page and is read or unread ---
+
+type m0029Notification struct {
+	Link   string `gorm:"size:500;not null;default:''"`
+	ReadAt *time.Time
+}
+
+func (m0029Notification) TableName() string { return "notifications" }
+
+var m0029Indexes = []migrationIndex{
+	{"notifications", "idx_notifications_unread", "recipient, read_at"},
+}
+
+func migrate0029(tx *gorm.DB) error {
+	for _, col := range []string{"Link", "ReadAt"} {
+		if err := tx.Migrator().AddColumn(&m0029Notification{}, col); err != nil {
+			return err
+		}
+	}
+	// What was sent before counts as read: nobody is told of months of
+	// old messages at once.
+	if err := tx.Exec("UPDATE notifications SET read_at = created_at").Error; err != nil {
+		return err
+	}
+	return createIndexes(tx, m0029Indexes)
+}
+
+func rollback0029(tx *gorm.DB) error {
+	if err := dropIndexes(tx, m0029Indexes); err != nil {
+		return err
+	}
+	for _, col := range []string{"ReadAt", "Link"} {
+		if err := tx.Migrator().DropColumn(&m0029Notification{}, col); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// --- 0027: audit-trail comments kamflow writes, kept by key and parameters ---
+
+type m0027ProgrammeEvent struct {
+	ID          uint   `gorm:"primaryKey"`
+	CommentKey  string `gorm:"size:40"`
+	CommentArgs string `gorm:"type:text"`
+}
+
+func (m0027ProgrammeEvent) TableName() string { return "programme_events" }
+
+func migrate0027(tx *gorm.DB) error {
+	for _, col := range []string{"CommentKey", "CommentArgs"} {
+		if err := tx.Migrator().AddColumn(&m0027ProgrammeEvent{}, col); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rollback0027(tx *gorm.DB) error {
+	for _, col := range []string{"CommentArgs", "CommentKey"} {
+		if err := tx.Migrator().DropColumn(&m0027ProgrammeEvent{}, col); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// --- 0025: the time zone a user reads and enters date-times in ---
+
+type m0025User struct {
+	ID uint `gorm:"primaryKey"`
+	// TimeZone is an IANA name; empty means the site's default.
+	TimeZone string `gorm:"size:64;not null;default:''"`
+}
+
+func (m0025User) TableName() string { return "users" }
+
+func migrate0025(tx *gorm.DB) error { return tx.Migrator().AddColumn(&m0025User{}, "TimeZone") }
+
+func rollback0025(tx *gorm.DB) error { return tx.Migrator().DropColumn(&m0025User{}, "TimeZone") }
+
+// --- 0030: company sign-in (OpenID Connect) ---
+//
+// A sign-in begun at the identity provider: its state (hashed), the
+// browser it was begun in (hashed), the nonce and the PKCE verifier, until
+// the provider sends the browser back — once — or it expires.
+
+type m0030OIDCLogin struct {
+	StateHash   string    `gorm:"primaryKey;size:64"`
+	BrowserHash string    `gorm:"size:64;not null"`
+	Nonce       string    `gorm:"size:64;not null"`
+	Verifier    string    `gorm:"size:128;not null"`
+	ExpiresAt   time.Time `gorm:"not null;index"`
+	CreatedAt   time.Time
+}
+
+func (m0030OIDCLogin) TableName() string { return "oidc_logins" }
+
+func migrate0030(tx *gorm.DB) error { return tx.Migrator().CreateTable(&m0030OIDCLogin{}) }
+
+func rollback0030(tx *gorm.DB) error { return tx.Migrator().DropTable("oidc_logins") }

@@ -144,10 +144,13 @@ type User struct {
 	PasswordHash string `gorm:"size:255;not null"`
 	EmployeeID   *uint  `gorm:"index"`
 	Language     string `gorm:"size:5"`
-	Disabled     bool   `gorm:"not null;default:false"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Roles        []UserRole `gorm:"foreignKey:UserID"`
+	// TimeZone is the IANA zone the user reads and enters date-times in;
+	// empty means the site's default (KAMFLOW_TIME_ZONE).
+	TimeZone  string `gorm:"size:64;not null;default:''"`
+	Disabled  bool   `gorm:"not null;default:false"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Roles     []UserRole `gorm:"foreignKey:UserID"`
 }
 
 // HasRole reports whether the user holds r.
@@ -165,6 +168,20 @@ type UserRole struct {
 	UserID uint `gorm:"primaryKey"`
 	Role   Role `gorm:"primaryKey;size:32"`
 }
+
+// OIDCLogin is a company sign-in begun at the identity provider and not yet
+// come back: single use, bound to the browser that began it.
+type OIDCLogin struct {
+	StateHash   string    `gorm:"primaryKey;size:64"`
+	BrowserHash string    `gorm:"size:64;not null"`
+	Nonce       string    `gorm:"size:64;not null"`
+	Verifier    string    `gorm:"size:128;not null"`
+	ExpiresAt   time.Time `gorm:"not null;index"`
+	CreatedAt   time.Time
+}
+
+// TableName keeps GORM from spelling it o_id_c_logins.
+func (OIDCLogin) TableName() string { return "oidc_logins" }
 
 // Session is a signed-in browser; the cookie carries the token, the table its hash.
 type Session struct {

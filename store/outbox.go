@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -76,7 +77,7 @@ func (s *Store) SearchOutbox(ctx context.Context, recipient, q string, p Page) (
 		return nil, 0, translate(err, "count notifications")
 	}
 	var out []Notification
-	err := query.Omit("body").Order("id DESC").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
+	err := query.Order("id DESC").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
 	return out, total, translate(err, "search notifications")
 }
 
@@ -85,4 +86,43 @@ func (s *Store) HasCalendarToken(ctx context.Context, userID uint) (bool, error)
 	var n int64
 	err := s.db.WithContext(ctx).Model(&CalendarToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).Count(&n).Error
 	return n > 0, translate(err, "calendar token")
+}
+
+// OutboxBacklog is the state of undelivered notifications.
+type OutboxBacklog struct {
+	// Waiting are unsent and still being tried; Oldest is when the oldest
+	// of them was queued (zero when none waits).
+	Waiting int64
+	Oldest  time.Time
+	// GivenUp are unsent after MaxDeliveryAttempts failures.
+	GivenUp int64
+}
+
+// OutboxBacklog counts the undelivered notifications for the metrics. One
+// pass over the unsent rows, then the oldest by its primary key: ids grow
+// with the time a message was queued.
+func (s *Store) OutboxBacklog(ctx context.Context) (OutboxBacklog, error) {
+	var row struct {
+		Waiting  int64
+		GivenUp  int64
+		OldestID *uint
+	}
+	err := s.db.WithContext(ctx).Model(&Notification{}).
+		Select("COUNT(CASE WHEN attempts < ? THEN 1 END) AS waiting, COUNT(CASE WHEN attempts >= ? THEN 1 END) AS given_up, MIN(CASE WHEN attempts < ? THEN id END) AS oldest_id",
+			MaxDeliveryAttempts, MaxDeliveryAttempts, MaxDeliveryAttempts).
+		Where("sent_at IS NULL").Scan(&row).Error
+	if err != nil {
+		return OutboxBacklog{}, translate(err, "outbox backlog")
+	}
+	b := OutboxBacklog{Waiting: row.Waiting, GivenUp: row.GivenUp}
+	if row.OldestID != nil {
+		var oldest Notification
+		err := s.db.WithContext(ctx).Select("id", "created_at").Take(&oldest, *row.OldestID).Error
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return OutboxBacklog{}, translate(err, "oldest undelivered notification")
+		}
+		// Sent in between: counted as waiting, its age no longer matters.
+		b.Oldest = oldest.CreatedAt
+	}
+	return b, nil
 }

@@ -44,6 +44,16 @@ type ContactRow struct {
 // name, job title, e-mail or customer name contains q, by customer and name.
 // One query for the count and one for the page, whatever the page size.
 func (s *Store) SearchContacts(ctx context.Context, q string, p Page) ([]ContactRow, int64, error) {
+	return s.searchContacts(ctx, q, false, p)
+}
+
+// SearchArchivedContacts pages through the archived contacts (of any
+// customer) as SearchContacts does through the active ones.
+func (s *Store) SearchArchivedContacts(ctx context.Context, q string, p Page) ([]ContactRow, int64, error) {
+	return s.searchContacts(ctx, q, true, p)
+}
+
+func (s *Store) searchContacts(ctx context.Context, q string, archived bool, p Page) ([]ContactRow, int64, error) {
 	p = p.normalised()
 	// Contacts of active customers; a term is looked up in the trigram
 	// index where there is one, else matched against the contact's fields
@@ -58,8 +68,12 @@ func (s *Store) SearchContacts(ctx context.Context, q string, p Page) ([]Contact
 			// is about twice as fast at 200,000 contacts.
 			join = "STRAIGHT_JOIN"
 		}
-		db := s.db.WithContext(ctx).Table("contacts " + join + " customers ON customers.id = contacts.customer_id").
-			Where("contacts.archived_at IS NULL AND customers.archived_at IS NULL")
+		db := s.db.WithContext(ctx).Table("contacts " + join + " customers ON customers.id = contacts.customer_id")
+		if archived {
+			db = db.Where("contacts.archived_at IS NOT NULL")
+		} else {
+			db = db.Where("contacts.archived_at IS NULL AND customers.archived_at IS NULL")
+		}
 		switch {
 		case indexed:
 			db = db.Where("contacts.id IN (SELECT rowid FROM contact_search WHERE search_text LIKE ?)", term)
@@ -250,8 +264,38 @@ func uniqueLower(names []string) []string {
 // SearchEmployees pages through active employees whose name, e-mail,
 // job title or department contains q, by name.
 func (s *Store) SearchEmployees(ctx context.Context, q string, p Page) ([]Employee, int64, error) {
+	return s.FindEmployees(ctx, q, false, p)
+}
+
+// SearchArchivedEmployees pages through the archived employees.
+func (s *Store) SearchArchivedEmployees(ctx context.Context, q string, p Page) ([]Employee, int64, error) {
+	return s.findEmployees(ctx, q, archivedIs(true), p)
+}
+
+// RestoreContact brings an archived contact back; whom it reported to
+// before archiving is not restored.
+func (s *Store) RestoreContact(ctx context.Context, id uint) (*Contact, error) {
+	return restore[Contact](ctx, s, id, "contact")
+}
+
+// RestoreEmployee brings an archived employee back into the lists.
+func (s *Store) RestoreEmployee(ctx context.Context, id uint) (*Employee, error) {
+	return restore[Employee](ctx, s, id, "employee")
+}
+
+// FindEmployees is SearchEmployees that also lists archived employees
+// when withArchived is set (for integrations that resolve old IDs).
+func (s *Store) FindEmployees(ctx context.Context, q string, withArchived bool, p Page) ([]Employee, int64, error) {
+	where := archivedIs(false)
+	if withArchived {
+		where = "1 = 1"
+	}
+	return s.findEmployees(ctx, q, where, p)
+}
+
+func (s *Store) findEmployees(ctx context.Context, q, where string, p Page) ([]Employee, int64, error) {
 	p = p.normalised()
-	query := s.db.WithContext(ctx).Model(&Employee{}).Where("archived_at IS NULL")
+	query := s.db.WithContext(ctx).Model(&Employee{}).Where(where)
 	if strings.TrimSpace(q) != "" {
 		like := likePattern(q)
 		query = query.Where("(name LIKE ?"+likeEscape+" OR email LIKE ?"+likeEscape+

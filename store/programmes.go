@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -22,8 +21,20 @@ type Programme struct {
 	// LastEventSeq is the highest event applied; older events never
 	// overwrite newer state when activities are retried out of order.
 	LastEventSeq int `gorm:"not null;default:0"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	PausedAt     *time.Time
+	CancelReason string `gorm:"type:text"`
+	FocusLimit   int    `gorm:"not null;default:0"`
+	// Threshold is how many criteria a customer must meet; CriteriaSeq and
+	// CandidatesSeq are the events that last replaced the criteria and the
+	// provisional list.
+	Threshold     int `gorm:"not null;default:0"`
+	CriteriaSeq   int `gorm:"not null;default:0"`
+	CandidatesSeq int `gorm:"not null;default:0"`
+	// RolloutChecks: the rollout phase waits for resolved conflicts and
+	// informed staff (programmes started before hand it in as text).
+	RolloutChecks bool `gorm:"not null;default:false"`
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // ProgrammePhase is one milestone of a programme's plan.
@@ -41,17 +52,27 @@ type ProgrammePhase struct {
 	ApprovedBy  string `gorm:"size:254"`
 	ApprovedAt  *time.Time
 	CompletedAt *time.Time
+	Result      string `gorm:"type:text"`
+	// LastRejection is the committee's latest reason for sending it back.
+	LastRejection string `gorm:"type:text"`
+	// Seq is the event that last wrote this row.
+	Seq int `gorm:"not null;default:0"`
 }
 
 // ProgrammeEvent is one line of a programme's audit trail.
 type ProgrammeEvent struct {
-	ID          uint      `gorm:"primaryKey"`
-	ProgrammeID uint      `gorm:"not null;uniqueIndex:ux_programme_event_seq"`
-	Seq         int       `gorm:"not null;uniqueIndex:ux_programme_event_seq"`
-	Kind        string    `gorm:"size:40;not null"`
-	Phase       string    `gorm:"size:40"`
-	Actor       string    `gorm:"size:254"`
-	Comment     string    `gorm:"type:text"`
+	ID          uint   `gorm:"primaryKey"`
+	ProgrammeID uint   `gorm:"not null;uniqueIndex:ux_programme_event_seq"`
+	Seq         int    `gorm:"not null;uniqueIndex:ux_programme_event_seq"`
+	Kind        string `gorm:"size:40;not null"`
+	Phase       string `gorm:"size:40"`
+	Actor       string `gorm:"size:254"`
+	Comment     string `gorm:"type:text"`
+	// CommentKey and CommentArgs (a JSON list) say a comment kamflow wrote
+	// by its key and parameters, for pages in their reader's language;
+	// empty on events recorded before they were kept (migration 0027).
+	CommentKey  string    `gorm:"size:40"`
+	CommentArgs string    `gorm:"type:text"`
 	At          time.Time `gorm:"not null"`
 }
 
@@ -71,6 +92,10 @@ type Notification struct {
 	// sender so several worker processes never mail it twice.
 	Attempts     int `gorm:"not null;default:0"`
 	ClaimedUntil *time.Time
+	// Link is the page in kamflow the message is about (a path); ReadAt
+	// is when its recipient opened it or marked it read.
+	Link   string `gorm:"size:500;not null;default:''"`
+	ReadAt *time.Time
 }
 
 // CreateProgramme reserves a programme row (status "starting") so the
@@ -96,72 +121,6 @@ func (s *Store) DeleteProgramme(ctx context.Context, id uint) error {
 type ProgrammeCommittee struct {
 	ProgrammeID uint   `gorm:"primaryKey"`
 	Email       string `gorm:"primaryKey;size:254;index"`
-}
-
-// ProgrammeSnapshot is what an event projects.
-type ProgrammeSnapshot struct {
-	Programme Programme
-	Phases    []ProgrammePhase
-	Event     ProgrammeEvent
-	// Committee, when set, replaces the programme's committee list.
-	Committee []string
-}
-
-// ApplyProgrammeEvent writes one event and, unless a newer one was applied
-// already, the programme's current state and milestones. Running it twice
-// writes once.
-func (s *Store) ApplyProgrammeEvent(ctx context.Context, snap ProgrammeSnapshot) error {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ev := snap.Event
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ev)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return nil // applied before
-		}
-		p := snap.Programme
-		p.LastEventSeq = ev.Seq
-		// Insert if missing (a workflow started without the web), otherwise
-		// update only when this event is newer than what the row shows.
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&p).Error; err != nil {
-			return err
-		}
-		upd := tx.Model(&Programme{}).Where("id = ? AND last_event_seq <= ?", p.ID, ev.Seq).Updates(map[string]any{
-			"name": p.Name, "lead_email": p.LeadEmail, "status": p.Status, "current_phase": p.CurrentPhase,
-			"start_date": p.StartDate, "last_event_seq": ev.Seq, "updated_at": ev.At,
-		})
-		if upd.Error != nil {
-			return upd.Error
-		}
-		if upd.RowsAffected == 0 {
-			return nil // a newer event already projected the state
-		}
-		for _, ph := range snap.Phases {
-			ph.ProgrammeID = p.ID
-			if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&ph).Error; err != nil {
-				return err
-			}
-		}
-		if len(snap.Committee) > 0 {
-			if err := tx.Where("programme_id = ?", p.ID).Delete(&ProgrammeCommittee{}).Error; err != nil {
-				return err
-			}
-			rows := make([]ProgrammeCommittee, 0, len(snap.Committee))
-			seen := map[string]bool{}
-			for _, e := range snap.Committee {
-				if e = strings.ToLower(e); !seen[e] {
-					seen[e] = true
-					rows = append(rows, ProgrammeCommittee{ProgrammeID: p.ID, Email: e})
-				}
-			}
-			if err := tx.Create(&rows).Error; err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return translate(err, fmt.Sprintf("apply programme %d event %d", snap.Event.ProgrammeID, snap.Event.Seq))
 }
 
 // ListProgrammes returns programmes, newest first.
@@ -195,23 +154,62 @@ func (s *Store) ProgrammeEvents(ctx context.Context, id uint) ([]ProgrammeEvent,
 	return out, translate(err, "programme events")
 }
 
+// NewNotification is a message for the outbox: Key makes it count once,
+// per recipient.
+type NewNotification struct {
+	Key         string
+	Recipients  []string
+	Subject     string
+	Body        string
+	Link        string
+	ProgrammeID *uint
+}
+
 // EnqueueNotification adds one message per recipient to the outbox; a key
 // seen before adds nothing.
-func (s *Store) EnqueueNotification(ctx context.Context, key string, recipients []string, subject, body string, programmeID *uint) error {
+func (s *Store) EnqueueNotification(ctx context.Context, n NewNotification) error {
 	seen := map[string]bool{}
 	var rows []Notification
-	for _, r := range recipients {
+	for _, r := range n.Recipients {
 		r = strings.ToLower(strings.TrimSpace(r))
 		if r == "" || seen[r] {
 			continue
 		}
 		seen[r] = true
-		rows = append(rows, Notification{IdempotencyKey: key, Recipient: r, Subject: subject, Body: body, ProgrammeID: programmeID})
+		rows = append(rows, Notification{IdempotencyKey: n.Key, Recipient: r, Subject: n.Subject, Body: n.Body, Link: n.Link, ProgrammeID: n.ProgrammeID})
 	}
 	if len(rows) == 0 {
-		return fmt.Errorf("enqueue notification %s: %w: no recipients", key, ErrInvalid)
+		return fmt.Errorf("enqueue notification %s: %w: no recipients", n.Key, ErrInvalid)
 	}
-	return translate(s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error, "enqueue notification "+key)
+	return translate(s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error, "enqueue notification "+n.Key)
+}
+
+// NotificationByID is one message of the outbox.
+func (s *Store) NotificationByID(ctx context.Context, id uint) (*Notification, error) {
+	var n Notification
+	if err := s.db.WithContext(ctx).Take(&n, id).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("notification %d", id))
+	}
+	return &n, nil
+}
+
+// UnreadNotifications counts the recipient's messages not yet read.
+func (s *Store) UnreadNotifications(ctx context.Context, recipient string) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Notification{}).
+		Where("recipient = ? AND read_at IS NULL", strings.ToLower(recipient)).Count(&n).Error
+	return n, translate(err, "unread notifications")
+}
+
+// MarkNotificationsRead marks the recipient's messages read at at: the one
+// with id, or with id 0 all of them. Read messages keep their first time,
+// so marking again changes nothing.
+func (s *Store) MarkNotificationsRead(ctx context.Context, recipient string, id uint, at time.Time) error {
+	q := s.db.WithContext(ctx).Model(&Notification{}).Where("recipient = ? AND read_at IS NULL", strings.ToLower(recipient))
+	if id != 0 {
+		q = q.Where("id = ?", id)
+	}
+	return translate(q.Update("read_at", at.UTC()).Error, "mark notifications read")
 }
 
 // Notifications lists the outbox, newest first.

@@ -37,6 +37,9 @@ func (s *Store) CreateCustomer(ctx context.Context, c *Customer) error {
 	if c.Name == "" {
 		return fmt.Errorf("create customer: %w: name is required", ErrInvalid)
 	}
+	if p := FiniteProblem(c.MarginPercent); p != "" {
+		return invalid("margin", "%s", p)
+	}
 	return translate(s.db.WithContext(ctx).Create(c).Error, "create customer "+c.Name)
 }
 
@@ -150,9 +153,18 @@ func (s *Store) CustomersByID(ctx context.Context, ids []uint) (map[uint]Custome
 // SearchCustomers pages through active customers whose name or industry
 // contains q (case-insensitive), by name.
 func (s *Store) SearchCustomers(ctx context.Context, q string, p Page) ([]Customer, int64, error) {
+	return s.searchCustomers(ctx, q, false, p)
+}
+
+// SearchArchivedCustomers is SearchCustomers over the archived customers.
+func (s *Store) SearchArchivedCustomers(ctx context.Context, q string, p Page) ([]Customer, int64, error) {
+	return s.searchCustomers(ctx, q, true, p)
+}
+
+func (s *Store) searchCustomers(ctx context.Context, q string, archived bool, p Page) ([]Customer, int64, error) {
 	p = p.normalised()
 	query := func() *gorm.DB {
-		db := s.db.WithContext(ctx).Model(&Customer{}).Where("archived_at IS NULL")
+		db := s.db.WithContext(ctx).Model(&Customer{}).Where(archivedIs(archived))
 		if term, indexed := s.indexedTerm(q); indexed {
 			db = db.Where("id IN (SELECT rowid FROM customer_search WHERE search_text LIKE ?)", term)
 		} else if term != "" {
@@ -185,6 +197,9 @@ func (s *Store) UpdateCustomer(ctx context.Context, c *Customer) error {
 	if c.Name == "" {
 		return fmt.Errorf("update customer: %w: name is required", ErrInvalid)
 	}
+	if p := FiniteProblem(c.MarginPercent); p != "" {
+		return invalid("margin", "%s", p)
+	}
 	err := s.db.WithContext(ctx).Model(&Customer{}).Where("id = ?", c.ID).Select("name", "industry", "country", "annual_revenue", "margin_percent", "potential", "notes").Updates(c).Error
 	return translate(err, "update customer "+c.Name)
 }
@@ -199,6 +214,39 @@ func (s *Store) ArchiveCustomer(ctx context.Context, id uint, at time.Time) erro
 		return fmt.Errorf("customer %d: %w", id, ErrNotFound)
 	}
 	return nil
+}
+
+// RestoreCustomer brings an archived customer back into the lists; a
+// customer not archived is ErrNotFound, an active namesake ErrDuplicate.
+func (s *Store) RestoreCustomer(ctx context.Context, id uint) (*Customer, error) {
+	return restore[Customer](ctx, s, id, "customer")
+}
+
+// restore clears a record's archived_at and returns the record.
+func restore[T any](ctx context.Context, s *Store, id uint, what string) (*T, error) {
+	var out T
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&out).Where("id = ? AND archived_at IS NOT NULL", id).Update("archived_at", nil)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("archived %s %d: %w", what, id, ErrNotFound)
+		}
+		return tx.First(&out, id).Error
+	})
+	if err != nil {
+		return nil, translate(err, "restore "+what)
+	}
+	return &out, nil
+}
+
+// archivedIs is the condition for archived (or active) records.
+func archivedIs(archived bool) string {
+	if archived {
+		return "archived_at IS NOT NULL"
+	}
+	return "archived_at IS NULL"
 }
 
 // ImportCustomers creates the customers in one transaction: all or none.

@@ -85,6 +85,9 @@ type ReviewCadence struct {
 
 // SetFinancials stores a customer's revenue and margin for a period.
 func (s *Store) SetFinancials(ctx context.Context, f AccountFinancials) error {
+	if p := FiniteProblem(f.MarginPercent); p != "" {
+		return invalid("margin_percent", "%s", p)
+	}
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&f).Error
 	return translate(err, "set financials")
 }

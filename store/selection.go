@@ -58,6 +58,8 @@ type APIToken struct {
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
+	// ExpiresAt ends the token without a revocation; nil never expires.
+	ExpiresAt *time.Time
 }
 
 // ScoreInput is one criterion's score for a customer.
@@ -212,6 +214,91 @@ func (s *Store) SeniorContactLevels(ctx context.Context, customerIDs []uint) (ma
 	return out, nil
 }
 
+// KAMSuggestion is the hierarchy-matched KAM proposed for one customer.
+type KAMSuggestion struct {
+	CustomerID uint
+	// TopLevel is the customer's most senior contact's level; HasContacts
+	// is false when the customer has no active contact to match.
+	TopLevel    HierarchyLevel
+	HasContacts bool
+	// Employee is nil when there is nobody to propose.
+	Employee *Employee
+}
+
+// SuggestKAMs proposes, per customer, the KAM-qualified employee whose
+// hierarchy level is closest to the customer's most senior contact
+// ("Chef zu Chef"); ties go to the more senior employee. Results follow
+// customerIDs' order.
+func (s *Store) SuggestKAMs(ctx context.Context, customerIDs []uint) ([]KAMSuggestion, error) {
+	return s.suggestKAMs(ctx, customerIDs, 0)
+}
+
+// SuggestIncomingKAM proposes a handover's incoming KAM as SuggestKAMs
+// does, from the KAM-qualified employees other than the outgoing KAM.
+func (s *Store) SuggestIncomingKAM(ctx context.Context, customerID, outgoingEmployeeID uint) (KAMSuggestion, error) {
+	out, err := s.suggestKAMs(ctx, []uint{customerID}, outgoingEmployeeID)
+	if err != nil {
+		return KAMSuggestion{}, err
+	}
+	return out[0], nil
+}
+
+// suggestKAMs is SuggestKAMs leaving out employee except (0: nobody).
+func (s *Store) suggestKAMs(ctx context.Context, customerIDs []uint, except uint) ([]KAMSuggestion, error) {
+	out := make([]KAMSuggestion, 0, len(customerIDs))
+	if len(customerIDs) == 0 {
+		return out, nil
+	}
+	levels, err := s.SeniorContactLevels(ctx, customerIDs)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.KAMCandidates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	kams := all[:0:0]
+	for _, e := range all {
+		if e.ID != except {
+			kams = append(kams, e)
+		}
+	}
+	for _, id := range customerIDs {
+		level, ok := levels[id]
+		sg := KAMSuggestion{CustomerID: id, TopLevel: level, HasContacts: ok}
+		if ok {
+			sg.Employee = closestInHierarchy(kams, level)
+		}
+		out = append(out, sg)
+	}
+	return out, nil
+}
+
+// closestInHierarchy picks the candidate nearest to level, the more senior
+// one on a tie; nil when there are none.
+func closestInHierarchy(candidates []Employee, level HierarchyLevel) *Employee {
+	var best *Employee
+	for i := range candidates {
+		e := &candidates[i]
+		if best == nil {
+			best = e
+			continue
+		}
+		d, bd := absInt(e.HierarchyLevel.Rank()-level.Rank()), absInt(best.HierarchyLevel.Rank()-level.Rank())
+		if d < bd || d == bd && e.HierarchyLevel.Rank() < best.HierarchyLevel.Rank() {
+			best = e
+		}
+	}
+	return best
+}
+
+func absInt(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
 // KAMCandidates lists active KAM-qualified employees.
 func (s *Store) KAMCandidates(ctx context.Context) ([]Employee, error) {
 	var out []Employee
@@ -219,8 +306,31 @@ func (s *Store) KAMCandidates(ctx context.Context) ([]Employee, error) {
 	return out, translate(err, "KAM candidates")
 }
 
-// CreateAPIToken issues a token for a user and returns the secret once.
+// CreateAPIToken issues a token that does not expire for a user and
+// returns the secret once.
 func (s *Store) CreateAPIToken(ctx context.Context, userID uint, name string) (string, error) {
+	return s.CreateExpiringAPIToken(ctx, userID, name, nil)
+}
+
+// MaxTokenDays bounds an API token's lifetime when one is given.
+const MaxTokenDays = 3650
+
+// TokenExpiry is the end of a token valid for days from now; 0 days means
+// it does not expire.
+func TokenExpiry(now time.Time, days int) (*time.Time, error) {
+	if days < 0 || days > MaxTokenDays {
+		return nil, invalid("expires_in_days", "must be a whole number of days from 1 to %d, or empty for a token that does not expire", MaxTokenDays)
+	}
+	if days == 0 {
+		return nil, nil
+	}
+	t := now.UTC().AddDate(0, 0, days)
+	return &t, nil
+}
+
+// CreateExpiringAPIToken issues a token for a user that stops working at
+// expiresAt (nil: never) and returns the secret once.
+func (s *Store) CreateExpiringAPIToken(ctx context.Context, userID uint, name string, expiresAt *time.Time) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		name = "API token"
@@ -230,30 +340,31 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID uint, name string) (s
 		return "", err
 	}
 	token := "kf_" + secret
-	t := APIToken{UserID: userID, Name: name, TokenHash: hashAPIToken(token)}
+	t := APIToken{UserID: userID, Name: name, TokenHash: hashAPIToken(token), ExpiresAt: utcPtr(expiresAt)}
 	if err := s.db.WithContext(ctx).Create(&t).Error; err != nil {
 		return "", translate(err, "create API token")
 	}
 	return token, nil
 }
 
-// APITokenUser resolves a bearer token to its enabled user.
+// APITokenUser resolves an unrevoked, unexpired bearer token to its
+// enabled user with her roles, in one query.
 func (s *Store) APITokenUser(ctx context.Context, token string, now time.Time) (*User, error) {
-	var t APIToken
-	err := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", hashAPIToken(token)).First(&t).Error
+	var row signedInUser
+	err := s.db.WithContext(ctx).Table("api_tokens").Select(signedInUserColumns+", api_tokens.id AS token_id").
+		Joins("JOIN users ON users.id = api_tokens.user_id").
+		Where("api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL AND (api_tokens.expires_at IS NULL OR api_tokens.expires_at > ?) AND users.disabled = ?",
+			hashAPIToken(token), now.UTC(), false).
+		Limit(1).Scan(&row).Error
 	if err != nil {
 		return nil, translate(err, "API token")
 	}
-	u, err := s.UserByID(ctx, t.UserID)
-	if err != nil {
-		return nil, err
-	}
-	if u.Disabled {
+	if row.ID == 0 {
 		return nil, fmt.Errorf("API token: %w", ErrNotFound)
 	}
 	// Last use is informative; a failed write must not fail the request.
-	_ = s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now.UTC()).Error
-	return u, nil
+	_ = s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ?", row.TokenID).Update("last_used_at", now.UTC()).Error
+	return row.user(), nil
 }
 
 // RevokeAPIToken disables a token by ID.

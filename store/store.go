@@ -36,6 +36,23 @@ var (
 	ErrUnavailable = errors.New("database unavailable")
 )
 
+// InvalidError is ErrInvalid with a reason users may read and, where one
+// input is at fault, its field; errors.Is(err, ErrInvalid) holds for it.
+type InvalidError struct {
+	Field  string
+	Reason string
+}
+
+func (e *InvalidError) Error() string { return ErrInvalid.Error() + ": " + e.Reason }
+
+// Is makes an InvalidError match ErrInvalid.
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+// invalid builds an InvalidError for field with the formatted reason.
+func invalid(field, format string, args ...any) error {
+	return &InvalidError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
 // Options selects the database.
 type Options struct {
 	Driver string // "mysql" or "sqlite"
@@ -87,7 +104,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		// a busy timeout avoids "database is locked" under concurrent use.
 		sqlDB.SetMaxOpenConns(4)
 	} else {
+		// Idle connections = open connections: with Go's default of 2 idle,
+		// a busy server opens a new MySQL connection for most requests.
 		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxLifetime(5 * time.Minute)
 	}
 	if err := sqlDB.PingContext(ctx); err != nil {

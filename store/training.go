@@ -62,8 +62,20 @@ type Enrolment struct {
 	// WaitlistedAt orders the waitlist: first come, first promoted.
 	WaitlistedAt *time.Time
 	UpdatedBy    string `gorm:"size:254"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// StatusNote and StatusAt say how it ended: HR's attendance note or the
+	// reason for a cancellation, and when.
+	StatusNote string `gorm:"type:text"`
+	StatusAt   *time.Time
+	// MovedFromID names the enrolment HR moved to this one (another
+	// session of the same course); that one ends cancelled.
+	MovedFromID *uint `gorm:"index"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Open reports whether the enrolment holds a seat or waits for one.
+func (e Enrolment) Open() bool {
+	return e.Status == EnrolmentEnrolled || e.Status == EnrolmentWaitlisted
 }
 
 // SaveCourse creates or updates a course after validating it.
@@ -72,7 +84,7 @@ func (s *Store) SaveCourse(ctx context.Context, c *Course) error {
 	if c.Title == "" {
 		return fmt.Errorf("course: %w: title is required", ErrInvalid)
 	}
-	if c.DurationDays < 0 || c.DurationDays > 365 {
+	if FiniteProblem(c.DurationDays) != "" || c.DurationDays < 0 || c.DurationDays > 365 {
 		return fmt.Errorf("course: %w: duration_days must be between 0 and 365", ErrInvalid)
 	}
 	return translate(s.db.WithContext(ctx).Save(c).Error, "save course "+c.Title)
@@ -98,10 +110,10 @@ func (s *Store) ListCourses(ctx context.Context) ([]Course, error) {
 // its revision.
 func (s *Store) SaveSession(ctx context.Context, ts *TrainingSession) error {
 	if !ts.EndsAt.After(ts.StartsAt) {
-		return fmt.Errorf("session: %w: ends_at must be after starts_at", ErrInvalid)
+		return fmt.Errorf("session: %w", invalid("ends_at", "ends_at must be after starts_at"))
 	}
 	if ts.Capacity < 1 || ts.Capacity > 10000 {
-		return fmt.Errorf("session: %w: capacity must be between 1 and 10000", ErrInvalid)
+		return fmt.Errorf("session: %w", invalid("capacity", "capacity must be between 1 and 10000"))
 	}
 	ts.StartsAt, ts.EndsAt = ts.StartsAt.UTC(), ts.EndsAt.UTC()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -114,14 +126,14 @@ func (s *Store) SaveSession(ctx context.Context, ts *TrainingSession) error {
 				return err
 			}
 			if old.CancelledAt != nil {
-				return fmt.Errorf("session %d: %w: it is cancelled", ts.ID, ErrInvalid)
+				return fmt.Errorf("session %d: %w", ts.ID, invalid("", "it is cancelled"))
 			}
 			var enrolled int64
 			if err := tx.Model(&Enrolment{}).Where("session_id = ? AND status = ?", ts.ID, EnrolmentEnrolled).Count(&enrolled).Error; err != nil {
 				return err
 			}
 			if int64(ts.Capacity) < enrolled {
-				return fmt.Errorf("session: %w: capacity %d is below the %d enrolled", ErrInvalid, ts.Capacity, enrolled)
+				return fmt.Errorf("session: %w", invalid("capacity", "capacity %d is below the %d enrolled", ts.Capacity, enrolled))
 			}
 			ts.Revision = old.Revision
 			if !old.StartsAt.Equal(ts.StartsAt) || !old.EndsAt.Equal(ts.EndsAt) || old.Place != ts.Place {
@@ -169,6 +181,18 @@ type SessionSeats struct {
 
 // FreeSeats is capacity minus the enrolled.
 func (s SessionSeats) FreeSeats() int { return max(0, s.Capacity-s.Enrolled) }
+
+// Told is how many people cancelling the session tells: the enrolled and
+// the waitlisted.
+func (s SessionSeats) Told() int { return s.Enrolled + s.Waitlisted }
+
+// CourseTitle is the session's course title, or "" when it is not loaded.
+func (s SessionSeats) CourseTitle() string {
+	if s.Course == nil {
+		return ""
+	}
+	return s.Course.Title
+}
 
 // UpcomingSessions lists sessions starting after from with their seat counts
 // (two queries).
@@ -226,17 +250,31 @@ func (s *Store) UpcomingSessions(ctx context.Context, from time.Time, onlyFree b
 // Enrol places the employee in the session, or on its waitlist when it is
 // full, in one transaction that locks the session row.
 func (s *Store) Enrol(ctx context.Context, sessionID, employeeID uint, programmeID *uint, by string, now time.Time) (*Enrolment, error) {
+	return s.place(ctx, Enrolment{SessionID: sessionID, EmployeeID: employeeID, ProgrammeID: programmeID, UpdatedBy: by}, now)
+}
+
+// EnrolMoved places the employee of enrolment from in another session as
+// Enrol does, remembering from: the move's first half (its second closes
+// from through the enrolment's workflow).
+func (s *Store) EnrolMoved(ctx context.Context, from *Enrolment, sessionID uint, by string, now time.Time) (*Enrolment, error) {
+	id := from.ID
+	return s.place(ctx, Enrolment{SessionID: sessionID, EmployeeID: from.EmployeeID, ProgrammeID: from.ProgrammeID, UpdatedBy: by, MovedFromID: &id}, now)
+}
+
+// place creates the enrolment e in its session, with a seat or waitlisted.
+func (s *Store) place(ctx context.Context, want Enrolment, now time.Time) (*Enrolment, error) {
 	var e Enrolment
+	sessionID, employeeID := want.SessionID, want.EmployeeID
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var ts TrainingSession
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&ts, sessionID).Error; err != nil {
 			return err
 		}
 		if ts.CancelledAt != nil {
-			return fmt.Errorf("enrol: %w: the session is cancelled", ErrInvalid)
+			return fmt.Errorf("enrol: %w", invalid("", "the session is cancelled"))
 		}
 		if !ts.StartsAt.After(now) {
-			return fmt.Errorf("enrol: %w: the session has started", ErrInvalid)
+			return fmt.Errorf("enrol: %w", invalid("", "the session has started"))
 		}
 		var emp Employee
 		if err := tx.First(&emp, employeeID).Error; err != nil {
@@ -246,7 +284,8 @@ func (s *Store) Enrol(ctx context.Context, sessionID, employeeID uint, programme
 		if err := tx.Model(&Enrolment{}).Where("session_id = ? AND status = ?", sessionID, EnrolmentEnrolled).Count(&enrolled).Error; err != nil {
 			return err
 		}
-		e = Enrolment{SessionID: sessionID, EmployeeID: employeeID, ProgrammeID: programmeID, Status: EnrolmentEnrolled, UpdatedBy: by}
+		e = want
+		e.Status = EnrolmentEnrolled
 		if enrolled >= int64(ts.Capacity) {
 			t := now.UTC()
 			e.Status, e.WaitlistedAt = EnrolmentWaitlisted, &t
@@ -277,13 +316,29 @@ func (s *Store) SessionEnrolments(ctx context.Context, sessionID uint) ([]Enrolm
 
 // SetEnrolmentStatus moves an enrolment from one of the from statuses to
 // to; it reports false (and changes nothing) when it is elsewhere already.
+// A completed enrolment leaves its training record in the same transaction.
 func (s *Store) SetEnrolmentStatus(ctx context.Context, id uint, from []string, to, by string) (bool, error) {
-	res := s.db.WithContext(ctx).Model(&Enrolment{}).Where("id = ? AND status IN ?", id, from).
-		Updates(map[string]any{"status": to, "updated_by": by})
-	if res.Error != nil {
-		return false, translate(res.Error, "set enrolment status")
-	}
-	return res.RowsAffected == 1, nil
+	return s.SetEnrolmentStatusNoted(ctx, id, from, to, by, "", time.Now())
+}
+
+// SetEnrolmentStatusNoted is SetEnrolmentStatus with a note (attendance
+// note, reason for a cancellation) and the time it happened.
+func (s *Store) SetEnrolmentStatusNoted(ctx context.Context, id uint, from []string, to, by, note string, at time.Time) (bool, error) {
+	moved := false
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Enrolment{}).Where("id = ? AND status IN ?", id, from).
+			Updates(map[string]any{"status": to, "updated_by": by, "status_note": strings.TrimSpace(note), "status_at": at.UTC()})
+		if res.Error != nil {
+			return res.Error
+		}
+		moved = res.RowsAffected == 1
+		if to == EnrolmentCompleted {
+			// Also on a repeat, so a retried activity never leaves it out.
+			return recordSessionTraining(tx, id, by)
+		}
+		return nil
+	})
+	return moved, translate(err, "set enrolment status")
 }
 
 // PromoteFromWaitlist gives a free seat of the session to the longest
@@ -333,8 +388,8 @@ func (s *Store) HasCompletedRequiredCourses(ctx context.Context, employeeID uint
 	return len(missing[employeeID]) == 0, missing[employeeID], nil
 }
 
-// MissingRequiredCourses returns, per employee, the required courses not yet
-// completed (three queries whatever the number of employees).
+// MissingRequiredCourses returns, per employee, the required courses with no
+// training record (two queries whatever the number of employees).
 func (s *Store) MissingRequiredCourses(ctx context.Context, employeeIDs []uint) (map[uint][]Course, error) {
 	out := map[uint][]Course{}
 	if len(employeeIDs) == 0 {
@@ -352,9 +407,8 @@ func (s *Store) MissingRequiredCourses(ctx context.Context, employeeIDs []uint) 
 		CourseID   uint
 	}
 	var completed []done
-	err := s.db.WithContext(ctx).Table("enrolments").Select("enrolments.employee_id, training_sessions.course_id").
-		Joins("JOIN training_sessions ON training_sessions.id = enrolments.session_id").
-		Where("enrolments.employee_id IN ? AND enrolments.status = ?", employeeIDs, EnrolmentCompleted).Scan(&completed).Error
+	err := s.db.WithContext(ctx).Model(&TrainingRecord{}).Distinct("employee_id", "course_id").
+		Where("employee_id IN ?", employeeIDs).Scan(&completed).Error
 	if err != nil {
 		return nil, translate(err, "completed courses")
 	}
@@ -436,4 +490,52 @@ func (s *Store) EnrolmentsAwaitingAttendance(ctx context.Context, now time.Time)
 		Where("enrolments.status = ? AND ts.starts_at <= ? AND ts.cancelled_at IS NULL", EnrolmentEnrolled, now.UTC()).
 		Order("ts.starts_at, enrolments.id").Limit(MaxPageSize).Find(&out).Error
 	return out, translate(err, "enrolments awaiting attendance")
+}
+
+// WaitlistPosition is a waitlisted enrolment's place in its session's
+// queue (1: promoted first); 0 when it is not waitlisted.
+func (s *Store) WaitlistPosition(ctx context.Context, e *Enrolment) (int, error) {
+	if e.Status != EnrolmentWaitlisted || e.WaitlistedAt == nil {
+		return 0, nil
+	}
+	var ahead int64
+	err := s.db.WithContext(ctx).Model(&Enrolment{}).
+		Where("session_id = ? AND status = ? AND (waitlisted_at < ? OR (waitlisted_at = ? AND id < ?))", e.SessionID, EnrolmentWaitlisted, *e.WaitlistedAt, *e.WaitlistedAt, e.ID).
+		Count(&ahead).Error
+	return int(ahead) + 1, translate(err, "waitlist position")
+}
+
+// RecordedEnrolments lists enrolments whose attendance (or cancellation)
+// was recorded since a time, newest first.
+func (s *Store) RecordedEnrolments(ctx context.Context, since time.Time) ([]Enrolment, error) {
+	var out []Enrolment
+	err := s.db.WithContext(ctx).Preload("Session.Course").Preload("Employee").
+		Where("status IN ? AND status_at >= ?", []string{EnrolmentCompleted, EnrolmentNoShow, EnrolmentCancelled}, since.UTC()).
+		Order("status_at DESC, id DESC").Limit(MaxPageSize).Find(&out).Error
+	return out, translate(err, "recorded enrolments")
+}
+
+// OpenPlacesOf lists the places the employees hold (enrolled or
+// waitlisted) in sessions not cancelled, with session and course, soonest
+// first: where someone missing a course is already booked.
+func (s *Store) OpenPlacesOf(ctx context.Context, employeeIDs []uint) ([]Enrolment, error) {
+	if len(employeeIDs) == 0 {
+		return nil, nil
+	}
+	var out []Enrolment
+	err := s.db.WithContext(ctx).Preload("Session.Course").
+		Joins("JOIN training_sessions ts ON ts.id = enrolments.session_id").
+		Where("enrolments.employee_id IN ? AND enrolments.status IN ? AND ts.cancelled_at IS NULL",
+			employeeIDs, []string{EnrolmentEnrolled, EnrolmentWaitlisted}).
+		Order("ts.starts_at, enrolments.id").Find(&out).Error
+	return out, translate(err, "open places")
+}
+
+// EmployeeDepartments lists the departments of active employees, by name:
+// the groups of staff a roll-out informs.
+func (s *Store) EmployeeDepartments(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.db.WithContext(ctx).Model(&Employee{}).Where("archived_at IS NULL AND department <> ''").
+		Distinct("department").Order("department").Limit(MaxPageSize).Pluck("department", &out).Error
+	return out, translate(err, "departments")
 }

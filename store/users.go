@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -81,6 +82,11 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 		_, _ = CheckPassword(dummyHash, password)
 		return nil, err
 	}
+	if u.PasswordHash == "" {
+		// Signs in only through the company's identity provider.
+		_, _ = CheckPassword(dummyHash, password)
+		return nil, fmt.Errorf("authenticate: %w", ErrNotFound)
+	}
 	ok, err := CheckPassword(u.PasswordHash, password)
 	if err != nil {
 		return nil, fmt.Errorf("authenticate %s: %w", u.Email, err)
@@ -115,21 +121,63 @@ func (s *Store) CreateSession(ctx context.Context, userID uint, now time.Time) (
 	return token, csrf, nil
 }
 
-// SessionUser resolves a cookie token to its unexpired session and user.
+// SessionUser resolves a cookie token to its unexpired session and its
+// enabled user with her roles — in one query, as it runs on every page.
 func (s *Store) SessionUser(ctx context.Context, token string, now time.Time) (*Session, *User, error) {
-	var sess Session
-	err := s.db.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", hashToken(token), now).First(&sess).Error
+	var row signedInUser
+	err := s.db.WithContext(ctx).Table("sessions").
+		Select(signedInUserColumns+", sessions.csrf_token AS session_csrf, sessions.expires_at AS session_expires_at, sessions.created_at AS session_created_at").
+		Joins("JOIN users ON users.id = sessions.user_id").
+		Where("sessions.token_hash = ? AND sessions.expires_at > ? AND users.disabled = ?", hashToken(token), now, false).
+		Limit(1).Scan(&row).Error
 	if err != nil {
 		return nil, nil, translate(err, "session")
 	}
-	u, err := s.UserByID(ctx, sess.UserID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if u.Disabled {
+	if row.ID == 0 {
 		return nil, nil, fmt.Errorf("session: %w", ErrNotFound)
 	}
-	return &sess, u, nil
+	sess := &Session{TokenHash: hashToken(token), UserID: row.ID, CSRFToken: row.SessionCSRF, ExpiresAt: row.SessionExpiresAt, CreatedAt: row.SessionCreatedAt}
+	return sess, row.user(), nil
+}
+
+// signedInUser is a user row with her roles folded into one column, for
+// the per-request lookups of a session or an API token. (Flat: GORM does
+// not scan into an unexported embedded struct.)
+type signedInUser struct {
+	ID           uint
+	Email        string
+	Name         string
+	PasswordHash string
+	EmployeeID   *uint
+	Language     string
+	TimeZone     string
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	RoleList     *string
+	// What the session or the token adds to its user's row.
+	SessionCSRF      string
+	SessionExpiresAt time.Time
+	SessionCreatedAt time.Time
+	TokenID          uint
+}
+
+// signedInUserColumns selects a signedInUser; GROUP_CONCAT joins with ","
+// on SQLite and MySQL alike, and no role name holds a comma.
+const signedInUserColumns = "users.id, users.email, users.name, users.password_hash, users.employee_id, users.language, users.time_zone, users.disabled, users.created_at, users.updated_at, " +
+	"(SELECT GROUP_CONCAT(user_roles.role) FROM user_roles WHERE user_roles.user_id = users.id) AS role_list"
+
+func (r signedInUser) user() *User {
+	u := &User{ID: r.ID, Email: r.Email, Name: r.Name, PasswordHash: r.PasswordHash, EmployeeID: r.EmployeeID, Language: r.Language,
+		TimeZone: r.TimeZone, Disabled: r.Disabled, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	if r.RoleList != nil && *r.RoleList != "" {
+		names := strings.Split(*r.RoleList, ",")
+		sort.Strings(names)
+		for _, n := range names {
+			u.Roles = append(u.Roles, UserRole{UserID: r.ID, Role: Role(n)})
+		}
+	}
+	return u
 }
 
 // DeleteSession signs a browser out.
@@ -204,6 +252,9 @@ type UserChange struct {
 	Disabled   bool
 	EmployeeID *uint
 	Password   string
+	// At is when the change is made (revocations are stamped with it);
+	// zero means now.
+	At time.Time
 }
 
 // Languages the UI speaks; "" means "from the browser".
@@ -221,7 +272,8 @@ func ValidLanguage(l string) bool {
 
 // UpdateUser replaces a user's name, roles, language, employee link and
 // state in one transaction; disabling a user or changing the password ends
-// the user's sessions.
+// the user's sessions, and disabling her also revokes her API tokens and
+// calendar feeds for good: enabling her again does not bring them back.
 func (s *Store) UpdateUser(ctx context.Context, in UserChange) error {
 	name := strings.TrimSpace(in.Name)
 	if name == "" {
@@ -277,6 +329,18 @@ func (s *Store) UpdateUser(ctx context.Context, in UserChange) error {
 				return translate(err, "update user: sessions")
 			}
 		}
+		if in.Disabled {
+			at := in.At
+			if at.IsZero() {
+				at = time.Now()
+			}
+			if err := tx.Model(&APIToken{}).Where("user_id = ? AND revoked_at IS NULL", in.ID).Update("revoked_at", at.UTC()).Error; err != nil {
+				return translate(err, "update user: API tokens")
+			}
+			if err := tx.Model(&CalendarToken{}).Where("user_id = ? AND revoked_at IS NULL", in.ID).Update("revoked_at", at.UTC()).Error; err != nil {
+				return translate(err, "update user: calendar feeds")
+			}
+		}
 		return nil
 	})
 }
@@ -287,6 +351,19 @@ func (s *Store) SetUserLanguage(ctx context.Context, userID uint, lang string) e
 		return fmt.Errorf("set language: %w: %q", ErrInvalid, lang)
 	}
 	return translate(s.db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).Update("language", lang).Error, "set language")
+}
+
+// SetUserSettings stores a user's own language and time zone (an IANA
+// name the web checked; "" means the site's default zone).
+func (s *Store) SetUserSettings(ctx context.Context, userID uint, lang, zone string) error {
+	if !ValidLanguage(lang) {
+		return fmt.Errorf("set settings: %w: language %q", ErrInvalid, lang)
+	}
+	if len(zone) > 64 {
+		return fmt.Errorf("set settings: %w: time zone %q", ErrInvalid, zone)
+	}
+	return translate(s.db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).
+		Updates(map[string]any{"language": lang, "time_zone": zone}).Error, "set settings")
 }
 
 func uniqueRoles(in []Role) []Role {

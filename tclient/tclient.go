@@ -17,12 +17,15 @@ import (
 	"github.com/kamflow/kamflow/config"
 )
 
-// Dial connects and checks the namespace is reachable.
-func Dial(ctx context.Context, cfg config.Temporal, logger *slog.Logger) (client.Client, error) {
+// Dial connects and checks the namespace is reachable. metrics receives
+// the SDK's client and worker metrics (workers inherit their client's);
+// nil records none.
+func Dial(ctx context.Context, cfg config.Temporal, logger *slog.Logger, metrics client.MetricsHandler) (client.Client, error) {
 	opts := client.Options{
-		HostPort:  cfg.Address,
-		Namespace: cfg.Namespace,
-		Logger:    sdklog.NewStructuredLogger(logger),
+		HostPort:       cfg.Address,
+		Namespace:      cfg.Namespace,
+		Logger:         sdklog.NewStructuredLogger(logger),
+		MetricsHandler: metrics,
 	}
 	if cfg.TLSEnabled() {
 		tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: cfg.TLSServerName}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -28,21 +27,6 @@ type apiError struct {
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 	cause   error
-}
-
-// text is the message with each field's reason, fields in name order, for
-// showing a refusal on a page.
-func (e *apiError) text() string {
-	names := make([]string, 0, len(e.Fields))
-	for f := range e.Fields {
-		names = append(names, f)
-	}
-	sort.Strings(names)
-	msg := e.Message
-	for _, f := range names {
-		msg += " " + f + ": " + e.Fields[f]
-	}
-	return msg
 }
 
 func (e *apiError) Error() string {
@@ -83,6 +67,9 @@ func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return serverError(err)
 		}
+		if !s.signInAllowed(u) {
+			return errUnauthenticated
+		}
 		c.Set(ctxUser, u)
 		return next(c)
 	}
@@ -118,37 +105,6 @@ func actor(c echo.Context) workflows.Actor {
 		a.Roles = append(a.Roles, string(r.Role))
 	}
 	return a
-}
-
-// decodeJSON reads a JSON body strictly: unknown fields and trailing data
-// are errors that name what is wrong.
-func decodeJSON(c echo.Context, dst any) error {
-	body := c.Request().Body
-	if body == nil {
-		return fieldError("body", "a JSON body is required")
-	}
-	dec := json.NewDecoder(io.LimitReader(body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		var syntaxErr *json.SyntaxError
-		switch {
-		case errors.Is(err, io.EOF):
-			return fieldError("body", "a JSON body is required")
-		case errors.As(err, &typeErr):
-			return fieldError(typeErr.Field, fmt.Sprintf("must be %s", typeErr.Type))
-		case errors.As(err, &syntaxErr):
-			return fieldError("body", fmt.Sprintf("malformed JSON at offset %d", syntaxErr.Offset))
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			return fieldError(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "unknown field")
-		default:
-			return fieldError("body", "malformed JSON: "+err.Error())
-		}
-	}
-	if dec.More() {
-		return fieldError("body", "trailing data after the JSON object")
-	}
-	return nil
 }
 
 // idParam parses a positive numeric path parameter.
@@ -189,44 +145,74 @@ func workflowError(err error) error {
 		case workflows.ErrTypeForbidden:
 			return apiErr(http.StatusForbidden, "forbidden", msg)
 		case workflows.ErrTypeConflict:
-			return apiErr(http.StatusConflict, "conflict", msg)
+			e := apiErr(http.StatusConflict, "conflict", msg)
+			if field != "" {
+				// The state of this field stands in the way (an open conflict of the roll-out).
+				e.Fields = map[string]string{field: msg}
+			}
+			return e
+		case workflows.ErrTypeNotFound:
+			return apiErr(http.StatusNotFound, "not_found", msg)
 		default:
 			if field == "" {
 				field = "body"
 			}
-			e := fieldError(field, msg)
-			return e
+			return fieldError(field, msg)
 		}
 	}
-	var nf *serviceerror.NotFound
-	if errors.As(err, &nf) {
+	if isNotFoundErr(err) {
 		return apiErr(http.StatusNotFound, "not_found", "no such programme")
 	}
-	if strings.Contains(err.Error(), "workflow execution already completed") {
-		return apiErr(http.StatusConflict, "conflict", "the programme is closed")
+	if workflows.IsUnavailable(err) {
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: stepNotRecorded, cause: err}
+	}
+	var waited *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	var deadline *serviceerror.DeadlineExceeded
+	if errors.As(err, &waited) || errors.As(err, &deadline) || errors.Is(err, context.DeadlineExceeded) {
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: stepStillRunning, cause: err}
 	}
 	return serverError(err)
 }
 
+// What a step answers when it did not finish in time (see README, Failures).
+const (
+	stepNotRecorded  = "The step was taken, but recording it did not finish in time; it counts once. Reload in a minute before doing it again."
+	stepStillRunning = "The step is still being processed and will apply once. Reload in a minute to see it; do not send it again with a new key."
+)
+
+// isAlreadyStarted reports whether starting a workflow failed because its
+// ID is taken (running, or closed under the reject-duplicate policy).
+func isAlreadyStarted(err error) bool {
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	return errors.As(err, &started)
+}
+
 // storeError maps store sentinels to API answers.
 func storeError(err error, what string) error {
+	var invalid *store.InvalidError
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return apiErr(http.StatusNotFound, "not_found", "no such "+what)
 	case errors.Is(err, store.ErrDuplicate):
 		return apiErr(http.StatusConflict, "conflict", what+" already exists")
+	case errors.As(err, &invalid):
+		return fieldError(what, invalid.Reason)
 	case errors.Is(err, store.ErrInvalid):
 		return fieldError(what, err.Error())
 	}
 	return serverError(err)
 }
 
-func (s *Server) writeAPIError(c echo.Context, err error) {
+// asAPIError is the one mapping from an error to the answer users get:
+// the typed errors of this package keep their status and message, Echo's
+// own errors (unknown route, body too large) theirs; anything else is a 500.
+func asAPIError(err error) *apiError {
 	var ae *apiError
 	var he *httpError
 	var ee *echo.HTTPError
 	switch {
 	case errors.As(err, &ae):
+		return ae
 	case errors.As(err, &he):
 		code := "error"
 		switch he.status {
@@ -239,19 +225,22 @@ func (s *Server) writeAPIError(c echo.Context, err error) {
 		case http.StatusInternalServerError:
 			code = "internal"
 		}
-		ae = apiErr(he.status, code, he.msg)
+		return &apiError{Status: he.status, Code: code, Message: he.msg, cause: he.cause}
 	case errors.As(err, &ee):
 		msg := http.StatusText(ee.Code)
 		if m, ok := ee.Message.(string); ok {
 			msg = m
 		}
 		code := strings.ToLower(strings.ReplaceAll(http.StatusText(ee.Code), " ", "_"))
-		ae = apiErr(ee.Code, code, msg)
-	default:
-		ae = apiErr(http.StatusInternalServerError, "internal", "internal error")
+		return &apiError{Status: ee.Code, Code: code, Message: msg, cause: ee.Internal}
 	}
+	return &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error", cause: err}
+}
+
+func (s *Server) writeAPIError(c echo.Context, err error) {
+	ae := asAPIError(err)
 	if ae.Status >= 500 {
-		s.log.Error("api request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		s.logFor(c.Request().Context()).Error("api request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	_ = c.JSON(ae.Status, map[string]any{"error": ae})
 }
@@ -263,17 +252,28 @@ func (s *Server) sendUpdate(ctx context.Context, workflowID, name string, arg, d
 	defer cancel()
 	h, err := s.opts.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflowID, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		UpdateID: updateID(ctx),
 	})
+	if err == nil {
+		err = h.Get(ctx, dst)
+	}
 	if isNotFoundErr(err) {
-		if _, dErr := s.opts.Temporal.DescribeWorkflowExecution(ctx, workflowID, ""); dErr == nil {
+		// Temporal answers NotFound both for an unknown workflow and for one
+		// that has closed (before or while the update ran); its description
+		// tells them apart.
+		d, dErr := s.opts.Temporal.DescribeWorkflowExecution(ctx, workflowID, "")
+		if isNotFoundErr(dErr) {
+			return apiErr(http.StatusNotFound, "not_found", "no such workflow")
+		}
+		if dErr != nil {
+			return serverError(fmt.Errorf("describe %s: %w", workflowID, dErr))
+		}
+		if d.GetWorkflowExecutionInfo().GetStatus() != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
 			return apiErr(http.StatusConflict, "conflict", closedMsg)
 		}
-		return apiErr(http.StatusNotFound, "not_found", "no such workflow")
+		return serverError(err)
 	}
 	if err != nil {
-		return workflowError(err)
-	}
-	if err := h.Get(ctx, dst); err != nil {
 		return workflowError(err)
 	}
 	return nil

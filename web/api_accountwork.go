@@ -19,23 +19,22 @@ import (
 )
 
 func (s *Server) accountWorkRoutes(api *echo.Group) {
-	anyone := requireRole(store.Roles()...)
-	approvers := requireRole(store.RoleLead, store.RoleCommittee)
-	api.GET("/key-accounts/:id/workshop-schedule", s.apiGetWorkshopSchedule, anyone)
-	api.PUT("/key-accounts/:id/workshop-schedule", s.apiSetWorkshopSchedule, anyone)
-	api.POST("/key-accounts/:id/workshops", s.apiStartWorkshop, anyone)
-	api.GET("/key-accounts/:id/workshops", s.apiListWorkshops, anyone)
-	api.GET("/workshops/:id", s.apiGetWorkshop, anyone)
-	api.POST("/workshops/:id/dates", s.apiWorkshopDates, anyone)
-	api.POST("/workshops/:id/minutes", s.apiWorkshopMinutes, anyone)
-	api.POST("/workshops/:id/actions/:actionID/complete", s.apiWorkshopActionDone, anyone)
-	api.GET("/key-accounts/:id/plan", s.apiGetPlan, anyone)
-	api.PUT("/key-accounts/:id/plan", s.apiSavePlan, anyone)
-	api.POST("/key-accounts/:id/plan/submit", s.apiSubmitPlan, anyone)
-	api.POST("/key-accounts/:id/plan/approve", s.apiDecidePlan(workflows.UpdateApproveAccountPlan), approvers)
-	api.POST("/key-accounts/:id/plan/reject", s.apiDecidePlan(workflows.UpdateRejectAccountPlan), approvers)
-	api.POST("/key-accounts/:id/plan/actions/:actionID/complete", s.apiPlanActionDone, anyone)
-	api.GET("/key-accounts/:id/actions", s.apiListActions, anyone)
+	api.GET("/key-accounts/:id/workshop-schedule", s.apiGetWorkshopSchedule)
+	api.PUT("/key-accounts/:id/workshop-schedule", s.apiSetWorkshopSchedule)
+	api.POST("/key-accounts/:id/workshops", s.apiStartWorkshop)
+	api.GET("/key-accounts/:id/workshops", s.apiListWorkshops)
+	api.GET("/workshops/:id", s.apiGetWorkshop)
+	api.POST("/workshops/:id/dates", s.apiWorkshopDates)
+	api.POST("/workshops/:id/minutes", s.apiWorkshopMinutes)
+	api.PUT("/workshops/:id/participants", s.apiWorkshopParticipants)
+	api.POST("/workshops/:id/actions/:actionID/complete", s.apiWorkshopActionDone)
+	api.GET("/key-accounts/:id/plan", s.apiGetPlan)
+	api.PUT("/key-accounts/:id/plan", s.apiSavePlan)
+	api.POST("/key-accounts/:id/plan/submit", s.apiSubmitPlan)
+	api.POST("/key-accounts/:id/plan/approve", s.apiDecidePlan(workflows.UpdateApproveAccountPlan))
+	api.POST("/key-accounts/:id/plan/reject", s.apiDecidePlan(workflows.UpdateRejectAccountPlan))
+	api.POST("/key-accounts/:id/plan/actions/:actionID/complete", s.apiPlanActionDone)
+	api.GET("/key-accounts/:id/actions", s.apiListActions)
 }
 
 // --- workshops ---
@@ -90,19 +89,36 @@ func (s *Server) apiStartWorkshop(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	wid := fmt.Sprintf("%s-%d", workflows.WorkshopWorkflowIDPrefix(ka.ID), s.opts.Now().Year())
-	_, err = s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	wid, err := s.startWorkshop(c.Request().Context(), ka)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, map[string]any{"workflow_id": wid, "key_account_id": ka.ID})
+}
+
+// startWorkshop starts the key account's workshop of this year; the API
+// and the key-account page start through it.
+func (s *Server) startWorkshop(ctx context.Context, ka *store.KeyAccount) (string, error) {
+	year := s.opts.Now().Year()
+	// One workshop per key account and year, however it was started (the
+	// Schedule's workflow IDs differ); the workflow also ends a second quietly.
+	if _, err := s.opts.Store.WorkshopOfYear(ctx, ka.ID, year); err == nil {
+		return "", apiErr(http.StatusConflict, "conflict", "this year's workshop exists already")
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return "", serverError(err)
+	}
+	wid := fmt.Sprintf("%s-%d", workflows.WorkshopWorkflowIDPrefix(ka.ID), year)
+	_, err := s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: wid, TaskQueue: s.opts.TaskQueue, WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.WorkshopWorkflowName, workflows.WorkshopInput{KeyAccountID: ka.ID})
 	if err != nil {
-		if strings.Contains(err.Error(), "already") {
-			return apiErr(http.StatusConflict, "conflict", "this year's workshop exists already")
+		if isAlreadyStarted(err) {
+			return "", apiErr(http.StatusConflict, "conflict", "this year's workshop exists already")
 		}
-		return serverError(err)
+		return "", serverError(err)
 	}
-	return c.JSON(http.StatusAccepted, map[string]any{"workflow_id": wid, "key_account_id": ka.ID})
+	return wid, nil
 }
 
 func workshopJSON(w store.Workshop) map[string]any {
@@ -111,7 +127,7 @@ func workshopJSON(w store.Workshop) map[string]any {
 		parts = append(parts, map[string]any{"side": p.Side, "id": p.PersonID, "name": p.Name, "level": p.Level})
 	}
 	return map[string]any{"id": w.ID, "key_account_id": w.KeyAccountID, "workflow_id": w.WorkflowID, "year": w.Year, "status": w.Status,
-		"starts_at": w.StartsAt, "ends_at": w.EndsAt, "place": w.Place, "agenda": w.Agenda, "minutes": w.Minutes, "participants": parts}
+		"starts_at": w.StartsAt, "ends_at": w.EndsAt, "date_options": w.Options(), "place": w.Place, "agenda": w.Agenda, "minutes": w.Minutes, "participants": parts}
 }
 
 func (s *Server) apiListWorkshops(c echo.Context) error {
@@ -130,7 +146,8 @@ func (s *Server) apiListWorkshops(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"items": items})
 }
 
-// workshopFor loads a workshop and checks access through its key account.
+// workshopFor loads the route's workshop (the route's policy entry
+// decided access through its key account).
 func (s *Server) workshopFor(c echo.Context) (*store.Workshop, error) {
 	id, err := idParam(c, "id")
 	if err != nil {
@@ -139,9 +156,6 @@ func (s *Server) workshopFor(c echo.Context) (*store.Workshop, error) {
 	w, err := s.opts.Store.WorkshopByID(c.Request().Context(), id)
 	if err != nil {
 		return nil, storeError(err, "workshop")
-	}
-	if _, err := s.keyAccountAccess(c, w.KeyAccountID); err != nil {
-		return nil, err
 	}
 	return w, nil
 }
@@ -152,20 +166,24 @@ func (s *Server) apiGetWorkshop(c echo.Context) error {
 		return err
 	}
 	out := workshopJSON(*w)
-	ctx := c.Request().Context()
-	if v, err := s.opts.Temporal.QueryWorkflow(ctx, w.WorkflowID, "", workflows.QueryWorkshopState); err == nil {
-		var st workflows.WorkshopState
-		if v.Get(&st) == nil {
-			out["actions"], out["minutes_due"] = st.Actions, st.MinutesDue
-		}
+	actions, err := s.opts.Store.ActionsFrom(c.Request().Context(), "workshop", w.ID)
+	if err != nil {
+		return serverError(err)
 	}
+	items := make([]map[string]any, 0, len(actions))
+	for _, a := range actions {
+		items = append(items, map[string]any{"id": a.ID, "title": a.Title, "owner_email": a.OwnerEmail, "due": a.Due,
+			"done": a.DoneAt != nil, "done_at": a.DoneAt, "done_by": a.DoneBy})
+	}
+	out["actions"], out["minutes_due"], out["minutes_by"], out["minutes_at"] = items, w.MinutesDue, w.MinutesBy, w.MinutesAt
 	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) apiWorkshopDates(c echo.Context) error {
 	var req struct {
-		StartsAt string `json:"starts_at"`
-		Place    string `json:"place"`
+		StartsAt     string   `json:"starts_at"`
+		Alternatives []string `json:"alternatives"`
+		Place        string   `json:"place"`
 	}
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -174,11 +192,61 @@ func (s *Server) apiWorkshopDates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var alternatives []time.Time
+	for i, v := range req.Alternatives {
+		t, err := parseTimestamp(fmt.Sprintf("alternatives[%d]", i), v)
+		if err != nil {
+			return err
+		}
+		alternatives = append(alternatives, t)
+	}
 	w, err := s.workshopFor(c)
 	if err != nil {
 		return err
 	}
-	return s.updateJSON(c, w.WorkflowID, workflows.UpdateProposeDates, workflows.ProposeDatesRequest{Actor: actor(c), StartsAt: start, Place: req.Place}, "the workshop is closed")
+	return s.updateJSON(c, w.WorkflowID, workflows.UpdateProposeDates, workflows.ProposeDatesRequest{Actor: actor(c), StartsAt: start, Alternatives: alternatives, Place: req.Place}, "the workshop is closed")
+}
+
+// apiWorkshopParticipants sets who takes part, both sides, as a whole:
+// our employees and the customer's contacts by ID.
+func (s *Server) apiWorkshopParticipants(c echo.Context) error {
+	var req struct {
+		Participants []struct {
+			Side string `json:"side"`
+			ID   uint   `json:"id"`
+		} `json:"participants"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	w, err := s.workshopFor(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	ka, err := s.opts.Store.KeyAccountByID(ctx, w.KeyAccountID)
+	if err != nil {
+		return serverError(err)
+	}
+	if len(req.Participants) > workflows.MaxWorkshopParticipants {
+		return fieldError("participants", fmt.Sprintf("at most %d participants", workflows.MaxWorkshopParticipants))
+	}
+	people := make([]workflows.WorkshopPerson, 0, len(req.Participants))
+	for i, p := range req.Participants {
+		person, err := s.participantOf(ctx, ka, p.Side, p.ID, fmt.Sprintf("participants[%d].id", i))
+		if err != nil {
+			return err
+		}
+		people = append(people, person)
+	}
+	if err := s.setParticipants(ctx, w, actor(c), people); err != nil {
+		return err
+	}
+	saved, err := s.opts.Store.WorkshopByID(ctx, w.ID)
+	if err != nil {
+		return serverError(err)
+	}
+	return c.JSON(http.StatusOK, workshopJSON(*saved))
 }
 
 type actionBody struct {
@@ -195,6 +263,9 @@ func (s *Server) parseActions(ctx context.Context, field string, in []actionBody
 		due, err := parseDate(f+".due", a.Due)
 		if err != nil {
 			return nil, err
+		}
+		if strings.TrimSpace(a.OwnerEmail) == "" {
+			return nil, fieldError(f+".owner_email", "choose the action's owner")
 		}
 		if _, err := s.opts.Store.UserByEmail(ctx, a.OwnerEmail); errors.Is(err, store.ErrNotFound) {
 			return nil, fieldError(f+".owner_email", fmt.Sprintf("no user %q", a.OwnerEmail))
@@ -240,14 +311,18 @@ func (s *Server) apiWorkshopActionDone(c echo.Context) error {
 // --- account plans ---
 
 type planBody struct {
-	Strategy string `json:"strategy"`
-	Goals    []struct {
-		Title      string `json:"title"`
-		Objectives []struct {
-			Title   string       `json:"title"`
-			Actions []actionBody `json:"actions"`
-		} `json:"objectives"`
-	} `json:"goals"`
+	Strategy string         `json:"strategy"`
+	Goals    []planGoalBody `json:"goals"`
+}
+
+type planGoalBody struct {
+	Title      string              `json:"title"`
+	Objectives []planObjectiveBody `json:"objectives"`
+}
+
+type planObjectiveBody struct {
+	Title   string       `json:"title"`
+	Actions []actionBody `json:"actions"`
 }
 
 func planJSON(p store.AccountPlan) map[string]any {
@@ -277,61 +352,58 @@ func (s *Server) apiGetPlan(c echo.Context) error {
 	return c.JSON(http.StatusOK, planJSON(*p))
 }
 
-// isAccountsKAM: the KAM (or covering person) of the account, or an admin.
-func isAccountsKAM(c echo.Context, ka *store.KeyAccount) bool {
-	u := currentUser(c)
-	if u.HasRole(store.RoleAdmin) {
-		return true
-	}
-	r := ka.Responsible()
-	return u.EmployeeID != nil && r != nil && *r == *u.EmployeeID
-}
-
 // apiSavePlan stores the KAM's draft: strategy, goals, objectives, actions.
 func (s *Server) apiSavePlan(c echo.Context) error {
 	ka, err := s.keyAccountFor(c)
 	if err != nil {
 		return err
 	}
-	if !isAccountsKAM(c, ka) {
-		return apiErr(http.StatusForbidden, "forbidden", "only the account's KAM writes its plan")
-	}
 	var req planBody
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	saved, err := s.savePlanDraft(c.Request().Context(), ka, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, planJSON(*saved))
+}
+
+// savePlanDraft checks a plan and stores it as the key account's draft
+// (replacing a draft, or as the next version after a decision); the API
+// and the plan editor both save through it. A refusal names its field.
+func (s *Server) savePlanDraft(ctx context.Context, ka *store.KeyAccount, req planBody) (*store.AccountPlan, error) {
 	if strings.TrimSpace(req.Strategy) == "" || len(req.Strategy) > 20000 {
-		return fieldError("strategy", "strategy is required (up to 20000 characters)")
+		return nil, fieldError("strategy", "strategy is required (up to 20000 characters)")
 	}
 	if len(req.Goals) == 0 || len(req.Goals) > 20 {
-		return fieldError("goals", "a plan has 1 to 20 goals")
+		return nil, fieldError("goals", "a plan has 1 to 20 goals")
 	}
-	ctx := c.Request().Context()
 	p := &store.AccountPlan{KeyAccountID: ka.ID, Strategy: strings.TrimSpace(req.Strategy)}
 	for gi, g := range req.Goals {
 		gf := fmt.Sprintf("goals[%d]", gi)
 		if strings.TrimSpace(g.Title) == "" || len(g.Title) > 300 {
-			return fieldError(gf+".title", "title is required (up to 300 characters)")
+			return nil, fieldError(gf+".title", "title is required (up to 300 characters)")
 		}
 		if len(g.Objectives) == 0 {
-			return fieldError(gf+".objectives", "each goal needs at least one objective")
+			return nil, fieldError(gf+".objectives", "each goal needs at least one objective")
 		}
 		goal := store.PlanGoal{Position: gi, Title: strings.TrimSpace(g.Title)}
 		for oi, o := range g.Objectives {
 			of := fmt.Sprintf("%s.objectives[%d]", gf, oi)
 			if strings.TrimSpace(o.Title) == "" || len(o.Title) > 300 {
-				return fieldError(of+".title", "title is required (up to 300 characters)")
+				return nil, fieldError(of+".title", "title is required (up to 300 characters)")
 			}
 			actions, err := s.parseActions(ctx, of+".actions", o.Actions)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			for ai, a := range actions {
 				if strings.TrimSpace(a.Title) == "" || len(a.Title) > 300 {
-					return fieldError(fmt.Sprintf("%s.actions[%d].title", of, ai), "title is required (up to 300 characters)")
+					return nil, fieldError(fmt.Sprintf("%s.actions[%d].title", of, ai), "title is required (up to 300 characters)")
 				}
 				if !a.Due.After(s.opts.Now()) {
-					return fieldError(fmt.Sprintf("%s.actions[%d].due", of, ai), "the due date must be in the future")
+					return nil, fieldError(fmt.Sprintf("%s.actions[%d].due", of, ai), "the due date must be in the future")
 				}
 			}
 			raw, _ := json.Marshal(actions)
@@ -341,15 +413,15 @@ func (s *Server) apiSavePlan(c echo.Context) error {
 	}
 	if err := s.opts.Store.SavePlanDraft(ctx, p); err != nil {
 		if errors.Is(err, store.ErrInvalid) {
-			return apiErr(http.StatusConflict, "conflict", "the submitted plan waits for its decision")
+			return nil, apiErr(http.StatusConflict, "conflict", "the submitted plan waits for its decision")
 		}
-		return serverError(err)
+		return nil, serverError(err)
 	}
 	saved, err := s.opts.Store.LatestPlan(ctx, ka.ID)
 	if err != nil {
-		return serverError(err)
+		return nil, serverError(err)
 	}
-	return c.JSON(http.StatusOK, planJSON(*saved))
+	return saved, nil
 }
 
 // apiSubmitPlan hands the draft to the programme lead and committee.
@@ -358,31 +430,37 @@ func (s *Server) apiSubmitPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !isAccountsKAM(c, ka) {
-		return apiErr(http.StatusForbidden, "forbidden", "only the account's KAM submits its plan")
-	}
-	ctx := c.Request().Context()
-	p, err := s.opts.Store.LatestPlan(ctx, ka.ID)
-	if err != nil {
-		return storeError(err, "account plan")
-	}
-	if p.Status != "draft" {
-		return apiErr(http.StatusConflict, "conflict", "there is no draft to submit (status "+p.Status+")")
-	}
-	st, err := s.programmeState(ctx, ka.ProgrammeID)
+	p, wid, err := s.submitPlan(c.Request().Context(), ka, actor(c))
 	if err != nil {
 		return err
 	}
+	return c.JSON(http.StatusAccepted, map[string]any{"workflow_id": wid, "plan_id": p.ID, "version": p.Version})
+}
+
+// submitPlan starts the approval of the key account's draft plan; the API
+// and the plan editor both submit through it.
+func (s *Server) submitPlan(ctx context.Context, ka *store.KeyAccount, by workflows.Actor) (*store.AccountPlan, string, error) {
+	p, err := s.opts.Store.LatestPlan(ctx, ka.ID)
+	if err != nil {
+		return nil, "", storeError(err, "account plan")
+	}
+	if p.Status != "draft" {
+		return nil, "", apiErr(http.StatusConflict, "conflict", "there is no draft to submit (status "+p.Status+")")
+	}
+	st, err := s.programmeState(ctx, ka.ProgrammeID)
+	if err != nil {
+		return nil, "", err
+	}
 	cust, err := s.opts.Store.Customer(ctx, ka.CustomerID)
 	if err != nil {
-		return serverError(err)
+		return nil, "", serverError(err)
 	}
 	var actions []workflows.ActionInput
 	for _, g := range p.Goals {
 		for _, o := range g.Objectives {
 			var list []workflows.ActionInput
 			if err := json.Unmarshal([]byte(o.PlannedActions), &list); err != nil && o.PlannedActions != "" {
-				return serverError(err)
+				return nil, "", serverError(err)
 			}
 			for i := range list {
 				list[i].ObjectiveID = o.ID
@@ -390,13 +468,13 @@ func (s *Server) apiSubmitPlan(c echo.Context) error {
 			actions = append(actions, list...)
 		}
 	}
-	if ok, err := s.opts.Store.SetPlanStatus(ctx, p.ID, "draft", "submitted", actor(c).Email, "", s.opts.Now()); err != nil {
-		return serverError(err)
+	if ok, err := s.opts.Store.SetPlanStatus(ctx, p.ID, "draft", "submitted", by.Email, "", s.opts.Now()); err != nil {
+		return nil, "", serverError(err)
 	} else if !ok {
-		return apiErr(http.StatusConflict, "conflict", "the plan changed meanwhile; reload it")
+		return nil, "", apiErr(http.StatusConflict, "conflict", "the plan changed meanwhile; reload it")
 	}
 	in := workflows.PlanInput{KeyAccountID: ka.ID, PlanID: p.ID, Version: p.Version, ProgrammeID: ka.ProgrammeID, CustomerID: ka.CustomerID,
-		CustomerName: cust.Name, KAMEmail: actor(c).Email, LeadEmail: st.LeadEmail, CommitteeEmails: st.CommitteeEmails, Actions: actions}
+		CustomerName: cust.Name, KAMEmail: by.Email, LeadEmail: st.LeadEmail, CommitteeEmails: st.CommitteeEmails, Actions: actions}
 	wid := workflows.PlanWorkflowID(ka.ID, p.Version)
 	_, err = s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: wid, TaskQueue: s.opts.TaskQueue, WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
@@ -404,11 +482,11 @@ func (s *Server) apiSubmitPlan(c echo.Context) error {
 	}, workflows.PlanWorkflowName, in)
 	if err != nil {
 		if _, rErr := s.opts.Store.SetPlanStatus(context.WithoutCancel(ctx), p.ID, "submitted", "draft", "", "", s.opts.Now()); rErr != nil {
-			s.log.Error("return plan to draft after a failed start", "plan", p.ID, "err", rErr)
+			s.logFor(ctx).Error("return plan to draft after a failed start", "plan", p.ID, "err", rErr)
 		}
-		return serverError(fmt.Errorf("start plan approval: %w", err))
+		return nil, "", serverError(fmt.Errorf("start plan approval: %w", err))
 	}
-	return c.JSON(http.StatusAccepted, map[string]any{"workflow_id": wid, "plan_id": p.ID, "version": p.Version})
+	return p, wid, nil
 }
 
 func (s *Server) planWorkflowID(c echo.Context) (string, error) {
@@ -416,7 +494,13 @@ func (s *Server) planWorkflowID(c echo.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p, err := s.opts.Store.LatestPlan(c.Request().Context(), ka.ID)
+	return s.planWorkflowIDOf(c.Request().Context(), ka)
+}
+
+// planWorkflowIDOf names the approval of the key account's newest plan;
+// a draft has none yet.
+func (s *Server) planWorkflowIDOf(ctx context.Context, ka *store.KeyAccount) (string, error) {
+	p, err := s.opts.Store.LatestPlan(ctx, ka.ID)
 	if err != nil {
 		return "", storeError(err, "account plan")
 	}
@@ -434,12 +518,27 @@ func (s *Server) apiDecidePlan(update string) echo.HandlerFunc {
 		if err := decodeJSON(c, &req); err != nil {
 			return err
 		}
-		wid, err := s.planWorkflowID(c)
+		ka, err := s.keyAccountFor(c)
 		if err != nil {
 			return err
 		}
-		return s.updateJSON(c, wid, update, workflows.PlanDecision{Actor: actor(c), Comment: req.Comment}, "the plan's approval is closed")
+		var st json.RawMessage
+		if err := s.decidePlan(c.Request().Context(), ka, update, workflows.PlanDecision{Actor: actor(c), Comment: req.Comment}, &st); err != nil {
+			return err
+		}
+		return c.JSONBlob(http.StatusOK, st)
 	}
+}
+
+// decidePlan approves or rejects (update) the key account's submitted
+// plan; the workflow's validator decides who may and what is missing.
+// The API and the pages both decide through it.
+func (s *Server) decidePlan(ctx context.Context, ka *store.KeyAccount, update string, d workflows.PlanDecision, dst any) error {
+	wid, err := s.planWorkflowIDOf(ctx, ka)
+	if err != nil {
+		return err
+	}
+	return s.sendUpdate(ctx, wid, update, d, dst, "the plan's approval is closed")
 }
 
 func (s *Server) apiPlanActionDone(c echo.Context) error {

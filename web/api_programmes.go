@@ -19,37 +19,38 @@ import (
 
 func (s *Server) apiRoutes(g *echo.Group) {
 	g.GET("/openapi.json", s.openAPI)
-	api := g.Group("", s.apiAuth)
+	api := g.Group("", s.apiAuth, s.idempotent(keyFromHeader), s.authorize)
 	s.calendarRoutes(s.echo, api)
-	lead := requireRole(store.RoleLead)
-	committee := requireRole(store.RoleCommittee)
-	leadOrCommittee := requireRole(store.RoleLead, store.RoleCommittee)
-	anyone := requireRole(store.Roles()...)
 
-	api.POST("/programmes", s.apiCreateProgramme, lead)
-	api.GET("/programmes", s.apiListProgrammes, anyone)
-	api.GET("/programmes/:id", s.apiGetProgramme, anyone)
-	api.GET("/programmes/:id/audit", s.apiAudit, anyone)
-	api.POST("/programmes/:id/phases/:phase/submit", s.apiSubmit, lead)
-	api.POST("/programmes/:id/phases/:phase/approve", s.apiDecision(workflows.UpdateApprove), committee)
-	api.POST("/programmes/:id/phases/:phase/reject", s.apiDecision(workflows.UpdateReject), committee)
-	api.POST("/programmes/:id/pause", s.apiLifecycle(workflows.UpdatePause), lead)
-	api.POST("/programmes/:id/resume", s.apiLifecycle(workflows.UpdateResume), lead)
-	api.POST("/programmes/:id/cancel", s.apiLifecycle(workflows.UpdateCancel), leadOrCommittee)
-	api.PUT("/programmes/:id/plan", s.apiReplan, lead)
-	api.PUT("/programmes/:id/criteria", s.apiSetCriteria, lead)
-	api.PUT("/programmes/:id/scores/:customerID", s.apiSetScores, lead)
-	api.GET("/programmes/:id/selection", s.apiSelection, anyone)
-	api.POST("/programmes/:id/selection/compute", s.apiComputeSelection, lead)
-	api.POST("/programmes/:id/selection/:customerID/decision", s.apiDecide, lead)
-	api.PUT("/programmes/:id/assignments/:customerID", s.apiAssign, lead)
-	api.POST("/programmes/:id/training/:employeeID/complete", s.apiTraining(workflows.UpdateTrainingComplete), requireRole(store.RoleHR))
-	api.POST("/programmes/:id/training/:employeeID/exception", s.apiTraining(workflows.UpdateTrainingException), committee)
-	api.POST("/programmes/:id/plans/:customerID/approve", s.apiApprovePlan, leadOrCommittee)
+	api.POST("/programmes", s.apiCreateProgramme)
+	api.GET("/programmes", s.apiListProgrammes)
+	api.GET("/programmes/:id", s.apiGetProgramme)
+	api.GET("/programmes/:id/audit", s.apiAudit)
+	api.POST("/programmes/:id/phases/:phase/submit", s.apiSubmit)
+	api.POST("/programmes/:id/phases/:phase/approve", s.apiDecision(workflows.UpdateApprove))
+	api.POST("/programmes/:id/phases/:phase/reject", s.apiDecision(workflows.UpdateReject))
+	api.POST("/programmes/:id/pause", s.apiLifecycle(workflows.UpdatePause))
+	api.POST("/programmes/:id/resume", s.apiLifecycle(workflows.UpdateResume))
+	api.POST("/programmes/:id/cancel", s.apiLifecycle(workflows.UpdateCancel))
+	api.PUT("/programmes/:id/plan", s.apiReplan)
+	api.PUT("/programmes/:id/criteria", s.apiSetCriteria)
+	api.PUT("/programmes/:id/scores/:customerID", s.apiSetScores)
+	api.GET("/programmes/:id/selection", s.apiSelection)
+	api.POST("/programmes/:id/selection/compute", s.apiComputeSelection)
+	api.POST("/programmes/:id/selection/:customerID/decision", s.apiDecide)
+	api.PUT("/programmes/:id/assignments/:customerID", s.apiAssign)
+	api.POST("/programmes/:id/training/:employeeID/complete", s.apiTraining(workflows.UpdateTrainingComplete))
+	api.POST("/programmes/:id/training/:employeeID/exception", s.apiTraining(workflows.UpdateTrainingException))
+	api.POST("/programmes/:id/plans/:customerID/approve", s.apiApprovePlan)
+	api.POST("/programmes/:id/rollout/conflicts", s.apiLogConflict)
+	api.POST("/programmes/:id/rollout/conflicts/:conflictID/resolve", s.apiResolveConflict)
+	api.POST("/programmes/:id/rollout/briefings", s.apiStaffInformed)
 	s.trainingRoutes(api)
 	s.reviewRoutes(api)
 	s.accountRoutes(api)
+	s.directoryRoutes(api)
 	s.accountWorkRoutes(api)
+	s.ownerRoutes(api)
 	s.jourFixeRoutes(api)
 }
 
@@ -127,27 +128,20 @@ func (s *Server) apiCreateProgramme(c echo.Context) error {
 		}
 		committee = append(committee, u.Email)
 	}
-	if req.FocusLimit < 0 || req.FocusLimit > 1000 {
-		return fieldError("focus_limit", "focus_limit must be between 1 and 1000")
+	if err := workflows.ValidateFocusLimit(req.FocusLimit); err != nil {
+		return workflowError(err)
 	}
 	var plan []workflows.PhaseDue
-	if len(req.Plan) > 0 {
-		phases := workflows.Phases()
-		if len(req.Plan) != len(phases) {
-			return fieldError("plan", fmt.Sprintf("plan needs a due date for each of the %d phases, in order", len(phases)))
+	for i, d := range req.Plan {
+		due, err := parseDate(fmt.Sprintf("plan[%d].due", i), d.Due)
+		if err != nil {
+			return err
 		}
-		for i, d := range req.Plan {
-			if workflows.Phase(d.Phase) != phases[i] {
-				return fieldError(fmt.Sprintf("plan[%d].phase", i), fmt.Sprintf("must be %q", phases[i]))
-			}
-			due, err := parseDate(fmt.Sprintf("plan[%d].due", i), d.Due)
-			if err != nil {
-				return err
-			}
-			if i > 0 && due.Before(plan[i-1].Due) {
-				return fieldError(fmt.Sprintf("plan[%d].due", i), "due dates must not go backwards")
-			}
-			plan = append(plan, workflows.PhaseDue{Phase: phases[i], Due: due})
+		plan = append(plan, workflows.PhaseDue{Phase: workflows.Phase(d.Phase), Due: due})
+	}
+	if len(plan) > 0 {
+		if err := workflows.ValidatePlan(plan); err != nil {
+			return workflowError(err)
 		}
 	}
 	a := actor(c)
@@ -172,17 +166,40 @@ func (s *Server) createProgramme(ctx context.Context, lead string, in workflows.
 		return 0, storeError(err, "programme")
 	}
 	in.ProgrammeID = p.ID
+	if err := s.opts.Store.PlanProgramme(ctx, p.ID, in.CommitteeEmails, plannedPhases(in)); err != nil {
+		if delErr := s.opts.Store.DeleteProgramme(context.WithoutCancel(ctx), p.ID); delErr != nil {
+			s.logFor(ctx).Error("remove programme whose plan was not recorded", "id", p.ID, "err", delErr)
+		}
+		return 0, serverError(err)
+	}
 	_, err = s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.ProgrammeWorkflowID(p.ID), TaskQueue: s.opts.TaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE, WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.ProgrammeWorkflowName, in)
 	if err != nil {
 		if delErr := s.opts.Store.DeleteProgramme(context.WithoutCancel(ctx), p.ID); delErr != nil {
-			s.log.Error("remove programme whose workflow did not start", "id", p.ID, "err", delErr)
+			s.logFor(ctx).Error("remove programme whose workflow did not start", "id", p.ID, "err", delErr)
 		}
 		return 0, serverError(fmt.Errorf("start programme workflow: %w", err))
 	}
 	return p.ID, nil
+}
+
+// plannedPhases are a new programme's milestones as planned, shown until
+// its workflow records its start.
+func plannedPhases(in workflows.ProgrammeInput) []store.ProgrammePhase {
+	plan := in.Plan
+	if len(plan) == 0 {
+		plan = workflows.DefaultPlan(in.StartDate)
+	}
+	out := make([]store.ProgrammePhase, 0, len(plan))
+	for i, d := range plan {
+		out = append(out, store.ProgrammePhase{
+			Phase: string(d.Phase), Position: i, Gate: d.Phase.IsGate(), Status: string(workflows.PhasePending),
+			Due: d.Due.UTC(), Responsible: in.LeadEmail,
+		})
+	}
+	return out
 }
 
 func pageParams(c echo.Context) (store.Page, error) {
@@ -220,19 +237,6 @@ func (s *Server) apiListProgrammes(c echo.Context) error {
 		})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items, "page": page.Number, "size": page.Size, "total": total})
-}
-
-// programmeState queries the workflow for its full live state.
-func (s *Server) programmeState(ctx context.Context, id uint) (workflows.ProgrammeState, error) {
-	var st workflows.ProgrammeState
-	v, err := s.opts.Temporal.QueryWorkflow(ctx, workflows.ProgrammeWorkflowID(id), "", workflows.QueryProgrammeState)
-	if err != nil {
-		return st, workflowError(err)
-	}
-	if err := v.Get(&st); err != nil {
-		return st, serverError(err)
-	}
-	return st, nil
 }
 
 func (s *Server) apiGetProgramme(c echo.Context) error {
@@ -294,12 +298,17 @@ func (s *Server) apiSubmit(c echo.Context) error {
 		return err
 	}
 	var req struct {
-		Result string `json:"result"`
+		Result string            `json:"result"`
+		Parts  map[string]string `json:"parts"`
 	}
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	return s.update(c, id, workflows.UpdateSubmit, workflows.SubmitRequest{Actor: actor(c), Phase: phase, Result: req.Result})
+	result, err := submitResult(phase, req.Result, req.Parts)
+	if err != nil {
+		return err
+	}
+	return s.update(c, id, workflows.UpdateSubmit, workflows.SubmitRequest{Actor: actor(c), Phase: phase, Result: result})
 }
 
 func (s *Server) apiDecision(update string) echo.HandlerFunc {
@@ -380,7 +389,7 @@ func (s *Server) apiSetCriteria(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	threshold := 2 // DOMAIN.md: at least 2 met, unless the programme says otherwise
+	threshold := workflows.DefaultThreshold
 	if req.Threshold != nil {
 		threshold = *req.Threshold
 	}
@@ -404,19 +413,37 @@ func (s *Server) apiSetScores(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	st, err := s.programmeState(ctx, id)
+	in := make([]scoreEntry, len(req.Scores))
+	for i, sc := range req.Scores {
+		in[i] = scoreEntry{Criterion: sc.Criterion, Met: sc.Met, Value: sc.Value, Evidence: sc.Evidence}
+	}
+	n, err := s.setScores(c.Request().Context(), id, customerID, actor(c).Email, in)
 	if err != nil {
 		return err
 	}
-	if !strings.EqualFold(st.LeadEmail, actor(c).Email) && !currentUser(c).HasRole(store.RoleAdmin) {
-		return apiErr(http.StatusForbidden, "forbidden", "only the programme lead enters scores")
+	return c.JSON(http.StatusOK, map[string]any{"programme_id": id, "customer_id": customerID, "scores": n})
+}
+
+// scoreEntry is one criterion's score as a request gives it.
+type scoreEntry struct {
+	Criterion       string
+	Met             *bool
+	Value, Evidence string
+}
+
+// setScores checks a customer's scores against the programme's criteria
+// and replaces the stored ones; refusals name the field (scores[i].…). The
+// API and the selection page's row form both score through it.
+func (s *Server) setScores(ctx context.Context, id, customerID uint, by string, scores []scoreEntry) (int, error) {
+	st, err := s.programmeState(ctx, id)
+	if err != nil {
+		return 0, err
 	}
 	if len(st.Criteria) == 0 {
-		return apiErr(http.StatusConflict, "conflict", "the programme has no criteria yet")
+		return 0, apiErr(http.StatusConflict, "conflict", "the programme has no criteria yet")
 	}
 	if _, err := s.opts.Store.Customer(ctx, customerID); err != nil {
-		return storeError(err, "customer")
+		return 0, storeError(err, "customer")
 	}
 	known := map[string]bool{}
 	for _, cr := range st.Criteria {
@@ -424,30 +451,38 @@ func (s *Server) apiSetScores(c echo.Context) error {
 	}
 	seen := map[string]bool{}
 	var in []store.ScoreInput
-	for i, sc := range req.Scores {
+	for i, sc := range scores {
 		field := fmt.Sprintf("scores[%d]", i)
 		if !known[sc.Criterion] {
-			return fieldError(field+".criterion", fmt.Sprintf("%q is not a criterion of this programme", sc.Criterion))
+			return 0, fieldError(field+".criterion", fmt.Sprintf("%q is not a criterion of this programme", sc.Criterion))
 		}
 		if seen[sc.Criterion] {
-			return fieldError(field+".criterion", fmt.Sprintf("%q is scored twice", sc.Criterion))
+			return 0, fieldError(field+".criterion", fmt.Sprintf("%q is scored twice", sc.Criterion))
 		}
 		seen[sc.Criterion] = true
 		if sc.Met == nil {
-			return fieldError(field+".met", "say whether the criterion is met (true or false)")
+			return 0, fieldError(field+".met", "say whether the criterion is met (true or false)")
 		}
-		if len(sc.Value) > 200 {
-			return fieldError(field+".value", "value is longer than 200 characters")
-		}
-		if len(sc.Evidence) > 5000 {
-			return fieldError(field+".evidence", "evidence is longer than 5000 characters")
+		if err := checkScoreText(field, sc.Value, sc.Evidence); err != nil {
+			return 0, err
 		}
 		in = append(in, store.ScoreInput{CriterionKey: sc.Criterion, Met: *sc.Met, Value: strings.TrimSpace(sc.Value), Evidence: strings.TrimSpace(sc.Evidence)})
 	}
-	if err := s.opts.Store.SetScores(ctx, id, customerID, actor(c).Email, in); err != nil {
-		return storeError(err, "scores")
+	if err := s.opts.Store.SetScores(ctx, id, customerID, by, in); err != nil {
+		return 0, storeError(err, "scores")
 	}
-	return c.JSON(http.StatusOK, map[string]any{"programme_id": id, "customer_id": customerID, "scores": len(in)})
+	return len(in), nil
+}
+
+// checkScoreText bounds a score's value and evidence.
+func checkScoreText(field, value, evidence string) error {
+	if len(value) > 200 {
+		return fieldError(field+".value", "value is longer than 200 characters")
+	}
+	if len(evidence) > 5000 {
+		return fieldError(field+".evidence", "evidence is longer than 5000 characters")
+	}
+	return nil
 }
 
 // apiSelection shows the criteria × customers table with met counts, the
@@ -496,45 +531,27 @@ func (s *Server) apiSelection(c echo.Context) error {
 	})
 }
 
-// kamSuggestions proposes, per key account, the KAM-qualified employee whose
-// hierarchy level is closest to the customer's most senior contact
-// ("Chef zu Chef"); ties go to the more senior employee.
+// kamSuggestions shapes the store's hierarchy-matched KAM proposals for
+// the API.
 func (s *Server) kamSuggestions(ctx context.Context, keyAccounts []uint) ([]map[string]any, error) {
-	out := []map[string]any{}
-	if len(keyAccounts) == 0 {
-		return out, nil
-	}
-	levels, err := s.opts.Store.SeniorContactLevels(ctx, keyAccounts)
+	suggestions, err := s.opts.Store.SuggestKAMs(ctx, keyAccounts)
 	if err != nil {
 		return nil, serverError(err)
 	}
-	kams, err := s.opts.Store.KAMCandidates(ctx)
-	if err != nil {
-		return nil, serverError(err)
-	}
-	for _, id := range keyAccounts {
-		level, ok := levels[id]
-		entry := map[string]any{"customer_id": id, "customer_top_level": level}
-		if ok && len(kams) > 0 {
-			best := kams[0]
-			for _, e := range kams[1:] {
-				d, bd := abs(e.HierarchyLevel.Rank()-level.Rank()), abs(best.HierarchyLevel.Rank()-level.Rank())
-				if d < bd || d == bd && e.HierarchyLevel.Rank() < best.HierarchyLevel.Rank() {
-					best = e
-				}
-			}
-			entry["employee_id"], entry["employee_name"], entry["employee_level"] = best.ID, best.Name, best.HierarchyLevel
-		}
-		out = append(out, entry)
+	out := make([]map[string]any, 0, len(suggestions))
+	for _, sg := range suggestions {
+		out = append(out, suggestionJSON(sg))
 	}
 	return out, nil
 }
 
-func abs(v int) int {
-	if v < 0 {
-		return -v
+// suggestionJSON is a KAM suggestion as the API shows it.
+func suggestionJSON(sg store.KAMSuggestion) map[string]any {
+	entry := map[string]any{"customer_id": sg.CustomerID, "customer_top_level": sg.TopLevel}
+	if e := sg.Employee; e != nil {
+		entry["employee_id"], entry["employee_name"], entry["employee_level"] = e.ID, e.Name, e.HierarchyLevel
 	}
-	return v
+	return entry
 }
 
 func (s *Server) apiComputeSelection(c echo.Context) error {
@@ -567,17 +584,27 @@ func (s *Server) apiAssign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req struct {
+	var body struct {
 		KAMEmployeeID    uint `json:"kam_employee_id"`
 		DeputyEmployeeID uint `json:"deputy_employee_id"`
 	}
-	if err := decodeJSON(c, &req); err != nil {
+	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
+	req := workflows.AssignRequest{Actor: actor(c), CustomerID: customerID, KAMEmployeeID: body.KAMEmployeeID, DeputyEmployeeID: body.DeputyEmployeeID}
+	if err := s.checkAssignees(c.Request().Context(), req); err != nil {
+		return err
+	}
+	return s.update(c, id, workflows.UpdateAssign, req)
+}
+
+// checkAssignees checks an assignment's people in the database (the KAM
+// active and KAM-qualified, the deputy active); the workflow checks its
+// own rules when the update arrives.
+func (s *Server) checkAssignees(ctx context.Context, req workflows.AssignRequest) error {
 	if req.KAMEmployeeID == 0 {
 		return fieldError("kam_employee_id", "a key account needs a KAM")
 	}
-	ctx := c.Request().Context()
 	ids := []uint{req.KAMEmployeeID}
 	if req.DeputyEmployeeID != 0 {
 		ids = append(ids, req.DeputyEmployeeID)
@@ -598,7 +625,7 @@ func (s *Server) apiAssign(c echo.Context) error {
 			return fieldError("deputy_employee_id", fmt.Sprintf("no employee %d", req.DeputyEmployeeID))
 		}
 	}
-	return s.update(c, id, workflows.UpdateAssign, workflows.AssignRequest{Actor: actor(c), CustomerID: customerID, KAMEmployeeID: req.KAMEmployeeID, DeputyEmployeeID: req.DeputyEmployeeID})
+	return nil
 }
 
 func (s *Server) apiTraining(update string) echo.HandlerFunc {
@@ -617,6 +644,9 @@ func (s *Server) apiTraining(update string) echo.HandlerFunc {
 	}
 }
 
+// apiApprovePlan approves a key account's submitted plan on behalf of the
+// programme: the decision goes to that plan's workflow, which reports it to
+// the programme. A key account without a submitted plan has nothing to approve.
 func (s *Server) apiApprovePlan(c echo.Context) error {
 	id, customerID, err := twoIDs(c, "customerID")
 	if err != nil {
@@ -628,5 +658,93 @@ func (s *Server) apiApprovePlan(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	return s.update(c, id, workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: actor(c), CustomerID: customerID, Comment: req.Comment})
+	ctx := c.Request().Context()
+	kas, err := s.opts.Store.KeyAccounts(ctx, id)
+	if err != nil {
+		return serverError(err)
+	}
+	var ka *store.KeyAccount
+	for i := range kas {
+		if kas[i].CustomerID == customerID {
+			ka = &kas[i]
+		}
+	}
+	if ka == nil {
+		return apiErr(http.StatusNotFound, "not_found", fmt.Sprintf("customer %d is not a key account of this programme", customerID))
+	}
+	p, err := s.opts.Store.LatestPlan(ctx, ka.ID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && p.Status != "submitted" {
+		return apiErr(http.StatusConflict, "conflict", "no submitted plan of this key account waits for a decision: its KAM writes and submits the plan first")
+	}
+	if err != nil {
+		return serverError(err)
+	}
+	var plan workflows.PlanState
+	if err := s.sendUpdate(ctx, workflows.PlanWorkflowID(ka.ID, p.Version), workflows.UpdateApproveAccountPlan,
+		workflows.PlanDecision{Actor: actor(c), Comment: req.Comment}, &plan, "the plan's approval is closed"); err != nil {
+		return err
+	}
+	st, err := s.programmeState(ctx, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.view(id, st))
+}
+
+// apiLogConflict logs a conflict of the roll-out (what, between whom).
+func (s *Server) apiLogConflict(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		What    string `json:"what"`
+		Between string `json:"between"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	return s.update(c, id, workflows.UpdateLogConflict, workflows.ConflictRequest{Actor: actor(c), What: req.What, Between: req.Between})
+}
+
+// apiResolveConflict records how a logged conflict was resolved.
+func (s *Server) apiResolveConflict(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(c.Param("conflictID"))
+	if err != nil || n < 1 {
+		return apiErr(http.StatusNotFound, "not_found", fmt.Sprintf("no conflict %q", c.Param("conflictID")))
+	}
+	var req struct {
+		Resolution string `json:"resolution"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	return s.update(c, id, workflows.UpdateResolveConflict, workflows.ResolveConflictRequest{Actor: actor(c), ConflictID: n, Resolution: req.Resolution})
+}
+
+// apiStaffInformed records a briefing of staff, as the page's form does.
+func (s *Server) apiStaffInformed(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		InformedOn       string   `json:"informed_on"`
+		Channel          string   `json:"channel"`
+		Groups           []string `json:"groups"`
+		KeyAccountsNamed bool     `json:"key_accounts_named"`
+		Note             string   `json:"note"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	r, err := briefingRequest(actor(c), req.InformedOn, req.Channel, req.Groups, "", req.KeyAccountsNamed, req.Note)
+	if err != nil {
+		return err
+	}
+	return s.update(c, id, workflows.UpdateRecordStaffInformed, r)
 }

@@ -15,26 +15,25 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/kamflow/kamflow/policy"
 	"github.com/kamflow/kamflow/schedules"
 	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/workflows"
 )
 
 func (s *Server) reviewRoutes(api *echo.Group) {
-	controller := requireRole(store.RoleController)
-	anyone := requireRole(store.Roles()...)
-	api.GET("/programmes/:id/review-cadence", s.apiGetCadence, anyone)
-	api.PUT("/programmes/:id/review-cadence", s.apiSetCadence, controller)
-	api.DELETE("/programmes/:id/review-cadence", s.apiDeleteCadence, controller)
-	api.POST("/programmes/:id/reviews", s.apiTriggerReview, controller)
-	api.GET("/programmes/:id/reviews", s.apiListReviews, anyone)
-	api.GET("/reviews/:id", s.apiGetReview, anyone)
-	api.GET("/reviews/:id/report.csv", s.apiReviewCSV, anyone)
-	api.POST("/reviews/:id/findings", s.apiReviewFindings, controller)
-	api.POST("/reviews/:id/measures", s.apiAddMeasure, controller)
-	api.POST("/reviews/:id/measures/:measureID/complete", s.apiCompleteMeasure, anyone)
-	api.POST("/reviews/:id/sign-off", s.apiSignOff, controller)
-	api.PUT("/customers/:id/financials/:period", s.apiSetFinancials, controller)
+	api.GET("/programmes/:id/review-cadence", s.apiGetCadence)
+	api.PUT("/programmes/:id/review-cadence", s.apiSetCadence)
+	api.DELETE("/programmes/:id/review-cadence", s.apiDeleteCadence)
+	api.POST("/programmes/:id/reviews", s.apiTriggerReview)
+	api.GET("/programmes/:id/reviews", s.apiListReviews)
+	api.GET("/reviews/:id", s.apiGetReview)
+	api.GET("/reviews/:id/report.csv", s.apiReviewCSV)
+	api.POST("/reviews/:id/findings", s.apiReviewFindings)
+	api.POST("/reviews/:id/measures", s.apiAddMeasure)
+	api.POST("/reviews/:id/measures/:measureID/complete", s.apiCompleteMeasure)
+	api.POST("/reviews/:id/sign-off", s.apiSignOff)
+	api.PUT("/customers/:id/financials/:period", s.apiSetFinancials)
 }
 
 func (s *Server) requireProgramme(ctx context.Context, id uint) error {
@@ -150,18 +149,24 @@ func (s *Server) triggerReview(ctx context.Context, programmeID uint, controller
 	if err := s.requireProgramme(ctx, programmeID); err != nil {
 		return "", err
 	}
-	wid := workflows.ReviewWorkflowIDPrefix(programmeID) + "-" + s.opts.Now().UTC().Format("2006-01-02")
+	wid := todaysReviewWorkflowID(programmeID, s.opts.Now())
 	_, err := s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: wid, TaskQueue: s.opts.TaskQueue, WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL, WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.ReviewWorkflowName, workflows.ReviewInput{ProgrammeID: programmeID, ControllerEmail: controller})
 	if err != nil {
-		if strings.Contains(err.Error(), "already") {
+		if isAlreadyStarted(err) {
 			return "", apiErr(http.StatusConflict, "conflict", "a review of this programme was started today already")
 		}
 		return "", serverError(fmt.Errorf("start review: %w", err))
 	}
 	return wid, nil
+}
+
+// todaysReviewWorkflowID names the day's on-demand review of a programme:
+// one per programme and day.
+func todaysReviewWorkflowID(programmeID uint, now time.Time) string {
+	return workflows.ReviewWorkflowIDPrefix(programmeID) + "-" + now.UTC().Format("2006-01-02")
 }
 
 func reviewJSON(r store.Review) map[string]any {
@@ -190,6 +195,9 @@ func (s *Server) apiListReviews(c echo.Context) error {
 func (s *Server) apiGetReview(c echo.Context) error {
 	r, err := s.loadReview(c)
 	if err != nil {
+		return err
+	}
+	if r, err = s.reviewSeenBy(c, r); err != nil {
 		return err
 	}
 	out := reviewJSON(*r)
@@ -224,6 +232,9 @@ func (s *Server) loadReview(c echo.Context) (*store.Review, error) {
 func (s *Server) apiReviewCSV(c echo.Context) error {
 	r, err := s.loadReview(c)
 	if err != nil {
+		return err
+	}
+	if r, err = s.reviewSeenBy(c, r); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -365,7 +376,7 @@ func (s *Server) apiSetFinancials(c echo.Context) error {
 	if req.Revenue == nil || *req.Revenue < 0 {
 		return fieldError("revenue", "revenue is required and not negative")
 	}
-	if req.MarginPercent == nil || *req.MarginPercent < -100 || *req.MarginPercent > 100 {
+	if req.MarginPercent == nil || store.FiniteProblem(*req.MarginPercent) != "" || *req.MarginPercent < -100 || *req.MarginPercent > 100 {
 		return fieldError("margin_percent", "margin_percent is required, between -100 and 100")
 	}
 	ctx := c.Request().Context()
@@ -376,4 +387,43 @@ func (s *Server) apiSetFinancials(c echo.Context) error {
 		return serverError(err)
 	}
 	return c.JSON(http.StatusOK, map[string]any{"customer_id": id, "period": period, "revenue": *req.Revenue, "margin_percent": *req.MarginPercent})
+}
+
+// reviewSeenBy is the review as the signed-in user may read it: whole for
+// controllers, the programme's lead and committee (policy.ActReviewReadAll);
+// for someone who only owns measures of it, her measures and the KPIs of
+// the key accounts she may read, without the overall findings.
+func (s *Server) reviewSeenBy(c echo.Context, r *store.Review) (*store.Review, error) {
+	t := policy.Target{ProgrammeID: r.ProgrammeID, ReviewID: r.ID}
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	all, err := s.policy.May(ctx, u, policy.ActReviewReadAll, t)
+	if err != nil || all {
+		return r, err
+	}
+	kas, err := s.opts.Store.KeyAccounts(ctx, r.ProgrammeID)
+	if err != nil {
+		return nil, serverError(err)
+	}
+	readable := map[uint]bool{}
+	for i := range kas {
+		ok, err := s.policy.May(ctx, u, policy.ActAccountRead, policy.Target{KeyAccount: &kas[i]})
+		if err != nil {
+			return nil, serverError(err)
+		}
+		readable[kas[i].CustomerID] = ok
+	}
+	seen := *r
+	seen.OverallFindings, seen.Accounts, seen.Measures = "", nil, nil
+	for _, a := range r.Accounts {
+		if readable[a.CustomerID] {
+			seen.Accounts = append(seen.Accounts, a)
+		}
+	}
+	for _, m := range r.Measures {
+		if strings.EqualFold(m.OwnerEmail, u.Email) {
+			seen.Measures = append(seen.Measures, m)
+		}
+	}
+	return &seen, nil
 }

@@ -17,21 +17,22 @@ import (
 )
 
 func (s *Server) trainingRoutes(api *echo.Group) {
-	hr := requireRole(store.RoleHR)
-	anyone := requireRole(store.Roles()...)
-	api.GET("/courses", s.apiListCourses, anyone)
-	api.POST("/courses", s.apiSaveCourse, hr)
-	api.PUT("/courses/:id", s.apiSaveCourse, hr)
-	api.GET("/sessions", s.apiListSessions, anyone)
-	api.POST("/sessions", s.apiSaveSession, hr)
-	api.GET("/sessions/:id", s.apiGetSession, anyone)
-	api.PUT("/sessions/:id", s.apiSaveSession, hr)
-	api.POST("/sessions/:id/cancel", s.apiCancelSession, hr)
-	api.POST("/sessions/:id/enrolments", s.apiEnrol, hr)
-	api.GET("/enrolments/:id", s.apiGetEnrolment, anyone)
-	api.POST("/enrolments/:id/attendance", s.apiAttendance, hr)
-	api.POST("/enrolments/:id/cancel", s.apiCancelEnrolment, hr)
-	api.GET("/training/missing", s.apiMissingTraining, anyone)
+	api.GET("/courses", s.apiListCourses)
+	api.POST("/courses", s.apiSaveCourse)
+	api.PUT("/courses/:id", s.apiSaveCourse)
+	api.GET("/sessions", s.apiListSessions)
+	api.POST("/sessions", s.apiSaveSession)
+	api.GET("/sessions/:id", s.apiGetSession)
+	api.PUT("/sessions/:id", s.apiSaveSession)
+	api.POST("/sessions/:id/cancel", s.apiCancelSession)
+	api.POST("/sessions/:id/enrolments", s.apiEnrol)
+	api.GET("/enrolments/:id", s.apiGetEnrolment)
+	api.POST("/enrolments/:id/attendance", s.apiAttendance)
+	api.POST("/enrolments/:id/cancel", s.apiCancelEnrolment)
+	api.POST("/enrolments/:id/move", s.apiMoveEnrolment)
+	api.GET("/training/missing", s.apiMissingTraining)
+	api.POST("/employees/:id/training-records", s.apiRecordTraining)
+	api.GET("/employees/:id/training-records", s.apiTrainingRecords)
 }
 
 type courseBody struct {
@@ -94,7 +95,7 @@ func (s *Server) saveCourse(ctx context.Context, id uint, req courseBody) (*stor
 	switch {
 	case strings.TrimSpace(req.Title) == "" || len(req.Title) > 200:
 		return nil, fieldError("title", "title is required (up to 200 characters)")
-	case req.DurationDays <= 0 || req.DurationDays > 365:
+	case store.FiniteProblem(req.DurationDays) != "" || req.DurationDays <= 0 || req.DurationDays > 365:
 		return nil, fieldError("duration_days", "duration_days must be more than 0 and at most 365")
 	case len(req.Language) > 5:
 		return nil, fieldError("language", "language is a code such as de or en")
@@ -225,8 +226,13 @@ func (s *Server) saveSession(ctx context.Context, id uint, req sessionBody, star
 	ts.CourseID, ts.StartsAt, ts.EndsAt, ts.Place, ts.Capacity, ts.Trainer = req.CourseID, start, end, strings.TrimSpace(req.Place), req.Capacity, strings.TrimSpace(req.Trainer)
 	ts.Course = nil
 	if err := s.opts.Store.SaveSession(ctx, ts); err != nil {
-		if errors.Is(err, store.ErrInvalid) {
-			return nil, fieldError("capacity", strings.TrimPrefix(err.Error(), "save session: session: invalid: "))
+		var invalid *store.InvalidError
+		if errors.As(err, &invalid) {
+			field := invalid.Field
+			if field == "" {
+				field = "session"
+			}
+			return nil, fieldError(field, invalid.Reason)
 		}
 		return nil, storeError(err, "session")
 	}
@@ -241,7 +247,7 @@ func (s *Server) saveSession(ctx context.Context, id uint, req sessionBody, star
 func (s *Server) tellEnrolments(ctx context.Context, sessionID uint, ch workflows.SessionChange) {
 	list, err := s.opts.Store.SessionEnrolments(ctx, sessionID)
 	if err != nil {
-		s.log.Error("list enrolments to tell of a session change", "session", sessionID, "err", err)
+		s.logFor(ctx).Error("list enrolments to tell of a session change", "session", sessionID, "err", err)
 		return
 	}
 	for _, e := range list {
@@ -249,7 +255,7 @@ func (s *Server) tellEnrolments(ctx context.Context, sessionID uint, ch workflow
 			continue
 		}
 		if err := s.opts.Temporal.SignalWorkflow(ctx, workflows.TrainingWorkflowID(e.ID), "", workflows.SignalSessionChanged, ch); err != nil && !isNotFoundErr(err) {
-			s.log.Error("tell enrolment of a session change", "enrolment", e.ID, "err", err)
+			s.logFor(ctx).Error("tell enrolment of a session change", "enrolment", e.ID, "err", err)
 		}
 	}
 }
@@ -289,29 +295,30 @@ func (s *Server) apiCancelSession(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ts, err := s.cancelSession(c.Request().Context(), id)
+	ts, _, err := s.cancelSession(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, sessionJSON(store.SessionSeats{TrainingSession: *ts}))
 }
 
-// cancelSession cancels a session and tells its enrolments.
-func (s *Server) cancelSession(ctx context.Context, id uint) (*store.TrainingSession, error) {
-	if _, err := s.opts.Store.CancelSession(ctx, id, s.opts.Now()); err != nil {
+// cancelSession cancels a session and tells its enrolments; told is how
+// many were enrolled or waitlisted.
+func (s *Server) cancelSession(ctx context.Context, id uint) (ts *store.TrainingSession, told int, err error) {
+	open, err := s.opts.Store.CancelSession(ctx, id, s.opts.Now())
+	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			if _, gErr := s.opts.Store.Session(ctx, id); gErr == nil {
-				return nil, apiErr(http.StatusConflict, "conflict", "the session is cancelled already")
+				return nil, 0, apiErr(http.StatusConflict, "conflict", "the session is cancelled already")
 			}
 		}
-		return nil, storeError(err, "session")
+		return nil, 0, storeError(err, "session")
 	}
-	ts, err := s.opts.Store.Session(ctx, id)
-	if err != nil {
-		return nil, serverError(err)
+	if ts, err = s.opts.Store.Session(ctx, id); err != nil {
+		return nil, 0, serverError(err)
 	}
 	s.tellEnrolments(ctx, id, workflows.SessionChange{StartsAt: ts.StartsAt, EndsAt: ts.EndsAt, Place: ts.Place, Revision: ts.Revision, Cancelled: true})
-	return ts, nil
+	return ts, len(open), nil
 }
 
 // apiEnrol enrols an employee (or waitlists them) and starts the
@@ -359,30 +366,53 @@ func (s *Server) enrol(ctx context.Context, sessionID, employeeID, programmeID u
 		pid = &programmeID
 	}
 	e, err := s.opts.Store.Enrol(ctx, sessionID, employeeID, pid, by, s.opts.Now())
+	var invalid *store.InvalidError
 	switch {
 	case errors.Is(err, store.ErrDuplicate):
-		return nil, apiErr(http.StatusConflict, "conflict", fmt.Sprintf("%s is enrolled in this session already", emp.Name))
-	case errors.Is(err, store.ErrInvalid):
-		return nil, apiErr(http.StatusConflict, "conflict", strings.TrimPrefix(err.Error(), "enrol: enrol: invalid: "))
+		return nil, apiErr(http.StatusConflict, "conflict", s.alreadyEnrolled(ctx, sessionID, emp, "this session"))
+	case errors.As(err, &invalid):
+		return nil, apiErr(http.StatusConflict, "conflict", invalid.Reason)
 	case err != nil:
 		return nil, storeError(err, "enrolment")
+	}
+	if err := s.startTraining(ctx, e, ts, emp); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// alreadyEnrolled says why the employee cannot be enrolled in a session
+// again: a session has one enrolment per employee, open or ended.
+func (s *Server) alreadyEnrolled(ctx context.Context, sessionID uint, emp *store.Employee, where string) string {
+	if prev, err := s.opts.Store.EnrolmentIn(ctx, sessionID, emp.ID); err == nil && !prev.Open() {
+		return fmt.Sprintf("%s's enrolment in %s ended (%s); choose another session", emp.Name, where, prev.Status)
+	}
+	return fmt.Sprintf("%s is enrolled in %s already", emp.Name, where)
+}
+
+// startTraining starts the workflow of a new enrolment; if the start fails
+// the enrolment is removed again.
+func (s *Server) startTraining(ctx context.Context, e *store.Enrolment, ts *store.TrainingSession, emp *store.Employee) error {
+	var programmeID uint
+	if e.ProgrammeID != nil {
+		programmeID = *e.ProgrammeID
 	}
 	in := workflows.TrainingInput{
 		EnrolmentID: e.ID, SessionID: ts.ID, EmployeeID: emp.ID, EmployeeEmail: emp.Email, EmployeeName: emp.Name,
 		CourseTitle: ts.Course.Title, Required: ts.Course.RequiredKAM, StartsAt: ts.StartsAt, EndsAt: ts.EndsAt,
 		Place: ts.Place, Revision: ts.Revision, Waitlisted: e.Status == store.EnrolmentWaitlisted, ProgrammeID: programmeID,
 	}
-	_, err = s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	_, err := s.opts.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.TrainingWorkflowID(e.ID), TaskQueue: s.opts.TaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE, WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.TrainingWorkflowName, in)
 	if err != nil {
 		if delErr := s.opts.Store.DeleteEnrolment(context.WithoutCancel(ctx), e.ID); delErr != nil {
-			s.log.Error("remove enrolment whose workflow did not start", "id", e.ID, "err", delErr)
+			s.logFor(ctx).Error("remove enrolment whose workflow did not start", "id", e.ID, "err", delErr)
 		}
-		return nil, serverError(fmt.Errorf("start training workflow: %w", err))
+		return serverError(fmt.Errorf("start training workflow: %w", err))
 	}
-	return e, nil
+	return nil
 }
 
 func (s *Server) apiGetEnrolment(c echo.Context) error {
@@ -390,12 +420,20 @@ func (s *Server) apiGetEnrolment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.opts.Store.Enrolment(c.Request().Context(), id)
+	ctx := c.Request().Context()
+	e, err := s.opts.Store.Enrolment(ctx, id)
 	if err != nil {
 		return storeError(err, "enrolment")
 	}
+	pos, err := s.opts.Store.WaitlistPosition(ctx, e)
+	if err != nil {
+		return serverError(err)
+	}
 	return c.JSON(http.StatusOK, map[string]any{"id": e.ID, "session_id": e.SessionID, "employee_id": e.EmployeeID,
-		"employee_name": e.Employee.Name, "course_title": e.Session.Course.Title, "status": e.Status, "programme_id": e.ProgrammeID})
+		"employee_name": e.Employee.Name, "course_title": e.Session.Course.Title, "status": e.Status, "programme_id": e.ProgrammeID,
+		"starts_at": e.Session.StartsAt, "ends_at": e.Session.EndsAt, "place": e.Session.Place, "session_cancelled": e.Session.CancelledAt != nil,
+		"enrolled_at": e.CreatedAt, "waitlisted_at": e.WaitlistedAt, "waitlist_position": pos,
+		"updated_by": e.UpdatedBy, "status_at": e.StatusAt, "status_note": e.StatusNote})
 }
 
 // trainingUpdate sends an update to an enrolment's workflow.
@@ -436,38 +474,45 @@ func (s *Server) apiCancelEnrolment(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	return s.trainingUpdate(c, id, workflows.UpdateCancelEnrolment, workflows.EnrolmentCancelRequest{Actor: actor(c), Reason: req.Reason})
+	st, err := s.cancelEnrolment(c.Request().Context(), id, workflows.EnrolmentCancelRequest{Actor: actor(c), Reason: req.Reason})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"id": id, "status": st.Status, "recorded_by": st.RecordedBy})
 }
 
-// apiMissingTraining lists assigned KAMs still missing required courses.
+// cancelEnrolment withdraws an enrolment through its workflow, which frees
+// the seat for the waitlist; the API and the session page share it.
+func (s *Server) cancelEnrolment(ctx context.Context, id uint, req workflows.EnrolmentCancelRequest) (workflows.TrainingState, error) {
+	var st workflows.TrainingState
+	err := s.sendUpdate(ctx, workflows.TrainingWorkflowID(id), workflows.UpdateCancelEnrolment, req, &st, "the enrolment is closed")
+	return st, err
+}
+
+// apiMissingTraining lists KAMs of running programmes still missing
+// required courses (their training records), less those the programme's
+// committee excused.
 func (s *Server) apiMissingTraining(c echo.Context) error {
 	ctx := c.Request().Context()
-	kams, err := s.opts.Store.AssignedKAMs(ctx)
+	gaps, err := s.opts.Store.KAMsMissingTraining(ctx)
 	if err != nil {
 		return serverError(err)
 	}
-	ids := make([]uint, 0, len(kams))
-	for id := range kams {
-		ids = append(ids, id)
-	}
-	missing, err := s.opts.Store.MissingRequiredCourses(ctx, ids)
-	if err != nil {
-		return serverError(err)
+	ids := make([]uint, 0, len(gaps))
+	for _, g := range gaps {
+		ids = append(ids, g.EmployeeID)
 	}
 	emps, err := s.opts.Store.EmployeesByID(ctx, ids)
 	if err != nil {
 		return serverError(err)
 	}
 	items := []map[string]any{}
-	for _, id := range sortedIDs(ids) {
-		if len(missing[id]) == 0 {
-			continue
-		}
+	for _, g := range gaps {
 		var courses []map[string]any
-		for _, co := range missing[id] {
+		for _, co := range g.Courses {
 			courses = append(courses, map[string]any{"id": co.ID, "title": co.Title})
 		}
-		items = append(items, map[string]any{"employee_id": id, "employee_name": emps[id].Name, "programmes": kams[id], "missing": courses})
+		items = append(items, map[string]any{"employee_id": g.EmployeeID, "employee_name": emps[g.EmployeeID].Name, "programmes": g.Programmes, "missing": courses})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items})
 }

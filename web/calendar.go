@@ -21,9 +21,8 @@ const calendarDomain = "kamflow"
 
 func (s *Server) calendarRoutes(e *echo.Echo, api *echo.Group) {
 	e.GET("/calendar/:file", s.calendarFeed)
-	anyone := requireRole(store.Roles()...)
-	api.POST("/me/calendar-token", s.apiNewCalendarToken, anyone)
-	api.DELETE("/me/calendar-token", s.apiRevokeCalendarToken, anyone)
+	api.POST("/me/calendar-token", s.apiNewCalendarToken)
+	api.DELETE("/me/calendar-token", s.apiRevokeCalendarToken)
 }
 
 // apiNewCalendarToken issues the user's secret feed URL (the previous one
@@ -34,7 +33,8 @@ func (s *Server) apiNewCalendarToken(c echo.Context) error {
 		return serverError(err)
 	}
 	path := "/calendar/" + token + ".ics"
-	return c.JSON(http.StatusCreated, map[string]any{"path": path, "url": absoluteURL(c, path)})
+	answerShowsSecret(c, "") // a new link revokes the old: a repeat may act again
+	return c.JSON(http.StatusCreated, map[string]any{"path": path, "url": s.link(path)})
 }
 
 func (s *Server) apiRevokeCalendarToken(c echo.Context) error {
@@ -42,10 +42,6 @@ func (s *Server) apiRevokeCalendarToken(c echo.Context) error {
 		return serverError(err)
 	}
 	return c.NoContent(http.StatusNoContent)
-}
-
-func absoluteURL(c echo.Context, path string) string {
-	return c.Scheme() + "://" + c.Request().Host + path
 }
 
 // calendarFeed serves a user's ICS feed; the token in the URL is the only
@@ -57,6 +53,9 @@ func (s *Server) calendarFeed(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	u, err := s.opts.Store.CalendarUser(ctx, token)
+	if err == nil && !s.signInAllowed(u) {
+		err = store.ErrNotFound
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return apiErr(http.StatusNotFound, "not_found", "no such calendar")
 	}
@@ -68,7 +67,32 @@ func (s *Server) calendarFeed(c echo.Context) error {
 		return serverError(err)
 	}
 	c.Response().Header().Set("Cache-Control", "private, max-age=300")
-	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(cal.Serialize()))
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(serializeCalendar(cal)))
+}
+
+// serializeCalendar writes cal as RFC 5545 requires: every line, folded
+// continuation lines included, ends in CRLF and holds at most 75 octets.
+// The library's default line ending is the platform's (LF on Unix).
+func serializeCalendar(cal *ics.Calendar) string {
+	return cal.Serialize(ics.WithNewLineWindows, ics.WithLineLength(75))
+}
+
+// icsText makes stored text safe for a TEXT property: the library escapes
+// line feeds but passes a carriage return through, which would end the
+// content line and start a property of the text's choosing. Input
+// validation refuses such text now; this keeps older rows harmless.
+func icsText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return r
+		case r == '\r':
+			return -1
+		case r < 0x20 || r == 0x7f:
+			return ' '
+		}
+		return r
+	}, strings.ReplaceAll(s, "\r\n", "\n"))
 }
 
 // buildCalendar collects a user's training sessions, workshops, actions,
@@ -76,8 +100,8 @@ func (s *Server) calendarFeed(c echo.Context) error {
 func (s *Server) buildCalendar(ctx context.Context, u *store.User) (*ics.Calendar, error) {
 	cal := ics.NewCalendarFor("kamflow")
 	cal.SetMethod(ics.MethodPublish)
-	cal.SetName("kamflow: " + u.Name)
-	cal.SetXWRCalName("kamflow: " + u.Name)
+	cal.SetName(icsText("kamflow: " + u.Name))
+	cal.SetXWRCalName(icsText("kamflow: " + u.Name))
 	cal.SetRefreshInterval("PT1H")
 	now := s.opts.Now().UTC()
 
@@ -93,8 +117,8 @@ func (s *Server) buildCalendar(ctx context.Context, u *store.User) (*ics.Calenda
 			ev.SetSequence(ts.Revision)
 			ev.SetStartAt(ts.StartsAt)
 			ev.SetEndAt(ts.EndsAt)
-			ev.SetSummary("Training: " + ts.Course.Title)
-			ev.SetLocation(ts.Place)
+			ev.SetSummary(icsText("Training: " + ts.Course.Title))
+			ev.SetLocation(icsText(ts.Place))
 			status, note := ics.ObjectStatusConfirmed, "You are enrolled."
 			switch {
 			case ts.CancelledAt != nil:
@@ -105,7 +129,7 @@ func (s *Server) buildCalendar(ctx context.Context, u *store.User) (*ics.Calenda
 				status, note = ics.ObjectStatusTentative, "You are on the waitlist."
 			}
 			ev.SetStatus(status)
-			ev.SetDescription(note)
+			ev.SetDescription(icsText(note))
 		}
 	}
 	if u.EmployeeID != nil {
@@ -118,9 +142,10 @@ func (s *Server) buildCalendar(ctx context.Context, u *store.User) (*ics.Calenda
 			ev.SetDtStampTime(w.UpdatedAt.UTC())
 			ev.SetStartAt(*w.StartsAt)
 			ev.SetEndAt(*w.EndsAt)
-			ev.SetSummary("Annual key-account workshop")
-			ev.SetLocation(w.Place)
-			ev.SetDescription(w.Agenda)
+			ev.SetSummary(icsText("Annual key-account workshop"))
+			ev.SetLocation(icsText(w.Place))
+			ev.SetDescription(icsText(w.Agenda))
+			ev.SetURL(s.link(fmt.Sprintf("/key-accounts/%d", w.KeyAccountID)))
 			ev.SetStatus(ics.ObjectStatusConfirmed)
 		}
 	}
@@ -132,7 +157,8 @@ func (s *Server) buildCalendar(ctx context.Context, u *store.User) (*ics.Calenda
 		ev := cal.AddEvent(fmt.Sprintf("action-%d@%s", a.ID, calendarDomain))
 		ev.SetDtStampTime(a.CreatedAt.UTC())
 		allDay(ev, a.Due)
-		ev.SetSummary("Action due: " + a.Title)
+		ev.SetSummary(icsText("Action due: " + a.Title))
+		ev.SetURL(s.link(fmt.Sprintf("/key-accounts/%d", a.KeyAccountID)))
 	}
 	measures, err := s.opts.Store.OpenMeasuresOwnedBy(ctx, u.Email)
 	if err != nil {
@@ -142,8 +168,9 @@ func (s *Server) buildCalendar(ctx context.Context, u *store.User) (*ics.Calenda
 		ev := cal.AddEvent(fmt.Sprintf("measure-%d@%s", m.ID, calendarDomain))
 		ev.SetDtStampTime(m.CreatedAt.UTC())
 		allDay(ev, m.Due)
-		ev.SetSummary("Measure due: " + m.Title)
-		ev.SetDescription("Optimisation measure from a controller review.")
+		ev.SetSummary(icsText("Measure due: " + m.Title))
+		ev.SetDescription(icsText("Optimisation measure from a controller review."))
+		ev.SetURL(s.link(fmt.Sprintf("/reviews/%d", m.ReviewID)))
 	}
 	if u.HasRole(store.RoleController) {
 		cadences, err := s.opts.Store.CadencesOf(ctx, u.Email)
@@ -155,7 +182,8 @@ func (s *Server) buildCalendar(ctx context.Context, u *store.User) (*ics.Calenda
 				ev := cal.AddEvent(fmt.Sprintf("review-%d-%s@%s", cd.ProgrammeID, day.Format("20060102"), calendarDomain))
 				ev.SetDtStampTime(cd.UpdatedAt.UTC())
 				allDay(ev, day)
-				ev.SetSummary(fmt.Sprintf("Controller review (programme %d)", cd.ProgrammeID))
+				ev.SetSummary(icsText(fmt.Sprintf("Controller review (programme %d)", cd.ProgrammeID)))
+				ev.SetURL(s.link(fmt.Sprintf("/programmes/%d", cd.ProgrammeID)))
 			}
 		}
 	}
@@ -167,7 +195,8 @@ func (s *Server) buildCalendar(ctx context.Context, u *store.User) (*ics.Calenda
 		ev := cal.AddEvent(fmt.Sprintf("programme-%d-%s@%s", ph.ProgrammeID, ph.Phase, calendarDomain))
 		ev.SetDtStampTime(ph.Due.UTC())
 		allDay(ev, ph.Due)
-		ev.SetSummary(fmt.Sprintf("%s: phase %s due", ph.ProgrammeName, strings.ReplaceAll(ph.Phase, "_", " ")))
+		ev.SetSummary(icsText(fmt.Sprintf("%s: phase %s due", ph.ProgrammeName, strings.ReplaceAll(ph.Phase, "_", " "))))
+		ev.SetURL(s.link(fmt.Sprintf("/programmes/%d", ph.ProgrammeID)))
 	}
 	return cal, nil
 }

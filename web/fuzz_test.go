@@ -110,6 +110,8 @@ func FuzzJSONBodyAndQuery(f *testing.F) {
 	f.Add(`{"name":`, "page=x", "5.1.2026")
 	f.Add(`{"name":"a"} {"b":1}`, "page=0&q="+strings.Repeat("q", 300), "")
 	f.Add(`{"colour":"red"}`, "page=999999999999999999999", "2026-02-30")
+	f.Add(`{"committee_emails":["a@example.com",{"x":1}],"plan":[{"phase":1}]}`, "size=1", "2026-01-05")
+	f.Add(`[{"name":true}]`, "", "")
 	f.Fuzz(func(t *testing.T, body, query, date string) {
 		e := echo.New()
 		req := httptest.NewRequest(http.MethodPost, "/x", strings.NewReader(body))
@@ -117,8 +119,10 @@ func FuzzJSONBodyAndQuery(f *testing.F) {
 		c := e.NewContext(req, httptest.NewRecorder())
 		var dst createProgrammeRequest
 		if err := decodeJSON(c, &dst); err != nil {
-			if ae, ok := err.(*apiError); !ok || ae.Status != http.StatusUnprocessableEntity || len(ae.Fields) == 0 {
+			if ae, ok := err.(*apiError); !ok || (ae.Status != http.StatusUnprocessableEntity && ae.Status != http.StatusRequestEntityTooLarge) || len(ae.Fields) == 0 {
 				t.Fatalf("body refusal without a field: %#v", err)
+			} else if goTypeName.MatchString(ae.text()) {
+				t.Fatalf("body refusal names a Go type: %s", ae.text())
 			}
 		}
 		if lq, err := parseListQuery(c); err == nil && (lq.Page < 1 || len(lq.Q) > 200) {

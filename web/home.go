@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/kamflow/kamflow/policy"
 	"github.com/kamflow/kamflow/store"
 )
 
@@ -19,26 +20,33 @@ type homePage struct {
 	Controller *controllerHome
 	KAM        *kamHome
 	CanCreate  bool
-	now        time.Time
+	// Work summarises My work.
+	Work *workSummary
+	now  time.Time
+
+	// PlansWaiting are the submitted account plans the user may decide;
+	// DecidesPlans shows the list (empty or not).
+	PlansWaiting []store.PlanWaiting
+	DecidesPlans bool
 }
 
 type hrHome struct {
 	FreeSessions []store.SessionSeats
-	Missing      []missingTraining
+	// Missing are the first of the assigned KAMs running programmes wait
+	// for (store.TrainingOutstanding, the programmes' own count);
+	// MissingTotal counts them all.
+	Missing      []store.KAMTrainingStanding
 	MissingTotal int
 }
 
 // homeListLimit is how many rows a start-page list shows.
 const homeListLimit = 20
 
-type missingTraining struct {
-	Employee store.Employee
-	Courses  []store.Course
-}
-
 type controllerHome struct {
 	Reviews  []store.Review
 	Cadences []store.ReviewCadence
+	// Names are the programmes' names by ID.
+	Names map[uint]string
 }
 
 type kamHome struct {
@@ -76,11 +84,14 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return serverError(err)
 	}
-	page := homePage{Pager: newPager("/", listQuery{Page: lq.Page}, listPageSize, total), now: s.opts.Now(), CanCreate: currentUser(c).HasRole(store.RoleLead)}
+	page := homePage{Pager: newPager("/", listQuery{Page: lq.Page}, listPageSize, total), now: s.opts.Now(), CanCreate: policy.Possible(currentUser(c), policy.ActProgrammeCreate)}
 	for _, p := range progs {
 		page.Programmes = append(page.Programmes, programmeRow{Programme: p, Progress: progress[p.ID]})
 	}
 	if err := s.roleSections(c, &page); err != nil {
+		return err
+	}
+	if page.Work, err = s.myWorkSummary(c); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "home.html", page)
@@ -99,37 +110,31 @@ func (s *Server) roleSections(c echo.Context, page *homePage) error {
 		}
 		page.Approvals = list
 	}
+	if policy.Possible(u, policy.ActPlanDecide) {
+		page.DecidesPlans = true
+		list, err := s.opts.Store.PlansWaitingFor(ctx, u.Email)
+		if err != nil {
+			return serverError(err)
+		}
+		for _, w := range list {
+			if s.may(c, policy.ActPlanDecide, policy.Target{ProgrammeID: w.ProgrammeID}) {
+				page.PlansWaiting = append(page.PlansWaiting, w)
+			}
+		}
+	}
 	if u.HasRole(store.RoleHR) {
 		h := &hrHome{}
 		var err error
 		if h.FreeSessions, err = s.opts.Store.UpcomingSessions(ctx, now, true); err != nil {
 			return serverError(err)
 		}
-		ids, err := s.opts.Store.AssignedKAMIDs(ctx)
-		if err != nil {
-			return serverError(err)
-		}
-		missing, err := s.opts.Store.MissingRequiredCourses(ctx, ids)
+		waiting, err := s.opts.Store.TrainingOutstanding(ctx, 0)
 		if err != nil {
 			return serverError(err)
 		}
 		// The start page shows the first few; the count says how many in all.
-		var shown []uint
-		for _, id := range ids {
-			if len(missing[id]) > 0 {
-				h.MissingTotal++
-				if len(shown) < homeListLimit {
-					shown = append(shown, id)
-				}
-			}
-		}
-		emps, err := s.opts.Store.EmployeesByID(ctx, shown)
-		if err != nil {
-			return serverError(err)
-		}
-		for _, id := range shown {
-			h.Missing = append(h.Missing, missingTraining{Employee: emps[id], Courses: missing[id]})
-		}
+		h.MissingTotal = len(waiting)
+		h.Missing = waiting[:min(len(waiting), homeListLimit)]
 		page.HR = h
 	}
 	if u.HasRole(store.RoleController) {
@@ -139,6 +144,16 @@ func (s *Server) roleSections(c echo.Context, page *homePage) error {
 			return serverError(err)
 		}
 		if h.Cadences, err = s.opts.Store.Cadences(ctx); err != nil {
+			return serverError(err)
+		}
+		var ids []uint
+		for _, r := range h.Reviews {
+			ids = append(ids, r.ProgrammeID)
+		}
+		for _, cd := range h.Cadences {
+			ids = append(ids, cd.ProgrammeID)
+		}
+		if h.Names, err = s.opts.Store.ProgrammeNames(ctx, ids); err != nil {
 			return serverError(err)
 		}
 		page.Controller = h

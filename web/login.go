@@ -2,11 +2,15 @@ package web
 
 import (
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/kamflow/kamflow/observe"
 	"github.com/kamflow/kamflow/store"
 )
 
@@ -15,6 +19,11 @@ type loginPage struct {
 	Error      string
 	DemoLogins []store.DemoLogin
 	DemoPass   string
+	// Passwords shows the password form; Company the company sign-in
+	// button, CompanyName the provider's name on it.
+	Passwords   bool
+	Company     bool
+	CompanyName string
 }
 
 func (s *Server) loginForm(c echo.Context) error {
@@ -25,7 +34,10 @@ func (s *Server) loginForm(c echo.Context) error {
 }
 
 func (s *Server) loginData(email string) loginPage {
-	p := loginPage{Email: email, DemoLogins: s.opts.DemoLogins}
+	p := loginPage{Email: email, DemoLogins: s.opts.DemoLogins, Passwords: !s.opts.NoLocalPasswords, Company: s.oidc != nil}
+	if s.oidc != nil {
+		p.CompanyName = s.oidc.opts.Name
+	}
 	if len(p.DemoLogins) > 0 {
 		p.DemoPass = store.DemoPassword
 	}
@@ -34,31 +46,65 @@ func (s *Server) loginData(email string) loginPage {
 
 // login checks the credentials and starts a fresh session; every failure
 // gets the same message so it reveals nothing about which accounts exist.
+// The attempt is counted against the account and the client address before
+// the password is hashed, and only a few hashes run at once, so a flood of
+// guesses is refused cheaply and memory stays bounded.
 func (s *Server) login(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
+	if s.opts.NoLocalPasswords {
+		s.loginFailed(c, observe.LoginPasswordsOff, addressKey(c.RealIP()))
+		p := s.loginData("")
+		p.Error = "Sign-in with a password is turned off. Use your company account."
+		return s.render(c, http.StatusForbidden, "login.html", p)
+	}
 	password := c.FormValue("password")
+	account, address := accountKey(email), addressKey(c.RealIP())
 	if email == "" || password == "" {
+		s.loginFailed(c, observe.LoginIncomplete, address)
 		p := s.loginData(email)
 		p.Error = "Enter your e-mail address and password."
 		return s.render(c, http.StatusUnprocessableEntity, "login.html", p)
 	}
-	ip := c.RealIP()
-	if s.logins.blocked(ip) {
-		return clientError(http.StatusTooManyRequests, "Too many failed sign-ins. Wait a minute and try again.")
+	if wait, ok := s.signIn.attempt(account, address, s.opts.Now()); !ok {
+		s.loginFailed(c, observe.LoginLimited, address)
+		return s.loginRefused(c, email, wait, "Too many failed sign-ins. Wait a minute and try again.")
 	}
-	ctx := c.Request().Context()
-	u, err := s.opts.Store.Authenticate(ctx, email, password)
-	if errors.Is(err, store.ErrNotFound) {
-		s.logins.failed(ip)
+	wrong := func() error {
+		s.loginFailed(c, observe.LoginBadCredentials, address)
 		p := s.loginData(email)
 		p.Error = "E-mail address or password is wrong."
 		return s.render(c, http.StatusUnauthorized, "login.html", p)
 	}
+	if !s.demoAccountsSignIn() && store.IsDemoEmail(email) {
+		// Demo accounts have a published password; outside dev they do not exist.
+		return wrong()
+	}
+	ctx := c.Request().Context()
+	release, ok := s.signIn.hashSlot(ctx)
+	if !ok {
+		// Not the user's failure: the attempt is given back.
+		s.signIn.succeeded(account, address, s.opts.Now())
+		s.loginFailed(c, observe.LoginBusy, address)
+		return s.loginRefused(c, email, time.Second, "Many sign-ins are being checked right now. Try again in a moment.")
+	}
+	u, err := s.opts.Store.Authenticate(ctx, email, password)
+	release()
+	if errors.Is(err, store.ErrNotFound) {
+		return wrong()
+	}
 	if err != nil {
+		s.signIn.succeeded(account, address, s.opts.Now())
 		return serverError(err)
 	}
-	// A new session at every sign-in: an old cookie never becomes signed in.
-	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+	s.signIn.succeeded(account, address, s.opts.Now())
+	return s.startSession(c, u)
+}
+
+// startSession signs u in on this browser and goes to the start page. A
+// new session at every sign-in: an old cookie never becomes signed in.
+func (s *Server) startSession(c echo.Context, u *store.User) error {
+	ctx := c.Request().Context()
+	if ck, err := s.cookie(c, sessionCookie); err == nil && ck.Value != "" {
 		_ = s.opts.Store.DeleteSession(ctx, ck.Value)
 	}
 	token, _, err := s.opts.Store.CreateSession(ctx, u.ID, s.opts.Now())
@@ -70,8 +116,26 @@ func (s *Server) login(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
+// loginRefused answers 429 on the sign-in page, saying when to try again.
+func (s *Server) loginRefused(c echo.Context, email string, wait time.Duration, msg string) error {
+	c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+	p := s.loginData(email)
+	p.Error = msg
+	return s.render(c, http.StatusTooManyRequests, "login.html", p)
+}
+
+// demoAccountsSignIn reports whether the demo accounts (store.DemoDomain)
+// may sign in: only in dev mode, which shows them on the login page.
+func (s *Server) demoAccountsSignIn() bool { return len(s.opts.DemoLogins) > 0 }
+
+// signInAllowed reports whether u may act through a session, an API token
+// or a calendar feed: demo accounts only in dev mode.
+func (s *Server) signInAllowed(u *store.User) bool {
+	return s.demoAccountsSignIn() || !store.IsDemoEmail(u.Email)
+}
+
 func (s *Server) logout(c echo.Context) error {
-	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+	if ck, err := s.cookie(c, sessionCookie); err == nil && ck.Value != "" {
 		if err := s.opts.Store.DeleteSession(c.Request().Context(), ck.Value); err != nil {
 			return serverError(err)
 		}

@@ -19,12 +19,14 @@ const listPageSize = 25
 type listQuery struct {
 	Q    string
 	Page int
+	// Archived (?archived=1) lists the archived records instead.
+	Archived bool
 }
 
 // parseListQuery reads ?q= and ?page=; a bad page number is a 422 naming
 // the parameter.
 func parseListQuery(c echo.Context) (listQuery, error) {
-	lq := listQuery{Q: strings.TrimSpace(c.QueryParam("q")), Page: 1}
+	lq := listQuery{Q: strings.TrimSpace(c.QueryParam("q")), Page: 1, Archived: c.QueryParam("archived") == "1"}
 	if len(lq.Q) > 200 {
 		return lq, clientError(http.StatusUnprocessableEntity, "q: the search term has at most 200 characters")
 	}
@@ -47,14 +49,19 @@ type pager struct {
 	Pages   int
 	PrevURL string
 	NextURL string
+	// Archived: the list shows archived records (the search keeps to them).
+	Archived bool
 }
 
 func newPager(path string, lq listQuery, size int, total int64) pager {
-	p := pager{Path: path, Q: lq.Q, Total: total, Page: lq.Page, Pages: int((total + int64(size) - 1) / int64(size))}
+	p := pager{Path: path, Q: lq.Q, Total: total, Page: lq.Page, Pages: int((total + int64(size) - 1) / int64(size)), Archived: lq.Archived}
 	link := func(n int) string {
 		v := url.Values{"page": {strconv.Itoa(n)}}
 		if lq.Q != "" {
 			v.Set("q", lq.Q)
+		}
+		if lq.Archived {
+			v.Set("archived", "1")
 		}
 		return path + "?" + v.Encode()
 	}
@@ -73,9 +80,20 @@ type searchFunc[T any] func(ctx context.Context, q string, p store.Page) ([]T, i
 // renderList serves a searchable, paged list page: it reads ?q= and ?page=,
 // runs the search for one page and renders tmpl with build's result.
 func renderList[T any](s *Server, c echo.Context, path, tmpl string, search searchFunc[T], build func([]T, pager) any) error {
+	return renderArchivable(s, c, path, tmpl, search, nil, build)
+}
+
+// renderArchivable is renderList for a list that also shows its archived
+// records: ?archived=1 runs the archived search instead (a nil archived
+// ignores the parameter).
+func renderArchivable[T any](s *Server, c echo.Context, path, tmpl string, active, archived searchFunc[T], build func([]T, pager) any) error {
 	lq, err := parseListQuery(c)
 	if err != nil {
 		return err
+	}
+	search := active
+	if lq.Archived = lq.Archived && archived != nil; lq.Archived {
+		search = archived
 	}
 	list, total, err := search(c.Request().Context(), lq.Q, store.Page{Number: lq.Page, Size: listPageSize})
 	if err != nil {

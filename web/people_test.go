@@ -167,7 +167,7 @@ func TestEmployeesAndUsersAdministration(t *testing.T) {
 	if code != http.StatusUnprocessableEntity {
 		t.Fatalf("invalid user = %d", code)
 	}
-	for _, want := range []string{"at least 10 characters", "Choose roles from the list", "Choose English, German", "No active employee"} {
+	for _, want := range []string{"at least 12 characters", "Choose roles from the list", "Choose English, German", "No active employee"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("422 page lacks %q", want)
 		}
@@ -255,8 +255,11 @@ func TestTrainingCourseAndSessionForms(t *testing.T) {
 	if code, body, _ := f.post("/training/courses", url.Values{"csrf": {csrf}, "title": {" "}, "duration_days": {"1"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "title") {
 		t.Fatalf("course without title = %d", code)
 	}
-	if code, body, _ := f.post("/training/courses", url.Values{"csrf": {csrf}, "title": {"<b>KAM</b> Basics"}, "duration_days": {"1,5"}, "language": {"de"}, "required_for_kams": {"1"}}); code != 200 || !strings.Contains(body, "Course created") {
-		t.Fatalf("create course = %d:\n%s", code, body)
+	if code, body, hdr := f.post("/training/courses", url.Values{"csrf": {csrf}, "title": {"<b>KAM</b> Basics"}, "duration_days": {"1,5"}, "language": {"de"}, "required_for_kams": {"1"}}); code != http.StatusSeeOther || hdr.Get("Location") != "/training?done=course-created#courses" {
+		t.Fatalf("create course = %d to %q:\n%s", code, hdr.Get("Location"), body)
+	}
+	if _, body := f.get("/training?done=course-created"); !strings.Contains(body, "Course created.") {
+		t.Errorf("the training page after creating a course lacks its notice")
 	}
 	if code, body, _ := f.post("/training/courses", url.Values{"csrf": {csrf}, "title": {"<b>KAM</b> Basics"}, "duration_days": {"1"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "a course with this title exists") {
 		t.Fatalf("duplicate course = %d", code)
@@ -277,13 +280,16 @@ func TestTrainingCourseAndSessionForms(t *testing.T) {
 		t.Fatalf("session without seats = %d", code)
 	}
 	form.Set("capacity", "8")
-	if code, body, _ := f.post("/training/sessions", form); code != 200 || !strings.Contains(body, "Session scheduled") || !strings.Contains(body, "8 free of 8") {
-		t.Fatalf("schedule = %d:\n%s", code, body)
+	if code, body, hdr := f.post("/training/sessions", form); code != http.StatusSeeOther || hdr.Get("Location") != "/training?done=session-scheduled#schedule" {
+		t.Fatalf("schedule = %d to %q:\n%s", code, hdr.Get("Location"), body)
+	}
+	if _, body := f.get("/training?done=session-scheduled"); !strings.Contains(body, "Session scheduled.") || !strings.Contains(body, "8 free of 8") {
+		t.Fatalf("the training page after scheduling lacks the notice or the session:\n%s", body)
 	}
 	_, page = f.get("/training")
 	cancel := regexp.MustCompile(`action="(/training/sessions/\d+/cancel)"`).FindStringSubmatch(page)
-	if code, body, _ := f.post(cancel[1], url.Values{"csrf": {csrf}}); code != 200 || !strings.Contains(body, "Session cancelled") {
-		t.Fatalf("cancel = %d", code)
+	if code, _, hdr := f.post(cancel[1], url.Values{"csrf": {csrf}}); code != http.StatusSeeOther || hdr.Get("Location") != "/training?done=session-cancelled" {
+		t.Fatalf("cancel = %d to %q", code, hdr.Get("Location"))
 	}
 	if code, _, _ := f.post(cancel[1], url.Values{"csrf": {csrf}}); code != http.StatusConflict {
 		t.Errorf("second cancel = %d", code)
@@ -360,5 +366,56 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), `"code":"unavailable"`) {
 		t.Fatalf("API during an outage = %d:\n%s", resp.StatusCode, body)
+	}
+}
+
+// TestSessionSchedulingRefusedInGerman: HR on a German page schedules a
+// session in the past; the refusal comes back 422 in German at the start
+// field, with every other typed value in the form; fixed, it answers 303.
+func TestSessionSchedulingRefusedInGerman(t *testing.T) {
+	f := newFixture(t, nil)
+	f.login("hr@"+store.DemoDomain, store.DemoPassword)
+	_, page := f.get("/training")
+	csrf := csrfOf(t, page)
+	if code, _, _ := f.post("/language", url.Values{"csrf": {csrf}, "language": {"de"}}); code != http.StatusSeeOther {
+		t.Fatalf("language switch = %d", code)
+	}
+	if code, _, hdr := f.post("/training/courses", url.Values{"csrf": {csrf}, "title": {"KAM Grundlagen"}, "duration_days": {"2"}}); code != http.StatusSeeOther {
+		t.Fatalf("create course = %d to %q", code, hdr.Get("Location"))
+	}
+	_, page = f.get("/training")
+	course := regexp.MustCompile(`<option value="(\d+)">KAM Grundlagen`).FindStringSubmatch(page)[1]
+	past := time.Now().UTC().AddDate(0, 0, -3)
+	form := url.Values{"csrf": {csrf}, "course_id": {course}, "starts_at": {past.Format("2006-01-02T15:04")}, "ends_at": {past.Add(8 * time.Hour).Format("2006-01-02T15:04")},
+		"place": {"Bern, Saal 4"}, "capacity": {"9"}, "trainer": {"Frau Keller"}}
+	code, body, _ := f.post("/training/sessions", form)
+	const german = "ein Termin wird in der Zukunft geplant"
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, german) {
+		t.Fatalf("session in the past = %d, want 422 with %q:\n%s", code, german, body)
+	}
+	at, start := strings.Index(body, german), strings.Index(body, `name="starts_at"`)
+	if start < 0 || at < start || at > strings.Index(body, `name="ends_at"`) {
+		t.Errorf("the refusal is not at the start field")
+	}
+	for _, kept := range []string{`value="` + form.Get("starts_at") + `"`, `value="` + form.Get("ends_at") + `"`, `value="Bern, Saal 4"`, `value="9"`, `value="Frau Keller"`,
+		`<option value="` + course + `" selected>`} {
+		if !strings.Contains(body, kept) {
+			t.Errorf("the refused form lost %s", kept)
+		}
+	}
+	if strings.Contains(body, "the request has invalid fields") || strings.Contains(body, "die Anfrage hat ungültige Felder") {
+		t.Errorf("the developer's text shows on the page")
+	}
+	if strings.Contains(body, `name="back" value="/training/sessions"`) {
+		t.Errorf("the language switch on the refused page goes to the form's address, which answers no GET")
+	}
+	soon := time.Now().UTC().AddDate(0, 0, 10)
+	form.Set("starts_at", soon.Format("2006-01-02T15:04"))
+	form.Set("ends_at", soon.Add(8*time.Hour).Format("2006-01-02T15:04"))
+	if code, _, hdr := f.post("/training/sessions", form); code != http.StatusSeeOther || !strings.HasPrefix(hdr.Get("Location"), "/training?done=session-scheduled") {
+		t.Fatalf("fixed session = %d to %q", code, hdr.Get("Location"))
+	}
+	if _, body = f.get("/training?done=session-scheduled"); !strings.Contains(body, "Termin geplant.") {
+		t.Errorf("the German notice is missing after scheduling")
 	}
 }

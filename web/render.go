@@ -7,11 +7,13 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/policy"
 )
 
 //go:embed templates/*.html
@@ -54,6 +56,9 @@ type view struct {
 	CSRF string
 	// Path is the page's own path, for the language switch to come back to.
 	Path string
+	// Zone is the reader's time zone (readerZone): templates show every
+	// instant in it (day, when, localInput).
+	Zone *time.Location
 	Data any
 }
 
@@ -66,7 +71,15 @@ type userView struct {
 	// People is true for users who see the employee list; KeepPeople for
 	// those who edit it.
 	People, KeepPeople bool
-	Language           string
+	// Training, Reviews and Admin show the links to those pages; all the
+	// flags are the policy's answers (package policy).
+	Training, Reviews, Admin bool
+	// Accounts links the key-accounts list for users who may read some
+	// (policy.AccountScope).
+	Accounts bool
+	Language string
+	// Unread counts the user's notifications not yet read (the header's badge).
+	Unread int
 }
 
 // render writes a page through a buffer so a template error never sends
@@ -77,16 +90,27 @@ func (s *Server) render(c echo.Context, status int, name string, data any) error
 	if !ok {
 		return serverError(fmt.Errorf("no template %s", name))
 	}
-	v := view{Data: data, Path: c.Request().URL.RequestURI()}
+	v := view{Data: data, Path: pagePath(c), Zone: s.readerZone(c)}
 	v.CSRF, _ = c.Get(ctxCSRF).(string)
 	if u := currentUser(c); u != nil {
 		uv := &userView{Name: u.Name, Email: u.Email, Language: u.Language,
-			Reference:  u.HasRole(store.RoleAdmin) || u.HasRole(store.RoleLead),
-			People:     u.HasRole(store.RoleAdmin) || u.HasRole(store.RoleLead) || u.HasRole(store.RoleHR),
-			KeepPeople: u.HasRole(store.RoleAdmin) || u.HasRole(store.RoleHR)}
+			Reference:  policy.Possible(u, policy.ActReference),
+			People:     policy.Possible(u, policy.ActPeopleRead),
+			KeepPeople: policy.Possible(u, policy.ActPeopleWrite),
+			Training:   policy.Possible(u, policy.ActTrainingManage),
+			Reviews:    policy.Possible(u, policy.ActReviewManage),
+			Admin:      policy.Possible(u, policy.ActAdmin)}
+		all, employeeID := policy.AccountScope(u)
+		uv.Accounts = all || employeeID != nil
 		for _, r := range u.Roles {
 			uv.Roles = append(uv.Roles, string(r.Role))
 		}
+		// The badge is a courtesy: a page does not fail for it.
+		unread, err := s.opts.Store.UnreadNotifications(c.Request().Context(), u.Email)
+		if err != nil {
+			s.log.Warn("unread notifications", "err", err)
+		}
+		uv.Unread = int(unread)
 		v.User = uv
 	}
 	var buf bytes.Buffer
@@ -95,7 +119,7 @@ func (s *Server) render(c echo.Context, status int, name string, data any) error
 	}
 	c.Response().Header().Set("Content-Language", string(l))
 	c.Response().Header().Add("Vary", "Accept-Language")
-	return c.HTMLBlob(status, buf.Bytes())
+	return c.HTMLBlob(status, withFormTokens(buf.Bytes(), v.CSRF))
 }
 
 func staticHandler() http.Handler {
@@ -103,5 +127,36 @@ func staticHandler() http.Handler {
 	if err != nil {
 		panic(err) // the embedded directory is fixed at build time
 	}
-	return http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return http.StripPrefix("/static/", http.FileServer(noDirectories{http.FS(sub)}))
+}
+
+// noDirectories hides directories from http.FileServer, so /static/ and
+// its folders answer 404 instead of listing their files.
+type noDirectories struct{ fs http.FileSystem }
+
+func (n noDirectories) Open(name string) (http.File, error) {
+	f, err := n.fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || st.IsDir() {
+		f.Close()
+		return nil, fs.ErrNotExist
+	}
+	return f, nil
+}
+
+// pagePath is the address of the page being shown, for the language
+// switch to come back to: the request's own for a GET; for a refused form
+// (a POST shown again) the page the form was on — the Referer when it is
+// ours — as the form's address answers no GET.
+func pagePath(c echo.Context) string {
+	r := c.Request()
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, "/") {
+		return ref.RequestURI()
+	}
+	return "/"
 }

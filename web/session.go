@@ -1,20 +1,21 @@
 package web
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"github.com/kamflow/kamflow/store"
 )
 
+// Cookie names; over TLS they carry the __Host- prefix (see cookieName).
 const (
 	sessionCookie   = "kamflow_session"
 	loginCSRFCookie = "kamflow_login_csrf"
@@ -27,9 +28,12 @@ const (
 // from this browser's forms into the request context.
 func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		if ck, err := s.cookie(c, sessionCookie); err == nil && ck.Value != "" {
 			sess, u, err := s.opts.Store.SessionUser(c.Request().Context(), ck.Value, s.opts.Now())
 			switch {
+			case err == nil && !s.signInAllowed(u):
+				// A demo account's session (from dev) does not carry over.
+				s.clearCookie(c, sessionCookie)
 			case err == nil:
 				c.Set(ctxUser, u)
 				c.Set(ctxCSRF, sess.CSRFToken)
@@ -40,15 +44,18 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if c.Get(ctxCSRF) == nil {
-			// Signed out: a per-browser token in its own cookie protects the login form.
-			token := ""
-			if ck, err := c.Cookie(loginCSRFCookie); err == nil && len(ck.Value) == 64 {
-				token = ck.Value
+			// Signed out: the login form's token is an HMAC of a random
+			// pre-session id in its own cookie, keyed by the server's
+			// secret. A cookie planted by someone else is useless without
+			// the matching token, which only kamflow can compute.
+			preSession := ""
+			if ck, err := s.cookie(c, loginCSRFCookie); err == nil && len(ck.Value) == 64 {
+				preSession = ck.Value
 			} else {
-				token = newToken()
-				s.setCookie(c, loginCSRFCookie, token, 0)
+				preSession = newToken()
+				s.setCookie(c, loginCSRFCookie, preSession, 0)
 			}
-			c.Set(ctxCSRF, token)
+			c.Set(ctxCSRF, s.loginCSRFToken(preSession))
 		}
 		return next(c)
 	}
@@ -82,51 +89,43 @@ func (s *Server) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// loginLimiter slows down password guessing: each client IP may fail five
-// times in a row, then once per ten seconds. Successful sign-ins cost
-// nothing, so an office behind one address is not locked out.
-type loginLimiter struct {
-	mu      sync.Mutex
-	clients map[string]*rate.Limiter
-}
-
-func newLoginLimiter() *loginLimiter { return &loginLimiter{clients: map[string]*rate.Limiter{}} }
-
-func (l *loginLimiter) limiter(ip string) *rate.Limiter {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	lim, ok := l.clients[ip]
-	if !ok {
-		if len(l.clients) > 10000 {
-			// Forget everyone rather than grow without bound.
-			l.clients = map[string]*rate.Limiter{}
-		}
-		lim = rate.NewLimiter(rate.Every(10*time.Second), 5)
-		l.clients[ip] = lim
-	}
-	return lim
-}
-
-// blocked reports whether the IP has used up its failed attempts.
-func (l *loginLimiter) blocked(ip string) bool { return l.limiter(ip).Tokens() < 1 }
-
-// failed records a failed attempt.
-func (l *loginLimiter) failed(ip string) { l.limiter(ip).Allow() }
-
 func currentUser(c echo.Context) *store.User {
 	u, _ := c.Get(ctxUser).(*store.User)
 	return u
 }
 
+// loginCSRFToken binds the login form's token to the pre-session cookie.
+func (s *Server) loginCSRFToken(preSession string) string {
+	m := hmac.New(sha256.New, s.csrfKey)
+	m.Write([]byte("kamflow login csrf\x00" + preSession))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// cookieName is name with the __Host- prefix when cookies are Secure: the
+// browser then accepts the cookie only from this origin over TLS, without
+// a Domain and for Path=/, so a sibling subdomain cannot plant or shadow it.
+// Plain-HTTP dev keeps the bare name, which browsers accept there.
+func (s *Server) cookieName(name string) string {
+	if s.opts.SecureCookies {
+		return "__Host-" + name
+	}
+	return name
+}
+
+// cookie reads the cookie set by setCookie under name.
+func (s *Server) cookie(c echo.Context, name string) (*http.Cookie, error) {
+	return c.Cookie(s.cookieName(name))
+}
+
 func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Duration) {
 	c.SetCookie(&http.Cookie{
-		Name: name, Value: value, Path: "/", HttpOnly: true, Secure: s.opts.SecureCookies,
+		Name: s.cookieName(name), Value: value, Path: "/", HttpOnly: true, Secure: s.opts.SecureCookies,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(maxAge / time.Second),
 	})
 }
 
 func (s *Server) clearCookie(c echo.Context, name string) {
-	c.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	c.SetCookie(&http.Cookie{Name: s.cookieName(name), Value: "", Path: "/", HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
 func newToken() string {

@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/kamflow/kamflow/policy"
 	"github.com/kamflow/kamflow/store"
 )
 
@@ -25,36 +28,195 @@ type accountPage struct {
 	History      []store.SatisfactionPoint
 	TrendPath    string
 	Handover     *store.Handover
+	Handovers    []handoverView
 	OverdueCount int
 	Error        string
 	Now          time.Time
+	// CanAssign shows the forms that give an action to someone else (and
+	// mark any action done); CanPlanWorkshop the workshop's forms. Owners
+	// see "mark done" on their own actions.
+	CanAssign, CanPlanWorkshop bool
+	// OwnerError is a refused owner change, shown at its action's field.
+	OwnerError *ownerFormError
+	// CanWritePlan shows the plan editor's link and "submit";
+	// CanDecidePlan the approve/reject form of a submitted plan.
+	CanWritePlan, CanDecidePlan bool
+	// PlanDecision is a refused decision, shown at its field as typed.
+	PlanDecision *planDecisionError
+	// HandoverUI holds the handover forms the user may use.
+	HandoverUI handoverUI
+	// Notice says what the form just sent did (after its redirect).
+	Notice string
+	// CanWriteAccount shows the contact matrix's relationship forms and
+	// "Start a workshop" (CanStartWorkshop: none this year yet).
+	CanWriteAccount, CanStartWorkshop bool
+	// RelForms are the matrix's forms: "contact-<id>" adds a counterpart
+	// to a contact, "rel-<id>" changes or ends a relationship. A refused
+	// one carries what was typed and its errors.
+	RelForms map[string]*relationshipForm
+	// Refused is the relationship form a refusal re-shows.
+	Refused *relationshipForm
+}
+
+// relationshipForm is one form of the contact matrix, as shown or typed.
+type relationshipForm struct {
+	Key          string
+	KeyAccountID uint
+	ContactID    uint
+	// ReplacesID is the relationship a change form edits (0: add one).
+	ReplacesID                              uint
+	EmployeeID, Quality, LastContact, Notes string
+	Employees                               []store.Employee
+	Errors                                  map[string]string
+	CSRF                                    string
+}
+
+// FieldError is the refusal at the input named field, or "".
+func (f *relationshipForm) FieldError(field string) string { return f.Errors[field] }
+
+// relationshipForms fills the contact matrix's forms from the stored
+// relationships, the refused one as typed.
+func (s *Server) relationshipForms(c echo.Context, p *accountPage) error {
+	emps, _, err := s.opts.Store.ListEmployees(c.Request().Context(), store.Page{Number: 1, Size: store.MaxPageSize})
+	if err != nil {
+		return serverError(err)
+	}
+	// A counterpart no longer listed stays selectable in her own form.
+	listed := map[uint]bool{}
+	for _, e := range emps {
+		listed[e.ID] = true
+	}
+	csrf, _ := c.Get(ctxCSRF).(string)
+	p.RelForms = map[string]*relationshipForm{}
+	for _, row := range p.Matrix.Rows {
+		for _, mc := range row.Contacts {
+			key := fmt.Sprintf("contact-%d", mc.Contact.ID)
+			p.RelForms[key] = &relationshipForm{Key: key, KeyAccountID: p.Matrix.KeyAccount.ID, ContactID: mc.Contact.ID, Quality: "3", Employees: emps, CSRF: csrf}
+			for _, cp := range mc.Counterparts {
+				key := fmt.Sprintf("rel-%d", cp.RelationshipID)
+				f := &relationshipForm{Key: key, KeyAccountID: p.Matrix.KeyAccount.ID, ContactID: mc.Contact.ID, ReplacesID: cp.RelationshipID,
+					EmployeeID: uitoa(cp.EmployeeID), Quality: strconv.Itoa(cp.Quality), Notes: cp.Notes, Employees: emps, CSRF: csrf}
+				if cp.LastContactAt != nil {
+					f.LastContact = cp.LastContactAt.Format(time.DateOnly)
+				}
+				if !listed[cp.EmployeeID] {
+					f.Employees = append([]store.Employee{{ID: cp.EmployeeID, Name: cp.EmployeeName, HierarchyLevel: cp.EmployeeLevel}}, emps...)
+				}
+				p.RelForms[key] = f
+			}
+		}
+	}
+	if r := p.Refused; r != nil {
+		if f, ok := p.RelForms[r.Key]; ok {
+			r.Employees, r.CSRF, r.KeyAccountID = f.Employees, csrf, f.KeyAccountID
+			p.RelForms[r.Key] = r
+		} else if p.Error == "" {
+			// The form's contact or relationship is gone: say why on top.
+			p.Error = strings.Join(fieldErrors(r.Errors), "; ")
+		}
+	}
+	return nil
+}
+
+// relationshipForm adds a counterpart to a contact, changes one (another
+// employee takes over, quality, last contact) or ends it (op=end), then
+// shows the account again; a refusal shows at its field with what was
+// typed kept.
+func (s *Server) relationshipForm(c echo.Context) error {
+	ka, err := s.keyAccountFor(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	contactID, _ := strconv.ParseUint(c.FormValue("contact_id"), 10, 32)
+	replaces, _ := strconv.ParseUint(c.FormValue("replaces_relationship_id"), 10, 32)
+	f := &relationshipForm{ContactID: uint(contactID), ReplacesID: uint(replaces), EmployeeID: c.FormValue("employee_id"),
+		Quality: c.FormValue("quality"), LastContact: c.FormValue("last_contact_at"), Notes: c.FormValue("notes")}
+	f.Key = fmt.Sprintf("contact-%d", f.ContactID)
+	if f.ReplacesID != 0 {
+		f.Key = fmt.Sprintf("rel-%d", f.ReplacesID)
+	}
+	refuse := func(err error) error {
+		var ae *apiError
+		if !errors.As(err, &ae) || ae.Status >= 500 {
+			return err
+		}
+		p := accountPage{Refused: f}
+		if len(ae.Fields) > 0 {
+			f.Errors = ae.Fields
+		} else {
+			p.Error = ae.Message
+		}
+		return s.renderAccountPage(c, ka.ID, ae.Status, p)
+	}
+	if c.FormValue("op") == "end" {
+		if f.ReplacesID == 0 {
+			return refuse(fieldError("replaces_relationship_id", "choose the relationship to end"))
+		}
+		if err := s.endRelationship(ctx, ka, f.ReplacesID); err != nil {
+			return refuse(err)
+		}
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/key-accounts/%d?done=relationship-ended#contacts", ka.ID))
+	}
+	employeeID, _ := strconv.ParseUint(f.EmployeeID, 10, 32)
+	quality, err := strconv.Atoi(strings.TrimSpace(f.Quality))
+	if err != nil {
+		return refuse(fieldError("quality", "quality is 1 (poor) to 5 (excellent)"))
+	}
+	in := relationshipInput{ContactID: f.ContactID, EmployeeID: uint(employeeID), Quality: quality, LastContactAt: f.LastContact, Notes: f.Notes, ReplacesID: f.ReplacesID}
+	if _, err := s.saveRelationship(ctx, ka, in); err != nil {
+		return refuse(err)
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/key-accounts/%d?done=relationship#contacts", ka.ID))
+}
+
+// ownerFormError keeps what was typed into an action's owner field and why
+// it was refused.
+type ownerFormError struct {
+	ActionID uint
+	Input    string
+	Message  string
 }
 
 // accountPage is a KAM's view of one key account: the contact matrix by
 // hierarchy with its gaps, plan, actions, workshops, satisfaction trend and
-// a running handover.
+// the handovers, running and finished, with who did what when.
 func (s *Server) accountPage(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return clientError(http.StatusNotFound, "There is no such key account.")
 	}
-	return s.renderAccount(c, id, http.StatusOK, "")
+	return s.renderAccountPage(c, id, http.StatusOK, accountPage{})
 }
 
 func (s *Server) renderAccount(c echo.Context, id uint, status int, message string) error {
+	return s.renderAccountWith(c, id, status, message, nil)
+}
+
+func (s *Server) renderAccountWith(c echo.Context, id uint, status int, message string, ownerErr *ownerFormError) error {
+	return s.renderAccountPage(c, id, status, accountPage{Error: message, OwnerError: ownerErr})
+}
+
+// renderAccountPage fills p (which may carry a refusal) and shows it.
+func (s *Server) renderAccountPage(c echo.Context, id uint, status int, p accountPage) error {
 	ka, err := s.keyAccountAccess(c, id)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	now := s.opts.Now()
-	p := accountPage{Error: message, Now: now}
+	p.Now = now
+	t := policy.Target{KeyAccount: ka}
+	p.CanAssign = s.may(c, policy.ActWorkAssign, t)
+	p.CanPlanWorkshop = s.may(c, policy.ActWorkshopPlan, t)
 	if p.Matrix, err = s.opts.Store.ContactMatrix(ctx, ka.ID, now, untouchedAfter); err != nil {
 		return serverError(err)
 	}
 	if p.Plan, err = s.opts.Store.LatestPlan(ctx, ka.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return serverError(err)
 	}
+	p.CanWritePlan = s.may(c, policy.ActPlanWrite, t)
+	p.CanDecidePlan = p.Plan != nil && p.Plan.Status == "submitted" && s.may(c, policy.ActPlanDecide, t)
 	if p.Actions, err = s.opts.Store.ActionsOf(ctx, ka.ID); err != nil {
 		return serverError(err)
 	}
@@ -65,6 +227,16 @@ func (s *Server) renderAccount(c echo.Context, id uint, status int, message stri
 	}
 	if p.Workshops, err = s.opts.Store.WorkshopsOf(ctx, ka.ID); err != nil {
 		return serverError(err)
+	}
+	p.CanWriteAccount = s.may(c, policy.ActAccountWrite, t)
+	if p.CanWriteAccount {
+		p.CanStartWorkshop = true
+		for _, w := range p.Workshops {
+			p.CanStartWorkshop = p.CanStartWorkshop && w.Year != now.Year()
+		}
+		if err := s.relationshipForms(c, &p); err != nil {
+			return err
+		}
 	}
 	hist, err := s.opts.Store.SatisfactionHistory(ctx, ka.ID)
 	if err != nil {
@@ -79,17 +251,30 @@ func (s *Server) renderAccount(c echo.Context, id uint, status int, message stri
 			x = 10 + i*(w-20)/(len(hist)-1)
 		}
 		y := h - 10 - int((pt.Satisfaction-1)/4*float64(h-20))
-		p.Trend = append(p.Trend, trendPoint{X: x, Y: y, Label: fmt.Sprintf("%s: %.1f", pt.MeetingAt.Format("2006-01-02"), pt.Satisfaction)})
+		p.Trend = append(p.Trend, trendPoint{X: x, Y: y, Label: fmt.Sprintf("%s: %.1f", pt.MeetingAt.In(s.readerZone(c)).Format(time.DateOnly), pt.Satisfaction)})
 		if i == 0 {
 			p.TrendPath = fmt.Sprintf("M%d %d", x, y)
 		} else {
 			p.TrendPath += fmt.Sprintf(" L%d %d", x, y)
 		}
 	}
-	if h, err := s.opts.Store.OpenHandoverOf(ctx, ka.ID); err == nil {
-		p.Handover = h
-	} else if !errors.Is(err, store.ErrNotFound) {
+	handovers, err := s.opts.Store.HandoversOf(ctx, ka.ID)
+	if err != nil {
 		return serverError(err)
+	}
+	if p.Handovers, err = s.handoverViews(ctx, ka, handovers); err != nil {
+		return err
+	}
+	for i := range handovers {
+		if handovers[i].Status == "open" {
+			p.Handover = &handovers[i]
+		}
+	}
+	if err := s.fillHandoverUI(c, ka, &p); err != nil {
+		return err
+	}
+	if status == http.StatusOK {
+		p.Notice = doneNotice(c)
 	}
 	return s.render(c, status, "account.html", p)
 }

@@ -18,9 +18,6 @@ func (s *Server) accountActionDone(c echo.Context) error {
 	if err != nil {
 		return clientError(http.StatusNotFound, "There is no such key account.")
 	}
-	if _, err := s.keyAccountAccess(c, id); err != nil {
-		return err
-	}
 	aid, err := idParam(c, "actionID")
 	if err != nil {
 		return clientError(http.StatusNotFound, "There is no such action.")
@@ -32,26 +29,51 @@ func (s *Server) accountActionDone(c echo.Context) error {
 	} else if err != nil {
 		return serverError(err)
 	}
-	var workflowID, closed string
-	switch a.Source {
-	case "plan":
-		v, err := s.opts.Store.PlanVersion(ctx, a.SourceID)
-		if err != nil {
-			return serverError(err)
-		}
-		workflowID, closed = workflows.PlanWorkflowID(id, v), "the plan's actions are all done"
-	case "workshop":
-		w, err := s.opts.Store.WorkshopByID(ctx, a.SourceID)
-		if err != nil {
-			return serverError(err)
-		}
-		workflowID, closed = w.WorkflowID, "the workshop is closed"
-	default:
-		return serverError(fmt.Errorf("action %d has unknown source %q", a.ID, a.Source))
+	workflowID, closed, err := s.actionWorkflow(ctx, a)
+	if err != nil {
+		return err
 	}
 	var st any
 	if err := s.sendUpdate(ctx, workflowID, workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: actor(c), ActionID: a.ID}, &st, closed); err != nil {
+		if fromMyWork(c) {
+			return s.myWorkAnswer(c, err)
+		}
 		return s.accountAnswer(c, id, err)
+	}
+	if fromMyWork(c) {
+		return c.Redirect(http.StatusSeeOther, myWorkPath+"#work")
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/key-accounts/%d?done=action-done#actions", id))
+}
+
+// accountActionOwner gives an open action of the key account to someone
+// else from its page; a refusal is shown at the field with the input kept.
+func (s *Server) accountActionOwner(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return clientError(http.StatusNotFound, "There is no such key account.")
+	}
+	aid, err := idParam(c, "actionID")
+	if err != nil {
+		return clientError(http.StatusNotFound, "There is no such action.")
+	}
+	a, err := s.opts.Store.ActionByID(c.Request().Context(), aid)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && a.KeyAccountID != id) {
+		return clientError(http.StatusNotFound, "There is no such action.")
+	} else if err != nil {
+		return serverError(err)
+	}
+	email := c.FormValue("owner_email")
+	if _, err := s.setActionOwner(c, a, email); err != nil {
+		var ae *apiError
+		if !errors.As(err, &ae) || ae.Status >= 500 {
+			return err
+		}
+		msg := ae.Message
+		if f, ok := ae.Fields["owner_email"]; ok {
+			msg = f
+		}
+		return s.renderAccountWith(c, id, ae.Status, "", &ownerFormError{ActionID: a.ID, Input: email, Message: msg})
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/key-accounts/%d#actions", id))
 }

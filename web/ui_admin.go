@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,6 +19,7 @@ type adminPage struct {
 	NewToken string
 	For      string
 	Error    string
+	Now      time.Time
 }
 
 func (s *Server) adminData(c echo.Context) (*adminPage, error) {
@@ -30,7 +32,7 @@ func (s *Server) adminData(c echo.Context) (*adminPage, error) {
 	if err != nil {
 		return nil, serverError(err)
 	}
-	return &adminPage{Users: users, Total: total, Tokens: tokens}, nil
+	return &adminPage{Users: users, Total: total, Tokens: tokens, Now: s.opts.Now()}, nil
 }
 
 // adminPage lists users with roles and the API tokens.
@@ -55,6 +57,11 @@ func (s *Server) adminCreateToken(c echo.Context) error {
 		p.Error = "Name: at most 100 characters."
 		return s.render(c, http.StatusUnprocessableEntity, "admin.html", p)
 	}
+	expires, err := tokenExpiry(c.FormValue("expires_in_days"), s.opts.Now())
+	if err != nil {
+		p.Error = "Valid for days: a whole number from 1 to 3650, or empty for a token that does not expire."
+		return s.render(c, http.StatusUnprocessableEntity, "admin.html", p)
+	}
 	u, err := s.opts.Store.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		p.Error = "User: there is no user " + email + "."
@@ -63,7 +70,7 @@ func (s *Server) adminCreateToken(c echo.Context) error {
 	if err != nil {
 		return serverError(err)
 	}
-	token, err := s.opts.Store.CreateAPIToken(ctx, u.ID, name)
+	token, err := s.opts.Store.CreateExpiringAPIToken(ctx, u.ID, name, expires)
 	if err != nil {
 		return serverError(err)
 	}
@@ -71,6 +78,7 @@ func (s *Server) adminCreateToken(c echo.Context) error {
 		return err
 	}
 	p.NewToken, p.For = token, u.Email
+	answerShowsSecret(c, "/admin")
 	return s.render(c, http.StatusCreated, "admin.html", p)
 }
 
@@ -86,4 +94,18 @@ func (s *Server) adminRevokeToken(c echo.Context) error {
 		return serverError(err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin")
+}
+
+// tokenExpiry reads an optional number of days a new token is valid
+// (expires_in_days); empty means the token does not expire.
+func tokenExpiry(days string, now time.Time) (*time.Time, error) {
+	days = strings.TrimSpace(days)
+	if days == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(days)
+	if err != nil || n < 1 {
+		return nil, &store.InvalidError{Field: "expires_in_days", Reason: "must be a whole number of days from 1"}
+	}
+	return store.TokenExpiry(now, n)
 }

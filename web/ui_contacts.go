@@ -17,12 +17,15 @@ import (
 type contactsPage struct {
 	Contacts []store.ContactRow
 	Pager    pager
+	Notice   string
 }
 
-// contactsPage lists contacts of all customers with search and pagination.
+// contactsPage lists contacts of all customers with search and pagination;
+// ?archived=1 lists the archived ones.
 func (s *Server) contactsPage(c echo.Context) error {
-	return renderList(s, c, "/contacts", "contacts.html", s.opts.Store.SearchContacts, func(list []store.ContactRow, p pager) any {
-		return contactsPage{Contacts: list, Pager: p}
+	st := s.opts.Store
+	return renderArchivable(s, c, "/contacts", "contacts.html", st.SearchContacts, st.SearchArchivedContacts, func(list []store.ContactRow, p pager) any {
+		return contactsPage{Contacts: list, Pager: p, Notice: doneNotice(c)}
 	})
 }
 
@@ -187,5 +190,5 @@ func (s *Server) contactArchive(c echo.Context) error {
 	} else if err != nil {
 		return serverError(err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/contacts")
+	return c.Redirect(http.StatusSeeOther, "/contacts?done=contact-archived")
 }

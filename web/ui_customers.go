@@ -10,19 +10,85 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/kamflow/kamflow/policy"
 	"github.com/kamflow/kamflow/store"
 )
 
 type customersPage struct {
 	Customers []store.Customer
 	Pager     pager
+	// CanArchive shows "Archive" (and, on the archived list, "Restore")
+	// to those the policy lets archive.
+	CanArchive bool
+	Notice     string
 }
 
-// customersPage lists customers with search and pagination.
+// customersPage lists customers with search and pagination; ?archived=1
+// lists the archived ones.
 func (s *Server) customersPage(c echo.Context) error {
-	return renderList(s, c, "/customers", "customers.html", s.opts.Store.SearchCustomers, func(list []store.Customer, p pager) any {
-		return customersPage{Customers: list, Pager: p}
+	canArchive := policy.Possible(currentUser(c), policy.ActCustomerDelete)
+	st := s.opts.Store
+	return renderArchivable(s, c, "/customers", "customers.html", st.SearchCustomers, st.SearchArchivedCustomers, func(list []store.Customer, p pager) any {
+		return customersPage{Customers: list, Pager: p, CanArchive: canArchive, Notice: doneNotice(c)}
 	})
+}
+
+// customerPage is a customer's overview: its data, and its key accounts
+// across programmes with their status, KAM and open items.
+type customerPage struct {
+	Customer    *store.Customer
+	KeyAccounts []keyAccountListRow
+	// AccountsVisible: the user may read key accounts at all.
+	AccountsVisible bool
+	CanArchive      bool
+	// CanRestore: the customer is archived and the user may restore it.
+	CanRestore bool
+	Notice     string
+}
+
+// customerOverview shows the customer; editing is its own page.
+func (s *Server) customerOverview(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return clientError(http.StatusNotFound, "There is no such customer.")
+	}
+	ctx := c.Request().Context()
+	cu, err := s.opts.Store.Customer(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return clientError(http.StatusNotFound, "There is no such customer.")
+	} else if err != nil {
+		return serverError(err)
+	}
+	mayArchive := policy.Possible(currentUser(c), policy.ActCustomerDelete)
+	p := customerPage{Customer: cu, CanArchive: cu.ArchivedAt == nil && mayArchive, CanRestore: cu.ArchivedAt != nil && mayArchive, Notice: doneNotice(c)}
+	all, employeeID := keyAccountScope(currentUser(c))
+	if p.AccountsVisible = all || employeeID != nil; p.AccountsVisible {
+		f := store.KeyAccountFilter{CustomerID: id}
+		if !all {
+			f.WorkedOnBy = employeeID
+		}
+		rows, _, err := s.opts.Store.ListKeyAccounts(ctx, f, store.Page{Number: 1, Size: store.MaxPageSize})
+		if err != nil {
+			return serverError(err)
+		}
+		ids := make([]uint, len(rows))
+		progIDs := make([]uint, len(rows))
+		for i, r := range rows {
+			ids[i], progIDs[i] = r.ID, r.ProgrammeID
+		}
+		open, err := s.opts.Store.OpenItemsOf(ctx, ids, s.opts.Now())
+		if err != nil {
+			return serverError(err)
+		}
+		names, err := s.opts.Store.ProgrammeNames(ctx, progIDs)
+		if err != nil {
+			return serverError(err)
+		}
+		for _, r := range rows {
+			p.KeyAccounts = append(p.KeyAccounts, keyAccountListRow{KeyAccountRow: r, ProgrammeName: names[r.ProgrammeID], Open: open[r.ID]})
+		}
+	}
+	return s.render(c, http.StatusOK, "customer.html", p)
 }
 
 type customerForm struct {
@@ -67,21 +133,27 @@ func (f *customerForm) validate() (store.Customer, bool) {
 		f.Errors["potential"] = "Choose low, medium or high."
 	}
 	if f.Revenue != "" {
-		v, err := strconv.ParseInt(f.Revenue, 10, 64)
+		v, err := strconv.ParseInt(localInteger(f.Revenue), 10, 64)
 		if err != nil || v < 0 {
 			f.Errors["revenue"] = "Enter the annual revenue as a whole, non-negative number."
 		}
 		cu.AnnualRevenue = v
 	}
 	if f.Margin != "" {
-		v, err := strconv.ParseFloat(f.Margin, 64)
-		if err != nil || v < -100 || v > 100 {
+		v, err := strconv.ParseFloat(localDecimal(f.Margin), 64)
+		if err != nil || store.FiniteProblem(v) != "" || v < -100 || v > 100 {
 			f.Errors["margin"] = "Enter the margin in percent, between -100 and 100."
 		}
 		cu.MarginPercent = v
 	}
 	if len(f.Notes) > 10000 {
 		f.Errors["notes"] = "At most 10000 characters."
+	}
+	// Forms are checked before they reach here; CSV rows are not.
+	for field, v := range map[string]string{"name": f.Name, "industry": f.Industry, "notes": f.Notes} {
+		if reason := store.TextProblem(field, v); reason != "" && f.Errors[field] == "" {
+			f.Errors[field] = "This field " + reason + "."
+		}
 	}
 	return cu, len(f.Errors) == 0
 }
@@ -133,6 +205,9 @@ func (s *Server) customerSave(c echo.Context) error {
 	if err != nil {
 		return serverError(err)
 	}
+	if f.ID != 0 {
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/customers/%d", f.ID))
+	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/customers?q=%s", url.QueryEscape(cu.Name)))
 }
 
@@ -146,5 +221,5 @@ func (s *Server) customerArchive(c echo.Context) error {
 	} else if err != nil {
 		return serverError(err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/customers")
+	return c.Redirect(http.StatusSeeOther, "/customers?done=customer-archived")
 }

@@ -16,12 +16,15 @@ import (
 type employeesPage struct {
 	Employees []store.Employee
 	Pager     pager
+	Notice    string
 }
 
-// employeesPage lists our people with search and pagination.
+// employeesPage lists our people with search and pagination; ?archived=1
+// lists the archived ones.
 func (s *Server) employeesPage(c echo.Context) error {
-	return renderList(s, c, "/employees", "employees.html", s.opts.Store.SearchEmployees, func(list []store.Employee, p pager) any {
-		return employeesPage{Employees: list, Pager: p}
+	st := s.opts.Store
+	return renderArchivable(s, c, "/employees", "employees.html", st.SearchEmployees, st.SearchArchivedEmployees, func(list []store.Employee, p pager) any {
+		return employeesPage{Employees: list, Pager: p, Notice: doneNotice(c)}
 	})
 }
 
@@ -121,5 +124,5 @@ func (s *Server) employeeArchive(c echo.Context) error {
 	} else if err != nil {
 		return serverError(err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/employees")
+	return c.Redirect(http.StatusSeeOther, "/employees?done=employee-archived")
 }

@@ -34,6 +34,9 @@ type importKind struct {
 	// Required are the columns the header must have.
 	Required []string
 	Noun     string
+	// Header, when set, checks the header's columns beyond Required
+	// (col maps lower-cased column names to their position).
+	Header func(col map[string]int) error
 }
 
 var (
@@ -65,7 +68,10 @@ type importPage struct {
 // by column name.
 type csvFile struct {
 	col     map[string]int
+	header  []string
 	records [][]string
+	// comma is the file's separator, kept for the rejected rows' download.
+	comma rune
 }
 
 func (f csvFile) get(rec []string, name string) string {
@@ -89,57 +95,63 @@ func (s *Server) importForm(kind importKind) echo.HandlerFunc {
 // imports it: everything when every row is valid, or only the valid rows
 // when the user asks so — never half a file by accident.
 func (s *Server) runImport(kind importKind, check importCheck) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		fail := func(status int, p importPage, msg string) error {
-			p.Kind, p.FileError = kind, msg
-			return s.render(c, status, "import.html", p)
-		}
-		text, err := importText(c, kind)
-		if err != nil {
-			return fail(http.StatusUnprocessableEntity, importPage{}, err.Error())
-		}
-		f, err := parseCSV(text, kind)
-		if err != nil {
-			return fail(http.StatusUnprocessableEntity, importPage{}, err.Error())
-		}
-		ctx := c.Request().Context()
-		rows, commit, err := check(ctx, f)
-		if err != nil {
-			return serverError(err)
-		}
-		p := importPage{Kind: kind, CSV: text, Rows: rows}
-		for _, r := range rows {
-			if len(r.Errors) == 0 {
-				p.Valid++
-			} else {
-				p.Invalid++
-			}
-		}
-		action := c.FormValue("action")
-		switch action {
-		case "import_all", "import_valid":
-		default: // preview
-			status := http.StatusOK
-			if p.Invalid > 0 {
-				status = http.StatusUnprocessableEntity
-			}
-			return s.render(c, status, "import.html", p)
-		}
-		if p.Invalid > 0 && action == "import_all" {
-			return fail(http.StatusUnprocessableEntity, p, fmt.Sprintf("Nothing was imported: %d row(s) have errors. Correct them, or import only the valid rows.", p.Invalid))
-		}
-		if p.Valid == 0 {
-			return fail(http.StatusUnprocessableEntity, p, "Nothing to import: no valid row.")
-		}
-		n, err := commit(ctx)
-		if errors.Is(err, store.ErrDuplicate) || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalid) {
-			return fail(http.StatusConflict, p, "Nothing was imported: the data changed meanwhile. Preview again.")
-		}
-		if err != nil {
-			return serverError(err)
-		}
-		return s.render(c, http.StatusOK, "import.html", importPage{Kind: kind, Imported: n, Message: fmt.Sprintf("%d %s imported.", n, kind.Noun)})
+	return func(c echo.Context) error { return s.importRequest(c, kind, check) }
+}
+
+// importRequest is runImport for one request, for imports whose layout
+// depends on what the path names (a programme's criteria).
+func (s *Server) importRequest(c echo.Context, kind importKind, check importCheck) error {
+	fail := func(status int, p importPage, msg string) error {
+		p.Kind, p.FileError = kind, msg
+		return s.render(c, status, "import.html", p)
 	}
+	text, err := importText(c, kind)
+	if err != nil {
+		return fail(http.StatusUnprocessableEntity, importPage{}, err.Error())
+	}
+	f, err := parseCSV(text, kind)
+	if err != nil {
+		return fail(http.StatusUnprocessableEntity, importPage{}, err.Error())
+	}
+	ctx := c.Request().Context()
+	rows, commit, err := check(ctx, f)
+	if err != nil {
+		return serverError(err)
+	}
+	p := importPage{Kind: kind, CSV: text, Rows: rows}
+	for _, r := range rows {
+		if len(r.Errors) == 0 {
+			p.Valid++
+		} else {
+			p.Invalid++
+		}
+	}
+	action := c.FormValue("action")
+	switch action {
+	case "rejected":
+		return rejectedRows(c, kind, f, rows)
+	case "import_all", "import_valid":
+	default: // preview
+		status := http.StatusOK
+		if p.Invalid > 0 {
+			status = http.StatusUnprocessableEntity
+		}
+		return s.render(c, status, "import.html", p)
+	}
+	if p.Invalid > 0 && action == "import_all" {
+		return fail(http.StatusUnprocessableEntity, p, fmt.Sprintf("Nothing was imported: %d row(s) have errors. Correct them, or import only the valid rows.", p.Invalid))
+	}
+	if p.Valid == 0 {
+		return fail(http.StatusUnprocessableEntity, p, "Nothing to import: no valid row.")
+	}
+	n, err := commit(ctx)
+	if errors.Is(err, store.ErrDuplicate) || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalid) {
+		return fail(http.StatusConflict, p, "Nothing was imported: the data changed meanwhile. Preview again.")
+	}
+	if err != nil {
+		return serverError(err)
+	}
+	return s.render(c, http.StatusOK, "import.html", importPage{Kind: kind, Imported: n, Message: fmt.Sprintf("%d %s imported.", n, kind.Noun)})
 }
 
 // importText reads the uploaded file, or the CSV carried over from a preview.
@@ -157,7 +169,7 @@ func importText(c echo.Context, kind importKind) (string, error) {
 		if err != nil {
 			return "", errors.New("File: cannot be read.")
 		}
-		return string(b), nil
+		return csvText(b), nil
 	}
 	if t := c.FormValue("csv"); t != "" {
 		return t, nil
@@ -167,7 +179,10 @@ func importText(c echo.Context, kind importKind) (string, error) {
 
 // parseCSV reads the header and records, checking the file as a whole.
 func parseCSV(text string, kind importKind) (csvFile, error) {
-	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(text, "\ufeff")))
+	text = strings.TrimPrefix(text, "\ufeff")
+	comma := csvDelimiter(text)
+	r := csv.NewReader(strings.NewReader(text))
+	r.Comma = comma
 	r.FieldsPerRecord = -1
 	records, err := r.ReadAll()
 	if err != nil {
@@ -179,13 +194,18 @@ func parseCSV(text string, kind importKind) (csvFile, error) {
 	if len(records)-1 > maxImportRows {
 		return csvFile{}, fmt.Errorf("File: at most %d rows at once.", maxImportRows)
 	}
-	f := csvFile{col: map[string]int{}, records: records[1:]}
+	f := csvFile{col: map[string]int{}, header: records[0], records: records[1:], comma: comma}
 	for i, h := range records[0] {
 		f.col[strings.ToLower(strings.TrimSpace(h))] = i
 	}
 	for _, want := range kind.Required {
 		if _, ok := f.col[want]; !ok {
 			return csvFile{}, fmt.Errorf("File: the header has no column %q (columns: %s).", want, strings.Join(kind.Columns, ", "))
+		}
+	}
+	if kind.Header != nil {
+		if err := kind.Header(f.col); err != nil {
+			return csvFile{}, err
 		}
 	}
 	return f, nil
@@ -306,17 +326,30 @@ func (s *Server) checkContacts(ctx context.Context, f csvFile) ([]importRow, fun
 	return rows, commit, nil
 }
 
-// exportCustomers writes every active customer as CSV (the import layout).
+// exportCustomers writes every active customer as CSV (the import
+// layout), page by page so a large company does not load them all at once.
 func (s *Server) exportCustomers(c echo.Context) error {
-	list, _, err := s.opts.Store.SearchCustomers(c.Request().Context(), "", store.Page{Number: 1, Size: store.MaxPageSize})
-	if err != nil {
-		return serverError(err)
-	}
-	w := csvResponse(c, "customers.csv")
-	_ = w.Write(customerColumns)
-	for _, cu := range list {
-		_ = w.Write([]string{csvSafe(cu.Name), csvSafe(cu.Industry), cu.Country, strconv.FormatInt(cu.AnnualRevenue, 10),
-			strconv.FormatFloat(cu.MarginPercent, 'f', -1, 64), cu.Potential, csvSafe(cu.Notes)})
+	ctx := c.Request().Context()
+	var w *csv.Writer
+	for page := 1; ; page++ {
+		list, total, err := s.opts.Store.SearchCustomers(ctx, "", store.Page{Number: page, Size: store.MaxPageSize})
+		if err != nil {
+			if w == nil {
+				return serverError(err)
+			}
+			return err // headers are sent; the truncated download shows it
+		}
+		if w == nil {
+			w = csvResponse(c, "customers.csv")
+			_ = w.Write(customerColumns)
+		}
+		for _, cu := range list {
+			_ = w.Write([]string{csvSafe(cu.Name), csvSafe(cu.Industry), cu.Country, strconv.FormatInt(cu.AnnualRevenue, 10),
+				strconv.FormatFloat(cu.MarginPercent, 'f', -1, 64), cu.Potential, csvSafe(cu.Notes)})
+		}
+		if len(list) == 0 || int64(page*store.MaxPageSize) >= total {
+			break
+		}
 	}
 	w.Flush()
 	return w.Error()
@@ -356,7 +389,7 @@ func (s *Server) exportContacts(c echo.Context) error {
 			}
 			_ = w.Write([]string{csvSafe(ct.CustomerName), csvSafe(ct.Name), csvSafe(ct.JobTitle), string(ct.HierarchyLevel), csvSafe(ct.Email), csvSafe(ct.Phone), csvSafe(boss)})
 		}
-		if int64(page*store.MaxPageSize) >= total {
+		if len(list) == 0 || int64(page*store.MaxPageSize) >= total {
 			break
 		}
 	}
@@ -365,8 +398,73 @@ func (s *Server) exportContacts(c echo.Context) error {
 }
 
 func csvResponse(c echo.Context, filename string) *csv.Writer {
+	return csvDownload(c, filename, ',')
+}
+
+// rejectedRows answers the rows of a previewed file that have errors, as
+// CSV in the file's own layout and separator with an "errors" column, so
+// they can be corrected in the spreadsheet and imported again.
+func rejectedRows(c echo.Context, kind importKind, f csvFile, rows []importRow) error {
+	problems := map[int][]string{}
+	for _, r := range rows {
+		if len(r.Errors) > 0 {
+			problems[r.Line] = r.Errors
+		}
+	}
+	w := csvDownload(c, importFileName(kind, "rejected"), f.comma)
+	_ = w.Write(append(csvSafeAll(f.header), "errors"))
+	for i, rec := range f.records {
+		if errs, ok := problems[i+2]; ok {
+			_ = w.Write(append(csvSafeAll(rec), csvSafe(strings.Join(errs, "; "))))
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// importTemplate answers an empty file with the import's header: with `;`
+// and a byte order mark for German users, whose Excel expects both.
+func (s *Server) importTemplate(kind importKind) echo.HandlerFunc {
+	return func(c echo.Context) error { return writeImportTemplate(c, kind) }
+}
+
+func writeImportTemplate(c echo.Context, kind importKind) error {
+	comma := ','
+	if language(c) == langDE {
+		comma = ';'
+	}
+	w := csvDownload(c, importFileName(kind, "template"), comma)
+	_ = w.Write(kind.Columns)
+	w.Flush()
+	return w.Error()
+}
+
+// csvDownload starts a CSV answer with the given separator; a `;` file
+// starts with a byte order mark so Excel reads it as UTF-8.
+func csvDownload(c echo.Context, filename string, comma rune) *csv.Writer {
 	c.Response().Header().Set("Content-Type", "text/csv; charset=utf-8")
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	c.Response().WriteHeader(http.StatusOK)
-	return csv.NewWriter(c.Response())
+	if comma == ';' {
+		_, _ = io.WriteString(c.Response(), "\ufeff")
+	}
+	w := csv.NewWriter(c.Response())
+	w.Comma = comma
+	return w
+}
+
+// importFileName names a download after the import's path
+// (/customers/import → customers-template.csv).
+func importFileName(kind importKind, what string) string {
+	base := strings.TrimSuffix(strings.TrimPrefix(kind.Path, "/"), "/import")
+	base = strings.NewReplacer("/", "-", "selection-", "").Replace(base)
+	return base + "-" + what + ".csv"
+}
+
+func csvSafeAll(rec []string) []string {
+	out := make([]string, len(rec))
+	for i, v := range rec {
+		out[i] = csvSafe(v)
+	}
+	return out
 }

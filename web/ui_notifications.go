@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,6 +18,14 @@ type notificationsPage struct {
 	// FeedURL is shown once, right after a new feed link was made.
 	FeedURL string
 	HasFeed bool
+	// Me is the reader's address: only her own messages can be marked read.
+	Me     string
+	Notice string
+}
+
+// Mine reports whether n is addressed to the reader.
+func (p notificationsPage) Mine(n store.Notification) bool {
+	return strings.EqualFold(n.Recipient, p.Me)
 }
 
 // notificationsPage shows the outbox — what was sent to whom and when —
@@ -40,7 +49,8 @@ func (s *Server) renderNotifications(c echo.Context, feedURL string) error {
 		return s.opts.Store.SearchOutbox(ctx, recipient, q, p)
 	}
 	return renderList(s, c, "/notifications", "notifications.html", search, func(list []store.Notification, p pager) any {
-		return notificationsPage{Notifications: list, Pager: p, All: all, FeedURL: feedURL, HasFeed: hasFeed || feedURL != ""}
+		return notificationsPage{Notifications: list, Pager: p, All: all, FeedURL: feedURL, HasFeed: hasFeed || feedURL != "",
+			Me: u.Email, Notice: doneNotice(c)}
 	})
 }
 
@@ -51,7 +61,8 @@ func (s *Server) calendarFeedForm(c echo.Context) error {
 	if err != nil {
 		return serverError(err)
 	}
-	return s.renderNotifications(c, absoluteURL(c, "/calendar/"+token+".ics"))
+	answerShowsSecret(c, "/notifications")
+	return s.renderNotifications(c, s.link("/calendar/"+token+".ics"))
 }
 
 // calendarFeedRevoke stops the user's feed link.

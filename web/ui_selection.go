@@ -4,9 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/kamflow/kamflow/policy"
 
 	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/workflows"
@@ -18,13 +19,24 @@ type selectionRow struct {
 	Met          map[string]bool
 	MetCount     int
 	Meets        bool
+	// Cells are the row's scoring form (only when the user may score).
+	Cells []scoreCell
 }
 
-type portfolioPoint struct {
-	X, Y     int
-	Name     string
-	Decision string
-	Label    string
+// keyAccountRow is a key account in the responsibilities section.
+type keyAccountRow struct {
+	ID uint
+	// Readable: the user may open the key account's page.
+	Readable     bool
+	CustomerID   uint
+	CustomerName string
+	KAM, Deputy  uint
+	KAMName      string
+	DeputyName   string
+	Suggestion   *store.Employee
+	// TopLevel is the customer's most senior contact's level, which the
+	// suggestion matches.
+	TopLevel store.HierarchyLevel
 }
 
 type selectionPage struct {
@@ -34,10 +46,23 @@ type selectionPage struct {
 	Rows       []selectionRow
 	Pager      pager
 	Candidates []workflows.Candidate
-	Points     []portfolioPoint
+	Portfolio  portfolioChart
 	CanDecide  bool
 	Error      string
+	Notice     string
 	Fields     map[string]string
+	Decision   *decisionFormError
+
+	// The lead's forms, each shown while its phase is open for work.
+	CanEditCriteria bool
+	CanScore        bool
+	CanCompute      bool
+	CanAssign       bool
+	Criteria        criteriaForm
+	ScoreError      *scoreFormError
+	KeyAccounts     []keyAccountRow
+	KAMs            []store.Employee
+	AssignError     *assignFormError
 }
 
 func (s *Server) selectionData(c echo.Context, id uint) (*selectionPage, error) {
@@ -72,9 +97,11 @@ func (s *Server) selectionData(c echo.Context, id uint) (*selectionPage, error) 
 		row.Meets = len(st.Criteria) > 0 && row.MetCount >= st.Threshold
 		p.Rows = append(p.Rows, row)
 	}
-	u := currentUser(c)
 	ph := st.Phase(workflows.PhaseDefinitiveSelection)
-	p.CanDecide = u.HasRole(store.RoleLead) && strings.EqualFold(u.Email, st.LeadEmail) && st.CurrentPhase == workflows.PhaseDefinitiveSelection && ph.Status == workflows.PhaseInProgress
+	p.CanDecide = st.IsLead(actor(c)) && st.CurrentPhase == workflows.PhaseDefinitiveSelection && ph.Status == workflows.PhaseInProgress
+	if err := s.selectionForms(c, id, p); err != nil {
+		return nil, err
+	}
 	// Portfolio: revenue (x) against margin (y) of the candidates.
 	ids := make([]uint, len(st.Candidates))
 	for i, cd := range st.Candidates {
@@ -84,20 +111,7 @@ func (s *Server) selectionData(c echo.Context, id uint) (*selectionPage, error) 
 	if err != nil {
 		return nil, serverError(err)
 	}
-	var maxRev int64 = 1
-	maxMargin := 1.0
-	for _, cu := range customers {
-		maxRev = max(maxRev, cu.AnnualRevenue)
-		maxMargin = max(maxMargin, cu.MarginPercent)
-	}
-	for _, cd := range st.Candidates {
-		cu := customers[cd.CustomerID]
-		p.Points = append(p.Points, portfolioPoint{
-			X: 40 + int(float64(cu.AnnualRevenue)/float64(maxRev)*400), Y: 210 - int(cu.MarginPercent/maxMargin*180),
-			Name: cd.CustomerName, Decision: cd.Decision,
-			Label: fmt.Sprintf("%s: revenue %d, margin %.1f %%, %d criteria met", cd.CustomerName, cu.AnnualRevenue, cu.MarginPercent, len(cd.Met)),
-		})
-	}
+	p.Portfolio = buildPortfolio(st.Candidates, customers)
 	return p, nil
 }
 
@@ -112,6 +126,7 @@ func (s *Server) selectionPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p.Notice = doneNotice(c)
 	return s.render(c, http.StatusOK, "selection.html", p)
 }
 
@@ -129,16 +144,121 @@ func (s *Server) selectionDecision(c echo.Context) error {
 	var st workflows.ProgrammeState
 	err = s.sendUpdate(c.Request().Context(), workflows.ProgrammeWorkflowID(id), workflows.UpdateDecide, req, &st, "the programme is closed")
 	if err == nil {
-		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/programmes/%d/selection", id))
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/programmes/%d/selection?done=candidate-decided#candidates", id))
 	}
-	var ae *apiError
-	if !errors.As(err, &ae) || ae.Status >= 500 {
+	r, ok := refusalOf(err, nil)
+	if !ok {
 		return err
 	}
 	p, perr := s.selectionData(c, id)
 	if perr != nil {
 		return perr
 	}
-	p.Error, p.Fields = ae.Message, ae.Fields
-	return s.render(c, ae.Status, "selection.html", p)
+	// The reason and decision at the candidate's own row; the typed
+	// reason kept.
+	p.Error, p.Decision = r.Message, &decisionFormError{CustomerID: customerID, Reason: req.Reason, Refusal: r}
+	return s.render(c, r.Status, "selection.html", p)
+}
+
+// decisionFormError is a refused candidate decision: its row, the reason
+// as typed, and the refusal at its fields (reason, decision).
+type decisionFormError struct {
+	CustomerID uint
+	Reason     string
+	Refusal    formRefusal
+}
+
+// DecisionFor is the refused decision of the candidate's row, or nil.
+func (p *selectionPage) DecisionFor(customerID uint) *decisionFormError {
+	if p.Decision != nil && p.Decision.CustomerID == customerID {
+		return p.Decision
+	}
+	return nil
+}
+
+// selectionForms fills the lead's forms: the criteria editor, the rows'
+// scoring forms, the compute button and the responsibilities, each while
+// the policy lets the user manage the programme and its phase is open.
+func (s *Server) selectionForms(c echo.Context, id uint, p *selectionPage) error {
+	ctx := c.Request().Context()
+	st := p.State
+	p.Criteria = newCriteriaForm(st)
+	manage := st.Status == workflows.StatusActive && s.may(c, policy.ActProgrammeManage, policy.Target{ProgrammeID: id})
+	open := func(ph workflows.Phase) bool {
+		cur := st.Phase(ph)
+		return manage && st.CurrentPhase == ph && cur != nil && cur.Status == workflows.PhaseInProgress
+	}
+	p.CanEditCriteria = open(workflows.PhaseCriteria)
+	p.CanScore = len(st.Criteria) > 0 && (open(workflows.PhaseCriteria) || open(workflows.PhaseKAMProfile) || open(workflows.PhaseProvisionalSelection))
+	p.CanCompute = open(workflows.PhaseProvisionalSelection)
+	p.CanAssign = open(workflows.PhaseResponsibilities)
+	if p.CanScore && len(p.Rows) > 0 {
+		ids := make([]uint, len(p.Rows))
+		for i, r := range p.Rows {
+			ids[i] = r.CustomerID
+		}
+		scores, err := s.opts.Store.ScoresOf(ctx, id, ids)
+		if err != nil {
+			return serverError(err)
+		}
+		stored := map[string]store.CustomerScore{}
+		for _, sc := range scores {
+			stored[fmt.Sprintf("%d/%s", sc.CustomerID, sc.CriterionKey)] = sc
+		}
+		for i := range p.Rows {
+			for _, cr := range st.Criteria {
+				sc := stored[fmt.Sprintf("%d/%s", p.Rows[i].CustomerID, cr.Key)]
+				p.Rows[i].Cells = append(p.Rows[i].Cells, scoreCell{Key: cr.Key, Name: cr.Name, Met: sc.Met, Value: sc.Value, Evidence: sc.Evidence})
+			}
+		}
+	}
+	kas, err := s.opts.Store.KeyAccounts(ctx, id)
+	if err != nil {
+		return serverError(err)
+	}
+	if len(kas) == 0 {
+		return nil
+	}
+	customerIDs := make([]uint, len(kas))
+	var employeeIDs []uint
+	for i, ka := range kas {
+		customerIDs[i] = ka.CustomerID
+		for _, e := range []*uint{ka.KAMEmployeeID, ka.DeputyEmployeeID} {
+			if e != nil {
+				employeeIDs = append(employeeIDs, *e)
+			}
+		}
+	}
+	customers, err := s.opts.Store.CustomersByID(ctx, customerIDs)
+	if err != nil {
+		return serverError(err)
+	}
+	employees, err := s.opts.Store.EmployeesByID(ctx, employeeIDs)
+	if err != nil {
+		return serverError(err)
+	}
+	var suggestions []store.KAMSuggestion
+	if p.CanAssign {
+		if suggestions, err = s.opts.Store.SuggestKAMs(ctx, customerIDs); err != nil {
+			return serverError(err)
+		}
+		if p.KAMs, err = s.opts.Store.KAMCandidates(ctx); err != nil {
+			return serverError(err)
+		}
+	}
+	for i, ka := range kas {
+		row := keyAccountRow{ID: ka.ID, CustomerID: ka.CustomerID, CustomerName: customers[ka.CustomerID].Name,
+			Readable: s.may(c, policy.ActAccountRead, policy.Target{KeyAccount: &kas[i]})}
+		if ka.KAMEmployeeID != nil {
+			row.KAM, row.KAMName = *ka.KAMEmployeeID, employees[*ka.KAMEmployeeID].Name
+		}
+		if ka.DeputyEmployeeID != nil {
+			row.Deputy, row.DeputyName = *ka.DeputyEmployeeID, employees[*ka.DeputyEmployeeID].Name
+		}
+		if i < len(suggestions) {
+			row.Suggestion, row.TopLevel = suggestions[i].Employee, suggestions[i].TopLevel
+		}
+		p.KeyAccounts = append(p.KeyAccounts, row)
+	}
+	return nil
 }

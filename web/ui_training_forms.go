@@ -1,51 +1,63 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/kamflow/kamflow/store"
 )
 
-// trainingCourseForm creates a course from HR's training page.
+// trainingCourseForm creates a course from HR's training page; a refusal
+// shows at its field with what was typed kept.
 func (s *Server) trainingCourseForm(c echo.Context) error {
-	days, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(c.FormValue("duration_days"), ",", ".")), 64)
-	if err != nil {
-		return s.trainingAnswer(c, fieldError("duration_days", "enter the duration in days, e.g. 1.5"), "")
+	typed := formValues(c, "title", "provider", "duration_days", "language", "required_for_kams")
+	refuse := func(err error) error {
+		return s.trainingRefusal(c, err, func(p *trainingPage, r formRefusal) { p.CourseForm, p.CourseRefusal = typed, r })
 	}
-	co, err := s.saveCourse(c.Request().Context(), 0, courseBody{Title: c.FormValue("title"), Provider: c.FormValue("provider"),
-		Description: c.FormValue("description"), DurationDays: days, RequiredKAM: c.FormValue("required_for_kams") != "", Language: c.FormValue("language")})
-	if err != nil {
-		return s.trainingAnswer(c, err, "")
+	days, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(typed["duration_days"], ",", ".")), 64)
+	if err != nil || store.FiniteProblem(days) != "" {
+		return refuse(fieldError("duration_days", "enter the duration in days, e.g. 1.5"))
 	}
-	return s.trainingAnswer(c, nil, "Course created: "+co.Title)
+	if _, err := s.saveCourse(c.Request().Context(), 0, courseBody{Title: typed["title"], Provider: typed["provider"],
+		Description: c.FormValue("description"), DurationDays: days, RequiredKAM: typed["required_for_kams"] != "", Language: typed["language"]}); err != nil {
+		return refuse(err)
+	}
+	return trainingDone(c, "course-created", "courses")
 }
 
-// localTimeLayout is how a datetime-local field sends a time.
-const localTimeLayout = "2006-01-02T15:04"
-
-// trainingSessionForm schedules a session of a course from the training page.
+// trainingSessionForm schedules a session of a course from the training
+// page; a refusal shows at its field with what was typed kept.
 func (s *Server) trainingSessionForm(c echo.Context) error {
-	start, err := time.Parse(localTimeLayout, strings.TrimSpace(c.FormValue("starts_at")))
-	if err != nil {
-		return s.trainingAnswer(c, fieldError("starts_at", "enter the first day and time"), "")
+	typed := formValues(c, "course_id", "starts_at", "ends_at", "place", "capacity", "trainer")
+	if err := s.scheduleSession(c, typed); err != nil {
+		return s.trainingRefusal(c, err, func(p *trainingPage, r formRefusal) { p.SessionForm, p.SessionRefusal = typed, r })
 	}
-	end, err := time.Parse(localTimeLayout, strings.TrimSpace(c.FormValue("ends_at")))
+	return trainingDone(c, "session-scheduled", "schedule")
+}
+
+// scheduleSession saves the session the form describes; its times are
+// the reader's wall clock (parseLocal).
+func (s *Server) scheduleSession(c echo.Context, form map[string]string) error {
+	zone := s.readerZone(c)
+	start, err := parseLocal(zone, "starts_at", form["starts_at"], "enter the first day and time")
 	if err != nil {
-		return s.trainingAnswer(c, fieldError("ends_at", "enter the last day and time"), "")
+		return err
 	}
-	capacity, err := strconv.Atoi(strings.TrimSpace(c.FormValue("capacity")))
+	end, err := parseLocal(zone, "ends_at", form["ends_at"], "enter the last day and time")
 	if err != nil {
-		return s.trainingAnswer(c, fieldError("capacity", "enter the number of seats"), "")
+		return err
 	}
-	_, err = s.saveSession(c.Request().Context(), 0, sessionBody{CourseID: formID(c, "course_id"), Place: c.FormValue("place"),
-		Capacity: capacity, Trainer: c.FormValue("trainer")}, start.UTC(), end.UTC())
+	capacity, err := strconv.Atoi(strings.TrimSpace(form["capacity"]))
 	if err != nil {
-		return s.trainingAnswer(c, err, "")
+		return fieldError("capacity", "enter the number of seats")
 	}
-	return s.trainingAnswer(c, nil, "Session scheduled.")
+	_, err = s.saveSession(c.Request().Context(), 0, sessionBody{CourseID: formID(c, "course_id"), Place: form["place"],
+		Capacity: capacity, Trainer: form["trainer"]}, start, end)
+	return err
 }
 
 // trainingCancelSession cancels a session; its enrolments are told.
@@ -54,8 +66,44 @@ func (s *Server) trainingCancelSession(c echo.Context) error {
 	if err != nil {
 		return clientError(http.StatusNotFound, "There is no such session.")
 	}
-	if _, err := s.cancelSession(c.Request().Context(), id); err != nil {
-		return s.trainingAnswer(c, err, "")
+	if _, _, err := s.cancelSession(c.Request().Context(), id); err != nil {
+		return s.trainingRefusal(c, err, nil)
 	}
-	return s.trainingAnswer(c, nil, "Session cancelled; the enrolled people are told.")
+	return trainingDone(c, "session-cancelled", "")
+}
+
+// trainingRecordForm records a course an employee completed elsewhere or
+// before kamflow, from HR's training page; a refusal shows at its field
+// with what was typed kept.
+func (s *Server) trainingRecordForm(c echo.Context) error {
+	form := map[string]string{"employee_id": c.FormValue("employee_id"), "course_id": c.FormValue("course_id"),
+		"completed_at": c.FormValue("completed_at"), "note": c.FormValue("note")}
+	employeeID := formID(c, "employee_id")
+	req := trainingRecordBody{CourseID: formID(c, "course_id"), CompletedAt: form["completed_at"], Note: form["note"]}
+	var err error
+	var created bool
+	if employeeID == 0 {
+		err = fieldError("employee_id", "choose the employee")
+	} else {
+		_, created, _, err = s.recordExternalTraining(c.Request().Context(), employeeID, req, actor(c))
+		if ae := (*apiError)(nil); errors.As(err, &ae) && ae.Status == http.StatusNotFound {
+			err = fieldError("employee_id", "choose the employee")
+		}
+	}
+	if err != nil {
+		return s.trainingRefusal(c, err, func(p *trainingPage, r formRefusal) { p.Fields, p.Form = r.Fields, form })
+	}
+	if !created {
+		return trainingDone(c, "training-recorded-already", "record-elsewhere")
+	}
+	return trainingDone(c, "training-recorded", "record-elsewhere")
+}
+
+// formValues are the named inputs of a form as typed.
+func formValues(c echo.Context, names ...string) map[string]string {
+	out := make(map[string]string, len(names))
+	for _, n := range names {
+		out[n] = c.FormValue(n)
+	}
+	return out
 }

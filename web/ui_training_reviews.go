@@ -4,22 +4,52 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/kamflow/kamflow/schedules"
 	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/workflows"
 )
+
+// recordedFor is how long the training page lists recorded attendance.
+const recordedFor = 90 * 24 * time.Hour
 
 type trainingPage struct {
 	Courses   []store.Course
 	Sessions  []store.SessionSeats
 	Employees []store.Employee
 	Awaiting  []store.Enrolment
-	Message   string
-	Error     string
-	Status    int
+	// Recorded are the enrolments that ended in the last recordedFor:
+	// attended, no-show or cancelled, by whom and when.
+	Recorded []store.Enrolment
+	// Standing are the assigned KAMs running programmes wait for.
+	Standing []standingRow
+	Message  string
+	Error    string
+	Status   int
+	// Fields and Form keep a refused form's messages at their fields and
+	// what was typed.
+	Fields map[string]string
+	Form   map[string]string
+	// CourseForm and SessionForm keep a refused course's or session's
+	// input, their refusals the reasons at its fields.
+	CourseForm, SessionForm       map[string]string
+	CourseRefusal, SessionRefusal formRefusal
+	// EnrolFields, EnrolForm and Chosen are the same for the enrol form
+	// (Chosen: the employees picked).
+	EnrolFields map[string]string
+	EnrolForm   map[string]string
+	Chosen      map[uint]bool
+}
+
+// Picker is the training page's enrol select over every employee.
+func (p trainingPage) Picker() enrolPicker {
+	kams, others := enrolChoices(p.Employees, nil)
+	return enrolPicker{KAMs: kams, Others: others, Chosen: p.Chosen, Error: p.EnrolFields["employee_id"]}
 }
 
 func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
@@ -38,6 +68,12 @@ func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
 	if p.Awaiting, err = s.opts.Store.EnrolmentsAwaitingAttendance(ctx, s.opts.Now()); err != nil {
 		return nil, serverError(err)
 	}
+	if p.Recorded, err = s.opts.Store.RecordedEnrolments(ctx, s.opts.Now().Add(-recordedFor)); err != nil {
+		return nil, serverError(err)
+	}
+	if p.Standing, err = s.trainingStanding(c); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -48,42 +84,47 @@ func (s *Server) trainingPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p.Message = doneNotice(c)
 	return s.render(c, http.StatusOK, "training.html", p)
 }
 
-// trainingAnswer re-renders the page with the outcome of a form.
-func (s *Server) trainingAnswer(c echo.Context, err error, message string) error {
-	status := http.StatusOK
-	var ae *apiError
-	if err != nil && (!errors.As(err, &ae) || ae.Status >= 500) {
+// trainingRefusal shows HR's training page again with a refusal; keep
+// puts the refused form's input and the refusal at its fields (nil: the
+// refusal shows on top).
+func (s *Server) trainingRefusal(c echo.Context, err error, keep func(*trainingPage, formRefusal)) error {
+	r, ok := refusalOf(err, nil)
+	if !ok {
 		return err
 	}
 	p, perr := s.trainingPageData(c)
 	if perr != nil {
 		return perr
 	}
-	if err != nil {
-		status, p.Error = ae.Status, ae.text()
+	if keep != nil {
+		keep(p, r)
+		p.Error = r.Message
 	} else {
-		p.Message = message
+		p.Error = r.Message
+		if p.Error == "" {
+			p.Error = (&apiError{Fields: r.Fields}).text()
+		}
 	}
-	return s.render(c, status, "training.html", p)
+	return s.render(c, r.Status, "training.html", p)
+}
+
+// trainingDone answers a training form that did its work: back to the
+// page (post/redirect/get), its notice named by done.
+func trainingDone(c echo.Context, done, anchor string) error {
+	to := "/training?done=" + done
+	if anchor != "" {
+		to += "#" + anchor
+	}
+	return c.Redirect(http.StatusSeeOther, to)
 }
 
 func formID(c echo.Context, name string) uint {
 	v, _ := strconv.ParseUint(c.FormValue(name), 10, 32)
 	return uint(v)
-}
-
-func (s *Server) trainingEnrol(c echo.Context) error {
-	e, err := s.enrol(c.Request().Context(), formID(c, "session_id"), formID(c, "employee_id"), 0, actor(c).Email)
-	if err != nil {
-		if ae := (*apiError)(nil); errors.As(err, &ae) && ae.Status == http.StatusNotFound {
-			err = fieldError("session_id", "choose a session")
-		}
-		return s.trainingAnswer(c, err, "")
-	}
-	return s.trainingAnswer(c, nil, fmt.Sprintf("Enrolled (%s).", e.Status))
 }
 
 func (s *Server) trainingAttendance(c echo.Context) error {
@@ -93,27 +134,71 @@ func (s *Server) trainingAttendance(c echo.Context) error {
 	}
 	var st workflows.TrainingState
 	req := workflows.AttendanceRequest{Actor: actor(c), Attended: c.FormValue("attended") == "true"}
-	err = s.sendUpdate(c.Request().Context(), workflows.TrainingWorkflowID(id), workflows.UpdateAttendance, req, &st, "the enrolment is closed")
-	return s.trainingAnswer(c, err, "Attendance recorded: "+st.Status+".")
+	if err := s.sendUpdate(c.Request().Context(), workflows.TrainingWorkflowID(id), workflows.UpdateAttendance, req, &st, "the enrolment is closed"); err != nil {
+		return s.trainingRefusal(c, err, nil)
+	}
+	if st.Status == "no_show" {
+		return trainingDone(c, "no-show-recorded", "")
+	}
+	return trainingDone(c, "attendance-recorded", "")
 }
 
 type reviewsPage struct {
 	Programmes []store.Programme
 	Reviews    []store.Review
-	// Cadences by programme, for the cadence forms.
+	// Names are the programmes' names by ID, for the reviews list.
+	Names map[uint]string
+	// Cadences by programme, for the cadence forms, and the next dates each
+	// cadence's Schedule runs on.
 	Cadences map[uint]store.ReviewCadence
+	NextRuns map[uint][]time.Time
 	Today    string
 	Message  string
 	Error    string
+	// Started is the review a trigger just started, once its workflow has
+	// recorded it; Starting says it is still being gathered.
+	Started  *store.Review
+	Starting bool
+}
+
+// nextRunsShown is how many next review dates the page shows per cadence.
+const nextRunsShown = 3
+
+// nextReviewRuns are the next dates a stored cadence's Schedule starts a
+// review on after now (none while it is paused), by the rule its Schedule
+// was made with (schedules.NextReviews).
+func nextReviewRuns(cd store.ReviewCadence, now time.Time) []time.Time {
+	if cd.Paused {
+		return nil
+	}
+	return schedules.NextReviews(cd.Cadence, cd.StartDate, now, nextRunsShown)
 }
 
 // reviewsPage is the controller's desk: trigger a review, see running ones.
+// After a trigger whose review was not gathered yet, ?started names its
+// workflow and the page links the review as soon as it is recorded.
 func (s *Server) reviewsPage(c echo.Context) error {
-	return s.reviewsAnswer(c, nil, "")
+	var started *store.Review
+	starting := false
+	if wid := c.QueryParam("started"); wid != "" {
+		r, err := s.opts.Store.ReviewByWorkflowID(c.Request().Context(), wid)
+		switch {
+		case err == nil:
+			started = r
+		case errors.Is(err, store.ErrNotFound):
+			starting = true
+		default:
+			return serverError(err)
+		}
+	}
+	return s.renderReviews(c, http.StatusOK, nil, "", func(p *reviewsPage) { p.Started, p.Starting = started, starting })
 }
 
 func (s *Server) reviewsAnswer(c echo.Context, err error, message string) error {
-	status := http.StatusOK
+	return s.renderReviews(c, http.StatusOK, err, message, nil)
+}
+
+func (s *Server) renderReviews(c echo.Context, status int, err error, message string, more func(*reviewsPage)) error {
 	var ae *apiError
 	if err != nil && (!errors.As(err, &ae) || ae.Status >= 500) {
 		return err
@@ -131,23 +216,64 @@ func (s *Server) reviewsAnswer(c echo.Context, err error, message string) error 
 	if lerr != nil {
 		return serverError(lerr)
 	}
-	p.Cadences, p.Today = map[uint]store.ReviewCadence{}, s.opts.Now().Format("2006-01-02")
+	now := s.opts.Now()
+	p.Cadences, p.NextRuns, p.Names, p.Today = map[uint]store.ReviewCadence{}, map[uint][]time.Time{}, map[uint]string{}, now.Format("2006-01-02")
 	for _, cd := range cadences {
 		p.Cadences[cd.ProgrammeID] = cd
+		p.NextRuns[cd.ProgrammeID] = nextReviewRuns(cd, now)
+	}
+	for _, pr := range p.Programmes {
+		p.Names[pr.ID] = pr.Name
 	}
 	if err != nil {
 		status, p.Error, p.Message = ae.Status, ae.text(), ""
 	}
+	if more != nil {
+		more(&p)
+	}
 	return s.render(c, status, "reviews.html", p)
 }
 
+// reviewGatherWait is how long a trigger waits for the new review's first
+// step to record it, so the controller lands on its page; a slower start
+// shows on the reviews list instead, linked once it is recorded.
+const reviewGatherWait = 3 * time.Second
+
+// reviewNow triggers a review and opens its page once its workflow has
+// recorded it; a second trigger the same day links the day's review.
 func (s *Server) reviewNow(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return clientError(http.StatusNotFound, "There is no such programme.")
 	}
-	_, err = s.triggerReview(c.Request().Context(), id, actor(c).Email)
-	return s.reviewsAnswer(c, err, "The review started: its KPIs are being gathered.")
+	ctx := c.Request().Context()
+	wid, err := s.triggerReview(ctx, id, actor(c).Email)
+	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) && ae.Status == http.StatusConflict {
+			today, _ := s.opts.Store.ReviewByWorkflowID(ctx, todaysReviewWorkflowID(id, s.opts.Now()))
+			return s.renderReviews(c, http.StatusOK, err, "", func(p *reviewsPage) { p.Started = today })
+		}
+		return s.reviewsAnswer(c, err, "")
+	}
+	deadline := time.Now().Add(reviewGatherWait)
+	for {
+		r, err := s.opts.Store.ReviewByWorkflowID(ctx, wid)
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reviews/%d", r.ID))
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return serverError(err)
+		}
+		if !time.Now().Before(deadline) {
+			return c.Redirect(http.StatusSeeOther, "/reviews?started="+url.QueryEscape(wid)+"#started")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // reviewCadenceForm sets a programme's review cadence from the controller's page.

@@ -120,11 +120,10 @@ func (s *Server) userSave(c echo.Context) error {
 	if !store.ValidLanguage(f.Language) {
 		f.Errors["language"] = "Choose English, German or the browser's language."
 	}
-	switch {
-	case f.ID == 0 && len(f.Password) < 10:
-		f.Errors["password"] = "Choose a password of at least 10 characters."
-	case f.Password != "" && (len(f.Password) < 10 || len(f.Password) > 200):
-		f.Errors["password"] = "A new password has 10 to 200 characters; leave it empty to keep the current one."
+	if f.ID == 0 || f.Password != "" {
+		if msg := passwordMessage(store.CheckNewPassword(f.Email, f.Password), f.ID == 0); msg != "" {
+			f.Errors["password"] = msg
+		}
 	}
 	var employeeID *uint
 	if f.EmployeeEmail != "" {
@@ -146,7 +145,7 @@ func (s *Server) userSave(c echo.Context) error {
 	if f.ID == 0 {
 		_, err = s.opts.Store.CreateUser(ctx, store.NewUser{Email: f.Email, Name: f.Name, Password: f.Password, Roles: roles, EmployeeID: employeeID, Language: f.Language})
 	} else {
-		err = s.opts.Store.UpdateUser(ctx, store.UserChange{ID: f.ID, Name: f.Name, Roles: roles, Language: f.Language, Disabled: f.Disabled, EmployeeID: employeeID, Password: f.Password})
+		err = s.opts.Store.UpdateUser(ctx, store.UserChange{ID: f.ID, Name: f.Name, Roles: roles, Language: f.Language, Disabled: f.Disabled, EmployeeID: employeeID, Password: f.Password, At: s.opts.Now()})
 	}
 	switch {
 	case errors.Is(err, store.ErrDuplicate):
@@ -173,4 +172,22 @@ func (s *Server) setLanguage(c echo.Context) error {
 		back = "/"
 	}
 	return c.Redirect(http.StatusSeeOther, back)
+}
+
+// passwordMessage is what the user form says about the password policy's
+// answer (store.CheckNewPassword), or "" when the password is fine.
+func passwordMessage(err error, newUser bool) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, store.ErrPasswordLength) && newUser:
+		return "Choose a password of at least 12 characters."
+	case errors.Is(err, store.ErrPasswordLength):
+		return "A new password has 12 to 200 characters; leave it empty to keep the current one."
+	case errors.Is(err, store.ErrPasswordPersonal):
+		return "The password must not contain the e-mail address or its name part."
+	case errors.Is(err, store.ErrPasswordCommon):
+		return "This password is one of the most common ones; choose another."
+	}
+	return "This password is too simple (a character or pattern repeated)."
 }

@@ -48,8 +48,10 @@ func RegisterActivities(r sdkworker.ActivityRegistry, a *activities.Activities) 
 	r.RegisterActivityWithOptions(a.RecordIncoming, activity.RegisterOptions{Name: workflows.ActivityRecordIncoming})
 	r.RegisterActivityWithOptions(a.TickHandoverItem, activity.RegisterOptions{Name: workflows.ActivityTickHandoverItem})
 	r.RegisterActivityWithOptions(a.CompleteHandover, activity.RegisterOptions{Name: workflows.ActivityCompleteHandover})
+	r.RegisterActivityWithOptions(a.MoveAccountWork, activity.RegisterOptions{Name: workflows.ActivityMoveAccountWork})
 	r.RegisterActivityWithOptions(a.PrepareWorkshop, activity.RegisterOptions{Name: workflows.ActivityPrepareWorkshop})
 	r.RegisterActivityWithOptions(a.UpdateWorkshop, activity.RegisterOptions{Name: workflows.ActivityUpdateWorkshop})
+	r.RegisterActivityWithOptions(a.SetWorkshopParticipants, activity.RegisterOptions{Name: workflows.ActivitySetWorkshopParticipants})
 	r.RegisterActivityWithOptions(a.SaveActions, activity.RegisterOptions{Name: workflows.ActivitySaveActions})
 	r.RegisterActivityWithOptions(a.CompleteAction, activity.RegisterOptions{Name: workflows.ActivityCompleteAction})
 	r.RegisterActivityWithOptions(a.SetPlanStatus, activity.RegisterOptions{Name: workflows.ActivitySetPlanStatus})
@@ -57,6 +59,7 @@ func RegisterActivities(r sdkworker.ActivityRegistry, a *activities.Activities) 
 	r.RegisterActivityWithOptions(a.PrepareJourFixe, activity.RegisterOptions{Name: workflows.ActivityPrepareJourFixe})
 	r.RegisterActivityWithOptions(a.SaveJourFixeInput, activity.RegisterOptions{Name: workflows.ActivitySaveInput})
 	r.RegisterActivityWithOptions(a.PoolJourFixe, activity.RegisterOptions{Name: workflows.ActivityPoolJourFixe})
+	r.RegisterActivityWithOptions(a.SendJourFixePicture, activity.RegisterOptions{Name: workflows.ActivitySendJourFixePicture})
 }
 
 // New creates a worker polling taskQueue with all of kamflow registered;

@@ -18,6 +18,70 @@ const (
 // UpdateCompleteAction marks a tracked action done (owner or KAM).
 const UpdateCompleteAction = "complete_action"
 
+// SignalOwnerChanged tells the workflow tracking an action or a measure
+// that the database gave it a new owner: reminders go to her from now on
+// and she may mark it done.
+const SignalOwnerChanged = "owner_changed"
+
+// changeOwnerChanges: tracking workflows apply owner changes.
+const changeOwnerChanges = "owner-changes"
+
+// Kinds of tracked work in OwnerChanged.
+const (
+	WorkAction  = "action"
+	WorkMeasure = "measure"
+)
+
+// OwnerChanged is the signal's payload.
+type OwnerChanged struct {
+	Kind       string `json:"kind"`
+	ID         uint   `json:"id"`
+	OwnerEmail string `json:"owner_email"`
+}
+
+// UpdateChangeOwner is the same as SignalOwnerChanged for a caller who
+// waits until the workflow has applied it (the reassign route), so a
+// "mark done" right after is judged with the new owner.
+const UpdateChangeOwner = "change_owner"
+
+// followOwnerChanges applies every owner change signalled or sent as an
+// update to the workflow.
+func followOwnerChanges(ctx workflow.Context, apply func(OwnerChanged)) error {
+	applyChange := func(ctx workflow.Context, c OwnerChanged) {
+		if workflow.GetVersion(ctx, changeOwnerChanges, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+			return
+		}
+		if strings.Contains(c.OwnerEmail, "@") {
+			c.OwnerEmail = strings.ToLower(strings.TrimSpace(c.OwnerEmail))
+			apply(c)
+		}
+	}
+	ch := workflow.GetSignalChannel(ctx, SignalOwnerChanged)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var c OwnerChanged
+			ch.Receive(ctx, &c)
+			applyChange(ctx, c)
+		}
+	})
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateChangeOwner, func(ctx workflow.Context, c OwnerChanged) error {
+		applyChange(ctx, c)
+		return nil
+	}, workflow.UpdateHandlerOptions{Validator: func(c OwnerChanged) error {
+		if !strings.Contains(c.OwnerEmail, "@") {
+			return invalid("owner_email", "name the new owner's e-mail")
+		}
+		return nil
+	}})
+}
+
+// changeActionOwner gives a tracked action its new owner.
+func changeActionOwner(actions []TrackedAction, c OwnerChanged) {
+	if a := findAction(actions, c.ID); a != nil && c.Kind == WorkAction {
+		a.OwnerEmail = c.OwnerEmail
+	}
+}
+
 // ActionInput is an action to create: title, owner and due date.
 type ActionInput struct {
 	Title       string    `json:"title"`
@@ -143,7 +207,7 @@ func findAction(actions []TrackedAction, id uint) *TrackedAction {
 func validateCompleteAction(actions []TrackedAction, r CompleteActionRequest, allowed bool) error {
 	a := findAction(actions, r.ActionID)
 	if a == nil {
-		return invalid("action_id", fmt.Sprintf("no action %d here", r.ActionID))
+		return notFound("action_id", fmt.Sprintf("no action %d here", r.ActionID))
 	}
 	if !allowed && !strings.EqualFold(r.Actor.Email, a.OwnerEmail) {
 		return forbidden("only the action's owner or the KAM marks it done")
@@ -162,7 +226,7 @@ func completeAction(ctx workflow.Context, actions []TrackedAction, r CompleteAct
 }
 
 // notifyAction sends an action reminder or overdue notice.
-func notifyAction(ctx workflow.Context, keyPrefix string, a *TrackedAction, key string, escalateTo []string) error {
+func notifyAction(ctx workflow.Context, keyPrefix, link string, a *TrackedAction, key string, escalateTo []string) error {
 	a.RemindersSent = append(a.RemindersSent, key)
 	to := []string{a.OwnerEmail}
 	subject := fmt.Sprintf("Action due %s: %s", a.Due.Format("2006-01-02"), a.Title)
@@ -175,6 +239,6 @@ func notifyAction(ctx workflow.Context, keyPrefix string, a *TrackedAction, key 
 		subject = fmt.Sprintf("Action overdue since %s: %s", a.Due.Format("2006-01-02"), a.Title)
 	}
 	n := Notification{IdempotencyKey: fmt.Sprintf("%s/action-%d/%s", keyPrefix, a.ID, key), Recipients: to, Subject: subject,
-		Body: fmt.Sprintf("The action %q (owner %s) is due on %s.", a.Title, a.OwnerEmail, a.Due.Format("2006-01-02"))}
+		Body: fmt.Sprintf("The action %q (owner %s) is due on %s.", a.Title, a.OwnerEmail, a.Due.Format("2006-01-02")), Link: link}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }

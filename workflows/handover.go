@@ -21,7 +21,24 @@ const (
 	ActivityRecordIncoming   = "RecordIncoming"
 	ActivityTickHandoverItem = "TickHandoverItem"
 	ActivityCompleteHandover = "CompleteHandover"
+	ActivityMoveAccountWork  = "MoveAccountWork"
 )
+
+// changeHandoverMovesWork: the handover gives the outgoing KAM's open
+// actions and measures of the account to the cover (when she is
+// unavailable), to the incoming KAM when "actions moved" is ticked, and
+// again on completion for anything that came to her meanwhile.
+const changeHandoverMovesWork = "handover-moves-work"
+
+// changeHandoverSkipItem: a person in the handover may skip an item that
+// is not needed, saying why; before, only the workflow skipped (the
+// knowledge transfer of a KAM who is gone).
+const changeHandoverSkipItem = "handover-skip-item"
+
+// changeHandoverTickAfterStart: a tick accepted while the handover's record
+// was still being written waits for it; before, its save named no handover
+// and the tick was lost from the record.
+const changeHandoverTickAfterStart = "handover-tick-after-start"
 
 // HandoverWorkflowID names a handover of a key account started at a time.
 func HandoverWorkflowID(keyAccountID uint, started time.Time) string {
@@ -89,6 +106,9 @@ type HandoverState struct {
 	Responsible  uint      `json:"responsible"`
 	LastProgress time.Time `json:"last_progress"`
 	Nudges       int       `json:"nudges"`
+	// WorkMovedTo holds the outgoing KAM's open actions and measures of
+	// the account since the handover last moved them.
+	WorkMovedTo string `json:"work_moved_to,omitempty"`
 }
 
 // ChooseIncomingRequest names the new KAM (the API checks the employee).
@@ -98,14 +118,34 @@ type ChooseIncomingRequest struct {
 	Email      string `json:"email"`
 }
 
-// TickRequest ticks a checklist item.
+// TickRequest ticks a checklist item: done, or skipped (not needed for
+// this handover) with the reason in Note.
 type TickRequest struct {
 	Actor Actor  `json:"actor"`
 	Item  string `json:"item"`
 	Note  string `json:"note"`
+	Skip  bool   `json:"skip,omitempty"`
 }
 
 // Activity payloads.
+
+// MoveWorkInput moves the outgoing KAM's open work of the account.
+type MoveWorkInput struct {
+	HandoverID   uint   `json:"handover_id"`
+	KeyAccountID uint   `json:"key_account_id"`
+	FromEmail    string `json:"from_email"`
+	ToEmail      string `json:"to_email"`
+	By           string `json:"by"`
+}
+
+// MovedWork is an open action or measure the handover gave its owner, and
+// the workflow that tracks it.
+type MovedWork struct {
+	Kind       string `json:"kind"`
+	ID         uint   `json:"id"`
+	OwnerEmail string `json:"owner_email"`
+	WorkflowID string `json:"workflow_id"`
+}
 
 // StartHandoverInput records the handover and the cover.
 type StartHandoverInput struct {
@@ -168,8 +208,15 @@ func Handover(ctx workflow.Context, in HandoverInput) (HandoverState, error) {
 		return h.state, err
 	}
 	if !in.OutgoingAvailable {
-		if err := h.record(ctx, ItemKnowledgeTransfer, "kamflow", "outgoing KAM unavailable", true); err != nil {
+		if err := h.record(ctx, ItemKnowledgeTransfer, HandoverSystemActor, NoteOutgoingUnavailable, true); err != nil {
 			return h.state, err
+		}
+		// Her reminders would reach nobody: the cover holds her open work
+		// until the incoming KAM takes it.
+		if h.movesWork(ctx) {
+			if err := h.moveWork(ctx, in.CoveringEmail, "kamflow"); err != nil {
+				return h.state, err
+			}
 		}
 	}
 	for !h.finished() {
@@ -200,6 +247,12 @@ func Handover(ctx workflow.Context, in HandoverInput) (HandoverState, error) {
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return h.state, err
+	}
+	// Work that came to the outgoing KAM after the tick goes along too.
+	if h.movesWork(ctx) {
+		if err := h.moveWork(ctx, h.state.IncomingEmail, "kamflow"); err != nil {
+			return h.state, err
+		}
 	}
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityCompleteHandover, h.state.HandoverID).Get(ctx, nil); err != nil {
 		return h.state, fmt.Errorf("complete handover: %w", err)
@@ -242,16 +295,27 @@ func (h *handover) notify(ctx workflow.Context, kind string, to []string, subjec
 			rcpt = append(rcpt, e)
 		}
 	}
-	n := Notification{IdempotencyKey: h.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body}
+	n := Notification{IdempotencyKey: h.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body, Link: KeyAccountLink(h.state.KeyAccountID, "handovers")}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 
 func (h *handover) record(ctx workflow.Context, item, by, note string, skipped bool) error {
+	return h.recordAfterStart(ctx, false, item, by, note, skipped)
+}
+
+// recordAfterStart ticks the item in the state at once and saves it; with
+// waitsForStart the save waits until the handover's own record exists.
+func (h *handover) recordAfterStart(ctx workflow.Context, waitsForStart bool, item, by, note string, skipped bool) error {
 	it := h.item(item)
 	now := workflow.Now(ctx)
 	it.Done, it.Skipped, it.By, it.At, it.Note = true, skipped, by, &now, note
 	h.state.LastProgress, h.state.Nudges = now, 0
 	h.version++
+	if waitsForStart {
+		if err := workflow.Await(ctx, func() bool { return h.state.HandoverID != 0 }); err != nil {
+			return err
+		}
+	}
 	in := TickInput{HandoverID: h.state.HandoverID, Item: item, By: by, Note: note, Skipped: skipped, At: now}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityTickHandoverItem, in).Get(ctx, nil)
 }
@@ -283,6 +347,12 @@ func (h *handover) chooseIncoming(ctx workflow.Context, r ChooseIncomingRequest)
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityRecordIncoming, in).Get(ctx, nil); err != nil {
 		return h.state, err
 	}
+	// Another incoming KAM after the work moved: it follows her.
+	if h.item(ItemActionsMoved).Done && h.movesWork(ctx) {
+		if err := h.moveWork(ctx, h.state.IncomingEmail, r.Actor.Email); err != nil {
+			return h.state, err
+		}
+	}
 	return h.state, h.notify(ctx, "incoming-"+strconv.FormatUint(uint64(r.EmployeeID), 10), []string{r.Email}, "You take over "+h.state.CustomerName,
 		fmt.Sprintf("You become the KAM of %s. %s covers the account until the handover checklist is done.", h.state.CustomerName, h.state.CoveringEmail))
 }
@@ -308,9 +378,56 @@ func (h *handover) validateTick(r TickRequest) error {
 	if len(r.Note) > 5000 {
 		return invalid("note", "note is longer than 5000 characters")
 	}
+	if r.Skip && strings.TrimSpace(r.Note) == "" {
+		return invalid("note", "say why the item is skipped")
+	}
 	return nil
 }
 
 func (h *handover) tick(ctx workflow.Context, r TickRequest) (HandoverState, error) {
-	return h.state, h.record(ctx, r.Item, r.Actor.Email, strings.TrimSpace(r.Note), false)
+	// A worker without skipping ticked a skip as done; its history replays so.
+	skipped := r.Skip && workflow.GetVersion(ctx, changeHandoverSkipItem, workflow.DefaultVersion, 1) == 1
+	waitsForStart := workflow.GetVersion(ctx, changeHandoverTickAfterStart, workflow.DefaultVersion, 1) == 1
+	if err := h.recordAfterStart(ctx, waitsForStart, r.Item, r.Actor.Email, strings.TrimSpace(r.Note), skipped); err != nil {
+		return h.state, err
+	}
+	// Skipped "actions moved": nothing moves now; completion still moves
+	// whatever the outgoing KAM holds to the incoming one.
+	if r.Item == ItemActionsMoved && !skipped && h.movesWork(ctx) {
+		return h.state, h.moveWork(ctx, h.state.IncomingEmail, r.Actor.Email)
+	}
+	return h.state, nil
+}
+
+func (h *handover) movesWork(ctx workflow.Context) bool {
+	return workflow.GetVersion(ctx, changeHandoverMovesWork, workflow.DefaultVersion, 1) == 1
+}
+
+// moveWork gives the outgoing KAM's open actions and measures of the
+// account (and what this handover gave someone before) to the e-mail, then
+// tells the workflows tracking them, so reminders follow the new owner.
+func (h *handover) moveWork(ctx workflow.Context, to, by string) error {
+	if to == "" {
+		return nil
+	}
+	in := MoveWorkInput{HandoverID: h.state.HandoverID, KeyAccountID: h.state.KeyAccountID, FromEmail: h.state.OutgoingEmail, ToEmail: to, By: by}
+	var moved []MovedWork
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityMoveAccountWork, in).Get(ctx, &moved); err != nil {
+		return fmt.Errorf("move open work: %w", err)
+	}
+	h.state.WorkMovedTo = to
+	sent := make([]workflow.Future, 0, len(moved))
+	for _, m := range moved {
+		if m.WorkflowID == "" {
+			continue
+		}
+		sent = append(sent, workflow.SignalExternalWorkflow(ctx, m.WorkflowID, "", SignalOwnerChanged, OwnerChanged{Kind: m.Kind, ID: m.ID, OwnerEmail: m.OwnerEmail}))
+	}
+	for _, f := range sent {
+		// A tracking workflow that closed has nothing left to remind of.
+		if err := f.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Info("owner change not delivered", "err", err)
+		}
+	}
+	return nil
 }

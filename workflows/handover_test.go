@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -28,6 +29,14 @@ func TestHandoverWhenTheOutgoingKAMIsGone(t *testing.T) {
 	reg(func(ctx context.Context, in workflows.IncomingInput) error { return nil }, workflows.ActivityRecordIncoming)
 	reg(func(ctx context.Context, in workflows.TickInput) error { ticks = append(ticks, in); return nil }, workflows.ActivityTickHandoverItem)
 	reg(func(ctx context.Context, id uint) error { completed++; return nil }, workflows.ActivityCompleteHandover)
+	var moves []string
+	reg(func(ctx context.Context, in workflows.MoveWorkInput) ([]workflows.MovedWork, error) {
+		if in.HandoverID != 3 || in.KeyAccountID != 1 || in.FromEmail != "old@example.com" {
+			t.Errorf("move = %+v", in)
+		}
+		moves = append(moves, in.ToEmail+" by "+in.By+"@"+env.Now().Format("01-02"))
+		return nil, nil
+	}, workflows.ActivityMoveAccountWork)
 	reg(func(ctx context.Context, n workflows.Notification) error {
 		notices = append(notices, notice{at: env.Now(), n: n})
 		return nil
@@ -97,12 +106,163 @@ func TestHandoverWhenTheOutgoingKAMIsGone(t *testing.T) {
 	if len(ticks) != 5 || !ticks[0].Skipped || ticks[0].Item != workflows.ItemKnowledgeTransfer {
 		t.Errorf("ticks = %+v", ticks)
 	}
+	// The KAM left: the cover holds her work from the start; the incoming
+	// KAM gets it when "actions moved" is ticked, and anything late on completion.
+	wantMoves := "deputy@example.com by kamflow@05-04 new@example.com by deputy@example.com@05-22 new@example.com by kamflow@05-25"
+	if strings.Join(moves, " ") != wantMoves || st.WorkMovedTo != "new@example.com" {
+		t.Errorf("moves = %s (moved to %q)\nwant    %s", strings.Join(moves, " "), st.WorkMovedTo, wantMoves)
+	}
 	var kinds []string
 	for _, x := range notices {
+		if x.n.Link != "/key-accounts/1#handovers" {
+			t.Errorf("handover notice %s leads to %q", x.n.IdempotencyKey, x.n.Link)
+		}
 		kinds = append(kinds, x.n.IdempotencyKey[strings.LastIndex(x.n.IdempotencyKey, "/")+1:]+"@"+x.at.Format("01-02"))
 	}
 	want := "started@05-04 stalled-1@05-11 escalation-2@05-18 incoming-9@05-20 completed@05-25"
 	if strings.Join(kinds, " ") != want {
 		t.Errorf("notices = %s\nwant      %s", strings.Join(kinds, " "), want)
+	}
+}
+
+// TestHandoverItemSkipped: someone in the handover skips an item that is
+// not needed, saying why; a skip without a reason is refused. A skipped
+// "actions moved" moves nothing then; completion hands the outgoing KAM's
+// open work to the incoming KAM all the same.
+func TestHandoverItemSkipped(t *testing.T) {
+	env := quietEnv(time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC))
+	env.RegisterWorkflowWithOptions(workflows.Handover, workflow.RegisterOptions{Name: workflows.HandoverWorkflowName})
+	var ticks []workflows.TickInput
+	var moves []string
+	reg := func(fn any, name string) { env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
+	reg(func(ctx context.Context, in workflows.StartHandoverInput) (uint, error) { return 4, nil }, workflows.ActivityStartHandover)
+	reg(func(ctx context.Context, in workflows.IncomingInput) error { return nil }, workflows.ActivityRecordIncoming)
+	reg(func(ctx context.Context, in workflows.TickInput) error { ticks = append(ticks, in); return nil }, workflows.ActivityTickHandoverItem)
+	reg(func(ctx context.Context, id uint) error { return nil }, workflows.ActivityCompleteHandover)
+	reg(func(ctx context.Context, in workflows.MoveWorkInput) ([]workflows.MovedWork, error) {
+		moves = append(moves, in.ToEmail+" by "+in.By)
+		return nil, nil
+	}, workflows.ActivityMoveAccountWork)
+	reg(func(ctx context.Context, n workflows.Notification) error { return nil }, workflows.ActivityNotify)
+
+	lead := workflows.Actor{Email: "lead@example.com", Roles: []string{"lead"}}
+	outgoing := workflows.Actor{Email: "old@example.com", Roles: []string{"kam"}}
+	n := 0
+	upd := func(at time.Duration, name string, arg any, wantType, wantField string) {
+		env.RegisterDelayedCallback(func() {
+			n++
+			env.UpdateWorkflow(name, "s"+string(rune('a'+n)), &testsuite.TestUpdateCallback{
+				OnAccept: func() {
+					if wantType != "" {
+						t.Errorf("%s %+v accepted, want %s", name, arg, wantType)
+					}
+				},
+				OnReject: func(err error) {
+					if typ, _, field, _ := workflows.RejectionOf(err); typ != wantType || field != wantField {
+						t.Errorf("%s %+v rejected: %v (field %q), want %s at %q", name, arg, err, field, wantType, wantField)
+					}
+				},
+				OnComplete: func(any, error) {},
+			}, arg)
+		}, at)
+	}
+	upd(time.Hour, workflows.UpdateChooseIncoming, workflows.ChooseIncomingRequest{Actor: lead, EmployeeID: 9, Email: "new@example.com"}, "", "")
+	upd(2*time.Hour, workflows.UpdateTickItem, workflows.TickRequest{Actor: outgoing, Item: workflows.ItemIntroMeeting, Skip: true, Note: "  "}, workflows.ErrTypeInvalid, "note")
+	upd(3*time.Hour, workflows.UpdateTickItem, workflows.TickRequest{Actor: outgoing, Item: workflows.ItemActionsMoved, Skip: true, Note: "no open actions"}, "", "")
+	for i, item := range []string{workflows.ItemKnowledgeTransfer, workflows.ItemRelationshipsMoved, workflows.ItemIntroMeeting, workflows.ItemCustomerInformed} {
+		upd(day+time.Duration(i)*time.Hour, workflows.UpdateTickItem, workflows.TickRequest{Actor: lead, Item: item, Note: "done"}, "", "")
+	}
+	env.ExecuteWorkflow(workflows.HandoverWorkflowName, workflows.HandoverInput{
+		KeyAccountID: 2, CustomerName: "Nordbahn AG", Reason: workflows.ReasonPersonaNonGrata, OutgoingEmployeeID: 5, OutgoingEmail: outgoing.Email,
+		OutgoingAvailable: true, CoveringEmployeeID: 6, CoveringEmail: "deputy@example.com", LeadEmail: lead.Email, StartedBy: lead.Email,
+	})
+	var st workflows.HandoverState
+	if err := env.GetWorkflowResult(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != "completed" || st.Responsible != 9 {
+		t.Fatalf("state = %s, responsible %d", st.Status, st.Responsible)
+	}
+	if len(ticks) != 5 || ticks[0].Item != workflows.ItemActionsMoved || !ticks[0].Skipped || ticks[0].Note != "no open actions" || ticks[0].By != outgoing.Email {
+		t.Fatalf("ticks = %+v, want the skipped \"actions moved\" first, with its reason and who skipped it", ticks)
+	}
+	for _, tk := range ticks[1:] {
+		if tk.Skipped {
+			t.Errorf("%s skipped, want done", tk.Item)
+		}
+	}
+	if strings.Join(moves, ";") != "new@example.com by kamflow" {
+		t.Errorf("moves = %v, want only completion's move to the incoming KAM", moves)
+	}
+}
+
+// TestHandoverTickWhileItsRecordIsWritten: a tick accepted while the
+// handover's own record is still being saved is kept, and saved under that
+// record once it exists (it was once saved under no handover and lost).
+func TestHandoverTickWhileItsRecordIsWritten(t *testing.T) {
+	env := quietEnv(time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC))
+	env.RegisterWorkflowWithOptions(workflows.Handover, workflow.RegisterOptions{Name: workflows.HandoverWorkflowName})
+	var ticks []workflows.TickInput
+	reg := func(fn any, name string) { env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
+	reg(func(ctx context.Context, in workflows.StartHandoverInput) (uint, error) { return 0, nil }, workflows.ActivityStartHandover)
+	env.OnActivity(workflows.ActivityStartHandover, mock.Anything, mock.Anything).Return(uint(7), nil).After(2 * time.Hour)
+	reg(func(ctx context.Context, in workflows.IncomingInput) error { return nil }, workflows.ActivityRecordIncoming)
+	reg(func(ctx context.Context, in workflows.TickInput) error { ticks = append(ticks, in); return nil }, workflows.ActivityTickHandoverItem)
+	reg(func(ctx context.Context, id uint) error { return nil }, workflows.ActivityCompleteHandover)
+	reg(func(ctx context.Context, in workflows.MoveWorkInput) ([]workflows.MovedWork, error) { return nil, nil }, workflows.ActivityMoveAccountWork)
+	reg(func(ctx context.Context, n workflows.Notification) error { return nil }, workflows.ActivityNotify)
+
+	lead := workflows.Actor{Email: "lead@example.com", Roles: []string{"lead"}}
+	outgoing := workflows.Actor{Email: "old@example.com", Roles: []string{"kam"}}
+	var early workflows.HandoverState
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(workflows.UpdateTickItem, "early", &testsuite.TestUpdateCallback{
+			OnAccept: func() {},
+			OnReject: func(err error) { t.Errorf("early tick rejected: %v", err) },
+			OnComplete: func(v any, err error) {
+				if err != nil {
+					t.Errorf("early tick: %v", err)
+				}
+				early, _ = v.(workflows.HandoverState)
+			},
+		}, workflows.TickRequest{Actor: outgoing, Item: workflows.ItemKnowledgeTransfer, Note: "account memo handed over"})
+	}, time.Hour)
+	n := 0
+	upd := func(at time.Duration, name string, arg any) {
+		env.RegisterDelayedCallback(func() {
+			n++
+			env.UpdateWorkflow(name, "t"+string(rune('a'+n)), &testsuite.TestUpdateCallback{
+				OnAccept:   func() {},
+				OnReject:   func(err error) { t.Errorf("%s %+v rejected: %v", name, arg, err) },
+				OnComplete: func(any, error) {},
+			}, arg)
+		}, at)
+	}
+	upd(day, workflows.UpdateChooseIncoming, workflows.ChooseIncomingRequest{Actor: lead, EmployeeID: 9, Email: "new@example.com"})
+	for i, item := range []string{workflows.ItemActionsMoved, workflows.ItemRelationshipsMoved, workflows.ItemIntroMeeting, workflows.ItemCustomerInformed} {
+		upd(2*day+time.Duration(i)*time.Hour, workflows.UpdateTickItem, workflows.TickRequest{Actor: lead, Item: item, Note: "done"})
+	}
+	env.ExecuteWorkflow(workflows.HandoverWorkflowName, workflows.HandoverInput{
+		KeyAccountID: 3, CustomerName: "Südwerk GmbH", Reason: workflows.ReasonRoleChange, OutgoingEmployeeID: 5, OutgoingEmail: outgoing.Email,
+		OutgoingAvailable: true, CoveringEmployeeID: 6, CoveringEmail: "deputy@example.com", LeadEmail: lead.Email, StartedBy: lead.Email,
+	})
+	var st workflows.HandoverState
+	if err := env.GetWorkflowResult(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != "completed" || len(ticks) != 5 {
+		t.Fatalf("state = %s with %d ticks saved", st.Status, len(ticks))
+	}
+	first := ticks[0]
+	if first.Item != workflows.ItemKnowledgeTransfer || first.HandoverID != 7 || first.By != outgoing.Email || first.Note != "account memo handed over" {
+		t.Errorf("early tick saved as %+v, want knowledge transfer by %s under handover 7", first, outgoing.Email)
+	}
+	if early.HandoverID != 7 || !early.Items[0].Done {
+		t.Errorf("early tick answered %+v, want the ticked state of handover 7", early)
+	}
+	for _, tk := range ticks {
+		if tk.HandoverID != 7 {
+			t.Errorf("tick %s saved under handover %d, want 7", tk.Item, tk.HandoverID)
+		}
 	}
 }

@@ -19,7 +19,24 @@ const (
 	ActivityPrepareJourFixe = "PrepareJourFixe"
 	ActivitySaveInput       = "SaveJourFixeInput"
 	ActivityPoolJourFixe    = "PoolJourFixe"
+	// ActivitySendJourFixePicture sends each participant the picture of
+	// only the accounts she may read.
+	ActivitySendJourFixePicture = "SendJourFixePicture"
 )
+
+// JourFixePictureInput asks for the pooled picture to be sent, per
+// participant, with only the accounts she may read.
+type JourFixePictureInput struct {
+	WorkflowID   string                `json:"workflow_id"`
+	JourFixeID   uint                  `json:"jour_fixe_id"`
+	ProgrammeID  uint                  `json:"programme_id"`
+	Day          string                `json:"day"`
+	Participants []JourFixeParticipant `json:"participants"`
+}
+
+// changePicturePerReader: the picture goes to each participant with only
+// the accounts she may read, instead of the whole summary to everyone.
+const changePicturePerReader = "jourfixe-picture-per-reader"
 
 // JourFixeScheduleID is the monthly Schedule of a programme's jour fixe
 // (all key accounts) or of one key account's.
@@ -152,6 +169,10 @@ func JourFixe(ctx workflow.Context, in JourFixeInput) (JourFixeState, error) {
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityPoolJourFixe, j.state.JourFixeID).Get(ctx, &j.state.Summary); err != nil {
 		return j.state, fmt.Errorf("pool jour fixe: %w", err)
 	}
+	if workflow.GetVersion(ctx, changePicturePerReader, workflow.DefaultVersion, 1) == 1 {
+		in := JourFixePictureInput{WorkflowID: j.id, JourFixeID: j.state.JourFixeID, ProgrammeID: j.state.ProgrammeID, Day: day, Participants: j.state.Participants}
+		return j.state, workflow.ExecuteActivity(withActivityOptions(ctx), ActivitySendJourFixePicture, in).Get(ctx, nil)
+	}
 	var to []string
 	for _, p := range j.state.Participants {
 		to = append(to, p.Email)
@@ -163,7 +184,8 @@ func (j *jourFixe) notify(ctx workflow.Context, kind string, to []string, subjec
 	if len(to) == 0 {
 		return nil
 	}
-	n := Notification{IdempotencyKey: j.id + "/" + kind, Recipients: to, Subject: subject, Body: body, ProgrammeID: j.state.ProgrammeID}
+	n := Notification{IdempotencyKey: j.id + "/" + kind, Recipients: to, Subject: subject, Body: body, ProgrammeID: j.state.ProgrammeID,
+		Link: JourFixeLink(j.state.JourFixeID)}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 
@@ -202,18 +224,40 @@ func (j *jourFixe) validateSubmit(r InputRequest) error {
 	return nil
 }
 
+// changeInputFirst: submit counts the input as given before it awaits the
+// save, so a reminder meanwhile does not ask for it again.
+const changeInputFirst = "jourfixe-input-state-first"
+
 func (j *jourFixe) submit(ctx workflow.Context, r InputRequest) (JourFixeState, error) {
 	p := j.participant(r.Actor.Email)
 	in := SaveInputInput{JourFixeID: j.state.JourFixeID, EmployeeID: p.EmployeeID, Input: r}
-	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivitySaveInput, in).Get(ctx, nil); err != nil {
-		return j.state, err
-	}
 	seen := false
 	for _, g := range p.Given {
 		seen = seen || g == r.KeyAccountID
 	}
+	if workflow.GetVersion(ctx, changeInputFirst, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivitySaveInput, in).Get(ctx, nil); err != nil {
+			return j.state, err
+		}
+		if !seen {
+			p.Given = append(p.Given, r.KeyAccountID)
+		}
+		return j.state, nil
+	}
 	if !seen {
 		p.Given = append(p.Given, r.KeyAccountID)
+	}
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivitySaveInput, in).Get(ctx, nil); err != nil {
+		if !seen {
+			// Not saved: the account still lacks this participant's view.
+			for i, g := range p.Given {
+				if g == r.KeyAccountID {
+					p.Given = append(p.Given[:i], p.Given[i+1:]...)
+					break
+				}
+			}
+		}
+		return j.state, err
 	}
 	return j.state, nil
 }

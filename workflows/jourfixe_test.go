@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/workflow"
 
@@ -38,6 +39,12 @@ func TestJourFixeAsksRemindsAndPools(t *testing.T) {
 		notices = append(notices, notice{at: env.Now(), n: n})
 		return nil
 	}, workflows.ActivityNotify)
+	var pictures []workflows.JourFixePictureInput
+	reg(func(ctx context.Context, in workflows.JourFixePictureInput) error {
+		pictures = append(pictures, in)
+		notices = append(notices, notice{at: env.Now(), n: workflows.Notification{IdempotencyKey: in.WorkflowID + "/picture"}})
+		return nil
+	}, workflows.ActivitySendJourFixePicture)
 	n := 0
 	upd := func(at time.Duration, arg workflows.InputRequest, wantType, wantField string) {
 		env.RegisterDelayedCallback(func() {
@@ -68,5 +75,46 @@ func TestJourFixeAsksRemindsAndPools(t *testing.T) {
 	// Only kam still owes input (account 11) two days before the meeting.
 	if want := "ask-1@07-01 ask-2@07-01 remind-1@07-06 picture@07-08"; strings.Join(got, " ") != want {
 		t.Errorf("notices = %s\nwant      %s", strings.Join(got, " "), want)
+	}
+	// The picture goes per participant (the activity filters by what each
+	// may read), not as one summary to everyone.
+	if len(pictures) != 1 || pictures[0].JourFixeID != 8 || len(pictures[0].Participants) != 2 || pictures[0].Day != "2026-07-08" {
+		t.Errorf("picture requests = %+v", pictures)
+	}
+}
+
+// An input counts as given from the moment it is accepted: the reminder
+// that falls while its save runs does not ask for it.
+func TestJourFixeInputCountsBeforeItIsSaved(t *testing.T) {
+	jStart := time.Date(2026, 7, 1, 7, 0, 0, 0, time.UTC)
+	env := quietEnv(jStart)
+	env.RegisterWorkflowWithOptions(workflows.JourFixe, workflow.RegisterOptions{Name: workflows.JourFixeWorkflowName})
+	var reminded []string
+	reg := func(fn any, name string) { env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
+	reg(func(ctx context.Context, in workflows.PrepareJourFixeInput) (workflows.JourFixePrepared, error) {
+		return workflows.JourFixePrepared{JourFixeID: 8, Participants: []workflows.JourFixeParticipant{{EmployeeID: 1, Email: "kam@example.com", Accounts: []uint{10}}}}, nil
+	}, workflows.ActivityPrepareJourFixe)
+	reg(func(ctx context.Context, in workflows.SaveInputInput) error { return nil }, workflows.ActivitySaveInput)
+	reg(func(ctx context.Context, id uint) (string, error) { return "pooled", nil }, workflows.ActivityPoolJourFixe)
+	reg(func(ctx context.Context, in workflows.JourFixePictureInput) error { return nil }, workflows.ActivitySendJourFixePicture)
+	reg(func(ctx context.Context, n workflows.Notification) error {
+		if strings.Contains(n.IdempotencyKey, "/remind-") {
+			reminded = append(reminded, n.IdempotencyKey)
+		}
+		return nil
+	}, workflows.ActivityNotify)
+	// The save takes two hours on the workflow's clock; the reminder (two
+	// days before the meeting) falls within them.
+	env.OnActivity(workflows.ActivitySaveInput, mock.Anything, mock.Anything).Return(nil).After(2 * time.Hour)
+	env.RegisterDelayedCallback(func() {
+		expectUpdate(t, env, "in", workflows.UpdateSubmitInput, workflows.InputRequest{Actor: workflows.Actor{Email: "kam@example.com"}, KeyAccountID: 10, Satisfaction: 4}, "", "")
+	}, 5*day-time.Hour)
+	env.ExecuteWorkflow(workflows.JourFixeWorkflowName, workflows.JourFixeInput{ProgrammeID: 7})
+	var st workflows.JourFixeState
+	if err := env.GetWorkflowResult(&st); err != nil {
+		t.Fatal(err)
+	}
+	if len(reminded) != 0 || len(st.Participants[0].Given) != 1 {
+		t.Fatalf("reminders %v, given %v; want no reminder for the input being saved", reminded, st.Participants[0].Given)
 	}
 }

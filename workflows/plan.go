@@ -20,9 +20,11 @@ const (
 	ActivityReportPlanApproved = "ReportPlanApproved"
 )
 
+const planWorkflowIDPrefix = "plan-"
+
 // PlanWorkflowID names the approval of one plan version.
 func PlanWorkflowID(keyAccountID uint, version int) string {
-	return "plan-" + strconv.FormatUint(uint64(keyAccountID), 10) + "-v" + strconv.Itoa(version)
+	return planWorkflowIDPrefix + strconv.FormatUint(uint64(keyAccountID), 10) + "-v" + strconv.Itoa(version)
 }
 
 // PlanInput starts the approval of a submitted plan.
@@ -96,6 +98,9 @@ func AccountPlan(ctx workflow.Context, in PlanInput) (PlanState, error) {
 	}); err != nil {
 		return p.state, err
 	}
+	if err := followOwnerChanges(ctx, func(c OwnerChanged) { changeActionOwner(p.state.Tracked, c) }); err != nil {
+		return p.state, err
+	}
 	approvers := append([]string{in.LeadEmail}, in.CommitteeEmails...)
 	if err := p.notify(ctx, "submitted", approvers, "Account plan to approve: "+in.CustomerName,
 		fmt.Sprintf("%s submitted version %d of the strategy and action plan for %s.", in.KAMEmail, in.Version, in.CustomerName)); err != nil {
@@ -118,7 +123,7 @@ func AccountPlan(ctx workflow.Context, in PlanInput) (PlanState, error) {
 			}
 			continue
 		}
-		if err := notifyAction(ctx, p.id, &p.state.Tracked[i], key, []string{in.KAMEmail, in.LeadEmail}); err != nil {
+		if err := notifyAction(ctx, p.id, PlanLink(p.state.KeyAccountID), &p.state.Tracked[i], key, []string{in.KAMEmail, in.LeadEmail}); err != nil {
 			return p.state, err
 		}
 	}
@@ -138,7 +143,8 @@ func (p *plan) notify(ctx workflow.Context, kind string, to []string, subject, b
 			rcpt = append(rcpt, e)
 		}
 	}
-	n := Notification{IdempotencyKey: p.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body, ProgrammeID: p.state.ProgrammeID}
+	n := Notification{IdempotencyKey: p.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body, ProgrammeID: p.state.ProgrammeID,
+		Link: PlanLink(p.state.KeyAccountID)}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 

@@ -29,6 +29,13 @@ type programme struct {
 	// version counts state changes made by updates; the main loop waits on it.
 	version      int
 	historyLimit int
+	// projected is what the last recorded event left in the database.
+	projected projected
+	// plansThroughPlanWorkflow: a key account's plan counts only when its
+	// plan workflow approved it (taken once in setup, read by the validator).
+	plansThroughPlanWorkflow bool
+	// computing counts compute_selection updates awaiting their candidates.
+	computing int
 }
 
 // Programme is the workflow of one KAM introduction, from set-up to the
@@ -43,6 +50,12 @@ func Programme(ctx workflow.Context, in ProgrammeInput) (ProgrammeState, error) 
 
 func (p *programme) setup(ctx workflow.Context, in ProgrammeInput) error {
 	p.historyLimit = defaultHistoryLimit
+	p.plansThroughPlanWorkflow = workflow.GetVersion(ctx, changePlansThroughPlanWorkflow, workflow.DefaultVersion, 1) == 1
+	// Taken once per programme: a resumed run keeps what its first run chose.
+	rolloutChecks := workflow.GetVersion(ctx, changeRolloutRecord, workflow.DefaultVersion, 1) == 1
+	if in.HistoryLimit > 0 {
+		p.historyLimit = in.HistoryLimit
+	}
 	if in.Resume != nil {
 		p.state = *in.Resume
 	} else {
@@ -67,6 +80,7 @@ func (p *programme) setup(ctx workflow.Context, in ProgrammeInput) error {
 			Status:          StatusActive,
 			CurrentPhase:    phaseDefs[0].key,
 			FocusLimit:      in.FocusLimit,
+			RolloutChecks:   rolloutChecks,
 		}
 		if p.state.FocusLimit == 0 {
 			p.state.FocusLimit = DefaultFocusLimit
@@ -97,7 +111,10 @@ func (p *programme) setup(ctx workflow.Context, in ProgrammeInput) error {
 	}); err != nil {
 		return err
 	}
-	return p.registerSelectionHandlers(ctx)
+	if err := p.registerSelectionHandlers(ctx); err != nil {
+		return err
+	}
+	return p.registerRolloutHandlers(ctx)
 }
 
 // updateHandler pairs an update's handler with its validator.
@@ -109,7 +126,7 @@ type updateHandler struct {
 
 func registerUpdates(ctx workflow.Context, handlers []updateHandler) error {
 	for _, h := range handlers {
-		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler, workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, onUpdatePath(h.handler), workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
 			return fmt.Errorf("register update %s: %w", h.name, err)
 		}
 	}
@@ -128,29 +145,47 @@ func validateInput(in ProgrammeInput) error {
 		return invalid("committee_emails", "the steering committee needs at least one member")
 	case in.StartDate.IsZero():
 		return invalid("start_date", "start_date is required")
-	case in.FocusLimit < 0 || in.FocusLimit > 1000:
-		return invalid("focus_limit", "focus_limit must be between 1 and 1000")
+	}
+	if err := ValidateFocusLimit(in.FocusLimit); err != nil {
+		return err
 	}
 	if len(in.Plan) > 0 {
-		if err := validatePlan(in.Plan); err != nil {
+		if err := ValidatePlan(in.Plan); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// validatePlan insists on one due date per phase, in phase order.
-func validatePlan(plan []PhaseDue) error {
+// ValidatePlan insists on one due date per phase, in phase order, never
+// going backwards; the web checks a new programme's plan with it too.
+func ValidatePlan(plan []PhaseDue) error {
+	return checkPlan(plan, func(i int, part string) string { return fmt.Sprintf("plan[%d].%s", i, part) })
+}
+
+// checkPlan is ValidatePlan naming the offending field with field.
+func checkPlan(plan []PhaseDue, field func(i int, part string) string) error {
 	if len(plan) != len(phaseDefs) {
-		return invalid("plan", fmt.Sprintf("plan needs a due date for each of the %d phases", len(phaseDefs)))
+		return invalid("plan", fmt.Sprintf("the plan needs a due date for each of the %d phases, in order", len(phaseDefs)))
 	}
 	for i, d := range plan {
 		if d.Phase != phaseDefs[i].key {
-			return invalid("plan", fmt.Sprintf("plan entry %d must be phase %q", i+1, phaseDefs[i].key))
+			return invalid(field(i, "phase"), fmt.Sprintf("must be %q", phaseDefs[i].key))
 		}
 		if i > 0 && d.Due.Before(plan[i-1].Due) {
-			return invalid("plan."+string(d.Phase), fmt.Sprintf("due date of %s is before the one of %s", d.Phase, plan[i-1].Phase))
+			return invalid(field(i, "due"), fmt.Sprintf("the due date of %s is before the one of %s", d.Phase, plan[i-1].Phase))
 		}
+	}
+	return nil
+}
+
+// MaxFocusLimit bounds the provisional list length a programme may set.
+const MaxFocusLimit = 1000
+
+// ValidateFocusLimit accepts 0 (the default) or 1 to MaxFocusLimit.
+func ValidateFocusLimit(n int) error {
+	if n < 0 || n > MaxFocusLimit {
+		return invalid("focus_limit", fmt.Sprintf("focus_limit must be between 1 and %d", MaxFocusLimit))
 	}
 	return nil
 }
@@ -354,6 +389,7 @@ func (p *programme) remind(ctx workflow.Context, ph *PhaseState, r reminder) err
 	n := Notification{
 		IdempotencyKey: fmt.Sprintf("programme-%d/%s/%s/%s", p.state.ProgrammeID, ph.Phase, r.key, due),
 		ProgrammeID:    p.state.ProgrammeID,
+		Link:           ProgrammeLink(p.state.ProgrammeID, ph.Phase),
 	}
 	kind := EventReminder
 	if r.overdue {
@@ -370,18 +406,42 @@ func (p *programme) remind(ctx workflow.Context, ph *PhaseState, r reminder) err
 		return fmt.Errorf("notify %s: %w", r.key, err)
 	}
 	ph.RemindersSent = append(ph.RemindersSent, r.key)
-	return p.record(ctx, kind, ph.Phase, "", r.key)
+	return p.recordText(ctx, kind, ph.Phase, "", r.key, reminderText(r.key))
 }
+
+// changeProjectionDeltas makes each event carry only what changed, and the
+// whole state a page shows (criteria, candidates, assignments, training,
+// plans, results) instead of only the milestones.
+const changeProjectionDeltas = "projection-deltas"
 
 // record projects a transition to the DB; Seq makes the write idempotent.
 func (p *programme) record(ctx workflow.Context, kind string, phase Phase, actor, comment string) error {
+	return p.recordWith(ctx, kind, phase, actor, comment, nil, nil)
+}
+
+// recordText records an event whose comment kamflow wrote: in English, and
+// by its key and parameters.
+func (p *programme) recordText(ctx workflow.Context, kind string, phase Phase, actor, comment string, text *CommentText) error {
+	return p.recordWith(ctx, kind, phase, actor, comment, nil, text)
+}
+
+// recordWith records an event that carries a KAM's training fact.
+func (p *programme) recordWith(ctx workflow.Context, kind string, phase Phase, actor, comment string, training *TrainingEventFact, text *CommentText) error {
 	p.state.EventSeq++
-	ev := ProgrammeEvent{
-		ProgrammeID: p.state.ProgrammeID, Seq: p.state.EventSeq, Kind: kind, Phase: phase, Actor: actor, Comment: comment,
-		At: workflow.Now(ctx), Name: p.state.Name, LeadEmail: p.state.LeadEmail, StartDate: p.state.StartDate, Status: p.state.Status,
-		CurrentPhase: p.state.CurrentPhase, Phases: append([]PhaseState(nil), p.state.Phases...), CommitteeEmails: p.state.CommitteeEmails,
+	if workflow.GetVersion(ctx, changeProjectionDeltas, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		// Started before deltas: every event carries the whole state, so
+		// the database catches up with what older events did not carry.
+		p.projected.valid = false
 	}
+	ev := ProgrammeEvent{
+		ProgrammeID: p.state.ProgrammeID, Seq: p.state.EventSeq, Kind: kind, Phase: phase, Actor: actor, Comment: comment, Text: text,
+		At: workflow.Now(ctx), Name: p.state.Name, LeadEmail: p.state.LeadEmail, StartDate: p.state.StartDate, Status: p.state.Status,
+		CurrentPhase: p.state.CurrentPhase, CommitteeEmails: p.state.CommitteeEmails, TrainingFact: training,
+	}
+	p.fillChanges(&ev)
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityRecordProgrammeEvent, ev).Get(ctx, nil); err != nil {
+		// The database may have missed this change: the next event carries everything.
+		p.projected.valid = false
 		return fmt.Errorf("record %s: %w", kind, err)
 	}
 	return nil
@@ -398,8 +458,18 @@ func (p *programme) upsertSearchAttributes(ctx workflow.Context) error {
 func (p *programme) changed() { p.version++ }
 
 // withActivityOptions is applied at each call because update handlers get
-// a fresh context, not the one the main loop configured.
+// a fresh context, not the one the main loop configured. Activities a
+// person waits on (an update handler's) share UpdateActivityBound from the
+// update's start; the main loop's retry until they succeed.
 func withActivityOptions(ctx workflow.Context) workflow.Context {
+	if deadline, onPath := ctx.Value(updatePathKey{}).(time.Time); onPath {
+		left := max(deadline.Sub(workflow.Now(ctx)), time.Second)
+		return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+			StartToCloseTimeout:    min(left, UpdateActivityBound/2),
+			ScheduleToCloseTimeout: left,
+			RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 4 * time.Second},
+		})
+	}
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute},
@@ -428,21 +498,9 @@ func (p *programme) requireActive() error {
 	return nil
 }
 
-func (p *programme) isLead(a Actor) bool {
-	return a.has("lead") && strings.EqualFold(a.Email, p.state.LeadEmail)
-}
+func (p *programme) isLead(a Actor) bool { return p.state.IsLead(a) }
 
-func (p *programme) isCommittee(a Actor) bool {
-	if !a.has("committee") {
-		return false
-	}
-	for _, e := range p.state.CommitteeEmails {
-		if strings.EqualFold(e, a.Email) {
-			return true
-		}
-	}
-	return false
-}
+func (p *programme) isCommittee(a Actor) bool { return p.state.IsCommittee(a) }
 
 func (p *programme) requireCurrent(phase Phase, want PhaseStatus) (*PhaseState, error) {
 	if !phase.Valid() {
@@ -469,11 +527,18 @@ func (p *programme) validateSubmit(r SubmitRequest) error {
 	if !p.isLead(r.Actor) && !strings.EqualFold(r.Actor.Email, ph.Responsible) {
 		return forbidden("only the programme lead or the phase's responsible person submits results")
 	}
-	if err := p.submitPrerequisite(r.Phase); err != nil {
-		return err
+	// Prerequisites came with selection and assignment; a programme that
+	// runs the older code (its first gate said so) hands phases in without them.
+	if !p.state.PreSelection {
+		if r.Phase == PhaseProvisionalSelection && p.computing > 0 {
+			return conflict("the provisional list is being computed; submit it once it is done")
+		}
+		if h := p.state.SubmitHindrances(r.Phase); len(h) > 0 {
+			return conflictAt(h[0].Field, h[0].Reason)
+		}
 	}
 	result := strings.TrimSpace(r.Result)
-	if result == "" {
+	if result == "" && !p.composesResult(r.Phase) {
 		return invalid("result", "result is required: describe what the phase produced")
 	}
 	if len(result) > maxResultLen {
@@ -568,7 +633,8 @@ func (p *programme) validateReplan(r ReplanRequest) error {
 			return invalid("set."+string(d.Phase), "due date is required")
 		}
 	}
-	return validatePlan(p.replanned(r))
+	// A re-plan names the phase whose date would go backwards.
+	return checkPlan(p.replanned(r), func(i int, _ string) string { return "plan." + string(phaseDefs[i].key) })
 }
 
 // replanned is the plan after r: open phases shift, then set dates apply.
@@ -594,7 +660,11 @@ func (p *programme) replanned(r ReplanRequest) []PhaseDue {
 func (p *programme) submit(ctx workflow.Context, r SubmitRequest) (ProgrammeState, error) {
 	ph := p.state.Phase(r.Phase)
 	now := workflow.Now(ctx)
-	ph.Result, ph.SubmittedBy, ph.SubmittedAt = strings.TrimSpace(r.Result), r.Actor.Email, &now
+	result := strings.TrimSpace(r.Result)
+	if p.composesResult(r.Phase) {
+		result = p.state.RolloutResult(result)
+	}
+	ph.Result, ph.SubmittedBy, ph.SubmittedAt = result, r.Actor.Email, &now
 	if ph.Gate {
 		ph.Status = PhaseSubmitted
 		p.changed()
@@ -719,7 +789,8 @@ func (p *programme) replan(ctx workflow.Context, r ReplanRequest) (ProgrammeStat
 }
 
 func (p *programme) notify(ctx workflow.Context, key string, to []string, subject, body string) error {
-	n := Notification{IdempotencyKey: key, Recipients: to, Subject: subject, Body: body, ProgrammeID: p.state.ProgrammeID}
+	n := Notification{IdempotencyKey: key, Recipients: to, Subject: subject, Body: body, ProgrammeID: p.state.ProgrammeID,
+		Link: ProgrammeLink(p.state.ProgrammeID, "")}
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}

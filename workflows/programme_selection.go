@@ -21,6 +21,11 @@ const (
 // by themselves. Histories recorded before it replay the old way.
 const changeSelection = "selection-and-assignment"
 
+// changePlansThroughPlanWorkflow: approve_plan is accepted only from a
+// submitted plan's workflow (PlanApprovalRequest.PlanWorkflowID), so no plan
+// counts that no KAM wrote and submitted. Earlier histories took any.
+const changePlansThroughPlanWorkflow = "plans-through-plan-workflow"
+
 var criterionKeyRe = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
 func (p *programme) registerSelectionHandlers(ctx workflow.Context) error {
@@ -94,8 +99,9 @@ func (p *programme) setCriteria(ctx workflow.Context, r CriteriaRequest) (Progra
 	for i, c := range p.state.Criteria {
 		keys[i] = c.Key
 	}
-	return p.state, p.record(ctx, EventCriteriaSet, PhaseCriteria, r.Actor.Email,
-		fmt.Sprintf("%s; at least %d met", strings.Join(keys, ", "), r.Threshold))
+	return p.state, p.recordText(ctx, EventCriteriaSet, PhaseCriteria, r.Actor.Email,
+		fmt.Sprintf("%s; at least %d met", strings.Join(keys, ", "), r.Threshold),
+		commentText(TextCriteriaSet, strings.Join(keys, ", "), intText(r.Threshold)))
 }
 
 // --- provisional selection ---
@@ -110,9 +116,18 @@ func (p *programme) validateComputeSelection(r ComputeSelectionRequest) error {
 	return nil
 }
 
+// changeComputingFirst: compute_selection marks the list as being computed
+// before it awaits the candidates, so the provisional selection cannot be
+// submitted with the list about to be replaced.
+const changeComputingFirst = "programme-computing-state-first"
+
 // computeSelection asks the database which customers meet the threshold;
 // it may run again after scores change.
 func (p *programme) computeSelection(ctx workflow.Context, r ComputeSelectionRequest) (ProgrammeState, error) {
+	if workflow.GetVersion(ctx, changeComputingFirst, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+		p.computing++
+		defer func() { p.computing-- }()
+	}
 	in := ComputeCandidatesInput{ProgrammeID: p.state.ProgrammeID, Threshold: p.state.Threshold}
 	for _, c := range p.state.Criteria {
 		in.Criteria = append(in.Criteria, c.Key)
@@ -124,7 +139,8 @@ func (p *programme) computeSelection(ctx workflow.Context, r ComputeSelectionReq
 	p.state.Candidates = candidates
 	p.changed()
 	comment := fmt.Sprintf("%d candidates meet at least %d criteria", len(candidates), p.state.Threshold)
-	return p.state, p.record(ctx, EventSelection, PhaseProvisionalSelection, r.Actor.Email, comment)
+	return p.state, p.recordText(ctx, EventSelection, PhaseProvisionalSelection, r.Actor.Email, comment,
+		commentText(TextSelection, intText(len(candidates)), intText(p.state.Threshold)))
 }
 
 // --- definitive selection ---
@@ -143,7 +159,7 @@ func (p *programme) validateDecide(r DecideRequest) error {
 		return err
 	}
 	if p.candidate(r.CustomerID) == nil {
-		return invalid("customer_id", fmt.Sprintf("customer %d is not on the provisional list", r.CustomerID))
+		return notFound("customer_id", fmt.Sprintf("customer %d is not on the provisional list", r.CustomerID))
 	}
 	switch r.Decision {
 	case DecisionConfirmed:
@@ -164,8 +180,8 @@ func (p *programme) decide(ctx workflow.Context, r DecideRequest) (ProgrammeStat
 	c := p.candidate(r.CustomerID)
 	c.Decision, c.Reason, c.DecidedBy = r.Decision, strings.TrimSpace(r.Reason), r.Actor.Email
 	p.changed()
-	return p.state, p.record(ctx, EventDecided, PhaseDefinitiveSelection, r.Actor.Email,
-		fmt.Sprintf("%s: %s %s", c.CustomerName, r.Decision, c.Reason))
+	return p.state, p.recordText(ctx, EventDecided, PhaseDefinitiveSelection, r.Actor.Email,
+		fmt.Sprintf("%s: %s %s", c.CustomerName, r.Decision, c.Reason), commentText(TextDecided, c.CustomerName, r.Decision, c.Reason))
 }
 
 // --- responsibilities ---
@@ -180,7 +196,7 @@ func (p *programme) validateAssign(r AssignRequest) error {
 		return err
 	}
 	if !p.isKeyAccount(r.CustomerID) {
-		return invalid("customer_id", fmt.Sprintf("customer %d is not a key account of this programme", r.CustomerID))
+		return notFound("customer_id", fmt.Sprintf("customer %d is not a key account of this programme", r.CustomerID))
 	}
 	if r.KAMEmployeeID == 0 {
 		return invalid("kam_employee_id", "a key account needs a KAM")
@@ -203,8 +219,9 @@ func (p *programme) assign(ctx workflow.Context, r AssignRequest) (ProgrammeStat
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityAssignKeyAccount, in).Get(ctx, nil); err != nil {
 		return p.state, fmt.Errorf("assign key account: %w", err)
 	}
-	return p.state, p.record(ctx, EventAssigned, PhaseResponsibilities, r.Actor.Email,
-		fmt.Sprintf("customer %d: KAM %d, deputy %d", r.CustomerID, r.KAMEmployeeID, r.DeputyEmployeeID))
+	return p.state, p.recordText(ctx, EventAssigned, PhaseResponsibilities, r.Actor.Email,
+		fmt.Sprintf("customer %d: KAM %d, deputy %d", r.CustomerID, r.KAMEmployeeID, r.DeputyEmployeeID),
+		commentText(TextAssigned, uintText(r.CustomerID), uintText(r.KAMEmployeeID), uintText(r.DeputyEmployeeID)))
 }
 
 // --- training ---
@@ -229,7 +246,7 @@ func (p *programme) validateTrainingRecord(a Actor, employeeID uint, role, who s
 		return forbidden("only " + who + " records this")
 	}
 	if !p.isAssignedKAM(employeeID) {
-		return invalid("employee_id", fmt.Sprintf("employee %d is not an assigned KAM of this programme", employeeID))
+		return notFound("employee_id", fmt.Sprintf("employee %d is not an assigned KAM of this programme", employeeID))
 	}
 	return nil
 }
@@ -270,7 +287,8 @@ func (p *programme) trainingComplete(ctx workflow.Context, r TrainingRequest) (P
 	t := p.training(r.EmployeeID)
 	t.Completed, t.Note, t.By = true, strings.TrimSpace(r.Note), r.Actor.Email
 	p.changed()
-	if err := p.record(ctx, EventTrained, PhaseTraining, r.Actor.Email, fmt.Sprintf("employee %d", r.EmployeeID)); err != nil {
+	if err := p.recordWith(ctx, EventTrained, PhaseTraining, r.Actor.Email, fmt.Sprintf("employee %d", r.EmployeeID),
+		&TrainingEventFact{EmployeeID: r.EmployeeID, Note: t.Note}, commentText(TextTrained, uintText(r.EmployeeID))); err != nil {
 		return p.state, err
 	}
 	return p.state, p.completeWhenDone(ctx)
@@ -280,7 +298,8 @@ func (p *programme) trainingException(ctx workflow.Context, r TrainingRequest) (
 	t := p.training(r.EmployeeID)
 	t.Exception, t.Note, t.By = true, strings.TrimSpace(r.Note), r.Actor.Email
 	p.changed()
-	if err := p.record(ctx, EventException, PhaseTraining, r.Actor.Email, fmt.Sprintf("employee %d: %s", r.EmployeeID, t.Note)); err != nil {
+	if err := p.recordWith(ctx, EventException, PhaseTraining, r.Actor.Email, fmt.Sprintf("employee %d: %s", r.EmployeeID, t.Note),
+		&TrainingEventFact{EmployeeID: r.EmployeeID, Exception: true, Note: t.Note}, commentText(TextException, uintText(r.EmployeeID), t.Note)); err != nil {
 		return p.state, err
 	}
 	return p.state, p.completeWhenDone(ctx)
@@ -299,12 +318,15 @@ func (p *programme) validateApprovePlan(r PlanApprovalRequest) error {
 		return forbidden("only the programme lead or a committee member approves account plans")
 	}
 	if !p.isKeyAccount(r.CustomerID) {
-		return invalid("customer_id", fmt.Sprintf("customer %d is not a key account of this programme", r.CustomerID))
+		return notFound("customer_id", fmt.Sprintf("customer %d is not a key account of this programme", r.CustomerID))
 	}
 	for _, id := range p.state.PlansApproved {
 		if id == r.CustomerID {
 			return conflict("this account plan is approved already")
 		}
+	}
+	if p.plansThroughPlanWorkflow && !strings.HasPrefix(r.PlanWorkflowID, planWorkflowIDPrefix) {
+		return conflict("no submitted plan of this key account was approved: its KAM writes and submits the plan, then the lead or a committee member decides on it")
 	}
 	return nil
 }
@@ -312,18 +334,21 @@ func (p *programme) validateApprovePlan(r PlanApprovalRequest) error {
 func (p *programme) approvePlan(ctx workflow.Context, r PlanApprovalRequest) (ProgrammeState, error) {
 	p.state.PlansApproved = append(p.state.PlansApproved, r.CustomerID)
 	p.changed()
-	if err := p.record(ctx, EventPlanApproved, PhaseAccountPlans, r.Actor.Email,
-		fmt.Sprintf("customer %d %s", r.CustomerID, strings.TrimSpace(r.Comment))); err != nil {
+	if err := p.recordText(ctx, EventPlanApproved, PhaseAccountPlans, r.Actor.Email,
+		fmt.Sprintf("customer %d %s", r.CustomerID, strings.TrimSpace(r.Comment)),
+		commentText(TextPlanApproved, uintText(r.CustomerID), strings.TrimSpace(r.Comment))); err != nil {
 		return p.state, err
 	}
 	return p.state, p.completeWhenDone(ctx)
 }
 
-func (p *programme) missingPlans() []uint {
+// MissingPlans lists the key accounts (customer IDs) whose plan is not
+// approved yet.
+func (s *ProgrammeState) MissingPlans() []uint {
 	var out []uint
-	for _, id := range p.state.KeyAccounts() {
+	for _, id := range s.KeyAccounts() {
 		approved := false
-		for _, a := range p.state.PlansApproved {
+		for _, a := range s.PlansApproved {
 			approved = approved || a == id
 		}
 		if !approved {
@@ -343,7 +368,7 @@ func (p *programme) completeWhenDone(ctx workflow.Context) error {
 		case PhaseTraining:
 			done = len(p.state.MissingTraining()) == 0
 		case PhaseAccountPlans:
-			done = len(p.missingPlans()) == 0
+			done = len(p.state.MissingPlans()) == 0
 		}
 		if !done || ph.Status != PhaseInProgress {
 			return nil
@@ -365,6 +390,7 @@ func selectionEnabled(ctx workflow.Context) bool {
 // afterGate runs what a gate's approval triggers beyond moving on.
 func (p *programme) afterGate(ctx workflow.Context, phase Phase) error {
 	if !selectionEnabled(ctx) {
+		p.state.PreSelection = true
 		return nil
 	}
 	if phase == PhaseDefinitiveSelection {
@@ -376,40 +402,67 @@ func (p *programme) afterGate(ctx workflow.Context, phase Phase) error {
 	return p.completeWhenDone(ctx)
 }
 
-// submitPrerequisite says what is missing before phase can be handed in.
-func (p *programme) submitPrerequisite(phase Phase) error {
+// CompletesByItself reports whether phase ends without being handed in:
+// training and account plans complete when everything they wait for is
+// there, and SubmitHindrances refuses to take them (programmes from
+// before selection hand them in as any other phase).
+func (s *ProgrammeState) CompletesByItself(phase Phase) bool {
+	return !s.PreSelection && (phase == PhaseTraining || phase == PhaseAccountPlans)
+}
+
+// SubmitHindrance is one thing that keeps a phase from being handed in:
+// why, and the field of the page or request it concerns ("" when it
+// concerns the phase as a whole).
+type SubmitHindrance struct {
+	Field  string `json:"field,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// SubmitHindrances lists what keeps phase from being handed in, by the
+// state alone: the submit validator refuses with the first, and pages show
+// them all before the lead tries. Programmes on the code from before
+// selection have none.
+func (s *ProgrammeState) SubmitHindrances(phase Phase) []SubmitHindrance {
+	if s.PreSelection {
+		return nil
+	}
+	whole := func(format string, args ...any) []SubmitHindrance {
+		return []SubmitHindrance{{Reason: fmt.Sprintf(format, args...)}}
+	}
 	switch phase {
 	case PhaseCriteria:
-		if len(p.state.Criteria) == 0 {
-			return conflict("set 3 or 4 criteria and the threshold first")
+		if len(s.Criteria) == 0 {
+			return whole("set 3 or 4 criteria and the threshold first")
 		}
 	case PhaseProvisionalSelection:
-		if len(p.state.Candidates) == 0 {
-			return conflict("compute the provisional list first; no customer meets the threshold yet")
+		if len(s.Candidates) == 0 {
+			return whole("compute the provisional list first; no customer meets the threshold yet")
 		}
 	case PhaseDefinitiveSelection:
 		confirmed := 0
-		for _, c := range p.state.Candidates {
+		for _, c := range s.Candidates {
 			if c.Decision == "" {
-				return conflict(fmt.Sprintf("%s is undecided: confirm or reject every candidate first", c.CustomerName))
+				return whole("%s is undecided: confirm or reject every candidate first", c.CustomerName)
 			}
 			if c.Decision == DecisionConfirmed {
 				confirmed++
 			}
 		}
 		if confirmed == 0 {
-			return conflict("confirm at least one key account")
+			return whole("confirm at least one key account")
 		}
 	case PhaseResponsibilities:
-		for _, id := range p.state.KeyAccounts() {
-			if p.state.Assignment(id) == nil {
-				return conflict(fmt.Sprintf("key account %d has no KAM yet", id))
+		for _, id := range s.KeyAccounts() {
+			if s.Assignment(id) == nil {
+				return whole("key account %d has no KAM yet", id)
 			}
 		}
 	case PhaseTraining:
-		return conflict(fmt.Sprintf("training completes by itself when every assigned KAM has completed it or has an exception (%d missing)", len(p.state.MissingTraining())))
+		return whole("training completes by itself when every assigned KAM has completed it or has an exception (%d missing)", len(s.MissingTraining()))
 	case PhaseAccountPlans:
-		return conflict(fmt.Sprintf("account plans complete by themselves when every key account's plan is approved (%d missing)", len(p.missingPlans())))
+		return whole("account plans complete by themselves when every key account's plan is approved (%d missing)", len(s.MissingPlans()))
+	case PhaseRollout:
+		return s.rolloutHindrances()
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
@@ -66,6 +67,10 @@ var (
 	}}
 )
 
+// briefing informs all staff at a staff meeting, naming the key accounts.
+var briefing = workflows.StaffInformedRequest{Actor: lead, InformedOn: start.AddDate(0, 0, 7), Channel: "staff_meeting",
+	Groups: []string{"Sales", "Service", "Production"}, KeyAccountsNamed: true}
+
 // workSteps are the updates a phase needs before it can be handed in (or,
 // for training and account plans, that complete it), spaced an hour apart.
 func workSteps(p workflows.Phase) []struct {
@@ -99,8 +104,14 @@ func workSteps(p workflows.Phase) []struct {
 		}
 	case workflows.PhaseAccountPlans:
 		return []step{
-			{workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: lead, CustomerID: 11}},
-			{workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: committee, CustomerID: 12}},
+			{workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: lead, CustomerID: 11, PlanWorkflowID: workflows.PlanWorkflowID(1, 1)}},
+			{workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: committee, CustomerID: 12, PlanWorkflowID: workflows.PlanWorkflowID(2, 1)}},
+		}
+	case workflows.PhaseRollout:
+		return []step{
+			{workflows.UpdateLogConflict, workflows.ConflictRequest{Actor: lead, What: "Key account orders jump the production queue", Between: "sales and production"}},
+			{workflows.UpdateResolveConflict, workflows.ResolveConflictRequest{Actor: lead, ConflictID: 1, Resolution: "Weekly slot reserved for key accounts"}},
+			{workflows.UpdateRecordStaffInformed, briefing},
 		}
 	}
 	return nil
@@ -292,6 +303,9 @@ func TestProgrammeWholeLifecycle(t *testing.T) {
 		t.Fatalf("set-up notices = %d, want %d: %+v", len(got), len(wantSetup), got)
 	}
 	for i, w := range wantSetup {
+		if got[i].n.Link != workflows.ProgrammeLink(7, workflows.PhaseSetup) {
+			t.Errorf("set-up notice %d leads to %q, want the set-up phase", i, got[i].n.Link)
+		}
 		if !strings.Contains(got[i].n.IdempotencyKey, w.key) || !got[i].at.Equal(w.at) || len(got[i].n.Recipients) != w.to {
 			t.Errorf("set-up notice %d = %s at %s to %v, want %s at %s to %d people", i, got[i].n.IdempotencyKey, got[i].at, got[i].n.Recipients, w.key, w.at, w.to)
 		}
@@ -338,6 +352,7 @@ func TestProgrammeWholeLifecycle(t *testing.T) {
 	if n := h.noticesWith("/strategy/submitted/"); len(n) != 2 || n[0].n.Recipients[0] != committee.Email {
 		t.Errorf("strategy submission notices = %+v", n)
 	}
+	assertEventsRebuildState(t, h.events, st)
 }
 
 func TestProgrammeValidatorsReject(t *testing.T) {
@@ -470,14 +485,14 @@ func TestSelectionValidators(t *testing.T) {
 	h.rejectAt(next(), workflows.UpdateSubmit, submit(workflows.PhaseProvisionalSelection), workflows.ErrTypeConflict, "")
 	h.work(workflows.PhaseProvisionalSelection, next())
 
-	h.rejectAt(next(), workflows.UpdateDecide, workflows.DecideRequest{Actor: lead, CustomerID: 99, Decision: workflows.DecisionConfirmed}, workflows.ErrTypeInvalid, "customer_id")
+	h.rejectAt(next(), workflows.UpdateDecide, workflows.DecideRequest{Actor: lead, CustomerID: 99, Decision: workflows.DecisionConfirmed}, workflows.ErrTypeNotFound, "customer_id")
 	h.rejectAt(next(), workflows.UpdateDecide, workflows.DecideRequest{Actor: lead, CustomerID: 13, Decision: workflows.DecisionRejected}, workflows.ErrTypeInvalid, "reason")
 	h.rejectAt(next(), workflows.UpdateDecide, workflows.DecideRequest{Actor: lead, CustomerID: 13, Decision: "maybe"}, workflows.ErrTypeInvalid, "decision")
 	h.at(next(), workflows.UpdateDecide, workflows.DecideRequest{Actor: lead, CustomerID: 11, Decision: workflows.DecisionConfirmed})
 	h.rejectAt(next(), workflows.UpdateSubmit, submit(workflows.PhaseDefinitiveSelection), workflows.ErrTypeConflict, "")
 	h.work(workflows.PhaseDefinitiveSelection, next())
 
-	h.rejectAt(next(), workflows.UpdateAssign, workflows.AssignRequest{Actor: lead, CustomerID: 13, KAMEmployeeID: 101}, workflows.ErrTypeInvalid, "customer_id")
+	h.rejectAt(next(), workflows.UpdateAssign, workflows.AssignRequest{Actor: lead, CustomerID: 13, KAMEmployeeID: 101}, workflows.ErrTypeNotFound, "customer_id")
 	h.rejectAt(next(), workflows.UpdateAssign, workflows.AssignRequest{Actor: lead, CustomerID: 11, KAMEmployeeID: 101, DeputyEmployeeID: 101}, workflows.ErrTypeInvalid, "deputy_employee_id")
 	h.rejectAt(next(), workflows.UpdateAssign, workflows.AssignRequest{Actor: lead, CustomerID: 11}, workflows.ErrTypeInvalid, "kam_employee_id")
 	h.at(next(), workflows.UpdateAssign, workflows.AssignRequest{Actor: lead, CustomerID: 11, KAMEmployeeID: 101})
@@ -485,12 +500,15 @@ func TestSelectionValidators(t *testing.T) {
 	h.work(workflows.PhaseResponsibilities, next())
 
 	h.rejectAt(next(), workflows.UpdateTrainingComplete, workflows.TrainingRequest{Actor: lead, EmployeeID: 101}, workflows.ErrTypeForbidden, "")
-	h.rejectAt(next(), workflows.UpdateTrainingComplete, workflows.TrainingRequest{Actor: hr, EmployeeID: 555}, workflows.ErrTypeInvalid, "employee_id")
+	h.rejectAt(next(), workflows.UpdateTrainingComplete, workflows.TrainingRequest{Actor: hr, EmployeeID: 555}, workflows.ErrTypeNotFound, "employee_id")
 	h.rejectAt(next(), workflows.UpdateTrainingException, workflows.TrainingRequest{Actor: committee, EmployeeID: 101}, workflows.ErrTypeInvalid, "note")
 	h.rejectAt(next(), workflows.UpdateSubmit, submit(workflows.PhaseTraining), workflows.ErrTypeConflict, "")
 	h.work(workflows.PhaseTraining, next())
 	h.rejectAt(next(), workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: kam, CustomerID: 11}, workflows.ErrTypeForbidden, "")
-	h.rejectAt(next(), workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: lead, CustomerID: 13}, workflows.ErrTypeInvalid, "customer_id")
+	h.rejectAt(next(), workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: lead, CustomerID: 13}, workflows.ErrTypeNotFound, "customer_id")
+	// A plan counts only as reported by its plan workflow: one no KAM
+	// submitted cannot be approved on the programme directly.
+	h.rejectAt(next(), workflows.UpdateApprovePlan, workflows.PlanApprovalRequest{Actor: lead, CustomerID: 11}, workflows.ErrTypeConflict, "")
 	h.env.RegisterDelayedCallback(func() {
 		v, err := h.env.QueryWorkflow(workflows.QueryProgrammeState)
 		if err != nil {
@@ -515,5 +533,59 @@ func TestSelectionValidators(t *testing.T) {
 	h.env.ExecuteWorkflow(workflows.ProgrammeWorkflowName, in)
 	if st := h.state(); st.Status != workflows.StatusCancelled {
 		t.Fatalf("status = %s", st.Status)
+	}
+}
+
+// TestProgrammeFromBeforeSelectionStillFinishes runs a programme on the
+// code from before selection and assignment (the version programme-v1-*
+// histories were recorded with): its training and account plans are handed
+// in like any phase, since nothing there completes them by themselves.
+// submitPrerequisite must not refuse them, or such a programme is stuck.
+func TestProgrammeFromBeforeSelectionStillFinishes(t *testing.T) {
+	h := newHarness(t)
+	h.env.OnGetVersion("selection-and-assignment", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	d := 24 * time.Hour
+	for _, p := range allPhases {
+		h.at(d, workflows.UpdateSubmit, submit(p))
+		if p.IsGate() {
+			h.at(d+12*time.Hour, workflows.UpdateApprove, approve(p))
+		}
+		d += 2 * 24 * time.Hour
+	}
+	h.env.ExecuteWorkflow(workflows.ProgrammeWorkflowName, inputFixed)
+	st := h.state()
+	if st.Status != workflows.StatusCompleted || !st.PreSelection {
+		t.Fatalf("programme = %s (pre-selection %v), want completed on the old path", st.Status, st.PreSelection)
+	}
+	if len(h.confirmed) != 0 {
+		t.Errorf("the old path confirmed key accounts: %+v", h.confirmed)
+	}
+}
+
+// While compute_selection awaits its candidates, the provisional selection
+// cannot be submitted with the list about to be replaced.
+func TestProvisionalSelectionWaitsForTheComputation(t *testing.T) {
+	h := newHarness(t)
+	// Each computation takes two hours on the workflow's clock.
+	h.env.OnActivity(workflows.ActivityComputeCandidates, mock.Anything, mock.Anything).Return(demoCandidates(), nil).After(2 * time.Hour)
+	d := time.Duration(0)
+	next := func() time.Duration { d += 24 * time.Hour; return d }
+	h.at(next(), workflows.UpdateSubmit, submit(workflows.PhaseSetup))
+	h.at(next(), workflows.UpdateSubmit, submit(workflows.PhaseStrategy))
+	h.at(next(), workflows.UpdateApprove, approve(workflows.PhaseStrategy))
+	h.work(workflows.PhaseCriteria, next())
+	next()
+	h.work(workflows.PhaseKAMProfile, next())
+	compute := workflows.ComputeSelectionRequest{Actor: lead}
+	t0 := next()
+	h.at(t0, workflows.UpdateComputeSelection, compute)
+	h.at(t0+3*time.Hour, workflows.UpdateComputeSelection, compute)
+	h.rejectAt(t0+4*time.Hour, workflows.UpdateSubmit, submit(workflows.PhaseProvisionalSelection), workflows.ErrTypeConflict, "")
+	h.at(t0+6*time.Hour, workflows.UpdateSubmit, submit(workflows.PhaseProvisionalSelection))
+	h.at(next(), workflows.UpdateCancel, workflows.LifecycleRequest{Actor: lead, Reason: "end of test"})
+	h.env.ExecuteWorkflow(workflows.ProgrammeWorkflowName, inputFixed)
+	st := h.state()
+	if st.CurrentPhase != workflows.PhaseDefinitiveSelection || len(st.Candidates) != len(demoCandidates()) {
+		t.Fatalf("phase %s with %d candidates; want definitive selection with the computed list", st.CurrentPhase, len(st.Candidates))
 	}
 }

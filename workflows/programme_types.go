@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -192,6 +193,10 @@ type ProgrammeInput struct {
 	// an SME's CEO personally handles the top 5-10 accounts).
 	FocusLimit int             `json:"focus_limit,omitempty"`
 	Resume     *ProgrammeState `json:"resume,omitempty"`
+	// HistoryLimit is the history length after which this run continues as
+	// new at the next phase boundary (default 5000); tests and golden
+	// histories lower it to see a resume in seconds.
+	HistoryLimit int `json:"history_limit,omitempty"`
 }
 
 // DefaultFocusLimit is the provisional list length above which kamflow warns.
@@ -257,6 +262,17 @@ type ProgrammeState struct {
 	Training    []KAMTraining `json:"training,omitempty"`
 	// PlansApproved lists key accounts (customer IDs) whose plan is approved.
 	PlansApproved []uint `json:"plans_approved,omitempty"`
+	// PreSelection marks a programme running the code from before selection
+	// and assignment (changeSelection's default version): its phases are
+	// handed in as they were then, without the prerequisites of submitPrerequisite.
+	PreSelection bool `json:"pre_selection,omitempty"`
+
+	// RolloutChecks: the rollout phase is handed in once staff are informed
+	// and every logged conflict is resolved (see changeRolloutRecord);
+	// programmes started before hand it in as text.
+	RolloutChecks bool              `json:"rollout_checks,omitempty"`
+	Conflicts     []RolloutConflict `json:"conflicts,omitempty"`
+	Briefings     []StaffBriefing   `json:"briefings,omitempty"`
 }
 
 // Criterion is one rule a customer must meet to be a key account.
@@ -297,6 +313,28 @@ type KAMTraining struct {
 	Exception  bool   `json:"exception"`
 	Note       string `json:"note,omitempty"`
 	By         string `json:"by"`
+}
+
+// DefaultThreshold is how many criteria a key account must meet unless the
+// programme says otherwise (DOMAIN.md: at least 2).
+const DefaultThreshold = 2
+
+// IsLead reports whether a is this programme's lead.
+func (s *ProgrammeState) IsLead(a Actor) bool {
+	return a.has("lead") && strings.EqualFold(a.Email, s.LeadEmail)
+}
+
+// IsCommittee reports whether a sits on this programme's steering committee.
+func (s *ProgrammeState) IsCommittee(a Actor) bool {
+	if !a.has("committee") {
+		return false
+	}
+	for _, e := range s.CommitteeEmails {
+		if strings.EqualFold(e, a.Email) {
+			return true
+		}
+	}
+	return false
 }
 
 // KeyAccounts returns the confirmed candidates' customer IDs in list order.
@@ -386,6 +424,9 @@ type PlanApprovalRequest struct {
 	Actor      Actor  `json:"actor"`
 	CustomerID uint   `json:"customer_id"`
 	Comment    string `json:"comment"`
+	// PlanWorkflowID names the plan workflow whose approval this reports;
+	// only such reports count (see changePlansThroughPlanWorkflow).
+	PlanWorkflowID string `json:"plan_workflow_id,omitempty"`
 }
 
 // Activity payloads for selection.
@@ -476,12 +517,14 @@ const (
 
 // ProgrammeEvent is one transition, written to the DB by an activity.
 type ProgrammeEvent struct {
-	ProgrammeID  uint            `json:"programme_id"`
-	Seq          int             `json:"seq"`
-	Kind         string          `json:"kind"`
-	Phase        Phase           `json:"phase,omitempty"`
-	Actor        string          `json:"actor,omitempty"`
-	Comment      string          `json:"comment,omitempty"`
+	ProgrammeID uint   `json:"programme_id"`
+	Seq         int    `json:"seq"`
+	Kind        string `json:"kind"`
+	Phase       Phase  `json:"phase,omitempty"`
+	Actor       string `json:"actor,omitempty"`
+	Comment     string `json:"comment,omitempty"`
+	// Text is a comment kamflow wrote, by key and parameters.
+	Text         *CommentText    `json:"text,omitempty"`
 	At           time.Time       `json:"at"`
 	Name         string          `json:"name"`
 	LeadEmail    string          `json:"lead_email"`
@@ -490,8 +533,46 @@ type ProgrammeEvent struct {
 	CurrentPhase Phase           `json:"current_phase"`
 	// CommitteeEmails lets lists find the approvals waiting for someone.
 	CommitteeEmails []string `json:"committee_emails,omitempty"`
-	// Phases is the plan after the event, so milestones stay current.
+	// Phases holds the phases that changed since the previous event (every
+	// phase in the first event of a run). Events recorded before deltas
+	// carry every phase; both apply the same way.
 	Phases []PhaseState `json:"phases"`
+
+	// The rest of the state a page shows, each only when it changed, so an
+	// event stays small however long the phase results are.
+	FocusLimit   int        `json:"focus_limit,omitempty"`
+	PausedAt     *time.Time `json:"paused_at,omitempty"`
+	CancelReason string     `json:"cancel_reason,omitempty"`
+	// Criteria, when set, replaces the programme's criteria and threshold.
+	Criteria  []Criterion `json:"criteria,omitempty"`
+	Threshold int         `json:"threshold,omitempty"`
+	// Candidates lists candidates that changed; CandidatesReplaced says the
+	// list was computed anew and these are all of it.
+	Candidates         []Candidate   `json:"candidates,omitempty"`
+	CandidatesReplaced bool          `json:"candidates_replaced,omitempty"`
+	Assignments        []Assignment  `json:"assignments,omitempty"`
+	Training           []KAMTraining `json:"training,omitempty"`
+	// PlansApproved lists key accounts whose plan was approved with this event.
+	PlansApproved []uint `json:"plans_approved,omitempty"`
+	// Full says the event carries the whole state (the first of a run, or a
+	// resync): lists it omits are empty.
+	Full bool `json:"full,omitempty"`
+	// RolloutChecks is the programme's RolloutChecks; Conflicts lists the
+	// conflicts logged or resolved since the previous event, Briefings the
+	// briefings recorded since (all of either when Full).
+	RolloutChecks bool              `json:"rollout_checks,omitempty"`
+	Conflicts     []RolloutConflict `json:"conflicts,omitempty"`
+	Briefings     []StaffBriefing   `json:"briefings,omitempty"`
+	// TrainingFact is set on training_completed and training_exception:
+	// the KAM's training record or exception is written with the event.
+	TrainingFact *TrainingEventFact `json:"training_fact,omitempty"`
+}
+
+// TrainingEventFact is what a training event says about one KAM.
+type TrainingEventFact struct {
+	EmployeeID uint   `json:"employee_id"`
+	Exception  bool   `json:"exception,omitempty"`
+	Note       string `json:"note,omitempty"`
 }
 
 // Notification is one message for the outbox.
@@ -501,4 +582,6 @@ type Notification struct {
 	Subject        string   `json:"subject"`
 	Body           string   `json:"body"`
 	ProgrammeID    uint     `json:"programme_id"`
+	// Link is the page in kamflow the message is about (see links.go).
+	Link string `json:"link,omitempty"`
 }

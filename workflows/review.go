@@ -79,6 +79,8 @@ type MeasureState struct {
 	Due           time.Time `json:"due"`
 	Done          bool      `json:"done"`
 	RemindersSent []string  `json:"reminders_sent,omitempty"`
+	// saveKey names a measure whose save is under way (ID still 0).
+	saveKey string
 }
 
 // ReviewState is the live state of a review.
@@ -179,6 +181,13 @@ func Review(ctx workflow.Context, in ReviewInput) (ReviewState, error) {
 	}); err != nil {
 		return r.state, err
 	}
+	if err := followOwnerChanges(ctx, func(c OwnerChanged) {
+		if m := r.measure(c.ID); m != nil && c.Kind == WorkMeasure {
+			m.OwnerEmail = c.OwnerEmail
+		}
+	}); err != nil {
+		return r.state, err
+	}
 	var g ReviewGathered
 	gin := GatherInput{ProgrammeID: in.ProgrammeID, WorkflowID: r.id, ControllerEmail: in.ControllerEmail}
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityGatherReview, gin).Get(ctx, &g); err != nil {
@@ -244,8 +253,8 @@ func (r *review) nextReminder(now time.Time) (*MeasureState, string, time.Time, 
 	var bestAt time.Time
 	for i := range r.state.Measures {
 		m := &r.state.Measures[i]
-		if m.Done {
-			continue
+		if m.Done || m.ID == 0 {
+			continue // reminders start once the measure is saved
 		}
 		sent := map[string]bool{}
 		for _, k := range m.RemindersSent {
@@ -276,7 +285,8 @@ func (r *review) notify(ctx workflow.Context, kind string, to []string, subject,
 			rcpt = append(rcpt, e)
 		}
 	}
-	n := Notification{IdempotencyKey: r.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body, ProgrammeID: r.state.ProgrammeID}
+	n := Notification{IdempotencyKey: r.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body, ProgrammeID: r.state.ProgrammeID,
+		Link: ReviewLink(r.state.ReviewID)}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 
@@ -346,20 +356,56 @@ func (r *review) validateMeasure(ctx workflow.Context, m MeasureRequest) error {
 	return nil
 }
 
+// changeMeasureFirst: add_measure puts the measure into the state before
+// it awaits the save, so a sign-off meanwhile cannot close the review
+// without it.
+const changeMeasureFirst = "review-measure-state-first"
+
 func (r *review) addMeasure(ctx workflow.Context, m MeasureRequest) (ReviewState, error) {
 	r.seq++
 	ms := MeasureState{CustomerID: m.CustomerID, Title: strings.TrimSpace(m.Title), OwnerEmail: strings.ToLower(m.OwnerEmail), Due: m.Due}
 	in := SaveMeasureInput{ReviewID: r.state.ReviewID, Key: r.id + "/m" + strconv.Itoa(r.seq), Measure: ms}
-	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivitySaveMeasure, in).Get(ctx, &ms.ID); err != nil {
-		return r.state, fmt.Errorf("save measure: %w", err)
+	if workflow.GetVersion(ctx, changeMeasureFirst, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivitySaveMeasure, in).Get(ctx, &ms.ID); err != nil {
+			return r.state, fmt.Errorf("save measure: %w", err)
+		}
+		r.state.Measures = append(r.state.Measures, ms)
+		r.version++
+		return r.state, r.notifyMeasure(ctx, ms)
 	}
+	ms.saveKey = in.Key
 	r.state.Measures = append(r.state.Measures, ms)
 	r.version++
-	return r.state, r.notify(ctx, fmt.Sprintf("measure-%d/assigned", ms.ID), []string{ms.OwnerEmail}, "New optimisation measure: "+ms.Title,
+	var id uint
+	err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivitySaveMeasure, in).Get(ctx, &id)
+	for i := range r.state.Measures {
+		if r.state.Measures[i].saveKey != in.Key {
+			continue
+		}
+		if err != nil {
+			r.state.Measures = append(r.state.Measures[:i], r.state.Measures[i+1:]...)
+		} else {
+			r.state.Measures[i].ID, r.state.Measures[i].saveKey = id, ""
+			ms = r.state.Measures[i]
+		}
+		break
+	}
+	r.version++
+	if err != nil {
+		return r.state, fmt.Errorf("save measure: %w", err)
+	}
+	return r.state, r.notifyMeasure(ctx, ms)
+}
+
+func (r *review) notifyMeasure(ctx workflow.Context, ms MeasureState) error {
+	return r.notify(ctx, fmt.Sprintf("measure-%d/assigned", ms.ID), []string{ms.OwnerEmail}, "New optimisation measure: "+ms.Title,
 		fmt.Sprintf("A controller review gave you the measure %q, due on %s.", ms.Title, ms.Due.Format("2006-01-02")))
 }
 
 func (r *review) measure(id uint) *MeasureState {
+	if id == 0 {
+		return nil // a measure being saved has no ID yet
+	}
 	for i := range r.state.Measures {
 		if r.state.Measures[i].ID == id {
 			return &r.state.Measures[i]
@@ -371,7 +417,7 @@ func (r *review) measure(id uint) *MeasureState {
 func (r *review) validateComplete(d MeasureDoneRequest) error {
 	m := r.measure(d.MeasureID)
 	if m == nil {
-		return invalid("measure_id", fmt.Sprintf("no measure %d in this review", d.MeasureID))
+		return notFound("measure_id", fmt.Sprintf("no measure %d in this review", d.MeasureID))
 	}
 	if !d.Actor.has("controller") && !strings.EqualFold(d.Actor.Email, m.OwnerEmail) {
 		return forbidden("only the measure's owner or a controller marks it done")

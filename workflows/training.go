@@ -86,6 +86,10 @@ type AttendanceRequest struct {
 type EnrolmentCancelRequest struct {
 	Actor  Actor  `json:"actor"`
 	Reason string `json:"reason"`
+	// MovedTo is the enrolment in another session of the course that HR
+	// moved this one to (0: a plain cancellation). The training goes on
+	// there, so this one asks nobody to re-enrol and escalates nothing.
+	MovedTo uint `json:"moved_to,omitempty"`
 }
 
 // TrainingState is the live state of an enrolment's workflow.
@@ -95,6 +99,8 @@ type TrainingState struct {
 	RemindersSent []string `json:"reminders_sent,omitempty"`
 	RecordedBy    string   `json:"recorded_by,omitempty"`
 	Escalated     bool     `json:"escalated"`
+	// MovedTo is the enrolment this one was moved to, if it was.
+	MovedTo uint `json:"moved_to,omitempty"`
 }
 
 // Activity payloads.
@@ -105,6 +111,8 @@ type EnrolmentStatusInput struct {
 	From        []string `json:"from"`
 	To          string   `json:"to"`
 	By          string   `json:"by"`
+	// Note is HR's attendance note or the reason for a cancellation.
+	Note string `json:"note,omitempty"`
 }
 
 // CompletionInput reports a completed course to the programmes of the KAM.
@@ -263,14 +271,14 @@ func (t *training) run(ctx workflow.Context) (TrainingState, error) {
 	}
 	switch t.state.Status {
 	case TrainingSessionCancelled:
-		if err := t.record(ctx, []string{TrainingEnrolled, TrainingWaitlisted}, TrainingCancelled, "session cancelled"); err != nil {
+		if err := t.record(ctx, []string{TrainingEnrolled, TrainingWaitlisted}, TrainingCancelled, "session cancelled", ""); err != nil {
 			return t.state, err
 		}
 		if err := t.askReEnrolment(ctx, "the session was cancelled"); err != nil {
 			return t.state, err
 		}
 	}
-	if t.state.Status != TrainingCompleted {
+	if t.state.Status != TrainingCompleted && t.state.MovedTo == 0 {
 		return t.state, t.escalateIfStillMissing(ctx)
 	}
 	return t.state, nil
@@ -322,7 +330,7 @@ func (t *training) key(kind string) string {
 }
 
 func (t *training) notifyEmployee(ctx workflow.Context, kind, subject, body string) error {
-	n := Notification{IdempotencyKey: t.key(kind), Recipients: []string{t.state.EmployeeEmail}, Subject: subject, Body: body}
+	n := Notification{IdempotencyKey: t.key(kind), Recipients: []string{t.state.EmployeeEmail}, Subject: subject, Body: body, Link: MyWorkLink}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 
@@ -336,12 +344,13 @@ func (t *training) notifyHR(ctx workflow.Context, kind, subject, body string, ex
 	if len(to) == 0 {
 		return nil
 	}
-	n := Notification{IdempotencyKey: t.key(kind), Recipients: to, Subject: subject, Body: body, ProgrammeID: t.state.ProgrammeID}
+	n := Notification{IdempotencyKey: t.key(kind), Recipients: to, Subject: subject, Body: body, ProgrammeID: t.state.ProgrammeID,
+		Link: TrainingSessionLink(t.state.SessionID)}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 
-func (t *training) record(ctx workflow.Context, from []string, to, by string) error {
-	in := EnrolmentStatusInput{EnrolmentID: t.state.EnrolmentID, From: from, To: to, By: by}
+func (t *training) record(ctx workflow.Context, from []string, to, by, note string) error {
+	in := EnrolmentStatusInput{EnrolmentID: t.state.EnrolmentID, From: from, To: to, By: by, Note: note}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityRecordEnrolmentStatus, in).Get(ctx, nil)
 }
 
@@ -404,7 +413,7 @@ func (t *training) attendance(ctx workflow.Context, r AttendanceRequest) (Traini
 	}
 	t.state.Status, t.state.RecordedBy = to, r.Actor.Email
 	t.version++
-	if err := t.record(ctx, []string{TrainingEnrolled}, to, r.Actor.Email); err != nil {
+	if err := t.record(ctx, []string{TrainingEnrolled}, to, r.Actor.Email, r.Note); err != nil {
 		return t.state, err
 	}
 	if !r.Attended {
@@ -429,15 +438,27 @@ func (t *training) validateCancel(r EnrolmentCancelRequest) error {
 	if strings.TrimSpace(r.Reason) == "" {
 		return invalid("reason", "say why the enrolment is cancelled")
 	}
+	if r.MovedTo == t.state.EnrolmentID && r.MovedTo != 0 {
+		return invalid("moved_to", "an enrolment is not moved to itself")
+	}
 	return nil
 }
+
+// changeEnrolmentMove: a cancellation that moves the enrolment to another
+// session (EnrolmentCancelRequest.MovedTo) leaves the re-enrolment request
+// and the escalation to the enrolment it moved to. Histories from before
+// carry no move, so only a move asks for the version.
+const changeEnrolmentMove = "training-enrolment-move"
 
 // cancel frees the seat for the first on the waitlist.
 func (t *training) cancel(ctx workflow.Context, r EnrolmentCancelRequest) (TrainingState, error) {
 	wasEnrolled := t.state.Status == TrainingEnrolled
+	if r.MovedTo != 0 && workflow.GetVersion(ctx, changeEnrolmentMove, workflow.DefaultVersion, 1) == 1 {
+		t.state.MovedTo = r.MovedTo
+	}
 	t.state.Status, t.state.RecordedBy = TrainingCancelled, r.Actor.Email
 	t.version++
-	if err := t.record(ctx, []string{TrainingEnrolled, TrainingWaitlisted}, TrainingCancelled, r.Actor.Email); err != nil {
+	if err := t.record(ctx, []string{TrainingEnrolled, TrainingWaitlisted}, TrainingCancelled, r.Actor.Email, r.Reason); err != nil {
 		return t.state, err
 	}
 	if wasEnrolled {
@@ -450,6 +471,9 @@ func (t *training) cancel(ctx workflow.Context, r EnrolmentCancelRequest) (Train
 			// learns it here. A closed workflow needs no telling.
 			_ = workflow.SignalExternalWorkflow(ctx, TrainingWorkflowID(promoted), "", SignalPromoted, nil).Get(ctx, nil)
 		}
+	}
+	if t.state.MovedTo != 0 {
+		return t.state, nil
 	}
 	return t.state, t.askReEnrolment(ctx, strings.TrimSpace(r.Reason))
 }

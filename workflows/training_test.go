@@ -211,3 +211,33 @@ func TestTrainingCancelPromotesTheWaitlist(t *testing.T) {
 		t.Errorf("promoted enrolment signalled %v", signalled)
 	}
 }
+
+// TestTrainingMovedEnrolmentLeavesTheRestToItsSuccessor: an enrolment HR
+// moves to another session ends cancelled and frees its seat, but asks
+// nobody to re-enrol and escalates nothing: the enrolment it moved to
+// carries the training on.
+func TestTrainingMovedEnrolmentLeavesTheRestToItsSuccessor(t *testing.T) {
+	h := newTrainingHarness(t)
+	var promoted int
+	h.env.OnSignalExternalWorkflow("default-test-namespace", workflows.TrainingWorkflowID(42), "", workflows.SignalPromoted, nil).
+		Return(func(namespace, workflowID, runID, signalName string, arg any) error {
+			promoted++
+			return nil
+		})
+	h.update(tStart.Add(day), workflows.UpdateCancelEnrolment, workflows.EnrolmentCancelRequest{Actor: hrActor, Reason: "moved", MovedTo: trainIn.EnrolmentID}, workflows.ErrTypeInvalid)
+	h.update(tStart.Add(2*day), workflows.UpdateCancelEnrolment, workflows.EnrolmentCancelRequest{Actor: hrActor, Reason: "moved to the session on 2026-04-20", MovedTo: 9}, "")
+	h.env.ExecuteWorkflow(workflows.TrainingWorkflowName, trainIn)
+	st := h.result()
+	if st.Status != workflows.TrainingCancelled || st.MovedTo != 9 || st.Escalated {
+		t.Fatalf("state = %s moved to %d escalated=%v", st.Status, st.MovedTo, st.Escalated)
+	}
+	if got := h.sent(); got != "invitation/rev0@03-02T08" {
+		t.Errorf("notices = %s, want the invitation only", got)
+	}
+	if len(h.statuses) != 1 || h.statuses[0].To != workflows.TrainingCancelled || h.statuses[0].Note != "moved to the session on 2026-04-20" {
+		t.Errorf("statuses = %+v", h.statuses)
+	}
+	if promoted != 1 {
+		t.Errorf("the freed seat promoted %d, want 1", promoted)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -19,6 +20,7 @@ type accountHarness struct {
 	start   time.Time
 	notices []notice
 	updates []workflows.WorkshopUpdateInput
+	people  []workflows.WorkshopParticipantsInput
 	saved   []workflows.SaveActionsInput
 	done    []uint
 	plan    []workflows.PlanStatusInput
@@ -42,6 +44,10 @@ func newAccountHarness(t *testing.T, start time.Time) *accountHarness {
 		h.updates = append(h.updates, in)
 		return nil
 	}, workflows.ActivityUpdateWorkshop)
+	reg(func(ctx context.Context, in workflows.WorkshopParticipantsInput) error {
+		h.people = append(h.people, in)
+		return nil
+	}, workflows.ActivitySetWorkshopParticipants)
 	reg(func(ctx context.Context, in workflows.SaveActionsInput) ([]uint, error) {
 		h.saved = append(h.saved, in)
 		ids := make([]uint, len(in.Actions))
@@ -98,6 +104,7 @@ func TestWorkshopFromPlanningToClosedActions(t *testing.T) {
 		{Title: "Regulation briefing", OwnerEmail: "expert@example.com", Due: due},
 		{Title: "Joint pilot proposal", OwnerEmail: "kam@example.com", Due: due.Add(7 * day)},
 	}}, "", "")
+	h.update(due.Add(-day-time.Hour), workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: kam, ActionID: 999}, workflows.ErrTypeNotFound, "action_id")
 	h.update(due.Add(-day), workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: other, ActionID: 100}, workflows.ErrTypeForbidden, "")
 	h.update(due.Add(-day+time.Hour), workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: workflows.Actor{Email: "expert@example.com"}, ActionID: 100}, "", "")
 	h.update(due.Add(8*day), workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: kam, ActionID: 101}, "", "")
@@ -122,6 +129,90 @@ func TestWorkshopFromPlanningToClosedActions(t *testing.T) {
 	}
 	if len(h.saved) != 1 || len(h.done) != 2 {
 		t.Errorf("saved %+v done %v", h.saved, h.done)
+	}
+}
+
+// TestWorkshopDateOptionsAndParticipants: the KAM proposes up to three
+// dates, is reminded weekly to confirm the customer's choice, confirms one
+// (the invitation goes out), and changes who takes part on both sides; our
+// person who joins after the invitation is invited herself. Bad dates and
+// a workshop without any of our people are refused at their field.
+func TestWorkshopDateOptionsAndParticipants(t *testing.T) {
+	wStart := time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC) // a Monday
+	h := newAccountHarness(t, wStart)
+	kam := workflows.Actor{Email: "kam@example.com", Roles: []string{"kam"}}
+	deputy := workflows.Actor{Email: "deputy@example.com", Roles: []string{"kam"}}
+	first := time.Date(2026, 5, 13, 9, 0, 0, 0, time.UTC)
+	second, third := first.Add(7*day), first.Add(14*day)
+	us := workflows.WorkshopPerson{Side: workflows.SideOurs, PersonID: 1, Name: "Kim KAM", Email: "kam@example.com"}
+	ceo := workflows.WorkshopPerson{Side: workflows.SideOurs, PersonID: 2, Name: "Chris CEO", Email: "ceo@example.com"}
+	expert := workflows.WorkshopPerson{Side: workflows.SideOurs, PersonID: 3, Name: "Eva Expert", Email: "expert@example.com"}
+	theirCEO := workflows.WorkshopPerson{Side: workflows.SideTheirs, PersonID: 7, Name: "Their CEO"}
+	theirCFO := workflows.WorkshopPerson{Side: workflows.SideTheirs, PersonID: 8, Name: "Their CFO"}
+	dates := func(who workflows.Actor, start time.Time, alts ...time.Time) workflows.ProposeDatesRequest {
+		return workflows.ProposeDatesRequest{Actor: who, StartsAt: start, Alternatives: alts, Place: "Zürich"}
+	}
+	people := func(who workflows.Actor, p ...workflows.WorkshopPerson) workflows.ParticipantsRequest {
+		return workflows.ParticipantsRequest{Actor: who, Participants: p}
+	}
+	at := wStart.Add(day)
+	step := func(name string, arg any, wantType, wantField string) {
+		h.update(at, name, arg, wantType, wantField)
+		at = at.Add(time.Hour)
+	}
+	step(workflows.UpdateProposeDates, dates(kam, first, second, third, third.Add(day)), workflows.ErrTypeInvalid, "alternatives")
+	step(workflows.UpdateProposeDates, dates(kam, first, wStart), workflows.ErrTypeInvalid, "alternatives[0]")
+	step(workflows.UpdateProposeDates, dates(kam, first, second, second), workflows.ErrTypeInvalid, "alternatives[1]")
+	step(workflows.UpdateProposeDates, dates(deputy, first, second), workflows.ErrTypeForbidden, "")
+	step(workflows.UpdateSetParticipants, people(kam, theirCEO), workflows.ErrTypeInvalid, "participants.ours")
+	step(workflows.UpdateSetParticipants, people(kam, us, theirCEO, theirCEO), workflows.ErrTypeInvalid, "participants[2].id")
+	step(workflows.UpdateSetParticipants, people(deputy, us), workflows.ErrTypeForbidden, "")
+	step(workflows.UpdateProposeDates, dates(kam, first, second, third), "", "")
+	step(workflows.UpdateSetParticipants, people(kam, us, theirCEO, theirCFO), "", "")
+	// Two weeks later the customer has chosen the second date.
+	at = wStart.Add(16 * day)
+	step(workflows.UpdateProposeDates, dates(kam, second), "", "")
+	step(workflows.UpdateProposeDates, dates(kam, second, third), workflows.ErrTypeInvalid, "alternatives")
+	step(workflows.UpdateSetParticipants, people(kam, us, expert, theirCFO), "", "")
+	at = second.Add(2 * day)
+	step(workflows.UpdateSetParticipants, people(kam, us, ceo, theirCFO), workflows.ErrTypeConflict, "")
+	step(workflows.UpdateRecordMinutes, workflows.MinutesRequest{Actor: kam, Minutes: "Agreed.", Actions: []workflows.ActionInput{{Title: "Briefing", OwnerEmail: "expert@example.com", Due: second.Add(10 * day)}}}, "", "")
+	h.update(second.Add(9*day), workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: kam, ActionID: 100}, "", "")
+	h.env.ExecuteWorkflow(workflows.WorkshopWorkflowName, workflows.WorkshopInput{KeyAccountID: 1, CustomerName: "Alpenbau AG", KAMEmail: kam.Email})
+
+	var st workflows.WorkshopState
+	if err := h.env.GetWorkflowResult(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != workflows.WorkshopClosed || !st.StartsAt.Equal(second) || len(st.DateOptions) != 0 {
+		t.Fatalf("state = %s from %v with options %v, want closed on the confirmed date", st.Status, st.StartsAt, st.DateOptions)
+	}
+	if len(st.Participants) != 3 || st.Participants[1].Name != "Eva Expert" || len(st.Ours) != 2 || st.Ours[1] != "expert@example.com" {
+		t.Errorf("participants = %+v, ours %v", st.Participants, st.Ours)
+	}
+	if len(h.people) != 2 || len(h.people[1].Participants) != 3 || h.people[1].WorkshopID != 4 {
+		t.Errorf("participants written = %+v", h.people)
+	}
+	var proposed *workflows.WorkshopUpdateInput
+	for i := range h.updates {
+		if h.updates[i].Status == workflows.WorkshopProposed {
+			proposed = &h.updates[i]
+		}
+	}
+	if proposed == nil || len(proposed.DateOptions) != 3 || !proposed.DateOptions[2].Equal(third) || proposed.Place != "Zürich" {
+		t.Errorf("proposed dates written = %+v", proposed)
+	}
+	// Options, a weekly reminder to confirm, the invitation to those taking
+	// part then, and one for the expert who joined after it.
+	want := "propose-0@03-02 date-options-20260513T0900-20260520T0900-20260527T0900@03-03 confirm-20260303T1400-0@03-10 confirm-20260303T1400-1@03-17 " +
+		"invitation-20260520@03-18 invitation-20260520-expert@example.com@03-18 reminder-14d-20260520@05-06 reminder-2d-20260520@05-18"
+	if got := h.sent(); !strings.HasPrefix(got, want) {
+		t.Errorf("notices = %s\nwant from %s", got, want)
+	}
+	for _, n := range h.notices {
+		if strings.HasSuffix(n.n.IdempotencyKey, "/invitation-20260520") && strings.Join(n.n.Recipients, " ") != "kam@example.com" {
+			t.Errorf("the invitation went to %v, want only those taking part then", n.n.Recipients)
+		}
 	}
 }
 
@@ -151,5 +242,62 @@ func TestAccountPlanApprovalReachesTheProgrammeAndTracksActions(t *testing.T) {
 	want := "submitted@09-01 approved@09-03 action-100/before@09-28 action-100/overdue-0@10-01"
 	if got := h.sent(); got != want {
 		t.Errorf("notices = %s\nwant      %s", got, want)
+	}
+}
+
+// scheduledWorkshop runs a workshop as its Schedule starts it (key account
+// only) with prep as the preparation's answer, for a week.
+func scheduledWorkshop(t *testing.T, prep workflows.WorkshopPrepared) (workflows.WorkshopState, []workflows.Notification) {
+	t.Helper()
+	start := time.Date(2026, 3, 1, 7, 0, 0, 0, time.UTC)
+	env := quietEnv(start)
+	env.RegisterWorkflowWithOptions(workflows.Workshop, workflow.RegisterOptions{Name: workflows.WorkshopWorkflowName})
+	var sent []workflows.Notification
+	env.RegisterActivityWithOptions(func(ctx context.Context, n workflows.Notification) error { sent = append(sent, n); return nil }, activity.RegisterOptions{Name: workflows.ActivityNotify})
+	env.RegisterActivityWithOptions(func(ctx context.Context, in workflows.PrepareWorkshopInput) (workflows.WorkshopPrepared, error) {
+		if in.Year != 2026 || in.KeyAccountID != 1 {
+			t.Errorf("prepare input = %+v", in)
+		}
+		return prep, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityPrepareWorkshop})
+	env.RegisterActivityWithOptions(func(ctx context.Context, in workflows.WorkshopUpdateInput) error { return nil }, activity.RegisterOptions{Name: workflows.ActivityUpdateWorkshop})
+	env.RegisterDelayedCallback(func() {
+		if _, err := env.QueryWorkflow(workflows.QueryWorkshopState); err == nil {
+			env.CancelWorkflow()
+		}
+	}, 3*day)
+	env.ExecuteWorkflow(workflows.WorkshopWorkflowName, workflows.WorkshopInput{KeyAccountID: 1})
+	var st workflows.WorkshopState
+	if err := env.GetWorkflowResult(&st); err != nil && !temporal.IsCanceledError(err) {
+		t.Fatal(err)
+	}
+	if v, err := env.QueryWorkflow(workflows.QueryWorkshopState); err == nil {
+		_ = v.Get(&st)
+	}
+	return st, sent
+}
+
+// TestScheduledWorkshopNamesTheCustomer: a Schedule's start carries only the
+// key account; the notices name the customer from preparation.
+func TestScheduledWorkshopNamesTheCustomer(t *testing.T) {
+	st, sent := scheduledWorkshop(t, workflows.WorkshopPrepared{WorkshopID: 4, Ours: []string{"kam@example.com"}, Agenda: workflows.WorkshopAgenda("Alpenbau AG"),
+		KAMEmail: "kam@example.com", LeadEmail: "lead@example.com", CustomerName: "Alpenbau AG"})
+	if st.Status != workflows.WorkshopPlanning || st.CustomerName != "Alpenbau AG" {
+		t.Errorf("state = %s for %q", st.Status, st.CustomerName)
+	}
+	if len(sent) == 0 || sent[0].Subject != "Plan the annual workshop with Alpenbau AG" || !strings.Contains(sent[0].Body, "workshop with Alpenbau AG") {
+		t.Fatalf("first notice = %+v", sent)
+	}
+}
+
+// TestSecondWorkshopOfTheYearEndsQuietly: when this year's workshop is
+// another workflow's, the start ends at once without notices.
+func TestSecondWorkshopOfTheYearEndsQuietly(t *testing.T) {
+	st, sent := scheduledWorkshop(t, workflows.WorkshopPrepared{WorkshopID: 4, Duplicate: true, CustomerName: "Alpenbau AG", Ours: []string{}})
+	if st.Status != workflows.WorkshopDuplicate || st.WorkshopID != 4 {
+		t.Errorf("state = %+v, want a duplicate pointing at workshop 4", st)
+	}
+	if len(sent) != 0 {
+		t.Errorf("a duplicate start sent %+v", sent)
 	}
 }

@@ -1,0 +1,329 @@
+package store
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Kinds of work waiting for someone (WorkItem.Kind), beside WorkAction
+// (an open plan or workshop action she owns) and WorkMeasure (an open
+// review measure she owns).
+const (
+	WorkGate     = "gate"     // a submitted gate to approve or reject
+	WorkPlan     = "plan"     // a submitted account plan to decide
+	WorkHandover = "handover" // open checklist items of a handover she is in
+	WorkJourFixe = "jourfixe" // jour-fixe input asked of her, not given yet
+	WorkWorkshop = "workshop" // a workshop of her account: dates to propose or confirm, minutes due
+	WorkTraining = "training" // a training session she is enrolled in
+)
+
+// WorkItem is one thing waiting for a user, with what it is about and
+// when it is due; the IDs name what a link or a form acts on.
+type WorkItem struct {
+	Kind  string
+	Title string
+	// About names the programme or the customer.
+	About string
+	Due   time.Time
+	// Step says what is to be done where a kind has several (workshop:
+	// "dates", "confirm" or "minutes"; gate: the phase; training: the enrolment's
+	// status; handover: the open items, comma-separated).
+	Step         string
+	ProgrammeID  uint
+	KeyAccountID uint
+	ReviewID     uint
+	// ID is the action, measure, handover, jour fixe, workshop or
+	// enrolment.
+	ID uint
+	// Place is a training session's place (address or online link).
+	Place string
+}
+
+// WorkQuery says whose work to list: her e-mail, her employee record (if
+// any), and whether she decides as a lead or a committee member.
+type WorkQuery struct {
+	Email      string
+	EmployeeID *uint
+	Lead       bool
+	Committee  bool
+	Now        time.Time
+}
+
+// WorkWaitingFor lists everything waiting for one user, soonest due first:
+// one query per kind of work, none per item.
+func (s *Store) WorkWaitingFor(ctx context.Context, q WorkQuery) ([]WorkItem, error) {
+	email := strings.ToLower(strings.TrimSpace(q.Email))
+	var out []WorkItem
+	db := s.db.WithContext(ctx)
+	if q.Committee {
+		gates, err := s.ApprovalsWaitingFor(ctx, email)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range gates {
+			out = append(out, WorkItem{Kind: WorkGate, Title: g.Phase, About: g.ProgrammeName, Due: g.Due, Step: g.Phase, ProgrammeID: g.ProgrammeID})
+		}
+	}
+	if q.Lead || q.Committee {
+		var plans []struct {
+			ID, KeyAccountID, ProgrammeID uint
+			Version                       int
+			SubmittedAt                   *time.Time
+			CustomerName, ProgrammeName   string
+			PhaseDue                      *time.Time
+			PhaseStatus                   *string
+		}
+		var cond []string
+		var args []any
+		if q.Lead {
+			cond, args = append(cond, "LOWER(p.lead_email) = ?"), append(args, email)
+		}
+		if q.Committee {
+			cond = append(cond, "EXISTS (SELECT 1 FROM programme_committees pc WHERE pc.programme_id = p.id AND pc.email = ?)")
+			args = append(args, email)
+		}
+		err := db.Table("account_plans AS ap").
+			Select("ap.id, ap.key_account_id, ka.programme_id, ap.version, ap.submitted_at, c.name AS customer_name, p.name AS programme_name, pp.due AS phase_due, pp.status AS phase_status").
+			Joins("JOIN key_accounts ka ON ka.id = ap.key_account_id").
+			Joins("JOIN customers c ON c.id = ka.customer_id").
+			Joins("JOIN programmes p ON p.id = ka.programme_id").
+			Joins("LEFT JOIN programme_phases pp ON pp.programme_id = p.id AND pp.phase = ?", "account_plans").
+			Where("ap.status = ?", "submitted").
+			Where(strings.Join(cond, " OR "), args...).
+			Order("ap.id").Limit(MaxPageSize).Scan(&plans).Error
+		if err != nil {
+			return nil, translate(err, "plans waiting")
+		}
+		for _, p := range plans {
+			// While the plan phase runs its due date is the plan's; later
+			// revisions wait since they were submitted.
+			due := q.Now
+			if p.SubmittedAt != nil {
+				due = *p.SubmittedAt
+			}
+			if p.PhaseDue != nil && p.PhaseStatus != nil && *p.PhaseStatus != "done" {
+				due = *p.PhaseDue
+			}
+			out = append(out, WorkItem{Kind: WorkPlan, Title: p.CustomerName, About: p.ProgrammeName, Due: due, ProgrammeID: p.ProgrammeID, KeyAccountID: p.KeyAccountID, ID: p.ID})
+		}
+	}
+	if email != "" {
+		var actions []struct {
+			Action
+			ProgrammeID  uint
+			CustomerName string
+		}
+		err := db.Table("actions AS a").Select("a.*, ka.programme_id, c.name AS customer_name").
+			Joins("JOIN key_accounts ka ON ka.id = a.key_account_id").
+			Joins("JOIN customers c ON c.id = ka.customer_id").
+			Where("a.owner_email = ? AND a.done_at IS NULL", email).Order("a.due, a.id").Limit(MaxPageSize).Scan(&actions).Error
+		if err != nil {
+			return nil, translate(err, "actions waiting")
+		}
+		for _, a := range actions {
+			out = append(out, WorkItem{Kind: WorkAction, Title: a.Title, About: a.CustomerName, Due: a.Due, Step: a.Source,
+				ProgrammeID: a.ProgrammeID, KeyAccountID: a.KeyAccountID, ID: a.ID})
+		}
+		var measures []struct {
+			Measure
+			ProgrammeID   uint
+			ProgrammeName string
+			CustomerName  *string
+		}
+		err = db.Table("measures AS m").Select("m.*, r.programme_id, p.name AS programme_name, c.name AS customer_name").
+			Joins("JOIN reviews r ON r.id = m.review_id").
+			Joins("JOIN programmes p ON p.id = r.programme_id").
+			Joins("LEFT JOIN customers c ON c.id = m.customer_id").
+			Where("m.owner_email = ? AND m.done_at IS NULL AND r.status <> ?", email, ReviewClosed).
+			Order("m.due, m.id").Limit(MaxPageSize).Scan(&measures).Error
+		if err != nil {
+			return nil, translate(err, "measures waiting")
+		}
+		for _, m := range measures {
+			about := m.ProgrammeName
+			if m.CustomerName != nil {
+				about = *m.CustomerName
+			}
+			out = append(out, WorkItem{Kind: WorkMeasure, Title: m.Title, About: about, Due: m.Due, ProgrammeID: m.ProgrammeID, ReviewID: m.ReviewID, ID: m.ID})
+		}
+	}
+	handovers, err := s.handoversWaitingFor(ctx, email, q.EmployeeID, q.Lead)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, handovers...)
+	if q.EmployeeID != nil {
+		more, err := s.employeeWork(ctx, *q.EmployeeID, q.Now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
+	return out, nil
+}
+
+// handoversWaitingFor: open handovers she is outgoing, covering or
+// incoming in, or leads, with their open checklist items; due when the
+// handover counts as stalled (its last progress plus the stall time).
+func (s *Store) handoversWaitingFor(ctx context.Context, email string, employeeID *uint, lead bool) ([]WorkItem, error) {
+	var cond []string
+	var args []any
+	if employeeID != nil {
+		e := *employeeID
+		cond = append(cond, "h.outgoing_employee_id = ? OR h.covering_employee_id = ? OR h.incoming_employee_id = ?")
+		args = append(args, e, e, e)
+	}
+	if lead && email != "" {
+		cond = append(cond, "LOWER(h.lead_email) = ?")
+		args = append(args, email)
+	}
+	if len(cond) == 0 {
+		return nil, nil
+	}
+	var rows []struct {
+		Handover
+		ProgrammeID  uint
+		CustomerName string
+	}
+	err := s.db.WithContext(ctx).Table("handovers AS h").Select("h.*, ka.programme_id, c.name AS customer_name").
+		Joins("JOIN key_accounts ka ON ka.id = h.key_account_id").
+		Joins("JOIN customers c ON c.id = ka.customer_id").
+		Where("h.status = ?", "open").Where(strings.Join(cond, " OR "), args...).
+		Order("h.id").Limit(MaxPageSize).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return nil, translate(err, "handovers waiting")
+	}
+	ids := make([]uint, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var items []HandoverItem
+	if err := s.db.WithContext(ctx).Where("handover_id IN ?", ids).Order("handover_id, item").Find(&items).Error; err != nil {
+		return nil, translate(err, "handover items")
+	}
+	byHandover := map[uint][]HandoverItem{}
+	for _, it := range items {
+		byHandover[it.HandoverID] = append(byHandover[it.HandoverID], it)
+	}
+	var out []WorkItem
+	for _, r := range rows {
+		h := r.Handover
+		h.Items = byHandover[h.ID]
+		var open []string
+		for _, it := range h.Items {
+			if it.DoneAt == nil && !it.Skipped {
+				open = append(open, it.Item)
+			}
+		}
+		if len(open) == 0 && h.IncomingEmployeeID != nil {
+			continue // done: the workflow completes it
+		}
+		stall := time.Duration(h.StallAfterSeconds) * time.Second
+		if stall <= 0 {
+			stall = 7 * 24 * time.Hour
+		}
+		out = append(out, WorkItem{Kind: WorkHandover, Title: r.CustomerName, About: r.CustomerName, Due: h.LastProgress().Add(stall),
+			Step: strings.Join(open, ","), ProgrammeID: r.ProgrammeID, KeyAccountID: h.KeyAccountID, ID: h.ID})
+	}
+	return out, nil
+}
+
+// employeeWork is what waits for an employee: jour-fixe input asked and
+// not given while the meeting is ahead, workshops of the accounts she
+// answers for whose dates or minutes are due, and sessions she is
+// enrolled in (or waiting for) that have not started.
+func (s *Store) employeeWork(ctx context.Context, employeeID uint, now time.Time) ([]WorkItem, error) {
+	db := s.db.WithContext(ctx)
+	var out []WorkItem
+	var asked []struct {
+		JourFixeID, KeyAccountID, ProgrammeID uint
+		MeetingAt                             time.Time
+		CustomerName                          string
+	}
+	err := db.Table("jour_fixe_participants AS jp").
+		Select("jp.jour_fixe_id, jp.key_account_id, j.programme_id, j.meeting_at, c.name AS customer_name").
+		Joins("JOIN jour_fixes j ON j.id = jp.jour_fixe_id").
+		Joins("JOIN key_accounts ka ON ka.id = jp.key_account_id").
+		Joins("JOIN customers c ON c.id = ka.customer_id").
+		Where("jp.employee_id = ? AND j.status = ? AND j.meeting_at > ?", employeeID, "collecting", now).
+		Where("NOT EXISTS (SELECT 1 FROM jour_fixe_inputs i WHERE i.jour_fixe_id = jp.jour_fixe_id AND i.key_account_id = jp.key_account_id AND i.employee_id = jp.employee_id)").
+		Order("j.meeting_at, jp.jour_fixe_id, jp.key_account_id").Limit(MaxPageSize).Scan(&asked).Error
+	if err != nil {
+		return nil, translate(err, "jour-fixe input waiting")
+	}
+	for _, a := range asked {
+		out = append(out, WorkItem{Kind: WorkJourFixe, Title: a.CustomerName, About: a.CustomerName, Due: a.MeetingAt,
+			ProgrammeID: a.ProgrammeID, KeyAccountID: a.KeyAccountID, ID: a.JourFixeID})
+	}
+	var workshops []struct {
+		Workshop
+		ProgrammeID  uint
+		CustomerName string
+	}
+	err = db.Table("workshops AS w").Select("w.*, ka.programme_id, c.name AS customer_name").
+		Joins("JOIN key_accounts ka ON ka.id = w.key_account_id").
+		Joins("JOIN customers c ON c.id = ka.customer_id").
+		Where("(ka.covering_employee_id = ? OR ka.covering_employee_id IS NULL AND ka.kam_employee_id = ?)", employeeID, employeeID).
+		Where("w.status IN ? OR w.status = ? AND w.starts_at <= ? AND w.minutes_at IS NULL", []string{"planning", "proposed"}, "invited", now).
+		Order("w.id").Limit(MaxPageSize).Scan(&workshops).Error
+	if err != nil {
+		return nil, translate(err, "workshops waiting")
+	}
+	for _, w := range workshops {
+		// Dates are asked for from the workshop's start; minutes are due
+		// five working days after it ended.
+		it := WorkItem{Kind: WorkWorkshop, Title: w.CustomerName, About: w.CustomerName, Due: w.CreatedAt, Step: "dates",
+			ProgrammeID: w.ProgrammeID, KeyAccountID: w.KeyAccountID, ID: w.ID}
+		switch w.Status {
+		case "proposed":
+			// The customer chooses among the dates; the KAM confirms one.
+			it.Step = "confirm"
+		case "invited":
+			it.Step = "minutes"
+			if w.MinutesDue != nil {
+				it.Due = *w.MinutesDue
+			} else if w.EndsAt != nil {
+				it.Due = *w.EndsAt
+			}
+		}
+		out = append(out, it)
+	}
+	var enrolled []struct {
+		ID       uint
+		Status   string
+		StartsAt time.Time
+		Place    string
+		Title    string
+	}
+	err = db.Table("enrolments AS e").Select("e.id, e.status, ts.starts_at, ts.place, co.title").
+		Joins("JOIN training_sessions ts ON ts.id = e.session_id").
+		Joins("JOIN courses co ON co.id = ts.course_id").
+		Where("e.employee_id = ? AND e.status IN ? AND ts.cancelled_at IS NULL AND ts.starts_at > ?", employeeID, []string{EnrolmentEnrolled, EnrolmentWaitlisted}, now).
+		Order("ts.starts_at, e.id").Limit(MaxPageSize).Scan(&enrolled).Error
+	if err != nil {
+		return nil, translate(err, "enrolments waiting")
+	}
+	for _, e := range enrolled {
+		out = append(out, WorkItem{Kind: WorkTraining, Title: e.Title, Due: e.StartsAt, Step: e.Status, Place: e.Place, ID: e.ID})
+	}
+	return out, nil
+}
+
+// ProgrammeNames maps programme IDs to their names (one query).
+func (s *Store) ProgrammeNames(ctx context.Context, ids []uint) (map[uint]string, error) {
+	out := map[uint]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []Programme
+	if err := s.db.WithContext(ctx).Select("id, name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, translate(err, "programme names")
+	}
+	for _, p := range rows {
+		out[p.ID] = p.Name
+	}
+	return out, nil
+}

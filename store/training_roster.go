@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+)
+
+// SessionRoster is one session as HR works on it: who has a seat, the
+// waitlist in the order seats go to it, and the enrolments that ended
+// (attended, no-show, cancelled or moved away), each with its employee.
+type SessionRoster struct {
+	Session  SessionSeats
+	Enrolled []Enrolment
+	Waitlist []Enrolment
+	Ended    []Enrolment
+	// MovedTo holds, by the ID of an enrolment moved away, the enrolment it
+	// became (with its session and course); MovedFrom, by the ID of an
+	// enrolment moved here, the one it came from.
+	MovedTo   map[uint]*Enrolment
+	MovedFrom map[uint]*Enrolment
+}
+
+// SessionRoster loads a session (cancelled or not) with its enrolments.
+func (s *Store) SessionRoster(ctx context.Context, sessionID uint) (*SessionRoster, error) {
+	ts, err := s.Session(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var list []Enrolment
+	db := s.db.WithContext(ctx)
+	if err := db.Preload("Employee").Where("session_id = ?", sessionID).Order("id").Find(&list).Error; err != nil {
+		return nil, translate(err, "session roster")
+	}
+	r := &SessionRoster{Session: SessionSeats{TrainingSession: *ts}, MovedTo: map[uint]*Enrolment{}, MovedFrom: map[uint]*Enrolment{}}
+	var ended, from []uint
+	for _, e := range list {
+		switch e.Status {
+		case EnrolmentEnrolled:
+			r.Enrolled = append(r.Enrolled, e)
+		case EnrolmentWaitlisted:
+			r.Waitlist = append(r.Waitlist, e)
+		default:
+			r.Ended = append(r.Ended, e)
+			ended = append(ended, e.ID)
+		}
+		if e.MovedFromID != nil {
+			from = append(from, *e.MovedFromID)
+		}
+	}
+	r.Session.Enrolled, r.Session.Waitlisted = len(r.Enrolled), len(r.Waitlist)
+	// The waitlist in the order PromoteFromWaitlist serves it.
+	sort.SliceStable(r.Waitlist, func(i, j int) bool {
+		a, b := r.Waitlist[i].WaitlistedAt, r.Waitlist[j].WaitlistedAt
+		if a != nil && b != nil && !a.Equal(*b) {
+			return a.Before(*b)
+		}
+		return r.Waitlist[i].ID < r.Waitlist[j].ID
+	})
+	if len(ended) > 0 {
+		var next []Enrolment
+		if err := db.Preload("Session.Course").Where("moved_from_id IN ?", ended).Find(&next).Error; err != nil {
+			return nil, translate(err, "moved enrolments")
+		}
+		for i := range next {
+			r.MovedTo[*next[i].MovedFromID] = &next[i]
+		}
+	}
+	if len(from) > 0 {
+		var prev []Enrolment
+		if err := db.Preload("Session.Course").Where("id IN ?", from).Find(&prev).Error; err != nil {
+			return nil, translate(err, "moved enrolments")
+		}
+		for i := range prev {
+			r.MovedFrom[prev[i].ID] = &prev[i]
+		}
+	}
+	return r, nil
+}
+
+// EnrolmentMovedFrom returns the enrolment a move of enrolment id created;
+// ErrNotFound when it was never moved.
+func (s *Store) EnrolmentMovedFrom(ctx context.Context, id uint) (*Enrolment, error) {
+	var e Enrolment
+	if err := s.db.WithContext(ctx).Preload("Session.Course").Preload("Employee").Where("moved_from_id = ?", id).First(&e).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("enrolment moved from %d", id))
+	}
+	return &e, nil
+}
+
+// EnrolmentIn returns the employee's enrolment in the session, whatever its
+// status (a session has one per employee); ErrNotFound when there is none.
+func (s *Store) EnrolmentIn(ctx context.Context, sessionID, employeeID uint) (*Enrolment, error) {
+	var e Enrolment
+	if err := s.db.WithContext(ctx).Preload("Employee").Where("session_id = ? AND employee_id = ?", sessionID, employeeID).First(&e).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("enrolment of employee %d in session %d", employeeID, sessionID))
+	}
+	return &e, nil
+}
+
+// KAMTrainingStanding is an assigned KAM's training as her programme counts
+// it, with what HR needs to close the gap.
+type KAMTrainingStanding struct {
+	ProgrammeID   uint
+	ProgrammeName string
+	Employee      Employee
+	// Missing are the required courses she has no training record of; empty
+	// when she has them all but the programme has not recorded it yet.
+	Missing []Course
+	// Enrolments are her open enrolments (with a seat or waitlisted) in
+	// sessions not cancelled, soonest first, with session and course.
+	Enrolments []Enrolment
+}
+
+// TrainingOutstanding lists the assigned KAMs whose training a programme
+// still waits for: neither recorded complete by the programme nor excused
+// by its committee, the rule the programme's training phase completes by
+// (workflows.ProgrammeState.MissingTraining) read from its record. With
+// programmeID 0 it covers the running (active or paused) programmes;
+// otherwise that programme alone. Ordered by programme, then KAM name.
+func (s *Store) TrainingOutstanding(ctx context.Context, programmeID uint) ([]KAMTrainingStanding, error) {
+	type row struct {
+		ProgrammeID   uint
+		ProgrammeName string
+		EmployeeID    uint
+	}
+	var rows []row
+	q := s.db.WithContext(ctx).Table("programme_assignments pa").
+		Select("DISTINCT pa.programme_id, p.name AS programme_name, pa.kam_employee_id AS employee_id").
+		Joins("JOIN programmes p ON p.id = pa.programme_id").
+		Joins("LEFT JOIN programme_trainings pt ON pt.programme_id = pa.programme_id AND pt.employee_id = pa.kam_employee_id").
+		Where("pt.employee_id IS NULL OR (pt.completed = ? AND pt.exception = ?)", false, false)
+	if programmeID != 0 {
+		q = q.Where("pa.programme_id = ?", programmeID)
+	} else {
+		q = q.Where("p.status IN ?", []string{"active", "paused"})
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, translate(err, "training outstanding")
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	seen := map[uint]bool{}
+	var ids []uint
+	for _, r := range rows {
+		if !seen[r.EmployeeID] {
+			seen[r.EmployeeID] = true
+			ids = append(ids, r.EmployeeID)
+		}
+	}
+	emps, err := s.EmployeesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	missing, err := s.MissingRequiredCourses(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	open, err := s.OpenPlacesOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	enrolments := map[uint][]Enrolment{}
+	for _, e := range open {
+		enrolments[e.EmployeeID] = append(enrolments[e.EmployeeID], e)
+	}
+	out := make([]KAMTrainingStanding, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, KAMTrainingStanding{ProgrammeID: r.ProgrammeID, ProgrammeName: r.ProgrammeName, Employee: emps[r.EmployeeID],
+			Missing: missing[r.EmployeeID], Enrolments: enrolments[r.EmployeeID]})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].ProgrammeID != out[j].ProgrammeID {
+			return out[i].ProgrammeID < out[j].ProgrammeID
+		}
+		return out[i].Employee.Name < out[j].Employee.Name
+	})
+	return out, nil
+}

@@ -1,0 +1,59 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/kamflow/kamflow/store"
+)
+
+// TestCompanySignInInBrowser clicks "Sign in with …" on kamflow's real
+// login page in Chromium, chooses the person on the provider's page and
+// arrives on kamflow's start page signed in, with the group's role.
+func TestCompanySignInInBrowser(t *testing.T) {
+	exe, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("KAMFLOW_TEST_REQUIRE_BROWSER") != "" {
+			t.Fatal("Chromium is not on PATH but KAMFLOW_TEST_REQUIRE_BROWSER requires the browser tests")
+		}
+		t.Skip("browser test skipped: install Debian's chromium")
+	}
+	w := newOIDCWorld(t, nil)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+
+	var button, providerTitle, location, header string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(w.URL+"/login"),
+		chromedp.Text(`.company-sign-in a`, &button, chromedp.ByQuery),
+		chromedp.Click(`.company-sign-in a`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#as-otto`, chromedp.ByQuery),
+		chromedp.Title(&providerTitle),
+		chromedp.Click(`#as-otto`, chromedp.ByQuery),
+		chromedp.WaitVisible(`form[action="/logout"]`, chromedp.ByQuery),
+		chromedp.Location(&location),
+		chromedp.Text(`header`, &header, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(button) != "Sign in with Test IdP" || providerTitle != "Test identity provider" {
+		t.Errorf("button %q, provider's page %q", button, providerTitle)
+	}
+	if location != w.URL+"/" || !strings.Contains(header, "Otto Ostermann") {
+		t.Errorf("arrived at %s, header %q", location, header)
+	}
+	if got := w.roles(personOtto.Email); len(got) != 1 || got[0] != store.RoleHR {
+		t.Errorf("roles = %v, want [hr]", got)
+	}
+}

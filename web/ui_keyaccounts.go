@@ -1,0 +1,104 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kamflow/kamflow/store"
+)
+
+// keyAccountsPage lists the key accounts the user may see, filtered by
+// programme, KAM and status (the query of GET /api/v1/key-accounts).
+type keyAccountsPage struct {
+	Rows       []keyAccountListRow
+	Programmes []store.Programme
+	KAMs       []store.Employee
+	Statuses   []string
+	// The filters as chosen (0 or "" for any).
+	ProgrammeID, KAMEmployeeID, CustomerID uint
+	Status                                 string
+	CustomerName                           string
+	Pager                                  pager
+}
+
+type keyAccountListRow struct {
+	store.KeyAccountRow
+	ProgrammeName string
+	Open          store.OpenItems
+}
+
+// keyAccountsList serves /key-accounts.
+func (s *Server) keyAccountsList(c echo.Context) error {
+	lq, err := parseListQuery(c)
+	if err != nil {
+		return err
+	}
+	f, visible, err := keyAccountFilterOf(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p := keyAccountsPage{Statuses: store.KeyAccountStatuses, ProgrammeID: f.ProgrammeID, KAMEmployeeID: f.KAMEmployeeID, CustomerID: f.CustomerID, Status: f.Status}
+	var rows []store.KeyAccountRow
+	var total int64
+	if visible {
+		if rows, total, err = s.opts.Store.ListKeyAccounts(ctx, f, store.Page{Number: lq.Page, Size: listPageSize}); err != nil {
+			return serverError(err)
+		}
+		// The KAMs to choose from are those of the accounts she may see.
+		scope := store.KeyAccountFilter{WorkedOnBy: f.WorkedOnBy, ProgrammeID: f.ProgrammeID}
+		if p.KAMs, err = s.opts.Store.KeyAccountKAMs(ctx, scope); err != nil {
+			return serverError(err)
+		}
+	}
+	if p.Programmes, _, err = s.opts.Store.ListProgrammes(ctx, store.Page{Number: 1, Size: store.MaxPageSize}); err != nil {
+		return serverError(err)
+	}
+	names := map[uint]string{}
+	for _, pr := range p.Programmes {
+		names[pr.ID] = pr.Name
+	}
+	ids := make([]uint, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	open, err := s.opts.Store.OpenItemsOf(ctx, ids, s.opts.Now())
+	if err != nil {
+		return serverError(err)
+	}
+	for _, r := range rows {
+		p.Rows = append(p.Rows, keyAccountListRow{KeyAccountRow: r, ProgrammeName: names[r.ProgrammeID], Open: open[r.ID]})
+	}
+	if f.CustomerID != 0 {
+		if cn, err := s.opts.Store.CustomerNames(ctx, []uint{f.CustomerID}); err == nil {
+			p.CustomerName = cn[f.CustomerID]
+		} else {
+			return serverError(err)
+		}
+	}
+	// The pager's links keep the filters.
+	p.Pager = newPager("/key-accounts", lq, listPageSize, total)
+	v := url.Values{}
+	for name, id := range map[string]uint{"programme_id": f.ProgrammeID, "kam_employee_id": f.KAMEmployeeID, "customer_id": f.CustomerID} {
+		if id != 0 {
+			v.Set(name, strconv.FormatUint(uint64(id), 10))
+		}
+	}
+	if f.Status != "" {
+		v.Set("status", f.Status)
+	}
+	link := func(n int) string {
+		v.Set("page", strconv.Itoa(n))
+		return "/key-accounts?" + v.Encode()
+	}
+	if p.Pager.PrevURL != "" {
+		p.Pager.PrevURL = link(min(lq.Page-1, max(p.Pager.Pages, 1)))
+	}
+	if p.Pager.NextURL != "" {
+		p.Pager.NextURL = link(lq.Page + 1)
+	}
+	return s.render(c, http.StatusOK, "key_accounts.html", p)
+}

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kamflow/kamflow/policy"
+	"github.com/kamflow/kamflow/store"
+)
+
+// myWorkPath is the page listing what waits for the signed-in user.
+const myWorkPath = "/my-work"
+
+// myWorkPage lists everything waiting for one user, soonest due first.
+type myWorkPage struct {
+	Items []workRow
+	Error string
+	Now   time.Time
+}
+
+// workRow is one item with where to do it and whether it can be done
+// right here (Complete: the form's action).
+type workRow struct {
+	store.WorkItem
+	Link     string
+	Complete string
+	Overdue  bool
+}
+
+// workSummary is the start page's short view of My work.
+type workSummary struct {
+	Total, Overdue int
+	Next           []workRow
+}
+
+// myWorkSummaryLimit is how many items the start page shows.
+const myWorkSummaryLimit = 5
+
+// myWorkPage serves /my-work.
+func (s *Server) myWorkPage(c echo.Context) error {
+	return s.renderMyWork(c, http.StatusOK, "")
+}
+
+func (s *Server) renderMyWork(c echo.Context, status int, msg string) error {
+	rows, err := s.myWork(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, status, "my_work.html", myWorkPage{Items: rows, Error: msg, Now: s.opts.Now()})
+}
+
+// fromMyWork: the form was sent from My work, which it returns to.
+func fromMyWork(c echo.Context) bool { return c.FormValue("from") == "my-work" }
+
+// myWorkAnswer shows My work again with a refusal's reason.
+func (s *Server) myWorkAnswer(c echo.Context, err error) error {
+	var ae *apiError
+	if !errors.As(err, &ae) || ae.Status >= 500 {
+		return err
+	}
+	return s.renderMyWork(c, ae.Status, ae.text())
+}
+
+// myWork reads the user's work from the database and adds the links she
+// can follow and the forms the policy lets her use.
+func (s *Server) myWork(c echo.Context) ([]workRow, error) {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	now := s.opts.Now()
+	items, err := s.opts.Store.WorkWaitingFor(ctx, store.WorkQuery{Email: u.Email, EmployeeID: u.EmployeeID, Now: now,
+		Lead: u.HasRole(store.RoleLead), Committee: u.HasRole(store.RoleCommittee)})
+	if err != nil {
+		return nil, serverError(err)
+	}
+	readable, err := s.readableAccounts(c)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]workRow, 0, len(items))
+	for _, it := range items {
+		r := workRow{WorkItem: it, Overdue: it.Due.Before(now)}
+		account := func(anchor string) string {
+			if readable(it.KeyAccountID) {
+				return "/key-accounts/" + uitoa(it.KeyAccountID) + anchor
+			}
+			return ""
+		}
+		switch it.Kind {
+		case store.WorkGate:
+			r.Link = "/programmes/" + uitoa(it.ProgrammeID) + "#phase-" + it.Step
+		case store.WorkPlan:
+			r.Link = account("")
+		case store.WorkAction:
+			r.Link = account("#actions")
+			if s.may(c, policy.ActActionComplete, policy.Target{OwnerEmail: u.Email}) {
+				r.Complete = "/key-accounts/" + uitoa(it.KeyAccountID) + "/actions/" + uitoa(it.ID) + "/done-form"
+			}
+		case store.WorkMeasure:
+			r.Link = "/reviews/" + uitoa(it.ReviewID) + "#measure-" + uitoa(it.ID)
+			if s.may(c, policy.ActMeasureDone, policy.Target{ProgrammeID: it.ProgrammeID, ReviewID: it.ReviewID, OwnerEmail: u.Email}) {
+				r.Complete = "/reviews/" + uitoa(it.ReviewID) + "/measures/" + uitoa(it.ID) + "/done-form"
+			}
+		case store.WorkHandover:
+			r.Link = account("#handovers")
+		case store.WorkJourFixe:
+			// Her input form is on the jour fixe's page, whether or not
+			// she may open the account (asked through a relationship).
+			r.Link = "/jour-fixes/" + uitoa(it.ID) + "#input-" + uitoa(it.KeyAccountID)
+		case store.WorkWorkshop:
+			// The workshop's page, where its dates and minutes are given.
+			if readable(it.KeyAccountID) {
+				r.Link = "/workshops/" + uitoa(it.ID) + "#dates"
+				if it.Step == "minutes" {
+					r.Link = "/workshops/" + uitoa(it.ID) + "#minutes"
+				}
+			}
+		case store.WorkTraining:
+			if pl, err := url.Parse(it.Place); err == nil && (pl.Scheme == "https" || pl.Scheme == "http") && pl.Host != "" {
+				r.Link = pl.String()
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// readableAccounts answers which key accounts the user may open, with one
+// query at most (policy.AccountScope).
+func (s *Server) readableAccounts(c echo.Context) (func(uint) bool, error) {
+	all, employeeID := keyAccountScope(currentUser(c))
+	if all {
+		return func(uint) bool { return true }, nil
+	}
+	if employeeID == nil {
+		return func(uint) bool { return false }, nil
+	}
+	rows, _, err := s.opts.Store.ListKeyAccounts(c.Request().Context(), store.KeyAccountFilter{WorkedOnBy: employeeID}, store.Page{Number: 1, Size: store.MaxPageSize})
+	if err != nil {
+		return nil, serverError(err)
+	}
+	ids := map[uint]bool{}
+	for _, r := range rows {
+		ids[r.ID] = true
+	}
+	return func(id uint) bool { return ids[id] }, nil
+}
+
+// myWorkSummary is the start page's part of My work.
+func (s *Server) myWorkSummary(c echo.Context) (*workSummary, error) {
+	rows, err := s.myWork(c)
+	if err != nil {
+		return nil, err
+	}
+	w := &workSummary{Total: len(rows)}
+	for _, r := range rows {
+		if r.Overdue {
+			w.Overdue++
+		}
+	}
+	w.Next = rows[:min(len(rows), myWorkSummaryLimit)]
+	return w, nil
+}
+
+// OpenItems are a handover's open checklist items, in words.
+func (r workRow) OpenItems() []string {
+	if r.Kind != store.WorkHandover || r.Step == "" {
+		return nil
+	}
+	items := strings.Split(r.Step, ",")
+	for i, it := range items {
+		items[i] = handoverLabel(it)
+	}
+	return items
+}
