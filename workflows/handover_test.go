@@ -205,12 +205,13 @@ func TestHandoverTickWhileItsRecordIsWritten(t *testing.T) {
 	var ticks []workflows.TickInput
 	reg := func(fn any, name string) { env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
 	reg(func(ctx context.Context, in workflows.StartHandoverInput) (uint, error) { return 0, nil }, workflows.ActivityStartHandover)
-	env.OnActivity(workflows.ActivityStartHandover, mock.Anything, mock.Anything).Return(uint(7), nil).After(2 * time.Hour)
 	reg(func(ctx context.Context, in workflows.IncomingInput) error { return nil }, workflows.ActivityRecordIncoming)
 	reg(func(ctx context.Context, in workflows.TickInput) error { ticks = append(ticks, in); return nil }, workflows.ActivityTickHandoverItem)
 	reg(func(ctx context.Context, id uint) error { return nil }, workflows.ActivityCompleteHandover)
 	reg(func(ctx context.Context, in workflows.MoveWorkInput) ([]workflows.MovedWork, error) { return nil, nil }, workflows.ActivityMoveAccountWork)
 	reg(func(ctx context.Context, n workflows.Notification) error { return nil }, workflows.ActivityNotify)
+	// The handover's record takes two hours to save; a tick comes after one.
+	env.OnActivity(workflows.ActivityStartHandover, mock.Anything, mock.Anything).Return(uint(7), nil).After(2 * time.Hour)
 
 	lead := workflows.Actor{Email: "lead@example.com", Roles: []string{"lead"}}
 	outgoing := workflows.Actor{Email: "old@example.com", Roles: []string{"kam"}}
