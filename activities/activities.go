@@ -170,8 +170,12 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 	if n.ProgrammeID != 0 {
 		pid = &n.ProgrammeID
 	}
-	if err := a.Store.EnqueueNotification(ctx, store.NewNotification{Key: n.IdempotencyKey, Recipients: n.Recipients,
-		Subject: n.Subject, Body: n.Body, Link: n.Link, ProgrammeID: pid}); err != nil {
+	nn := store.NewNotification{Key: n.IdempotencyKey, Recipients: n.Recipients,
+		Subject: n.Subject, Body: n.Body, Link: n.Link, ProgrammeID: pid}
+	if n.Text != nil {
+		nn.TextKey, nn.TextArgs = n.Text.Key, n.Text.Args
+	}
+	if err := a.Store.EnqueueNotification(ctx, nn); err != nil {
 		return classify(fmt.Errorf("notify: %w", err))
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,6 +89,43 @@ func TestNotifyIsIdempotent(t *testing.T) {
 		}
 		if err := a.Notify(ctx, workflows.Notification{IdempotencyKey: "k", Subject: "x", Body: "y"}); err == nil {
 			t.Error("a notification without recipients was accepted")
+		}
+	})
+}
+
+// TestNotifyKeepsTheTextByKey: the key and parameters of a notification
+// reach every recipient's row as they were given, a retry changes none,
+// and one without them is kept as its English.
+func TestNotifyKeepsTheTextByKey(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := &activities.Activities{Store: s}
+		args := []string{"Acme", "role_change", "cover@example.com", `quotes " and, commas`, "Zürich"}
+		n := workflows.Notification{IdempotencyKey: "handover-1/started", Recipients: []string{"a@example.com", "b@example.com"}, Subject: "Handover: Acme", Body: "…",
+			Text: &workflows.NoticeText{Key: workflows.NoticeHandoverStarted, Args: args}}
+		for i := 0; i < 2; i++ {
+			if err := a.Notify(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := a.Notify(ctx, workflows.Notification{IdempotencyKey: "old", Recipients: []string{"a@example.com"}, Subject: "English only", Body: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.Notifications(ctx, "", store.Page{})
+		if err != nil || len(all) != 3 {
+			t.Fatalf("outbox = %d rows, %v; want 3", len(all), err)
+		}
+		for _, row := range all {
+			key, got, ok := row.Text()
+			if row.IdempotencyKey == "old" {
+				if ok || row.TextKey != "" {
+					t.Errorf("a message without text by key reads as %q %q", key, got)
+				}
+				continue
+			}
+			if !ok || key != workflows.NoticeHandoverStarted || strings.Join(got, "|") != strings.Join(args, "|") || row.Subject != "Handover: Acme" {
+				t.Errorf("%s: text = %q %q (%v), subject %q", row.Recipient, key, got, ok, row.Subject)
+			}
 		}
 	})
 }

@@ -85,9 +85,11 @@ func (a *Activities) SendJourFixePicture(ctx context.Context, in workflows.JourF
 			continue
 		}
 		key := fmt.Sprintf("%s/picture/%d", in.WorkflowID, p.EmployeeID)
+		summary := store.SummaryOf(readable)
 		if err := a.Store.EnqueueNotification(ctx, store.NewNotification{Key: key, Recipients: []string{p.Email},
-			Subject: "Jour fixe " + in.Day + ": the picture of your key accounts", Body: store.SummaryOf(readable),
-			Link: workflows.JourFixeLink(in.JourFixeID), ProgrammeID: pid}); err != nil {
+			Subject: "Jour fixe " + in.Day + ": the picture of your key accounts", Body: summary,
+			Link: workflows.JourFixeLink(in.JourFixeID), ProgrammeID: pid,
+			TextKey: workflows.NoticeJourFixePicture, TextArgs: []string{in.Day, summary}}); err != nil {
 			return classify(err)
 		}
 	}

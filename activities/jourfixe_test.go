@@ -83,6 +83,10 @@ func TestJourFixePictureOnlyShowsReadableAccounts(t *testing.T) {
 			for _, n := range list {
 				if strings.Contains(n.IdempotencyKey, "/picture/") {
 					out = append(out, n.Body)
+					// By key too: the day and the same picture, for the reader's language.
+					if key, args, ok := n.Text(); !ok || key != workflows.NoticeJourFixePicture || len(args) != 2 || args[0] != in.Day || args[1] != n.Body {
+						t.Errorf("picture by key = %q %q (%v)", key, args, ok)
+					}
 				}
 			}
 			return out

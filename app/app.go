@@ -295,7 +295,7 @@ func startMailer(cfg *config.Config, baseURL string, s *store.Store, log *slog.L
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	d := &mailer.Dispatcher{Store: s, SMTP: cfg.SMTP, Log: log, BaseURL: baseURL}
+	d := &mailer.Dispatcher{Store: s, SMTP: cfg.SMTP, Log: log, BaseURL: baseURL, Zone: cfg.Zone}
 	go func() {
 		defer close(done)
 		d.Run(ctx)

@@ -6,6 +6,7 @@ package mailer
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/kamflow/kamflow/config"
+	"github.com/kamflow/kamflow/notice"
 	"github.com/kamflow/kamflow/store"
 )
 
@@ -29,6 +31,9 @@ type Dispatcher struct {
 	// BaseURL (KAMFLOW_BASE_URL) starts the link under every message;
 	// empty leaves the link out.
 	BaseURL string
+	// Zone (KAMFLOW_TIME_ZONE) writes the date-times of a message to a
+	// recipient who chose no zone of her own; nil: UTC.
+	Zone *time.Location
 }
 
 // Run polls the outbox until ctx ends.
@@ -60,6 +65,7 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 	}
 	sent := 0
 	for _, n := range batch {
+		n.Subject, n.Body = d.inRecipientsLanguage(ctx, n)
 		if err := d.send(n); err != nil {
 			// Back off exponentially: 1, 2, 4 ... minutes.
 			retry := d.now().Add(time.Minute << min(n.Attempts, 10))
@@ -75,6 +81,29 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 		sent++
 	}
 	return sent, nil
+}
+
+// inRecipientsLanguage is the message's subject and body in its
+// recipient's language and zone (her settings; English and Zone without
+// them). kamflow keeps no company-wide language: English is the default.
+func (d *Dispatcher) inRecipientsLanguage(ctx context.Context, n store.Notification) (subject, body string) {
+	language, zone := notice.English, d.Zone
+	u, err := d.Store.UserByEmail(ctx, strings.ToLower(n.Recipient))
+	switch {
+	case err == nil:
+		if u.Language != "" {
+			language = u.Language
+		}
+		if u.TimeZone != "" {
+			if loc, err := time.LoadLocation(u.TimeZone); err == nil {
+				zone = loc
+			}
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		// The message goes out in English rather than not at all.
+		d.Log.Warn("notification recipient's language", "id", n.ID, "err", err)
+	}
+	return notice.Notification(language, zone, n)
 }
 
 func (d *Dispatcher) now() time.Time {

@@ -47,6 +47,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0025_user_time_zones", Migrate: migrate0025, Rollback: rollback0025},
 		{ID: "0027_texts_by_key", Migrate: migrate0027, Rollback: rollback0027},
 		{ID: "0030_oidc_sign_in", Migrate: migrate0030, Rollback: rollback0030},
+		{ID: "0031_notification_texts", Migrate: migrate0031, Rollback: rollback0031},
 	}
 }
 
@@ -1566,3 +1567,34 @@ func (m0030OIDCLogin) TableName() string { return "oidc_logins" }
 func migrate0030(tx *gorm.DB) error { return tx.Migrator().CreateTable(&m0030OIDCLogin{}) }
 
 func rollback0030(tx *gorm.DB) error { return tx.Migrator().DropTable("oidc_logins") }
+
+// --- 0031: notifications kept by key and parameters too ---
+//
+// A message kamflow writes keeps its key and parameters beside its English
+// subject and body, so pages and mails write it in their reader's
+// language. Rows written before have neither and stay English.
+
+type m0031Notification struct {
+	TextKey  string `gorm:"size:40;not null;default:''"`
+	TextArgs string `gorm:"type:text"`
+}
+
+func (m0031Notification) TableName() string { return "notifications" }
+
+func migrate0031(tx *gorm.DB) error {
+	for _, col := range []string{"TextKey", "TextArgs"} {
+		if err := tx.Migrator().AddColumn(&m0031Notification{}, col); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rollback0031(tx *gorm.DB) error {
+	for _, col := range []string{"TextArgs", "TextKey"} {
+		if err := tx.Migrator().DropColumn(&m0031Notification{}, col); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -96,6 +97,25 @@ type Notification struct {
 	// is when its recipient opened it or marked it read.
 	Link   string `gorm:"size:500;not null;default:''"`
 	ReadAt *time.Time
+	// TextKey and TextArgs (a JSON list) are the message by key and
+	// parameters (workflows.NoticeText), for its reader's language; rows
+	// without them are read as Subject and Body.
+	TextKey  string `gorm:"size:40;not null;default:''"`
+	TextArgs string `gorm:"type:text"`
+}
+
+// Text is the message's key and parameters; ok is false for a message
+// kept only as English text (or with parameters that cannot be read).
+func (n Notification) Text() (key string, args []string, ok bool) {
+	if n.TextKey == "" {
+		return "", nil, false
+	}
+	if n.TextArgs != "" {
+		if err := json.Unmarshal([]byte(n.TextArgs), &args); err != nil {
+			return "", nil, false
+		}
+	}
+	return n.TextKey, args, true
 }
 
 // CreateProgramme reserves a programme row (status "starting") so the
@@ -163,11 +183,23 @@ type NewNotification struct {
 	Body        string
 	Link        string
 	ProgrammeID *uint
+	// TextKey and TextArgs are the message by key and parameters (empty:
+	// only Subject and Body).
+	TextKey  string
+	TextArgs []string
 }
 
 // EnqueueNotification adds one message per recipient to the outbox; a key
 // seen before adds nothing.
 func (s *Store) EnqueueNotification(ctx context.Context, n NewNotification) error {
+	var args string
+	if len(n.TextArgs) > 0 {
+		b, err := json.Marshal(n.TextArgs)
+		if err != nil {
+			return fmt.Errorf("enqueue notification %s: %w", n.Key, err)
+		}
+		args = string(b)
+	}
 	seen := map[string]bool{}
 	var rows []Notification
 	for _, r := range n.Recipients {
@@ -176,7 +208,8 @@ func (s *Store) EnqueueNotification(ctx context.Context, n NewNotification) erro
 			continue
 		}
 		seen[r] = true
-		rows = append(rows, Notification{IdempotencyKey: n.Key, Recipient: r, Subject: n.Subject, Body: n.Body, Link: n.Link, ProgrammeID: n.ProgrammeID})
+		rows = append(rows, Notification{IdempotencyKey: n.Key, Recipient: r, Subject: n.Subject, Body: n.Body, Link: n.Link, ProgrammeID: n.ProgrammeID,
+			TextKey: n.TextKey, TextArgs: args})
 	}
 	if len(rows) == 0 {
 		return fmt.Errorf("enqueue notification %s: %w: no recipients", n.Key, ErrInvalid)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kamflow/kamflow/notice"
 	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/workflows"
 )
@@ -18,20 +19,9 @@ import (
 // kind and the comment's form), takes their parameters out and writes them
 // in the reader's language. Text a person wrote is shown as it is.
 
-// agenda writes an agenda kamflow proposed in the language.
-func (l lang) agenda(text string) string {
-	customer, ok := workflows.AgendaCustomer(text)
-	if !ok || l == langEN {
-		return text
-	}
-	var b strings.Builder
-	b.WriteString(strings.Replace(l.translate(workflows.AgendaIntro), "%s", customer, 1) + "\n")
-	for i, q := range workflows.GuidingQuestions() {
-		b.WriteString(strconv.Itoa(i+1) + ". " + l.translate(q) + "\n")
-	}
-	b.WriteString(l.translate(workflows.AgendaClose))
-	return b.String()
-}
+// agenda writes an agenda kamflow proposed in the language (package
+// notice holds its German, for the notifications too).
+func (l lang) agenda(text string) string { return notice.Agenda(string(l), text) }
 
 // eventText is a form of a comment kamflow writes, by its key: the English
 // message with {1}, {2}… for the parameters; count, when set, is the

@@ -7,11 +7,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/kamflow/kamflow/notice"
 	"github.com/kamflow/kamflow/store"
 )
 
 type notificationsPage struct {
-	Notifications []store.Notification
+	Notifications []notificationRow
 	Pager         pager
 	// All is true for admins, who see every recipient's messages.
 	All bool
@@ -23,8 +24,15 @@ type notificationsPage struct {
 	Notice string
 }
 
+// notificationRow is a message with its subject and body in the
+// reader's language (notice renders kamflow's; others stay as stored).
+type notificationRow struct {
+	store.Notification
+	Subject, Body string
+}
+
 // Mine reports whether n is addressed to the reader.
-func (p notificationsPage) Mine(n store.Notification) bool {
+func (p notificationsPage) Mine(n notificationRow) bool {
 	return strings.EqualFold(n.Recipient, p.Me)
 }
 
@@ -48,8 +56,14 @@ func (s *Server) renderNotifications(c echo.Context, feedURL string) error {
 	search := func(ctx context.Context, q string, p store.Page) ([]store.Notification, int64, error) {
 		return s.opts.Store.SearchOutbox(ctx, recipient, q, p)
 	}
+	l, zone := language(c), s.readerZone(c)
 	return renderList(s, c, "/notifications", "notifications.html", search, func(list []store.Notification, p pager) any {
-		return notificationsPage{Notifications: list, Pager: p, All: all, FeedURL: feedURL, HasFeed: hasFeed || feedURL != "",
+		rows := make([]notificationRow, len(list))
+		for i, n := range list {
+			rows[i].Notification = n
+			rows[i].Subject, rows[i].Body = notice.Notification(string(l), zone, n)
+		}
+		return notificationsPage{Notifications: rows, Pager: p, All: all, FeedURL: feedURL, HasFeed: hasFeed || feedURL != "",
 			Me: u.Email, Notice: doneNotice(c)}
 	})
 }

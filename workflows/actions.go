@@ -230,6 +230,7 @@ func notifyAction(ctx workflow.Context, keyPrefix, link string, a *TrackedAction
 	a.RemindersSent = append(a.RemindersSent, key)
 	to := []string{a.OwnerEmail}
 	subject := fmt.Sprintf("Action due %s: %s", a.Due.Format("2006-01-02"), a.Title)
+	textKey := NoticeActionDue
 	if strings.HasPrefix(key, "overdue") {
 		for _, e := range escalateTo {
 			if e != "" {
@@ -237,8 +238,10 @@ func notifyAction(ctx workflow.Context, keyPrefix, link string, a *TrackedAction
 			}
 		}
 		subject = fmt.Sprintf("Action overdue since %s: %s", a.Due.Format("2006-01-02"), a.Title)
+		textKey = NoticeActionOverdue
 	}
 	n := Notification{IdempotencyKey: fmt.Sprintf("%s/action-%d/%s", keyPrefix, a.ID, key), Recipients: to, Subject: subject,
-		Body: fmt.Sprintf("The action %q (owner %s) is due on %s.", a.Title, a.OwnerEmail, a.Due.Format("2006-01-02")), Link: link}
+		Body: fmt.Sprintf("The action %q (owner %s) is due on %s.", a.Title, a.OwnerEmail, a.Due.Format("2006-01-02")), Link: link,
+		Text: noticeText(textKey, a.Title, a.OwnerEmail, dateArg(a.Due))}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }

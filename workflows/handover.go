@@ -204,7 +204,8 @@ func Handover(ctx workflow.Context, in HandoverInput) (HandoverState, error) {
 	}
 	h.version++
 	if err := h.notify(ctx, "started", []string{in.CoveringEmail, in.LeadEmail}, "Handover: "+in.CustomerName,
-		fmt.Sprintf("The KAM of %s is being replaced (%s). %s covers the account from now on until the new KAM takes over.", in.CustomerName, strings.ReplaceAll(in.Reason, "_", " "), in.CoveringEmail)); err != nil {
+		fmt.Sprintf("The KAM of %s is being replaced (%s). %s covers the account from now on until the new KAM takes over.", in.CustomerName, strings.ReplaceAll(in.Reason, "_", " "), in.CoveringEmail),
+		noticeText(NoticeHandoverStarted, in.CustomerName, in.Reason, in.CoveringEmail)); err != nil {
 		return h.state, err
 	}
 	if !in.OutgoingAvailable {
@@ -232,16 +233,17 @@ func Handover(ctx workflow.Context, in HandoverInput) (HandoverState, error) {
 			continue
 		}
 		h.state.Nudges++
-		kind, subject := "stalled", "Handover stalls: "+in.CustomerName
+		kind, subject, textKey := "stalled", "Handover stalls: "+in.CustomerName, NoticeHandoverStalled
 		to := []string{in.CoveringEmail, in.LeadEmail}
 		if h.state.Nudges >= 2 {
-			kind, subject = "escalation", "Escalation: handover of "+in.CustomerName+" stalls"
+			kind, subject, textKey = "escalation", "Escalation: handover of "+in.CustomerName+" stalls", NoticeHandoverEscalation
 		}
 		if h.state.IncomingEmail != "" {
 			to = append(to, h.state.IncomingEmail)
 		}
 		if err := h.notify(ctx, kind+"-"+strconv.Itoa(h.state.Nudges), to, subject,
-			fmt.Sprintf("Nothing moved in the handover of %s since %s. Open: %s.", in.CustomerName, h.state.LastProgress.Format("2006-01-02"), strings.Join(h.open(), ", "))); err != nil {
+			fmt.Sprintf("Nothing moved in the handover of %s since %s. Open: %s.", in.CustomerName, h.state.LastProgress.Format("2006-01-02"), strings.Join(h.open(), ", ")),
+			noticeText(textKey, append([]string{in.CustomerName, dateArg(h.state.LastProgress)}, h.openKeys()...)...)); err != nil {
 			return h.state, err
 		}
 	}
@@ -259,7 +261,8 @@ func Handover(ctx workflow.Context, in HandoverInput) (HandoverState, error) {
 	}
 	h.state.Status, h.state.Responsible = "completed", h.state.IncomingEmployeeID
 	return h.state, h.notify(ctx, "completed", []string{h.state.IncomingEmail, in.LeadEmail, in.CoveringEmail}, "Handover done: "+in.CustomerName,
-		fmt.Sprintf("%s is now the KAM of %s.", h.state.IncomingEmail, in.CustomerName))
+		fmt.Sprintf("%s is now the KAM of %s.", h.state.IncomingEmail, in.CustomerName),
+		noticeText(NoticeHandoverCompleted, in.CustomerName, h.state.IncomingEmail))
 }
 
 func (h *handover) finished() bool {
@@ -279,6 +282,20 @@ func (h *handover) open() []string {
 	return out
 }
 
+// openKeys is open by key: HandoverOpenIncoming and the open items.
+func (h *handover) openKeys() []string {
+	var out []string
+	if h.state.IncomingEmployeeID == 0 {
+		out = append(out, HandoverOpenIncoming)
+	}
+	for _, it := range h.state.Items {
+		if !it.Done {
+			out = append(out, it.Item)
+		}
+	}
+	return out
+}
+
 func (h *handover) item(name string) *HandoverItemState {
 	for i := range h.state.Items {
 		if h.state.Items[i].Item == name {
@@ -288,14 +305,14 @@ func (h *handover) item(name string) *HandoverItemState {
 	return nil
 }
 
-func (h *handover) notify(ctx workflow.Context, kind string, to []string, subject, body string) error {
+func (h *handover) notify(ctx workflow.Context, kind string, to []string, subject, body string, text *NoticeText) error {
 	var rcpt []string
 	for _, e := range to {
 		if e != "" {
 			rcpt = append(rcpt, e)
 		}
 	}
-	n := Notification{IdempotencyKey: h.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body, Link: KeyAccountLink(h.state.KeyAccountID, "handovers")}
+	n := Notification{IdempotencyKey: h.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body, Link: KeyAccountLink(h.state.KeyAccountID, "handovers"), Text: text}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 
@@ -354,7 +371,8 @@ func (h *handover) chooseIncoming(ctx workflow.Context, r ChooseIncomingRequest)
 		}
 	}
 	return h.state, h.notify(ctx, "incoming-"+strconv.FormatUint(uint64(r.EmployeeID), 10), []string{r.Email}, "You take over "+h.state.CustomerName,
-		fmt.Sprintf("You become the KAM of %s. %s covers the account until the handover checklist is done.", h.state.CustomerName, h.state.CoveringEmail))
+		fmt.Sprintf("You become the KAM of %s. %s covers the account until the handover checklist is done.", h.state.CustomerName, h.state.CoveringEmail),
+		noticeText(NoticeHandoverIncoming, h.state.CustomerName, h.state.CoveringEmail))
 }
 
 func (h *handover) validateTick(r TickRequest) error {

@@ -142,7 +142,8 @@ func JourFixe(ctx workflow.Context, in JourFixeInput) (JourFixeState, error) {
 	day := j.state.MeetingAt.Format("2006-01-02")
 	for _, p := range j.state.Participants {
 		if err := j.notify(ctx, fmt.Sprintf("ask-%d", p.EmployeeID), []string{p.Email}, "Jour fixe on "+day+": your view of your key accounts",
-			fmt.Sprintf("Before the customer conference on %s, please give your view of %d key account(s): satisfaction (1-5), developments, needs and risks.", day, len(p.Accounts))); err != nil {
+			fmt.Sprintf("Before the customer conference on %s, please give your view of %d key account(s): satisfaction (1-5), developments, needs and risks.", day, len(p.Accounts)),
+			noticeText(NoticeJourFixeAsk, day, intText(len(p.Accounts)))); err != nil {
 			return j.state, err
 		}
 	}
@@ -153,7 +154,8 @@ func JourFixe(ctx workflow.Context, in JourFixeInput) (JourFixeState, error) {
 		for _, p := range j.state.Participants {
 			if len(p.Given) < len(p.Accounts) {
 				if err := j.notify(ctx, fmt.Sprintf("remind-%d", p.EmployeeID), []string{p.Email}, "Reminder: your input for the jour fixe on "+day,
-					fmt.Sprintf("%d of your %d key accounts still lack your view.", len(p.Accounts)-len(p.Given), len(p.Accounts))); err != nil {
+					fmt.Sprintf("%d of your %d key accounts still lack your view.", len(p.Accounts)-len(p.Given), len(p.Accounts)),
+					noticeText(NoticeJourFixeRemind, day, intText(len(p.Accounts)-len(p.Given)), intText(len(p.Accounts)))); err != nil {
 					return j.state, err
 				}
 			}
@@ -177,15 +179,16 @@ func JourFixe(ctx workflow.Context, in JourFixeInput) (JourFixeState, error) {
 	for _, p := range j.state.Participants {
 		to = append(to, p.Email)
 	}
-	return j.state, j.notify(ctx, "picture", to, "Jour fixe "+day+": the picture of your key accounts", j.state.Summary)
+	return j.state, j.notify(ctx, "picture", to, "Jour fixe "+day+": the picture of your key accounts", j.state.Summary,
+		noticeText(NoticeJourFixePicture, day, j.state.Summary))
 }
 
-func (j *jourFixe) notify(ctx workflow.Context, kind string, to []string, subject, body string) error {
+func (j *jourFixe) notify(ctx workflow.Context, kind string, to []string, subject, body string, text *NoticeText) error {
 	if len(to) == 0 {
 		return nil
 	}
 	n := Notification{IdempotencyKey: j.id + "/" + kind, Recipients: to, Subject: subject, Body: body, ProgrammeID: j.state.ProgrammeID,
-		Link: JourFixeLink(j.state.JourFixeID)}
+		Link: JourFixeLink(j.state.JourFixeID), Text: text}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 

@@ -103,7 +103,8 @@ func AccountPlan(ctx workflow.Context, in PlanInput) (PlanState, error) {
 	}
 	approvers := append([]string{in.LeadEmail}, in.CommitteeEmails...)
 	if err := p.notify(ctx, "submitted", approvers, "Account plan to approve: "+in.CustomerName,
-		fmt.Sprintf("%s submitted version %d of the strategy and action plan for %s.", in.KAMEmail, in.Version, in.CustomerName)); err != nil {
+		fmt.Sprintf("%s submitted version %d of the strategy and action plan for %s.", in.KAMEmail, in.Version, in.CustomerName),
+		noticeText(NoticePlanSubmitted, in.CustomerName, in.KAMEmail, intText(in.Version))); err != nil {
 		return p.state, err
 	}
 	for p.state.Status == "submitted" || p.state.Status == "approved" && !allActionsDone(p.state.Tracked) {
@@ -136,7 +137,7 @@ func AccountPlan(ctx workflow.Context, in PlanInput) (PlanState, error) {
 	return p.state, nil
 }
 
-func (p *plan) notify(ctx workflow.Context, kind string, to []string, subject, body string) error {
+func (p *plan) notify(ctx workflow.Context, kind string, to []string, subject, body string, text *NoticeText) error {
 	var rcpt []string
 	for _, e := range to {
 		if e != "" {
@@ -144,7 +145,7 @@ func (p *plan) notify(ctx workflow.Context, kind string, to []string, subject, b
 		}
 	}
 	n := Notification{IdempotencyKey: p.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body, ProgrammeID: p.state.ProgrammeID,
-		Link: PlanLink(p.state.KeyAccountID)}
+		Link: PlanLink(p.state.KeyAccountID), Text: text}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 
@@ -201,7 +202,8 @@ func (p *plan) approve(ctx workflow.Context, d PlanDecision) (PlanState, error) 
 		return p.state, fmt.Errorf("report approval: %w", err)
 	}
 	return p.state, p.notify(ctx, "approved", []string{p.state.KAMEmail}, "Account plan approved: "+p.state.CustomerName,
-		fmt.Sprintf("%s approved your plan for %s. %s", d.Actor.Email, p.state.CustomerName, strings.TrimSpace(d.Comment)))
+		fmt.Sprintf("%s approved your plan for %s. %s", d.Actor.Email, p.state.CustomerName, strings.TrimSpace(d.Comment)),
+		noticeText(NoticePlanApproved, p.state.CustomerName, d.Actor.Email, strings.TrimSpace(d.Comment)))
 }
 
 func (p *plan) reject(ctx workflow.Context, d PlanDecision) (PlanState, error) {
@@ -212,7 +214,8 @@ func (p *plan) reject(ctx workflow.Context, d PlanDecision) (PlanState, error) {
 	p.state.Status, p.state.DecidedBy = "rejected", d.Actor.Email
 	p.version++
 	return p.state, p.notify(ctx, "rejected", []string{p.state.KAMEmail}, "Account plan sent back: "+p.state.CustomerName,
-		fmt.Sprintf("%s sent your plan for %s back: %s", d.Actor.Email, p.state.CustomerName, strings.TrimSpace(d.Comment)))
+		fmt.Sprintf("%s sent your plan for %s back: %s", d.Actor.Email, p.state.CustomerName, strings.TrimSpace(d.Comment)),
+		noticeText(NoticePlanRejected, p.state.CustomerName, d.Actor.Email, strings.TrimSpace(d.Comment)))
 }
 
 func (p *plan) validateCompleteAction(r CompleteActionRequest) error {

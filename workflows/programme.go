@@ -397,10 +397,12 @@ func (p *programme) remind(ctx workflow.Context, ph *PhaseState, r reminder) err
 		n.Recipients = append([]string{p.state.LeadEmail}, p.state.CommitteeEmails...)
 		n.Subject = fmt.Sprintf("%s: phase %s is overdue (due %s)", p.state.Name, ph.Phase, due)
 		n.Body = fmt.Sprintf("The phase %q of the KAM programme %q was due on %s and is not finished. Responsible: %s.", ph.Phase, p.state.Name, due, ph.Responsible)
+		n.Text = noticeText(NoticePhaseOverdue, p.state.Name, string(ph.Phase), due, ph.Responsible)
 	} else {
 		n.Recipients = []string{ph.Responsible}
 		n.Subject = fmt.Sprintf("%s: phase %s is due on %s", p.state.Name, ph.Phase, due)
 		n.Body = fmt.Sprintf("Reminder: the phase %q of the KAM programme %q is due on %s.", ph.Phase, p.state.Name, due)
+		n.Text = noticeText(NoticePhaseDue, p.state.Name, string(ph.Phase), due)
 	}
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil); err != nil {
 		return fmt.Errorf("notify %s: %w", r.key, err)
@@ -680,7 +682,8 @@ func (p *programme) submit(ctx workflow.Context, r SubmitRequest) (ProgrammeStat
 	err := p.notify(ctx, fmt.Sprintf("programme-%d/%s/submitted/%d", p.state.ProgrammeID, r.Phase, p.state.EventSeq),
 		p.state.CommitteeEmails,
 		fmt.Sprintf("%s: phase %s waits for your approval", p.state.Name, r.Phase),
-		fmt.Sprintf("%s submitted the results of phase %q of the KAM programme %q. Please approve or reject them.", r.Actor.Email, r.Phase, p.state.Name))
+		fmt.Sprintf("%s submitted the results of phase %q of the KAM programme %q. Please approve or reject them.", r.Actor.Email, r.Phase, p.state.Name),
+		noticeText(NoticePhaseSubmitted, p.state.Name, string(r.Phase), r.Actor.Email))
 	return p.state, err
 }
 
@@ -736,7 +739,8 @@ func (p *programme) reject(ctx workflow.Context, r DecisionRequest) (ProgrammeSt
 	err := p.notify(ctx, fmt.Sprintf("programme-%d/%s/rejected/%d", p.state.ProgrammeID, r.Phase, p.state.EventSeq),
 		[]string{ph.Responsible},
 		fmt.Sprintf("%s: phase %s was sent back", p.state.Name, r.Phase),
-		fmt.Sprintf("%s rejected the results of phase %q: %s", r.Actor.Email, r.Phase, comment))
+		fmt.Sprintf("%s rejected the results of phase %q: %s", r.Actor.Email, r.Phase, comment),
+		noticeText(NoticePhaseRejected, p.state.Name, string(r.Phase), r.Actor.Email, comment))
 	return p.state, err
 }
 
@@ -788,9 +792,9 @@ func (p *programme) replan(ctx workflow.Context, r ReplanRequest) (ProgrammeStat
 	return p.state, p.record(ctx, EventReplanned, "", r.Actor.Email, strings.TrimSpace(r.Reason))
 }
 
-func (p *programme) notify(ctx workflow.Context, key string, to []string, subject, body string) error {
+func (p *programme) notify(ctx workflow.Context, key string, to []string, subject, body string, text *NoticeText) error {
 	n := Notification{IdempotencyKey: key, Recipients: to, Subject: subject, Body: body, ProgrammeID: p.state.ProgrammeID,
-		Link: ProgrammeLink(p.state.ProgrammeID, "")}
+		Link: ProgrammeLink(p.state.ProgrammeID, ""), Text: text}
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}

@@ -584,4 +584,7 @@ type Notification struct {
 	ProgrammeID    uint     `json:"programme_id"`
 	// Link is the page in kamflow the message is about (see links.go).
 	Link string `json:"link,omitempty"`
+	// Text is the message by key and parameters, for its reader's
+	// language; Subject and Body are its English.
+	Text *NoticeText `json:"text,omitempty"`
 }

@@ -196,7 +196,8 @@ func Review(ctx workflow.Context, in ReviewInput) (ReviewState, error) {
 	r.state.ReviewID, r.state.LeadEmail, r.state.Accounts = g.ReviewID, g.LeadEmail, g.Accounts
 	r.version++
 	if err := r.notify(ctx, "ready", []string{in.ControllerEmail}, "Review ready: programme "+strconv.FormatUint(uint64(in.ProgrammeID), 10),
-		fmt.Sprintf("The KPIs of %d key accounts are gathered. Record findings and optimisation measures, then sign the review off.", len(g.Accounts))); err != nil {
+		fmt.Sprintf("The KPIs of %d key accounts are gathered. Record findings and optimisation measures, then sign the review off.", len(g.Accounts)),
+		noticeText(NoticeReviewReady, uintText(in.ProgrammeID), intText(len(g.Accounts)))); err != nil {
 		return r.state, err
 	}
 	for !(r.state.Status == ReviewSignedOff && r.allDone()) {
@@ -219,12 +220,15 @@ func Review(ctx workflow.Context, in ReviewInput) (ReviewState, error) {
 		m.RemindersSent = append(m.RemindersSent, key)
 		to := []string{m.OwnerEmail}
 		subject := fmt.Sprintf("Measure due %s: %s", m.Due.Format("2006-01-02"), m.Title)
+		textKey := NoticeMeasureDue
 		if strings.HasPrefix(key, "overdue") {
 			to = append(to, r.state.ControllerEmail, r.state.LeadEmail)
 			subject = fmt.Sprintf("Measure overdue since %s: %s", m.Due.Format("2006-01-02"), m.Title)
+			textKey = NoticeMeasureOverdue
 		}
 		if err := r.notify(ctx, fmt.Sprintf("measure-%d/%s", m.ID, key), to, subject,
-			fmt.Sprintf("Optimisation measure %q (owner %s) from a controller review is due on %s.", m.Title, m.OwnerEmail, m.Due.Format("2006-01-02"))); err != nil {
+			fmt.Sprintf("Optimisation measure %q (owner %s) from a controller review is due on %s.", m.Title, m.OwnerEmail, m.Due.Format("2006-01-02")),
+			noticeText(textKey, m.Title, m.OwnerEmail, dateArg(m.Due))); err != nil {
 			return r.state, err
 		}
 	}
@@ -278,7 +282,7 @@ func (r *review) nextReminder(now time.Time) (*MeasureState, string, time.Time, 
 	return best, bestKey, bestAt, best != nil
 }
 
-func (r *review) notify(ctx workflow.Context, kind string, to []string, subject, body string) error {
+func (r *review) notify(ctx workflow.Context, kind string, to []string, subject, body string, text *NoticeText) error {
 	var rcpt []string
 	for _, e := range to {
 		if e != "" {
@@ -286,7 +290,7 @@ func (r *review) notify(ctx workflow.Context, kind string, to []string, subject,
 		}
 	}
 	n := Notification{IdempotencyKey: r.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body, ProgrammeID: r.state.ProgrammeID,
-		Link: ReviewLink(r.state.ReviewID)}
+		Link: ReviewLink(r.state.ReviewID), Text: text}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 
@@ -399,7 +403,8 @@ func (r *review) addMeasure(ctx workflow.Context, m MeasureRequest) (ReviewState
 
 func (r *review) notifyMeasure(ctx workflow.Context, ms MeasureState) error {
 	return r.notify(ctx, fmt.Sprintf("measure-%d/assigned", ms.ID), []string{ms.OwnerEmail}, "New optimisation measure: "+ms.Title,
-		fmt.Sprintf("A controller review gave you the measure %q, due on %s.", ms.Title, ms.Due.Format("2006-01-02")))
+		fmt.Sprintf("A controller review gave you the measure %q, due on %s.", ms.Title, ms.Due.Format("2006-01-02")),
+		noticeText(NoticeMeasureAssigned, ms.Title, dateArg(ms.Due)))
 }
 
 func (r *review) measure(id uint) *MeasureState {

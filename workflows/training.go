@@ -218,7 +218,8 @@ func (t *training) run(ctx workflow.Context) (TrainingState, error) {
 			if !announcedWaitlist {
 				announcedWaitlist = true
 				if err := t.notifyEmployee(ctx, "waitlist", fmt.Sprintf("Waitlist: %s on %s", t.state.CourseTitle, t.day()),
-					fmt.Sprintf("The session of %q on %s is full; you are on its waitlist and get a seat as soon as one frees up.", t.state.CourseTitle, t.day())); err != nil {
+					fmt.Sprintf("The session of %q on %s is full; you are on its waitlist and get a seat as soon as one frees up.", t.state.CourseTitle, t.day()),
+					noticeText(NoticeTrainingWaitlist, t.state.CourseTitle, momentArg(t.state.StartsAt))); err != nil {
 					return t.state, err
 				}
 			}
@@ -228,11 +229,12 @@ func (t *training) run(ctx workflow.Context) (TrainingState, error) {
 			continue
 		case TrainingEnrolled:
 			if invited != t.state.Revision {
-				subject, body := "Invitation: "+t.state.CourseTitle+" on "+t.day(), t.invitationText()
+				subject, body, textKey := "Invitation: "+t.state.CourseTitle+" on "+t.day(), t.invitationText(), NoticeTrainingInvitation
 				if invited >= 0 {
-					subject, body = "Moved: "+t.state.CourseTitle+" now on "+t.day(), "The session has moved. "+t.invitationText()
+					subject, body, textKey = "Moved: "+t.state.CourseTitle+" now on "+t.day(), "The session has moved. "+t.invitationText(), NoticeTrainingMoved
 				}
-				if err := t.notifyEmployee(ctx, "invitation", subject, body); err != nil {
+				text := noticeText(textKey, t.state.CourseTitle, momentArg(t.state.StartsAt), momentArg(t.state.EndsAt), t.state.Place)
+				if err := t.notifyEmployee(ctx, "invitation", subject, body, text); err != nil {
 					return t.state, err
 				}
 				invited = t.state.Revision
@@ -251,13 +253,15 @@ func (t *training) run(ctx workflow.Context) (TrainingState, error) {
 			t.state.RemindersSent = append(t.state.RemindersSent, t.revKey(key))
 			if strings.HasPrefix(key, "attendance") {
 				if err := t.notifyHR(ctx, key, fmt.Sprintf("Record attendance: %s on %s", t.state.CourseTitle, t.day()),
-					fmt.Sprintf("Please record whether %s attended %q on %s.", t.state.EmployeeName, t.state.CourseTitle, t.day())); err != nil {
+					fmt.Sprintf("Please record whether %s attended %q on %s.", t.state.EmployeeName, t.state.CourseTitle, t.day()),
+					noticeText(NoticeTrainingAttendance, t.state.CourseTitle, momentArg(t.state.StartsAt), t.state.EmployeeName)); err != nil {
 					return t.state, err
 				}
 				continue
 			}
 			if err := t.notifyEmployee(ctx, key, fmt.Sprintf("Reminder: %s on %s", t.state.CourseTitle, t.day()),
-				fmt.Sprintf("Reminder: %q starts on %s at %s (%s).", t.state.CourseTitle, t.day(), t.state.StartsAt.Format("15:04 MST"), t.state.Place)); err != nil {
+				fmt.Sprintf("Reminder: %q starts on %s at %s (%s).", t.state.CourseTitle, t.day(), t.state.StartsAt.Format("15:04 MST"), t.state.Place),
+				noticeText(NoticeTrainingReminder, t.state.CourseTitle, momentArg(t.state.StartsAt), t.state.Place)); err != nil {
 				return t.state, err
 			}
 			continue
@@ -274,7 +278,7 @@ func (t *training) run(ctx workflow.Context) (TrainingState, error) {
 		if err := t.record(ctx, []string{TrainingEnrolled, TrainingWaitlisted}, TrainingCancelled, "session cancelled", ""); err != nil {
 			return t.state, err
 		}
-		if err := t.askReEnrolment(ctx, "the session was cancelled"); err != nil {
+		if err := t.askReEnrolment(ctx, TrainingEndedCancelled); err != nil {
 			return t.state, err
 		}
 	}
@@ -329,13 +333,13 @@ func (t *training) key(kind string) string {
 	return fmt.Sprintf("training-%d/%s/rev%d", t.state.EnrolmentID, kind, t.state.Revision)
 }
 
-func (t *training) notifyEmployee(ctx workflow.Context, kind, subject, body string) error {
-	n := Notification{IdempotencyKey: t.key(kind), Recipients: []string{t.state.EmployeeEmail}, Subject: subject, Body: body, Link: MyWorkLink}
+func (t *training) notifyEmployee(ctx workflow.Context, kind, subject, body string, text *NoticeText) error {
+	n := Notification{IdempotencyKey: t.key(kind), Recipients: []string{t.state.EmployeeEmail}, Subject: subject, Body: body, Link: MyWorkLink, Text: text}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 
 // notifyHR sends to every HR user (and extra recipients).
-func (t *training) notifyHR(ctx workflow.Context, kind, subject, body string, extra ...string) error {
+func (t *training) notifyHR(ctx workflow.Context, kind, subject, body string, text *NoticeText, extra ...string) error {
 	var hr []string
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityRoleRecipients, "hr").Get(ctx, &hr); err != nil {
 		return fmt.Errorf("HR recipients: %w", err)
@@ -345,7 +349,7 @@ func (t *training) notifyHR(ctx workflow.Context, kind, subject, body string, ex
 		return nil
 	}
 	n := Notification{IdempotencyKey: t.key(kind), Recipients: to, Subject: subject, Body: body, ProgrammeID: t.state.ProgrammeID,
-		Link: TrainingSessionLink(t.state.SessionID)}
+		Link: TrainingSessionLink(t.state.SessionID), Text: text}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 
@@ -357,7 +361,8 @@ func (t *training) record(ctx workflow.Context, from []string, to, by, note stri
 func (t *training) askReEnrolment(ctx workflow.Context, why string) error {
 	return t.notifyHR(ctx, "re-enrol", fmt.Sprintf("Re-enrol %s: %s", t.state.EmployeeName, t.state.CourseTitle),
 		fmt.Sprintf("%s's enrolment in %q on %s ended without completion (%s). Please enrol them in another session.",
-			t.state.EmployeeName, t.state.CourseTitle, t.day(), why))
+			t.state.EmployeeName, t.state.CourseTitle, t.day(), why),
+		noticeText(NoticeTrainingReEnrol, t.state.EmployeeName, t.state.CourseTitle, momentArg(t.state.StartsAt), why))
 }
 
 // escalateIfStillMissing waits until 30 days before the programme's training
@@ -385,7 +390,8 @@ func (t *training) escalateIfStillMissing(ctx workflow.Context) error {
 	t.state.Escalated = true
 	return t.notifyHR(ctx, "escalation", fmt.Sprintf("Escalation: %s still lacks required training", t.state.EmployeeName),
 		fmt.Sprintf("%s still has to complete %s; the programme's training phase is due on %s.",
-			t.state.EmployeeName, strings.Join(missing, ", "), d.Due.Format("2006-01-02")), d.LeadEmail)
+			t.state.EmployeeName, strings.Join(missing, ", "), d.Due.Format("2006-01-02")),
+		noticeText(NoticeTrainingEscalation, append([]string{t.state.EmployeeName, dateArg(d.Due)}, missing...)...), d.LeadEmail)
 }
 
 func (t *training) validateAttendance(ctx workflow.Context, r AttendanceRequest) error {
@@ -417,7 +423,7 @@ func (t *training) attendance(ctx workflow.Context, r AttendanceRequest) (Traini
 		return t.state, err
 	}
 	if !r.Attended {
-		return t.state, t.askReEnrolment(ctx, "did not attend")
+		return t.state, t.askReEnrolment(ctx, TrainingEndedNoShow)
 	}
 	if t.state.Required {
 		in := CompletionInput{EmployeeID: t.state.EmployeeID, Actor: r.Actor, Course: t.state.CourseTitle}

@@ -318,10 +318,10 @@ func (w *workshop) next(now time.Time) (time.Time, func(workflow.Context) error)
 			at, fire = t, f
 		}
 	}
-	notice := func(key string, to []string, subject, body string) func(workflow.Context) error {
+	notice := func(key string, to []string, subject, body string, text *NoticeText) func(workflow.Context) error {
 		return func(ctx workflow.Context) error {
 			w.state.NoticesSent = append(w.state.NoticesSent, key)
-			return w.notify(ctx, key, to, subject, body)
+			return w.notify(ctx, key, to, subject, body, text)
 		}
 	}
 	switch w.state.Status {
@@ -332,7 +332,8 @@ func (w *workshop) next(now time.Time) (time.Time, func(workflow.Context) error)
 			if !w.sent(key) {
 				consider(w.started.Add(time.Duration(n)*7*24*time.Hour), notice(key, []string{w.state.KAMEmail},
 					"Plan the annual workshop with "+w.state.CustomerName,
-					fmt.Sprintf("Please propose dates for this year's 1.5-day workshop with %s, about ten weeks ahead.\n\n%s", w.state.CustomerName, w.state.Agenda)))
+					fmt.Sprintf("Please propose dates for this year's 1.5-day workshop with %s, about ten weeks ahead.\n\n%s", w.state.CustomerName, w.state.Agenda),
+					noticeText(NoticeWorkshopPlan, w.state.CustomerName, w.state.Agenda)))
 				break
 			}
 		}
@@ -344,7 +345,8 @@ func (w *workshop) next(now time.Time) (time.Time, func(workflow.Context) error)
 			if !w.sent(key) {
 				consider(w.state.DatesSetAt.Add(time.Duration(n+1)*7*24*time.Hour), notice(key, []string{w.state.KAMEmail},
 					"Confirm the workshop date with "+w.state.CustomerName,
-					fmt.Sprintf("The customer chooses one of the proposed dates for the workshop with %s:\n%s\nConfirm it in kamflow to send the invitation.", w.state.CustomerName, dateList(w.state.DateOptions))))
+					fmt.Sprintf("The customer chooses one of the proposed dates for the workshop with %s:\n%s\nConfirm it in kamflow to send the invitation.", w.state.CustomerName, dateList(w.state.DateOptions)),
+					noticeText(NoticeWorkshopConfirm, append([]string{w.state.CustomerName}, momentArgs(w.state.DateOptions)...)...)))
 				break
 			}
 		}
@@ -356,20 +358,23 @@ func (w *workshop) next(now time.Time) (time.Time, func(workflow.Context) error)
 			// A reminder whose time lay before the dates were set is not sent late.
 			if t := start.Add(-before); !w.sent(key) && t.After(w.state.DatesSetAt) {
 				consider(t, notice(key, w.participants(), "Reminder: workshop with "+w.state.CustomerName+" on "+start.Format("2006-01-02"),
-					fmt.Sprintf("The annual workshop with %s starts on %s (%s).\n\n%s", w.state.CustomerName, start.Format("2006-01-02 15:04 MST"), w.state.Place, w.state.Agenda)))
+					fmt.Sprintf("The annual workshop with %s starts on %s (%s).\n\n%s", w.state.CustomerName, start.Format("2006-01-02 15:04 MST"), w.state.Place, w.state.Agenda),
+					noticeText(NoticeWorkshopReminder, w.state.CustomerName, momentArg(start), w.state.Place, w.state.Agenda)))
 			}
 		}
 		due := *w.state.MinutesDue
 		if !w.sent("minutes-due") {
 			consider(due, notice("minutes-due", []string{w.state.KAMEmail}, "Minutes due: workshop with "+w.state.CustomerName,
-				fmt.Sprintf("The minutes of the workshop held on %s are due today. Record them with every agreed item as an action.", start.Format("2006-01-02"))))
+				fmt.Sprintf("The minutes of the workshop held on %s are due today. Record them with every agreed item as an action.", start.Format("2006-01-02")),
+				noticeText(NoticeWorkshopMinutesDue, w.state.CustomerName, dateArg(start))))
 		}
 		for n := 0; ; n++ {
 			key := "minutes-escalation-" + strconv.Itoa(n)
 			if !w.sent(key) {
 				consider(due.Add(2*24*time.Hour+time.Duration(n)*7*24*time.Hour), notice(key, []string{w.state.KAMEmail, w.state.LeadEmail},
 					"Escalation: workshop minutes missing ("+w.state.CustomerName+")",
-					fmt.Sprintf("The minutes of the workshop with %s held on %s were due on %s and are still missing.", w.state.CustomerName, start.Format("2006-01-02"), due.Format("2006-01-02"))))
+					fmt.Sprintf("The minutes of the workshop with %s held on %s were due on %s and are still missing.", w.state.CustomerName, start.Format("2006-01-02"), due.Format("2006-01-02")),
+					noticeText(NoticeWorkshopMinutesEscalation, w.state.CustomerName, dateArg(start), dateArg(due))))
 				break
 			}
 		}
@@ -393,7 +398,7 @@ func (w *workshop) participants() []string {
 	return out
 }
 
-func (w *workshop) notify(ctx workflow.Context, kind string, to []string, subject, body string) error {
+func (w *workshop) notify(ctx workflow.Context, kind string, to []string, subject, body string, text *NoticeText) error {
 	var rcpt []string
 	for _, e := range to {
 		if e != "" {
@@ -403,7 +408,7 @@ func (w *workshop) notify(ctx workflow.Context, kind string, to []string, subjec
 	if len(rcpt) == 0 {
 		return nil
 	}
-	n := Notification{IdempotencyKey: w.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body, Link: w.link()}
+	n := Notification{IdempotencyKey: w.id + "/" + kind, Recipients: rcpt, Subject: subject, Body: body, Link: w.link(), Text: text}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 
@@ -482,7 +487,8 @@ func (w *workshop) proposeDates(ctx workflow.Context, r ProposeDatesRequest) (Wo
 	}
 	return w.state, w.notify(ctx, "invitation-"+start.Format("20060102"), w.participants(), "Invitation: workshop with "+w.state.CustomerName+" on "+start.Format("2006-01-02"),
 		fmt.Sprintf("You are invited to the annual 1.5-day workshop with %s from %s to %s at %s.\n\n%s",
-			w.state.CustomerName, start.Format("2006-01-02 15:04 MST"), end.Format("2006-01-02 15:04 MST"), w.state.Place, w.state.Agenda))
+			w.state.CustomerName, start.Format("2006-01-02 15:04 MST"), end.Format("2006-01-02 15:04 MST"), w.state.Place, w.state.Agenda),
+		noticeText(NoticeWorkshopInvitation, w.state.CustomerName, momentArg(start), momentArg(end), w.state.Place, w.state.Agenda))
 }
 
 // hasDateOptionsAndParticipants reports whether this execution runs the
@@ -509,7 +515,8 @@ func (w *workshop) proposeDateOptions(ctx workflow.Context, r ProposeDatesReques
 	}
 	return w.state, w.notify(ctx, "date-options-"+dateKeys(options), w.participants(), "Dates proposed: workshop with "+w.state.CustomerName,
 		fmt.Sprintf("These dates for the annual 1.5-day workshop with %s went to the customer, at %s:\n%s\nPlease keep them free until one is confirmed.\n\n%s",
-			w.state.CustomerName, w.state.Place, dateList(options), w.state.Agenda))
+			w.state.CustomerName, w.state.Place, dateList(options), w.state.Agenda),
+		noticeText(NoticeWorkshopDatesProposed, append([]string{w.state.CustomerName, w.state.Place, w.state.Agenda}, momentArgs(options)...)...))
 }
 
 func dateKeys(ts []time.Time) string {
@@ -608,7 +615,8 @@ func (w *workshop) setParticipants(ctx workflow.Context, r ParticipantsRequest) 
 		}
 		err := w.notify(ctx, "invitation-"+start.Format("20060102")+"-"+strings.ToLower(e), []string{e}, "Invitation: workshop with "+w.state.CustomerName+" on "+start.Format("2006-01-02"),
 			fmt.Sprintf("You are invited to the annual 1.5-day workshop with %s from %s to %s at %s.\n\n%s",
-				w.state.CustomerName, start.Format("2006-01-02 15:04 MST"), end.Format("2006-01-02 15:04 MST"), w.state.Place, w.state.Agenda))
+				w.state.CustomerName, start.Format("2006-01-02 15:04 MST"), end.Format("2006-01-02 15:04 MST"), w.state.Place, w.state.Agenda),
+			noticeText(NoticeWorkshopInvitation, w.state.CustomerName, momentArg(start), momentArg(end), w.state.Place, w.state.Agenda))
 		if err != nil {
 			return w.state, err
 		}
