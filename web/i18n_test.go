@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kamflow/kamflow/notice"
 	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/workflows"
 )
@@ -289,6 +290,26 @@ func TestCommentsByKey(t *testing.T) {
 		}
 		if got := langEN.eventComment(ev, names); got != c.en {
 			t.Errorf("English %s %s = %q, want %q", c.key, c.args, got, c.en)
+		}
+	}
+}
+
+// TestNotificationsNameThingsAsThePagesDo: the notification catalogue
+// (package notice, shared with the mailer) keeps its own German for
+// phases and handover items; it must say what the pages say.
+func TestNotificationsNameThingsAsThePagesDo(t *testing.T) {
+	for _, p := range workflows.Phases() {
+		want := langDE.translate(phaseTitle(string(p)))
+		subject, _, ok := notice.Render("de", workflows.NoticePhaseDue, []string{"Programm", string(p), "2027-03-04"})
+		if !ok || !strings.Contains(subject, want) {
+			t.Errorf("phase %s: notification %q, pages say %q", p, subject, want)
+		}
+	}
+	for _, item := range workflows.HandoverItems() {
+		want := strings.ToLower(langDE.translate(handoverLabel(item)))
+		_, body, ok := notice.Render("de", workflows.NoticeHandoverStalled, []string{"Alpenbau AG", "2027-03-04", item})
+		if !ok || !strings.Contains(strings.ToLower(body), want) {
+			t.Errorf("handover item %s: notification %q, pages say %q", item, body, want)
 		}
 	}
 }
