@@ -39,6 +39,16 @@ func (a *Activities) CompleteHandover(ctx context.Context, handoverID uint) erro
 	return classify(a.Store.CompleteHandover(ctx, handoverID, time.Now()))
 }
 
+// RunningWorkshops names the key account's workshop workflows that have not
+// closed, so the handover tells them who answers for the account now.
+func (a *Activities) RunningWorkshops(ctx context.Context, keyAccountID uint) ([]string, error) {
+	ids, err := a.Store.OpenWorkshopWorkflows(ctx, keyAccountID)
+	if err != nil {
+		return nil, classify(fmt.Errorf("running workshops of key account %d: %w", keyAccountID, err))
+	}
+	return ids, nil
+}
+
 // MoveAccountWork gives the outgoing KAM's open actions and measures of the
 // account to their new owner and names the workflows that track them.
 func (a *Activities) MoveAccountWork(ctx context.Context, in workflows.MoveWorkInput) ([]workflows.MovedWork, error) {

@@ -195,3 +195,64 @@ func containsAll(s string, parts ...string) bool {
 	}
 	return true
 }
+
+// TestWorkshopFollowsTheHandoverThroughHTTPAPI: a KAM's running workshop
+// follows her handover — the cover chooses its participants while she
+// covers, and once the handover is done the incoming KAM proposes its date
+// (and is invited) while the KAM who handed over is refused.
+func TestWorkshopFollowsTheHandoverThroughHTTPAPI(t *testing.T) {
+	t.Parallel()
+	e := newAPIEnv(t)
+	ctx := context.Background()
+	programme := e.runWholeProgramme(t)
+	ka := e.accountOf(t, programme, "kam3")
+	base := fmt.Sprintf("/key-accounts/%d", ka.ID)
+	e.ok(t, 202, "kam3", "POST", base+"/workshops", nil)
+	var wid int
+	waitFor(t, "the workshop is prepared", func() bool {
+		for _, it := range e.ok(t, 200, "kam3", "GET", base+"/workshops", nil).body["items"].([]any) {
+			wid = int(it.(map[string]any)["id"].(float64))
+		}
+		return wid != 0
+	})
+	w := fmt.Sprintf("/workshops/%d", wid)
+	var people []map[string]any
+	for _, p := range e.ok(t, 200, "kam3", "GET", w, nil).body["participants"].([]any) {
+		pm := p.(map[string]any)
+		people = append(people, map[string]any{"side": pm["side"], "id": pm["id"]})
+	}
+
+	r := e.ok(t, 202, "lead", "POST", base+"/handover", map[string]any{"reason": "role_change", "covering_employee_id": e.emp["kam2"]})
+	hid := r.body["workflow_id"].(string)
+	// The cover is told right after the handover is recorded.
+	waitFor(t, "the cover chooses the participants", func() bool {
+		return e.call(t, "kam2", "PUT", w+"/participants", map[string]any{"participants": people}).code == 200
+	})
+	e.refused(t, 0, 403, "", "kam3", "PUT", w+"/participants", map[string]any{"participants": people})
+	waitFor(t, "the handover started", func() bool { return e.call(t, "lead", "GET", base+"/handover", nil).code == 200 })
+	e.ok(t, 200, "lead", "POST", base+"/handover/incoming", map[string]any{"employee_id": e.emp["kam"]})
+	for _, item := range workflows.HandoverItems() {
+		e.ok(t, 200, "lead", "POST", base+"/handover/items/"+item, map[string]any{"note": "done"})
+	}
+	waitClosed(t, e.dev.Client, hid)
+
+	start := time.Now().AddDate(0, 2, 0).UTC().Truncate(time.Minute)
+	dates := map[string]any{"starts_at": start.Format(time.RFC3339), "place": "Zürich"}
+	e.refused(t, 0, 403, "", "kam3", "POST", w+"/dates", dates)
+	e.refused(t, 0, 403, "", "kam2", "POST", w+"/dates", dates)
+	got := e.ok(t, 200, "kam", "POST", w+"/dates", dates)
+	if got.body["status"] != workflows.WorkshopInvited {
+		t.Errorf("workshop after the new KAM's date = %v", got.body["status"])
+	}
+	notes, err := e.dev.Store.Notifications(ctx, "kam@"+store.DemoDomain, store.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	invited := false
+	for _, n := range notes {
+		invited = invited || strings.HasPrefix(n.Subject, "Invitation: workshop")
+	}
+	if !invited {
+		t.Error("the new KAM got no invitation to the workshop")
+	}
+}

@@ -535,6 +535,85 @@ func TestRecordGoldenHistories(t *testing.T) {
 		waitClosed(t, e.dev.Client, wfID)
 		return wfID
 	})
+	// handover v5 / workshop v4: the handover tells the account's running
+	// workshop who answers for it (responsible_changed) — the cover at its
+	// start, who chooses the participants, and the incoming KAM on
+	// completion, who then plans and minutes the workshop.
+	var followed struct{ handover, workshop string }
+	handoverWithWorkshop := func() {
+		if followed.handover != "" {
+			return
+		}
+		ctx := context.Background()
+		kas, _ := e.dev.Store.KeyAccounts(ctx, programme)
+		var ka store.KeyAccount
+		for _, k := range kas {
+			if _, err := e.dev.Store.WorkshopOfYear(ctx, k.ID, time.Now().UTC().Year()); err != nil && k.KAMEmployeeID != nil {
+				ka = k
+			}
+		}
+		if ka.ID == 0 {
+			t.Fatal("no key account without this year's workshop")
+		}
+		var outgoing string
+		var others []string
+		for _, who := range []string{"kam", "kam2", "kam3"} {
+			if e.emp[who] == *ka.KAMEmployeeID {
+				outgoing = who
+			} else {
+				others = append(others, who)
+			}
+		}
+		if outgoing == "" || len(others) != 2 {
+			t.Fatalf("key account %d's KAM is none of the demo KAMs", ka.ID)
+		}
+		cover, incoming := others[0], others[1]
+		base := fmt.Sprintf("/key-accounts/%d", ka.ID)
+		followed.workshop = e.ok(t, 202, outgoing, "POST", base+"/workshops", nil).body["workflow_id"].(string)
+		var wid int
+		waitFor(t, "workshop prepared", func() bool {
+			for _, it := range e.ok(t, 200, outgoing, "GET", base+"/workshops", nil).body["items"].([]any) {
+				wid = int(it.(map[string]any)["id"].(float64))
+			}
+			return wid != 0
+		})
+		w := fmt.Sprintf("/workshops/%d", wid)
+		var people []map[string]any
+		for _, p := range e.ok(t, 200, outgoing, "GET", w, nil).body["participants"].([]any) {
+			pm := p.(map[string]any)
+			people = append(people, map[string]any{"side": pm["side"], "id": pm["id"]})
+		}
+		people = append(people, map[string]any{"side": "ours", "id": e.emp[incoming]})
+		r := e.ok(t, 202, "lead", "POST", base+"/handover", map[string]any{"reason": "role_change", "covering_employee_id": e.emp[cover]})
+		followed.handover = r.body["workflow_id"].(string)
+		waitFor(t, "the cover chooses the participants", func() bool {
+			return e.call(t, cover, "PUT", w+"/participants", map[string]any{"participants": people}).code == 200
+		})
+		waitFor(t, "handover started", func() bool { return e.call(t, "lead", "GET", base+"/handover", nil).code == 200 })
+		e.ok(t, 200, "lead", "POST", base+"/handover/incoming", map[string]any{"employee_id": e.emp[incoming]})
+		for _, item := range workflows.HandoverItems() {
+			e.ok(t, 200, "lead", "POST", base+"/handover/items/"+item, map[string]any{"note": "done"})
+		}
+		waitClosed(t, e.dev.Client, followed.handover)
+		var start time.Time
+		waitFor(t, "the incoming KAM sets the date", func() bool {
+			start = time.Now().Add(3 * time.Second).UTC()
+			return e.call(t, incoming, "POST", w+"/dates", map[string]any{"starts_at": start.Format(time.RFC3339Nano), "place": "Zürich"}).code == 200
+		})
+		time.Sleep(time.Until(start) + 500*time.Millisecond)
+		st := e.ok(t, 200, incoming, "POST", w+"/minutes", map[string]any{"minutes": "agreed", "actions": []map[string]any{{"title": "Briefing", "owner_email": incoming + "@" + store.DemoDomain, "due": time.Now().AddDate(0, 1, 0).Format("2006-01-02")}}})
+		aid := int(st.body["actions"].([]any)[0].(map[string]any)["id"].(float64))
+		e.ok(t, 200, incoming, "POST", fmt.Sprintf("%s/actions/%d/complete", w, aid), nil)
+		waitClosed(t, e.dev.Client, followed.workshop)
+	}
+	record("handover-v5-tells-workshop.json", func() string {
+		handoverWithWorkshop()
+		return followed.handover
+	})
+	record("workshop-v4-follows-responsible-actions-closed.json", func() string {
+		handoverWithWorkshop()
+		return followed.workshop
+	})
 	course := e.ok(t, 201, "hr", "POST", "/courses", map[string]any{"title": "KAM Basics", "duration_days": 1, "required_for_kams": true})
 	start := time.Now().Add(4 * time.Second).UTC()
 	sess := e.ok(t, 201, "hr", "POST", "/sessions", map[string]any{"course_id": course.body["id"], "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339), "capacity": 1})

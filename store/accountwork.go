@@ -300,6 +300,16 @@ func (s *Store) WorkshopByID(ctx context.Context, id uint) (*Workshop, error) {
 	return &w, nil
 }
 
+// OpenWorkshopWorkflows names the workflows of a key account's workshops
+// that have not closed, oldest first: this year's and any earlier one still
+// tracking its actions.
+func (s *Store) OpenWorkshopWorkflows(ctx context.Context, keyAccountID uint) ([]string, error) {
+	var out []string
+	err := s.db.WithContext(ctx).Model(&Workshop{}).Where("key_account_id = ? AND status <> ?", keyAccountID, "closed").
+		Order("id").Limit(MaxPageSize).Pluck("workflow_id", &out).Error
+	return out, translate(err, "open workshops")
+}
+
 // WorkshopsOf lists a key account's workshops, newest first.
 func (s *Store) WorkshopsOf(ctx context.Context, keyAccountID uint) ([]Workshop, error) {
 	var out []Workshop

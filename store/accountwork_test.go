@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,6 +134,42 @@ func TestOneWorkshopPerKeyAccountAndYear(t *testing.T) {
 		next := &store.Workshop{KeyAccountID: ka.ID, WorkflowID: "workshop-1-2027-03-01T07:00:00Z", Year: 2027, Status: "planning"}
 		if err := s.CreateWorkshop(ctx, next); err != nil || next.ID == first.ID {
 			t.Fatalf("2027 = %d, %v", next.ID, err)
+		}
+	})
+}
+
+// TestOpenWorkshopWorkflows names the workflows of a key account's
+// workshops that have not closed (a handover tells them who answers for the
+// account): this year's and last year's still tracking actions, not a
+// closed one nor another account's.
+func TestOpenWorkshopWorkflows(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if _, err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		custs, _, _ := s.ListCustomers(ctx, store.Page{})
+		p, _ := s.CreateProgramme(ctx, "KAM", "lead@example.com", time.Now())
+		if err := s.ConfirmKeyAccounts(ctx, p.ID, []uint{custs[0].ID, custs[1].ID}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		kas, _ := s.KeyAccounts(ctx, p.ID)
+		for _, w := range []store.Workshop{
+			{KeyAccountID: kas[0].ID, WorkflowID: "workshop-a-2024", Year: 2024, Status: "closed"},
+			{KeyAccountID: kas[0].ID, WorkflowID: "workshop-a-2025", Year: 2025, Status: "minuted"},
+			{KeyAccountID: kas[0].ID, WorkflowID: "workshop-a-2026", Year: 2026, Status: "planning"},
+			{KeyAccountID: kas[1].ID, WorkflowID: "workshop-b-2026", Year: 2026, Status: "invited"},
+		} {
+			if err := s.CreateWorkshop(ctx, &w); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.OpenWorkshopWorkflows(ctx, kas[0].ID)
+		if err != nil || strings.Join(got, " ") != "workshop-a-2025 workshop-a-2026" {
+			t.Fatalf("open workshops = %v, %v; want last year's minuted and this year's", got, err)
+		}
+		if got, err := s.OpenWorkshopWorkflows(ctx, 99999); err != nil || len(got) != 0 {
+			t.Fatalf("open workshops of no account = %v, %v", got, err)
 		}
 	})
 }

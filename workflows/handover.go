@@ -22,6 +22,10 @@ const (
 	ActivityTickHandoverItem = "TickHandoverItem"
 	ActivityCompleteHandover = "CompleteHandover"
 	ActivityMoveAccountWork  = "MoveAccountWork"
+	// ActivityRunningWorkshops names the key account's workshop workflows
+	// that have not closed (this year's, and last year's still tracking
+	// its actions).
+	ActivityRunningWorkshops = "RunningWorkshops"
 )
 
 // changeHandoverMovesWork: the handover gives the outgoing KAM's open
@@ -39,6 +43,17 @@ const changeHandoverSkipItem = "handover-skip-item"
 // was still being written waits for it; before, its save named no handover
 // and the tick was lost from the record.
 const changeHandoverTickAfterStart = "handover-tick-after-start"
+
+// changeHandoverTellsWorkshopsCover: on its start the handover tells the
+// account's running workshops that the covering person answers for it
+// (SignalResponsibleChanged).
+const changeHandoverTellsWorkshopsCover = "handover-tells-workshops-cover"
+
+// changeHandoverTellsWorkshopsIncoming: on completion the handover tells
+// the account's running workshops that the incoming KAM answers for it. A
+// separate change from the start's, so a handover started before either
+// still tells them when it completes.
+const changeHandoverTellsWorkshopsIncoming = "handover-tells-workshops-incoming"
 
 // HandoverWorkflowID names a handover of a key account started at a time.
 func HandoverWorkflowID(keyAccountID uint, started time.Time) string {
@@ -203,6 +218,11 @@ func Handover(ctx workflow.Context, in HandoverInput) (HandoverState, error) {
 		return h.state, fmt.Errorf("start handover: %w", err)
 	}
 	h.version++
+	if workflow.GetVersion(ctx, changeHandoverTellsWorkshopsCover, workflow.DefaultVersion, 1) == 1 {
+		if err := h.tellWorkshops(ctx, in.CoveringEmail); err != nil {
+			return h.state, err
+		}
+	}
 	if err := h.notify(ctx, "started", []string{in.CoveringEmail, in.LeadEmail}, "Handover: "+in.CustomerName,
 		fmt.Sprintf("The KAM of %s is being replaced (%s). %s covers the account from now on until the new KAM takes over.", in.CustomerName, strings.ReplaceAll(in.Reason, "_", " "), in.CoveringEmail),
 		noticeText(NoticeHandoverStarted, in.CustomerName, in.Reason, in.CoveringEmail)); err != nil {
@@ -260,6 +280,11 @@ func Handover(ctx workflow.Context, in HandoverInput) (HandoverState, error) {
 		return h.state, fmt.Errorf("complete handover: %w", err)
 	}
 	h.state.Status, h.state.Responsible = "completed", h.state.IncomingEmployeeID
+	if workflow.GetVersion(ctx, changeHandoverTellsWorkshopsIncoming, workflow.DefaultVersion, 1) == 1 {
+		if err := h.tellWorkshops(ctx, h.state.IncomingEmail); err != nil {
+			return h.state, err
+		}
+	}
 	return h.state, h.notify(ctx, "completed", []string{h.state.IncomingEmail, in.LeadEmail, in.CoveringEmail}, "Handover done: "+in.CustomerName,
 		fmt.Sprintf("%s is now the KAM of %s.", h.state.IncomingEmail, in.CustomerName),
 		noticeText(NoticeHandoverCompleted, in.CustomerName, h.state.IncomingEmail))
@@ -445,6 +470,29 @@ func (h *handover) moveWork(ctx workflow.Context, to, by string) error {
 		// A tracking workflow that closed has nothing left to remind of.
 		if err := f.Get(ctx, nil); err != nil {
 			workflow.GetLogger(ctx).Info("owner change not delivered", "err", err)
+		}
+	}
+	return nil
+}
+
+// tellWorkshops tells the account's running workshops who answers for the
+// account now, after the store says so (a workshop prepared later reads it
+// there). A workshop that closed or is gone meanwhile needs no telling.
+func (h *handover) tellWorkshops(ctx workflow.Context, email string) error {
+	if !strings.Contains(email, "@") {
+		return nil
+	}
+	var ids []string
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityRunningWorkshops, h.state.KeyAccountID).Get(ctx, &ids); err != nil {
+		return fmt.Errorf("find running workshops: %w", err)
+	}
+	sent := make([]workflow.Future, 0, len(ids))
+	for _, id := range ids {
+		sent = append(sent, workflow.SignalExternalWorkflow(ctx, id, "", SignalResponsibleChanged, ResponsibleChanged{Email: email}))
+	}
+	for i, f := range sent {
+		if err := f.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Info("responsible change not delivered", "workflow_id", ids[i], "err", err)
 		}
 	}
 	return nil

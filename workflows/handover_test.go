@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -41,6 +42,7 @@ func TestHandoverWhenTheOutgoingKAMIsGone(t *testing.T) {
 		notices = append(notices, notice{at: env.Now(), n: n})
 		return nil
 	}, workflows.ActivityNotify)
+	reg(func(ctx context.Context, ka uint) ([]string, error) { return nil, nil }, workflows.ActivityRunningWorkshops)
 
 	lead := workflows.Actor{Email: "lead@example.com", Roles: []string{"lead"}}
 	deputy := workflows.Actor{Email: "deputy@example.com", Roles: []string{"kam"}}
@@ -144,6 +146,7 @@ func TestHandoverItemSkipped(t *testing.T) {
 		return nil, nil
 	}, workflows.ActivityMoveAccountWork)
 	reg(func(ctx context.Context, n workflows.Notification) error { return nil }, workflows.ActivityNotify)
+	reg(func(ctx context.Context, ka uint) ([]string, error) { return nil, nil }, workflows.ActivityRunningWorkshops)
 
 	lead := workflows.Actor{Email: "lead@example.com", Roles: []string{"lead"}}
 	outgoing := workflows.Actor{Email: "old@example.com", Roles: []string{"kam"}}
@@ -210,6 +213,7 @@ func TestHandoverTickWhileItsRecordIsWritten(t *testing.T) {
 	reg(func(ctx context.Context, id uint) error { return nil }, workflows.ActivityCompleteHandover)
 	reg(func(ctx context.Context, in workflows.MoveWorkInput) ([]workflows.MovedWork, error) { return nil, nil }, workflows.ActivityMoveAccountWork)
 	reg(func(ctx context.Context, n workflows.Notification) error { return nil }, workflows.ActivityNotify)
+	reg(func(ctx context.Context, ka uint) ([]string, error) { return nil, nil }, workflows.ActivityRunningWorkshops)
 	// The handover's record takes two hours to save; a tick comes after one.
 	env.OnActivity(workflows.ActivityStartHandover, mock.Anything, mock.Anything).Return(uint(7), nil).After(2 * time.Hour)
 
@@ -266,4 +270,74 @@ func TestHandoverTickWhileItsRecordIsWritten(t *testing.T) {
 			t.Errorf("tick %s saved under handover %d, want 7", tk.Item, tk.HandoverID)
 		}
 	}
+}
+
+// TestHandoverTellsTheAccountsWorkshops: the handover tells the account's
+// running workshops who answers for it — the cover right after the start is
+// recorded, the incoming KAM once the account is hers — and a workshop that
+// is gone (closed meanwhile, or never there) does not stop the handover.
+func TestHandoverTellsTheAccountsWorkshops(t *testing.T) {
+	env := quietEnv(time.Date(2026, 8, 3, 9, 0, 0, 0, time.UTC))
+	env.RegisterWorkflowWithOptions(workflows.Handover, workflow.RegisterOptions{Name: workflows.HandoverWorkflowName})
+	var steps []string
+	step := func(s string) { steps = append(steps, s+"@"+env.Now().Format("01-02")) }
+	reg := func(fn any, name string) { env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
+	reg(func(ctx context.Context, in workflows.StartHandoverInput) (uint, error) { step("start"); return 5, nil }, workflows.ActivityStartHandover)
+	reg(func(ctx context.Context, in workflows.IncomingInput) error { return nil }, workflows.ActivityRecordIncoming)
+	reg(func(ctx context.Context, in workflows.TickInput) error { return nil }, workflows.ActivityTickHandoverItem)
+	reg(func(ctx context.Context, id uint) error { step("complete"); return nil }, workflows.ActivityCompleteHandover)
+	reg(func(ctx context.Context, in workflows.MoveWorkInput) ([]workflows.MovedWork, error) { return nil, nil }, workflows.ActivityMoveAccountWork)
+	reg(func(ctx context.Context, n workflows.Notification) error { return nil }, workflows.ActivityNotify)
+	reg(func(ctx context.Context, ka uint) ([]string, error) {
+		if ka != 4 {
+			t.Errorf("running workshops asked for key account %d, want 4", ka)
+		}
+		step("lookup")
+		return []string{"workshop-4-2025", "workshop-4-2026"}, nil
+	}, workflows.ActivityRunningWorkshops)
+	// Last year's workshop closed after the lookup; this year's runs.
+	env.OnSignalExternalWorkflow("default-test-namespace", "workshop-4-2025", "", workflows.SignalResponsibleChanged, mock.Anything).
+		Return(&temporal.UnknownExternalWorkflowExecutionError{})
+	var told []string
+	env.OnSignalExternalWorkflow("default-test-namespace", "workshop-4-2026", "", workflows.SignalResponsibleChanged, mock.Anything).
+		Return(func(namespace, workflowID, runID, signalName string, arg any) error {
+			told = append(told, arg.(workflows.ResponsibleChanged).Email)
+			return nil
+		})
+
+	lead := workflows.Actor{Email: "lead@example.com", Roles: []string{"lead"}}
+	n := 0
+	upd := func(at time.Duration, name string, arg any) {
+		env.RegisterDelayedCallback(func() {
+			n++
+			env.UpdateWorkflow(name, "w"+string(rune('a'+n)), &testsuite.TestUpdateCallback{
+				OnAccept:   func() {},
+				OnReject:   func(err error) { t.Errorf("%s %+v rejected: %v", name, arg, err) },
+				OnComplete: func(any, error) {},
+			}, arg)
+		}, at)
+	}
+	upd(day, workflows.UpdateChooseIncoming, workflows.ChooseIncomingRequest{Actor: lead, EmployeeID: 9, Email: "New@example.com"})
+	for i, item := range workflows.HandoverItems() {
+		upd(2*day+time.Duration(i)*time.Hour, workflows.UpdateTickItem, workflows.TickRequest{Actor: lead, Item: item, Note: "done"})
+	}
+	env.ExecuteWorkflow(workflows.HandoverWorkflowName, workflows.HandoverInput{
+		KeyAccountID: 4, CustomerName: "Seetal AG", Reason: workflows.ReasonRoleChange, OutgoingEmployeeID: 5, OutgoingEmail: "old@example.com",
+		OutgoingAvailable: true, CoveringEmployeeID: 6, CoveringEmail: "deputy@example.com", LeadEmail: lead.Email, StartedBy: lead.Email,
+	})
+	var st workflows.HandoverState
+	if err := env.GetWorkflowResult(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != "completed" || st.Responsible != 9 {
+		t.Fatalf("state = %s, responsible %d", st.Status, st.Responsible)
+	}
+	// Each lookup comes after the store made the person responsible.
+	if got := strings.Join(steps, " "); got != "start@08-03 lookup@08-03 complete@08-05 lookup@08-05" {
+		t.Errorf("steps = %s", got)
+	}
+	if got := strings.Join(told, " "); got != "deputy@example.com new@example.com" {
+		t.Errorf("this year's workshop was told %q, want the cover, then the incoming KAM", got)
+	}
+	env.AssertExpectations(t)
 }

@@ -101,8 +101,10 @@ const (
 type WorkshopInput struct {
 	KeyAccountID uint   `json:"key_account_id"`
 	CustomerName string `json:"customer_name"`
-	KAMEmail     string `json:"kam_email"`
-	LeadEmail    string `json:"lead_email"`
+	// KAMEmail is who answers for the account: its KAM, or the covering
+	// person during a handover (SignalResponsibleChanged keeps it current).
+	KAMEmail  string `json:"kam_email"`
+	LeadEmail string `json:"lead_email"`
 }
 
 // WorkshopPrepared is what the preparing activity set up.
@@ -130,6 +132,22 @@ const changeWorkshopOnePerYear = "workshop-one-per-year"
 // the customer to choose from, and participants changed on both sides.
 // Earlier histories ran without either.
 const changeWorkshopDateOptionsAndParticipants = "workshop-date-options-participants"
+
+// changeWorkshopFollowsResponsible: the workshop follows whoever answers
+// for the account now (SignalResponsibleChanged): reminders go to her and
+// she plans it, chooses its participants and records its minutes. Earlier
+// histories never received the signal.
+const changeWorkshopFollowsResponsible = "workshop-follows-responsible"
+
+// SignalResponsibleChanged tells a key account's running workshop who
+// answers for the account now: a handover's covering person from its start,
+// the incoming KAM once it is done.
+const SignalResponsibleChanged = "responsible_changed"
+
+// ResponsibleChanged is the signal's payload.
+type ResponsibleChanged struct {
+	Email string `json:"email"`
+}
 
 // PrepareWorkshopInput asks for the workshop row and suggestions.
 type PrepareWorkshopInput struct {
@@ -225,6 +243,9 @@ type workshop struct {
 	started time.Time
 	// minuting is set while the minutes are being saved.
 	minuting bool
+	// told is set once SignalResponsibleChanged named who answers for the
+	// account; preparation (read earlier) no longer overrides it.
+	told bool
 }
 
 // Workshop runs one annual workshop: the KAM proposes dates about ten
@@ -250,6 +271,7 @@ func Workshop(ctx workflow.Context, in WorkshopInput) (WorkshopState, error) {
 	if err := followOwnerChanges(ctx, func(c OwnerChanged) { changeActionOwner(w.state.Actions, c) }); err != nil {
 		return w.state, err
 	}
+	w.followResponsible(ctx)
 	var prep WorkshopPrepared
 	pin := PrepareWorkshopInput{KeyAccountID: in.KeyAccountID, WorkflowID: w.id, Year: w.state.Year}
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), ActivityPrepareWorkshop, pin).Get(ctx, &prep); err != nil {
@@ -265,7 +287,7 @@ func Workshop(ctx workflow.Context, in WorkshopInput) (WorkshopState, error) {
 		}
 	}
 	w.state.WorkshopID, w.state.Ours, w.state.Agenda = prep.WorkshopID, prep.Ours, prep.Agenda
-	if prep.KAMEmail != "" {
+	if prep.KAMEmail != "" && !w.told {
 		w.state.KAMEmail = prep.KAMEmail
 	}
 	if prep.LeadEmail != "" {
@@ -298,6 +320,25 @@ func Workshop(ctx workflow.Context, in WorkshopInput) (WorkshopState, error) {
 	}
 	w.state.Status = WorkshopClosed
 	return w.state, workflow.ExecuteActivity(withActivityOptions(ctx), ActivityUpdateWorkshop, WorkshopUpdateInput{WorkshopID: w.state.WorkshopID, Status: WorkshopClosed}).Get(ctx, nil)
+}
+
+// followResponsible applies every SignalResponsibleChanged: from then on
+// the named person gets the KAM's reminders and passes isKAM, the one she
+// replaces no longer. No timer changes, so the main loop is not woken.
+func (w *workshop) followResponsible(ctx workflow.Context) {
+	ch := workflow.GetSignalChannel(ctx, SignalResponsibleChanged)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var c ResponsibleChanged
+			ch.Receive(ctx, &c)
+			if workflow.GetVersion(ctx, changeWorkshopFollowsResponsible, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+				continue
+			}
+			if email := strings.ToLower(strings.TrimSpace(c.Email)); strings.Contains(email, "@") {
+				w.state.KAMEmail, w.told = email, true
+			}
+		}
+	})
 }
 
 func (w *workshop) sent(key string) bool {

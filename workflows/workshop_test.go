@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -299,5 +300,110 @@ func TestSecondWorkshopOfTheYearEndsQuietly(t *testing.T) {
 	}
 	if len(sent) != 0 {
 		t.Errorf("a duplicate start sent %+v", sent)
+	}
+}
+
+// recipients lists who got the notice whose key ends with kind.
+func (h *accountHarness) recipients(kind string) string {
+	for _, x := range h.notices {
+		if strings.HasSuffix(x.n.IdempotencyKey, "/"+kind) {
+			return strings.Join(x.n.Recipients, " ")
+		}
+	}
+	return "(not sent)"
+}
+
+// signal sends a signal to the workflow at a moment.
+func (h *accountHarness) signal(at time.Time, name string, arg any) {
+	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(name, arg) }, at.Sub(h.start))
+}
+
+// TestWorkshopFollowsTheResponsiblePerson: a handover's cover, then the
+// incoming KAM, are signalled as responsible for the account; from each
+// signal the reminders go to that person and the workshop accepts her
+// planning and minutes, and no longer the KAM she replaced. A lead still
+// plans; an action's owner still marks it done; a signal without an
+// address changes nothing.
+func TestWorkshopFollowsTheResponsiblePerson(t *testing.T) {
+	wStart := time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC) // a Monday
+	h := newAccountHarness(t, wStart)
+	old := workflows.Actor{Email: "kam@example.com", Roles: []string{"kam"}}
+	cover := workflows.Actor{Email: "deputy@example.com", Roles: []string{"kam"}}
+	incoming := workflows.Actor{Email: "new@example.com", Roles: []string{"kam"}}
+	held := time.Date(2026, 5, 13, 9, 0, 0, 0, time.UTC)
+	dates := func(who workflows.Actor) workflows.ProposeDatesRequest {
+		return workflows.ProposeDatesRequest{Actor: who, StartsAt: held, Place: "Zürich"}
+	}
+	people := func(who workflows.Actor) workflows.ParticipantsRequest {
+		return workflows.ParticipantsRequest{Actor: who, Participants: []workflows.WorkshopPerson{
+			{Side: workflows.SideOurs, PersonID: 2, Name: "Chris CEO", Email: "ceo@example.com"}, {Side: workflows.SideTheirs, PersonID: 7, Name: "Their CEO"}}}
+	}
+	// Before any signal the KAM plans; the cover may not.
+	h.update(wStart.Add(day), workflows.UpdateSetParticipants, people(cover), workflows.ErrTypeForbidden, "")
+	// The handover starts: the cover answers for the account.
+	h.signal(wStart.Add(2*day), workflows.SignalResponsibleChanged, workflows.ResponsibleChanged{Email: cover.Email})
+	h.update(wStart.Add(2*day+time.Hour), workflows.UpdateProposeDates, dates(old), workflows.ErrTypeForbidden, "")
+	h.update(wStart.Add(2*day+2*time.Hour), workflows.UpdateSetParticipants, people(cover), "", "")
+	h.signal(wStart.Add(3*day), workflows.SignalResponsibleChanged, workflows.ResponsibleChanged{Email: "nobody"})
+	h.update(wStart.Add(3*day+time.Hour), workflows.UpdateSetParticipants, people(cover), "", "")
+	// The handover completes: the incoming KAM takes over.
+	h.signal(wStart.Add(8*day), workflows.SignalResponsibleChanged, workflows.ResponsibleChanged{Email: " New@Example.com "})
+	h.update(wStart.Add(8*day+time.Hour), workflows.UpdateProposeDates, dates(cover), workflows.ErrTypeForbidden, "")
+	h.update(wStart.Add(8*day+2*time.Hour), workflows.UpdateProposeDates, dates(old), workflows.ErrTypeForbidden, "")
+	h.update(wStart.Add(8*day+3*time.Hour), workflows.UpdateProposeDates, dates(incoming), "", "")
+	h.update(wStart.Add(8*day+4*time.Hour), workflows.UpdateProposeDates, workflows.ProposeDatesRequest{Actor: lead, StartsAt: held, Place: "Basel"}, "", "")
+	minutes := func(who workflows.Actor) workflows.MinutesRequest {
+		return workflows.MinutesRequest{Actor: who, Minutes: "Agreed.", Actions: []workflows.ActionInput{{Title: "Briefing", OwnerEmail: "expert@example.com", Due: held.Add(30 * day)}}}
+	}
+	late := held.Add(12 * day) // after the minutes' due date and escalation
+	h.update(late, workflows.UpdateRecordMinutes, minutes(old), workflows.ErrTypeForbidden, "")
+	h.update(late.Add(time.Hour), workflows.UpdateRecordMinutes, minutes(cover), workflows.ErrTypeForbidden, "")
+	h.update(late.Add(2*time.Hour), workflows.UpdateRecordMinutes, minutes(incoming), "", "")
+	h.update(late.Add(3*time.Hour), workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: old, ActionID: 100}, workflows.ErrTypeForbidden, "")
+	h.update(late.Add(4*time.Hour), workflows.UpdateCompleteAction, workflows.CompleteActionRequest{Actor: workflows.Actor{Email: "expert@example.com"}, ActionID: 100}, "", "")
+	h.env.ExecuteWorkflow(workflows.WorkshopWorkflowName, workflows.WorkshopInput{KeyAccountID: 1, CustomerName: "Alpenbau AG", KAMEmail: old.Email})
+
+	var st workflows.WorkshopState
+	if err := h.env.GetWorkflowResult(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != workflows.WorkshopClosed || st.KAMEmail != incoming.Email || st.Place != "Basel" {
+		t.Fatalf("state = %s, responsible %q at %q; want closed, the incoming KAM, the lead's place", st.Status, st.KAMEmail, st.Place)
+	}
+	want := map[string]string{
+		"propose-0":            old.Email,
+		"propose-1":            cover.Email,
+		"invitation-20260513":  "new@example.com ceo@example.com",
+		"reminder-2d-20260513": "new@example.com ceo@example.com",
+		"minutes-due":          incoming.Email,
+		"minutes-escalation-0": "new@example.com lead@example.com",
+	}
+	for kind, to := range want {
+		if got := h.recipients(kind); got != to {
+			t.Errorf("%s went to %q, want %q", kind, got, to)
+		}
+	}
+	if got := h.sent(); !strings.HasPrefix(got, "propose-0@03-02 propose-1@03-09 invitation-20260513@03-10") {
+		t.Errorf("notices = %s", got)
+	}
+}
+
+// TestWorkshopToldBeforeItsPreparationAnswers: the responsible person
+// signalled while the preparation (which read the account earlier) is
+// still running stays responsible; the preparation's KAM does not return.
+func TestWorkshopToldBeforeItsPreparationAnswers(t *testing.T) {
+	wStart := time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC)
+	h := newAccountHarness(t, wStart)
+	h.env.OnActivity(workflows.ActivityPrepareWorkshop, mock.Anything, mock.Anything).Return(workflows.WorkshopPrepared{WorkshopID: 4, Ours: []string{"ceo@example.com"},
+		Agenda: workflows.WorkshopAgenda("Alpenbau AG"), KAMEmail: "kam@example.com", LeadEmail: "lead@example.com"}, nil).After(time.Hour)
+	h.signal(wStart.Add(30*time.Minute), workflows.SignalResponsibleChanged, workflows.ResponsibleChanged{Email: "deputy@example.com"})
+	h.update(wStart.Add(2*time.Hour), workflows.UpdateProposeDates, workflows.ProposeDatesRequest{Actor: kam, StartsAt: wStart.Add(70 * day), Place: "Zürich"}, workflows.ErrTypeForbidden, "")
+	h.env.RegisterDelayedCallback(func() { h.env.CancelWorkflow() }, 3*day)
+	h.env.ExecuteWorkflow(workflows.WorkshopWorkflowName, workflows.WorkshopInput{KeyAccountID: 1, CustomerName: "Alpenbau AG"})
+	if err := h.env.GetWorkflowError(); err != nil && !temporal.IsCanceledError(err) {
+		t.Fatal(err)
+	}
+	if got := h.recipients("propose-0"); got != "deputy@example.com" {
+		t.Errorf("the first reminder went to %q, want the person signalled", got)
 	}
 }
