@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"sync"
 	"time"
@@ -25,6 +26,10 @@ type OIDCOptions struct {
 	// RedirectURL is kamflow's /login/oidc/callback as registered at the
 	// provider.
 	RedirectURL string
+	// PostLogoutRedirectURL is kamflow's /login as registered at the
+	// provider, where it sends the browser back after sign-out; empty: the
+	// provider is not asked to send it back.
+	PostLogoutRedirectURL string
 	// GroupsClaim names the claim listing the user's groups ("groups").
 	GroupsClaim string
 	// RoleMap gives each group's kamflow roles; set, a user's roles follow
@@ -97,6 +102,9 @@ type oidcIdentity struct {
 	EmailVerified bool
 	Name          string
 	Groups        []string
+	// IDToken is the verified ID token as the provider sent it, handed back
+	// at sign-out.
+	IDToken string
 }
 
 // errOIDCAnswer is a provider answer kamflow cannot accept (bad token,
@@ -132,7 +140,7 @@ func (o *oidcClient) identify(ctx context.Context, code, verifier, nonce string)
 	if err := idt.Claims(&claims); err != nil {
 		return nil, fmt.Errorf("%w: claims: %v", errOIDCAnswer, err)
 	}
-	id := &oidcIdentity{Subject: idt.Subject}
+	id := &oidcIdentity{Subject: idt.Subject, IDToken: raw}
 	o.readClaims(claims, id)
 	_, hasVerified := claims["email_verified"]
 	_, hasGroups := claims[o.opts.GroupsClaim]
@@ -154,6 +162,39 @@ func (o *oidcClient) identify(ctx context.Context, code, verifier, nonce string)
 		o.readClaims(more, id)
 	}
 	return id, nil
+}
+
+// endSessionURL is where sign-out sends the browser so that the provider
+// ends its sign-in too (OpenID Connect RP-Initiated Logout): the
+// provider's end_session_endpoint with the session's ID token as hint, the
+// client ID and, when configured, where to come back to. "" when the
+// provider offers no such endpoint.
+func (o *oidcClient) endSessionURL(ctx context.Context, idToken string) (string, error) {
+	p, _, err := o.discover(ctx)
+	if err != nil {
+		return "", err
+	}
+	var meta struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	if err := p.Claims(&meta); err != nil {
+		return "", fmt.Errorf("company sign-out: discovery document: %w", err)
+	}
+	if meta.EndSession == "" {
+		return "", nil
+	}
+	u, err := url.Parse(meta.EndSession)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", fmt.Errorf("company sign-out: end_session_endpoint %q is not an http(s) URL", meta.EndSession)
+	}
+	q := u.Query() // an endpoint's own parameters stay
+	q.Set("id_token_hint", idToken)
+	q.Set("client_id", o.opts.ClientID)
+	if o.opts.PostLogoutRedirectURL != "" {
+		q.Set("post_logout_redirect_uri", o.opts.PostLogoutRedirectURL)
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // readClaims fills id from claims; email_verified may come as a boolean
