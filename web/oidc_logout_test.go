@@ -74,6 +74,11 @@ func TestCompanySignOutEndsTheProvidersSignIn(t *testing.T) {
 		t.Fatalf("ID tokens kept with sessions: %q", kept)
 	}
 
+	// The page's sign-out form may lead on to the provider (CSP
+	// form-action; browsers check the redirect a form post takes).
+	if csp := fetch(t, b, http.MethodGet, w.URL+"/", nil).header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+w.idp.URL+";") {
+		t.Errorf("CSP of a signed-in page: %s", csp)
+	}
 	resp := signOut(t, w.URL, b)
 	target, err := url.Parse(resp.Header.Get("Location"))
 	if resp.StatusCode != http.StatusSeeOther || err != nil {
