@@ -220,3 +220,30 @@ func TestCompanySignOutWhenTheProviderIsDown(t *testing.T) {
 		t.Errorf("after sign-out / = %s", p.url)
 	}
 }
+
+// TestCompanySignOutWithoutBaseURL: without KAMFLOW_BASE_URL kamflow does
+// not know its address, so it asks the provider for no way back; the
+// provider still ends its sign-in and shows its own signed-out page.
+func TestCompanySignOutWithoutBaseURL(t *testing.T) {
+	w := newOIDCWorld(t, func(o *web.Options) { o.OIDC.PostLogoutRedirectURL = "" })
+	b := w.signsIn(personInes, store.RoleLead)
+	kept := w.idTokens()
+	resp := signOut(t, w.URL, b)
+	target, err := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusSeeOther || err != nil || len(kept) != 1 {
+		t.Fatalf("sign-out = %d %q (%d tokens kept)", resp.StatusCode, resp.Header.Get("Location"), len(kept))
+	}
+	if q := target.Query(); q.Get("id_token_hint") != kept[0] || q.Get("client_id") != testClientID || q.Has("post_logout_redirect_uri") {
+		t.Errorf("sign-out goes to %s", target)
+	}
+	p := fetch(t, b, http.MethodGet, target.String(), nil)
+	if p.status != http.StatusOK || p.url.String() != w.idp.URL+"/signed-out" {
+		t.Errorf("provider's answer = %d %s", p.status, p.url)
+	}
+	if ended := w.idp.endedSessions(); !slices.Equal(ended, []string{"ines " + testClientID}) {
+		t.Errorf("provider ended %q", ended)
+	}
+	if got := w.idTokens(); len(got) != 0 {
+		t.Errorf("ID tokens kept after sign-out: %d", len(got))
+	}
+}

@@ -64,7 +64,8 @@ func newTestIdentityProvider(t *testing.T, people ...opPerson) *testIdentityProv
 	idp.server = httptest.NewServer(mux)
 	t.Cleanup(idp.server.Close)
 	idp.URL = idp.server.URL
-	provider, err := op.NewProvider(&op.Config{CryptoKey: sha256.Sum256([]byte("test provider")), CodeMethodS256: true, AuthMethodPost: true},
+	provider, err := op.NewProvider(&op.Config{CryptoKey: sha256.Sum256([]byte("test provider")), CodeMethodS256: true, AuthMethodPost: true,
+		DefaultLogoutRedirectURI: "/signed-out"},
 		st, op.StaticIssuer(idp.URL), op.WithAllowInsecure())
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +109,11 @@ func newTestIdentityProvider(t *testing.T, people ...opPerson) *testIdentityProv
 			http.SetCookie(w, &http.Cookie{Name: idpSessionCookie, Value: subject, Path: "/", HttpOnly: true})
 		}
 		http.Redirect(w, r, idp.URL+"/authorize/callback?id="+id, http.StatusFound)
+	})
+	mux.HandleFunc("GET /signed-out", func(w http.ResponseWriter, r *http.Request) {
+		// Where the provider leaves a browser it was not asked to send back.
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>Test identity provider</title><p>You are signed out of the test identity provider.</p>`)
 	})
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		// The real discovery document, without end_session_endpoint for a
