@@ -393,5 +393,5 @@ func oidcOptions(cfg *config.Config) *web.OIDCOptions {
 	}
 	o := cfg.OIDC
 	return &web.OIDCOptions{Issuer: o.Issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret, RedirectURL: o.RedirectURL,
-		GroupsClaim: o.GroupsClaim, RoleMap: o.RoleMap, Name: o.Name}
+		PostLogoutRedirectURL: o.PostLogoutRedirectURL, GroupsClaim: o.GroupsClaim, RoleMap: o.RoleMap, Name: o.Name}
 }

@@ -98,6 +98,10 @@ type OIDC struct {
 	// RedirectURL is where the provider sends the browser back; by
 	// default BaseURL + OIDCCallbackPath.
 	RedirectURL string
+	// PostLogoutRedirectURL is where the provider sends the browser back
+	// after sign-out: BaseURL + OIDCPostLogoutPath when KAMFLOW_BASE_URL is
+	// set, else empty (the provider is not asked to send it back).
+	PostLogoutRedirectURL string
 	// GroupsClaim names the claim listing the user's groups.
 	GroupsClaim string
 	// RoleMap gives the kamflow roles of each group; when it is set, a
@@ -114,6 +118,10 @@ func (o OIDC) Enabled() bool { return o.Issuer != "" }
 
 // OIDCCallbackPath is where kamflow receives the provider's answer.
 const OIDCCallbackPath = "/login/oidc/callback"
+
+// OIDCPostLogoutPath is where the provider sends the browser back after
+// sign-out: the sign-in page.
+const OIDCPostLogoutPath = "/login"
 
 // SignIn bounds what password sign-ins may cost.
 type SignIn struct {
@@ -558,6 +566,9 @@ func (c *Config) validateOIDC() error {
 	}
 	if o.RedirectURL == "" {
 		o.RedirectURL = c.BaseURL + OIDCCallbackPath
+	}
+	if !c.BaseURLDerived {
+		o.PostLogoutRedirectURL = c.BaseURL + OIDCPostLogoutPath
 	}
 	return nil
 }

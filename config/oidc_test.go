@@ -23,12 +23,20 @@ func TestOIDCSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := c.OIDC
-	if !o.Enabled() || o.RedirectURL != "https://kam.example.com/login/oidc/callback" || o.GroupsClaim != "groups" || o.Name != "Okta" || c.SignIn.LocalPasswords {
+	if !o.Enabled() || o.RedirectURL != "https://kam.example.com/login/oidc/callback" || o.PostLogoutRedirectURL != "https://kam.example.com/login" || o.GroupsClaim != "groups" || o.Name != "Okta" || c.SignIn.LocalPasswords {
 		t.Errorf("oidc = %+v, local passwords %v", o, c.SignIn.LocalPasswords)
 	}
 	want := map[string][]store.Role{"kam-leads": {store.RoleLead, store.RoleCommittee}, "kam-hr": {store.RoleHR}}
 	if !reflect.DeepEqual(o.RoleMap, want) {
 		t.Errorf("role map = %v, want %v", o.RoleMap, want)
+	}
+
+	// Without KAMFLOW_BASE_URL the provider is not asked to send the
+	// browser back after sign-out: kamflow does not know its address.
+	delete(env, "KAMFLOW_BASE_URL")
+	c, err = config.Load(config.ModeWeb, nil, envOf(env), io.Discard)
+	if err != nil || c.OIDC.PostLogoutRedirectURL != "" || !strings.HasSuffix(c.OIDC.RedirectURL, "/login/oidc/callback") {
+		t.Fatalf("without base URL: oidc %+v, err %v", c.OIDC, err)
 	}
 
 	// Without any OIDC setting, passwords are on and company sign-in off.

@@ -48,6 +48,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0027_texts_by_key", Migrate: migrate0027, Rollback: rollback0027},
 		{ID: "0030_oidc_sign_in", Migrate: migrate0030, Rollback: rollback0030},
 		{ID: "0031_notification_texts", Migrate: migrate0031, Rollback: rollback0031},
+		{ID: "0033_session_id_token", Migrate: migrate0033, Rollback: rollback0033},
 	}
 }
 
@@ -1598,3 +1599,19 @@ func rollback0031(tx *gorm.DB) error {
 	}
 	return nil
 }
+
+// --- 0033: the ID token of a company sign-in, kept with its session ---
+//
+// Sign-out hands it back to the identity provider (id_token_hint) so the
+// provider's sign-in ends too. Password sessions and sessions begun before
+// have none (NULL); it goes with its session's row.
+
+type m0033Session struct {
+	IDToken *string `gorm:"type:text"`
+}
+
+func (m0033Session) TableName() string { return "sessions" }
+
+func migrate0033(tx *gorm.DB) error { return tx.Migrator().AddColumn(&m0033Session{}, "IDToken") }
+
+func rollback0033(tx *gorm.DB) error { return tx.Migrator().DropColumn(&m0033Session{}, "IDToken") }

@@ -190,4 +190,7 @@ type Session struct {
 	CSRFToken string    `gorm:"size:64;not null"`
 	ExpiresAt time.Time `gorm:"not null;index"`
 	CreatedAt time.Time
+	// IDToken is the company sign-in's ID token, handed back to the
+	// identity provider at sign-out; nil for a password sign-in.
+	IDToken *string `gorm:"type:text"`
 }

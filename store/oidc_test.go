@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +84,66 @@ func testSignInExternal(t *testing.T, s *store.Store) {
 	}
 	if _, err := s.SignInExternal(ctx, store.ExternalSignIn{Email: "ines@example.com", ManageRoles: true, Roles: []store.Role{store.RoleLead}}); !errors.Is(err, store.ErrDisabled) {
 		t.Fatalf("disabled = %v, want ErrDisabled", err)
+	}
+}
+
+func TestCompanySessionKeepsIDTokenUntilItEnds(t *testing.T) {
+	storetest.ForEachDriver(t, testCompanySessionKeepsIDTokenUntilItEnds)
+}
+
+func testCompanySessionKeepsIDTokenUntilItEnds(t *testing.T, s *store.Store) {
+	ctx, now := context.Background(), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	u, err := s.CreateUser(ctx, store.NewUser{Email: "ines@example.com", Name: "Ines", Password: "a long passphrase 42", Roles: []store.Role{store.RoleKAM}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idToken := strings.Repeat("x", 6000) // Entra ID's tokens with many groups are long
+	company, _, err := s.CreateCompanySession(ctx, u.ID, idToken, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	password, _, err := s.CreateSession(ctx, u.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.CreateCompanySession(ctx, u.ID, "", now); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("company session without a token = %v, want ErrInvalid", err)
+	}
+	if _, who, err := s.SessionUser(ctx, company, now); err != nil || who.ID != u.ID {
+		t.Fatalf("company session = %+v, %v", who, err)
+	}
+	// A password session ends without a token; a company session hands
+	// its token back once, and is gone with it.
+	if tok, err := s.EndSession(ctx, password, now); err != nil || tok != "" {
+		t.Errorf("password session ended with %q, %v", tok, err)
+	}
+	if tok, err := s.EndSession(ctx, company, now); err != nil || tok != idToken {
+		t.Errorf("company session ended with a token of %d characters, %v", len(tok), err)
+	}
+	if _, _, err := s.SessionUser(ctx, company, now); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ended session = %v, want ErrNotFound", err)
+	}
+	if tok, err := s.EndSession(ctx, company, now); err != nil || tok != "" {
+		t.Errorf("ended twice: %q, %v", tok, err)
+	}
+	// An expired session gives no token, and the next sign-in drops
+	// expired sessions with the tokens they kept.
+	stale, _, err := s.CreateCompanySession(ctx, u.ID, "stale-token", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.CreateCompanySession(ctx, u.ID, "forgotten-token", now); err != nil {
+		t.Fatal(err)
+	}
+	later := now.Add(store.SessionTTL + time.Minute)
+	if tok, err := s.EndSession(ctx, stale, later); err != nil || tok != "" {
+		t.Errorf("expired session ended with %q, %v", tok, err)
+	}
+	if _, _, err := s.CreateSession(ctx, u.ID, later); err != nil {
+		t.Fatal(err)
+	}
+	var kept int64
+	if err := s.DB().Table("sessions").Where("id_token IS NOT NULL OR expires_at <= ?", later).Count(&kept).Error; err != nil || kept != 0 {
+		t.Errorf("expired sessions kept: %d, %v", kept, err)
 	}
 }

@@ -106,6 +106,22 @@ const SessionTTL = 12 * time.Hour
 // CreateSession stores a new session and returns its secret token (for the
 // cookie) and CSRF token; only the token's hash is stored.
 func (s *Store) CreateSession(ctx context.Context, userID uint, now time.Time) (token, csrf string, err error) {
+	return s.createSession(ctx, userID, nil, now)
+}
+
+// CreateCompanySession is CreateSession for a company sign-in: the
+// session keeps the provider's ID token until it is deleted or expires, so
+// sign-out can end the sign-in at the provider too (EndSession).
+func (s *Store) CreateCompanySession(ctx context.Context, userID uint, idToken string, now time.Time) (token, csrf string, err error) {
+	if idToken == "" {
+		return "", "", fmt.Errorf("company session: %w: id token is empty", ErrInvalid)
+	}
+	return s.createSession(ctx, userID, &idToken, now)
+}
+
+// createSession also drops the sessions that have expired, and with them
+// the ID tokens they kept.
+func (s *Store) createSession(ctx context.Context, userID uint, idToken *string, now time.Time) (token, csrf string, err error) {
 	token, err = randomToken()
 	if err != nil {
 		return "", "", err
@@ -114,8 +130,12 @@ func (s *Store) CreateSession(ctx context.Context, userID uint, now time.Time) (
 	if err != nil {
 		return "", "", err
 	}
-	sess := Session{TokenHash: hashToken(token), UserID: userID, CSRFToken: csrf, ExpiresAt: now.Add(SessionTTL)}
-	if err := s.db.WithContext(ctx).Create(&sess).Error; err != nil {
+	db := s.db.WithContext(ctx)
+	if err := db.Where("expires_at <= ?", now).Delete(&Session{}).Error; err != nil {
+		return "", "", translate(err, "drop expired sessions")
+	}
+	sess := Session{TokenHash: hashToken(token), UserID: userID, CSRFToken: csrf, ExpiresAt: now.Add(SessionTTL), IDToken: idToken}
+	if err := db.Create(&sess).Error; err != nil {
 		return "", "", translate(err, "create session")
 	}
 	return token, csrf, nil
@@ -183,6 +203,30 @@ func (r signedInUser) user() *User {
 // DeleteSession signs a browser out.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
 	return translate(s.db.WithContext(ctx).Where("token_hash = ?", hashToken(token)).Delete(&Session{}).Error, "delete session")
+}
+
+// EndSession signs a browser out and returns the ID token its company
+// sign-in kept, "" for a password sign-in or a session that is unknown or
+// expired at now.
+func (s *Store) EndSession(ctx context.Context, token string, now time.Time) (idToken string, err error) {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var sess Session
+		res := tx.Where("token_hash = ?", hashToken(token)).Limit(1).Find(&sess)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		if sess.IDToken != nil && now.Before(sess.ExpiresAt) {
+			idToken = *sess.IDToken
+		}
+		return tx.Where("token_hash = ?", sess.TokenHash).Delete(&Session{}).Error
+	})
+	if err != nil {
+		return "", translate(err, "end session")
+	}
+	return idToken, nil
 }
 
 func randomToken() (string, error) {

@@ -27,6 +27,7 @@ var german = map[string]string{
 	"Sign-in with a password is turned off. Use your company account.":                                  "Die Anmeldung mit Passwort ist abgeschaltet. Melden Sie sich mit Ihrem Firmenkonto an.",
 	"Company sign-in is not set up here.":                                                               "Die Anmeldung mit Firmenkonto ist hier nicht eingerichtet.",
 	"Company sign-in cannot reach the identity provider right now. Try again in a minute.":              "Die Anmeldung mit Firmenkonto erreicht den Identitätsanbieter gerade nicht. Versuchen Sie es in einer Minute erneut.",
+	"You are signed out.":                                                                               "Sie sind abgemeldet.",
 	"Sign-in was cancelled at the identity provider.":                                                   "Die Anmeldung wurde beim Identitätsanbieter abgebrochen.",
 	"The identity provider did not sign you in. Try again, or ask your administrator.":                  "Der Identitätsanbieter hat Sie nicht angemeldet. Versuchen Sie es erneut oder wenden Sie sich an Ihre Administration.",
 	"The sign-in took too long. Start again.":                                                           "Die Anmeldung hat zu lange gedauert. Beginnen Sie erneut.",

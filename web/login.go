@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -15,8 +16,10 @@ import (
 )
 
 type loginPage struct {
-	Email      string
-	Error      string
+	Email string
+	Error string
+	// Notice says the browser has just been signed out.
+	Notice     string
 	DemoLogins []store.DemoLogin
 	DemoPass   string
 	// Passwords shows the password form; Company the company sign-in
@@ -26,11 +29,25 @@ type loginPage struct {
 	CompanyName string
 }
 
+// signedOutCookie tells the sign-in page that this browser has just
+// signed out — also when it comes back from the identity provider, whose
+// return address is plain /login; signedOutFor allows for the provider's
+// own sign-out page.
+const (
+	signedOutCookie = "kamflow_signed_out"
+	signedOutFor    = 10 * time.Minute
+)
+
 func (s *Server) loginForm(c echo.Context) error {
 	if currentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return s.render(c, http.StatusOK, "login.html", s.loginData(""))
+	p := s.loginData("")
+	if ck, err := s.cookie(c, signedOutCookie); err == nil && ck.Value != "" {
+		s.clearCookie(c, signedOutCookie)
+		p.Notice = "You are signed out."
+	}
+	return s.render(c, http.StatusOK, "login.html", p)
 }
 
 func (s *Server) loginData(email string) loginPage {
@@ -97,22 +114,31 @@ func (s *Server) login(c echo.Context) error {
 		return serverError(err)
 	}
 	s.signIn.succeeded(account, address, s.opts.Now())
-	return s.startSession(c, u)
+	return s.startSession(c, u, "")
 }
 
 // startSession signs u in on this browser and goes to the start page. A
 // new session at every sign-in: an old cookie never becomes signed in.
-func (s *Server) startSession(c echo.Context, u *store.User) error {
+// idToken is a company sign-in's ID token ("" for a password), kept for
+// sign-out.
+func (s *Server) startSession(c echo.Context, u *store.User, idToken string) error {
 	ctx := c.Request().Context()
 	if ck, err := s.cookie(c, sessionCookie); err == nil && ck.Value != "" {
 		_ = s.opts.Store.DeleteSession(ctx, ck.Value)
 	}
-	token, _, err := s.opts.Store.CreateSession(ctx, u.ID, s.opts.Now())
+	var token string
+	var err error
+	if idToken != "" {
+		token, _, err = s.opts.Store.CreateCompanySession(ctx, u.ID, idToken, s.opts.Now())
+	} else {
+		token, _, err = s.opts.Store.CreateSession(ctx, u.ID, s.opts.Now())
+	}
 	if err != nil {
 		return serverError(err)
 	}
 	s.setCookie(c, sessionCookie, token, store.SessionTTL)
 	s.clearCookie(c, loginCSRFCookie)
+	s.clearCookie(c, signedOutCookie)
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
@@ -134,12 +160,35 @@ func (s *Server) signInAllowed(u *store.User) bool {
 	return s.demoAccountsSignIn() || !store.IsDemoEmail(u.Email)
 }
 
+// endSessionWait bounds sign-out's wait for a provider whose discovery
+// document kamflow has not fetched yet.
+const endSessionWait = 3 * time.Second
+
+// logout ends the kamflow session. A session from a company sign-in is
+// then ended at the identity provider too, when it offers an
+// end_session_endpoint, so the next "Sign in with …" asks who it is again;
+// the provider sends the browser back to /login. A provider that cannot
+// be reached does not keep anyone signed in here: the sign-out stands.
 func (s *Server) logout(c echo.Context) error {
+	ctx := c.Request().Context()
+	idToken := ""
 	if ck, err := s.cookie(c, sessionCookie); err == nil && ck.Value != "" {
-		if err := s.opts.Store.DeleteSession(c.Request().Context(), ck.Value); err != nil {
+		if idToken, err = s.opts.Store.EndSession(ctx, ck.Value, s.opts.Now()); err != nil {
 			return serverError(err)
 		}
 	}
 	s.clearCookie(c, sessionCookie)
+	s.setCookie(c, signedOutCookie, "1", signedOutFor)
+	if idToken != "" && s.oidc != nil {
+		dctx, cancel := context.WithTimeout(ctx, endSessionWait)
+		target, err := s.oidc.endSessionURL(dctx, idToken)
+		cancel()
+		switch {
+		case err != nil:
+			s.logFor(ctx).Warn("company sign-out: signed out of kamflow only", "err", err)
+		case target != "":
+			return c.Redirect(http.StatusSeeOther, target)
+		}
+	}
 	return c.Redirect(http.StatusSeeOther, "/login")
 }

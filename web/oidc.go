@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +28,10 @@ type OIDCOptions struct {
 	// RedirectURL is kamflow's /login/oidc/callback as registered at the
 	// provider.
 	RedirectURL string
+	// PostLogoutRedirectURL is kamflow's /login as registered at the
+	// provider, where it sends the browser back after sign-out; empty: the
+	// provider is not asked to send it back.
+	PostLogoutRedirectURL string
 	// GroupsClaim names the claim listing the user's groups ("groups").
 	GroupsClaim string
 	// RoleMap gives each group's kamflow roles; set, a user's roles follow
@@ -49,6 +56,14 @@ type oidcClient struct {
 	mu       sync.Mutex
 	provider *oidc.Provider
 	verifier *oidc.IDTokenVerifier
+	// endSession is the provider's end_session_endpoint, "" if it offers
+	// none or one kamflow cannot use (endSessionErr says why).
+	endSession    string
+	endSessionErr error
+	// formActions are the origins sign-out's form may lead to (the
+	// page's CSP form-action): the issuer's, and the end-session
+	// endpoint's once discovered.
+	formActions []string
 }
 
 func newOIDCClient(o *OIDCOptions) *oidcClient {
@@ -58,7 +73,29 @@ func newOIDCClient(o *OIDCOptions) *oidcClient {
 	if o.GroupsClaim == "" {
 		o.GroupsClaim = "groups"
 	}
-	return &oidcClient{opts: *o, http: &http.Client{Timeout: oidcTimeout}}
+	c := &oidcClient{opts: *o, http: &http.Client{Timeout: oidcTimeout}}
+	if origin := cspOrigin(o.Issuer); origin != "" {
+		c.formActions = []string{origin}
+	}
+	return c
+}
+
+// cspOrigin is raw's scheme and host as a CSP source, "" when raw is not
+// an http(s) URL fit for one.
+func cspOrigin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(u.Host, " ;,'\"") {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// formActionOrigins are the provider's origins sign-out may redirect a
+// form submission to.
+func (o *oidcClient) formActionOrigins() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.formActions
 }
 
 // context carries kamflow's HTTP client to go-oidc and oauth2.
@@ -76,6 +113,21 @@ func (o *oidcClient) discover(ctx context.Context) (*oidc.Provider, *oidc.IDToke
 	p, err := oidc.NewProvider(o.context(ctx), o.opts.Issuer)
 	if err != nil {
 		return nil, nil, fmt.Errorf("company sign-in: discovery at %s: %w", o.opts.Issuer, err)
+	}
+	// An end_session_endpoint kamflow cannot use spoils sign-out at the
+	// provider only, not sign-in: sign-out reports it.
+	var meta struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	if err := p.Claims(&meta); err != nil {
+		o.endSessionErr = fmt.Errorf("company sign-out: discovery document at %s: %w", o.opts.Issuer, err)
+	} else if origin := cspOrigin(meta.EndSession); meta.EndSession != "" && origin == "" {
+		o.endSessionErr = fmt.Errorf("company sign-out: end_session_endpoint %q at %s is not an http(s) URL", meta.EndSession, o.opts.Issuer)
+	} else if meta.EndSession != "" {
+		o.endSession = meta.EndSession
+		if !slices.Contains(o.formActions, origin) {
+			o.formActions = append(slices.Clip(o.formActions), origin)
+		}
 	}
 	o.provider = p
 	// Keys are fetched (and refetched on rotation) with kamflow's client.
@@ -97,6 +149,9 @@ type oidcIdentity struct {
 	EmailVerified bool
 	Name          string
 	Groups        []string
+	// IDToken is the verified ID token as the provider sent it, handed back
+	// at sign-out.
+	IDToken string
 }
 
 // errOIDCAnswer is a provider answer kamflow cannot accept (bad token,
@@ -132,7 +187,7 @@ func (o *oidcClient) identify(ctx context.Context, code, verifier, nonce string)
 	if err := idt.Claims(&claims); err != nil {
 		return nil, fmt.Errorf("%w: claims: %v", errOIDCAnswer, err)
 	}
-	id := &oidcIdentity{Subject: idt.Subject}
+	id := &oidcIdentity{Subject: idt.Subject, IDToken: raw}
 	o.readClaims(claims, id)
 	_, hasVerified := claims["email_verified"]
 	_, hasGroups := claims[o.opts.GroupsClaim]
@@ -154,6 +209,38 @@ func (o *oidcClient) identify(ctx context.Context, code, verifier, nonce string)
 		o.readClaims(more, id)
 	}
 	return id, nil
+}
+
+// endSessionURL is where sign-out sends the browser so that the provider
+// ends its sign-in too (OpenID Connect RP-Initiated Logout): the
+// provider's end_session_endpoint with the session's ID token as hint, the
+// client ID and, when configured, where to come back to. "" when the
+// provider offers no such endpoint.
+func (o *oidcClient) endSessionURL(ctx context.Context, idToken string) (string, error) {
+	if _, _, err := o.discover(ctx); err != nil {
+		return "", err
+	}
+	o.mu.Lock()
+	endpoint, bad := o.endSession, o.endSessionErr
+	o.mu.Unlock()
+	if bad != nil {
+		return "", bad
+	}
+	if endpoint == "" {
+		return "", nil
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return "", fmt.Errorf("company sign-out: end_session_endpoint %q: %w", endpoint, err)
+	}
+	q := u.Query() // an endpoint's own parameters stay
+	q.Set("id_token_hint", idToken)
+	q.Set("client_id", o.opts.ClientID)
+	if o.opts.PostLogoutRedirectURL != "" {
+		q.Set("post_logout_redirect_uri", o.opts.PostLogoutRedirectURL)
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // readClaims fills id from claims; email_verified may come as a boolean

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -24,12 +25,17 @@ import (
 // over a small in-memory storage: one confidential client (kamflow), the
 // people below, auth requests, codes, access tokens and one RSA key. Its
 // login page lists the people, one button each; choosing one approves
-// the request for her.
+// the request for her. With rememberSignIns it keeps a sign-in of its own
+// in a cookie, as company providers do, and approves the next request from
+// that browser without asking — until kamflow ends it at end_session.
 type testIdentityProvider struct {
 	URL    string
 	server *httptest.Server
 	store  *opStorage
 }
+
+// idpSessionCookie is the provider's own sign-in (rememberSignIns).
+const idpSessionCookie = "idp_session"
 
 // opPerson is someone the provider can sign in.
 type opPerson struct {
@@ -58,13 +64,23 @@ func newTestIdentityProvider(t *testing.T, people ...opPerson) *testIdentityProv
 	idp.server = httptest.NewServer(mux)
 	t.Cleanup(idp.server.Close)
 	idp.URL = idp.server.URL
-	provider, err := op.NewProvider(&op.Config{CryptoKey: sha256.Sum256([]byte("test provider")), CodeMethodS256: true, AuthMethodPost: true},
+	provider, err := op.NewProvider(&op.Config{CryptoKey: sha256.Sum256([]byte("test provider")), CodeMethodS256: true, AuthMethodPost: true,
+		DefaultLogoutRedirectURI: "/signed-out"},
 		st, op.StaticIssuer(idp.URL), op.WithAllowInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}
 	mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
 		id := r.URL.Query().Get("authRequestID")
+		if ck, err := r.Cookie(idpSessionCookie); err == nil && st.signedInAt(ck.Value) {
+			// Signed in here already: no questions, straight back.
+			if err := st.approve(id, ck.Value); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			http.Redirect(w, r, idp.URL+"/authorize/callback?id="+id, http.StatusFound)
+			return
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!doctype html><title>Test identity provider</title><h1>Test identity provider</h1><form method="post" action="/login"><input type="hidden" name="id" value="%s">`, html.EscapeString(id))
 		for _, p := range st.sortedPeople() {
@@ -89,10 +105,66 @@ func newTestIdentityProvider(t *testing.T, people ...opPerson) *testIdentityProv
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+		if st.startSignIn(subject) {
+			http.SetCookie(w, &http.Cookie{Name: idpSessionCookie, Value: subject, Path: "/", HttpOnly: true})
+		}
 		http.Redirect(w, r, idp.URL+"/authorize/callback?id="+id, http.StatusFound)
+	})
+	mux.HandleFunc("GET /signed-out", func(w http.ResponseWriter, r *http.Request) {
+		// Where the provider leaves a browser it was not asked to send back.
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>Test identity provider</title><p>You are signed out of the test identity provider.</p>`)
+	})
+	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		// The real discovery document, without end_session_endpoint for a
+		// provider that offers none.
+		rec := httptest.NewRecorder()
+		provider.ServeHTTP(rec, r)
+		var doc map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		st.mu.Lock()
+		if st.noEndSession {
+			delete(doc, "end_session_endpoint")
+		}
+		st.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(doc)
 	})
 	mux.Handle("/", provider)
 	return idp
+}
+
+// allowPostLogoutRedirect registers where the provider may send the
+// browser back after sign-out.
+func (idp *testIdentityProvider) allowPostLogoutRedirect(uri string) {
+	idp.store.mu.Lock()
+	defer idp.store.mu.Unlock()
+	idp.store.postLogoutRedirects = append(idp.store.postLogoutRedirects, uri)
+}
+
+// rememberSignIns makes the provider keep its own sign-in per browser.
+func (idp *testIdentityProvider) rememberSignIns() {
+	idp.store.mu.Lock()
+	defer idp.store.mu.Unlock()
+	idp.store.remember = true
+}
+
+// offerNoEndSession leaves end_session_endpoint out of discovery.
+func (idp *testIdentityProvider) offerNoEndSession() {
+	idp.store.mu.Lock()
+	defer idp.store.mu.Unlock()
+	idp.store.noEndSession = true
+}
+
+// endedSessions are the sign-ins kamflow ended at end_session, as
+// "subject client".
+func (idp *testIdentityProvider) endedSessions() []string {
+	idp.store.mu.Lock()
+	defer idp.store.mu.Unlock()
+	return slices.Clone(idp.store.ended)
 }
 
 // redirectURIs registers kamflow's callback for the client.
@@ -103,14 +175,19 @@ func (idp *testIdentityProvider) allowRedirect(uri string) {
 }
 
 type opStorage struct {
-	mu        sync.Mutex
-	key       *rsa.PrivateKey
-	redirects []string
-	people    map[string]opPerson
-	requests  map[string]*opAuthRequest
-	codes     map[string]string // code -> request id
-	tokens    map[string]opToken
-	seq       int
+	mu                  sync.Mutex
+	key                 *rsa.PrivateKey
+	redirects           []string
+	postLogoutRedirects []string
+	remember            bool
+	noEndSession        bool
+	signedIn            map[string]bool // subjects with the provider's own sign-in
+	ended               []string
+	people              map[string]opPerson
+	requests            map[string]*opAuthRequest
+	codes               map[string]string // code -> request id
+	tokens              map[string]opToken
+	seq                 int
 }
 
 type opToken struct {
@@ -255,7 +332,36 @@ func (s *opStorage) TokenRequestByRefreshToken(context.Context, string) (op.Refr
 	return nil, op.ErrInvalidRefreshToken
 }
 
-func (s *opStorage) TerminateSession(context.Context, string, string) error { return nil }
+// startSignIn remembers subject's sign-in at the provider, when it
+// remembers sign-ins at all.
+func (s *opStorage) startSignIn(subject string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.remember {
+		return false
+	}
+	if s.signedIn == nil {
+		s.signedIn = map[string]bool{}
+	}
+	s.signedIn[subject] = true
+	return true
+}
+
+func (s *opStorage) signedInAt(subject string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.signedIn[subject]
+}
+
+// TerminateSession ends subject's sign-in at the provider (end_session
+// with a valid id_token_hint).
+func (s *opStorage) TerminateSession(_ context.Context, subject, clientID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.signedIn, subject)
+	s.ended = append(s.ended, subject+" "+clientID)
+	return nil
+}
 
 func (s *opStorage) RevokeToken(_ context.Context, token, _, _ string) *oidc.Error {
 	s.mu.Lock()
@@ -299,7 +405,7 @@ func (s *opStorage) GetClientByClientID(_ context.Context, id string) (op.Client
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return &opClient{redirects: slices.Clone(s.redirects)}, nil
+	return &opClient{redirects: slices.Clone(s.redirects), postLogoutRedirects: slices.Clone(s.postLogoutRedirects)}, nil
 }
 
 func (s *opStorage) AuthorizeClientIDSecret(_ context.Context, id, secret string) error {
@@ -364,11 +470,11 @@ func (s *opStorage) ValidateJWTProfileScopes(context.Context, string, []string) 
 func (s *opStorage) Health(context.Context) error { return nil }
 
 // opClient is kamflow, a confidential web client with code flow.
-type opClient struct{ redirects []string }
+type opClient struct{ redirects, postLogoutRedirects []string }
 
 func (c *opClient) GetID() string                       { return testClientID }
 func (c *opClient) RedirectURIs() []string              { return c.redirects }
-func (c *opClient) PostLogoutRedirectURIs() []string    { return nil }
+func (c *opClient) PostLogoutRedirectURIs() []string    { return c.postLogoutRedirects }
 func (c *opClient) ApplicationType() op.ApplicationType { return op.ApplicationTypeWeb }
 func (c *opClient) AuthMethod() oidc.AuthMethod         { return oidc.AuthMethodBasic }
 func (c *opClient) ResponseTypes() []oidc.ResponseType {

@@ -50,13 +50,14 @@ func newOIDCWorld(t *testing.T, edit func(*web.Options)) *oidcWorld {
 	opts := web.Options{
 		Store: s, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), TaskQueue: "kamflow", BaseURL: base,
 		OIDC: &web.OIDCOptions{Issuer: idp.URL, ClientID: testClientID, ClientSecret: testClientSecret,
-			RedirectURL: base + "/login/oidc/callback", Name: "Test IdP",
+			RedirectURL: base + "/login/oidc/callback", PostLogoutRedirectURL: base + "/login", Name: "Test IdP",
 			RoleMap: map[string][]store.Role{"kam-leads": {store.RoleLead}, "kam-hr": {store.RoleHR}}},
 	}
 	if edit != nil {
 		edit(&opts)
 	}
 	idp.allowRedirect(opts.OIDC.RedirectURL)
+	idp.allowPostLogoutRedirect(base + "/login")
 	srv, err := web.New(opts)
 	if err != nil {
 		t.Fatal(err)

@@ -76,5 +76,5 @@ func (s *Server) oidcCallback(c echo.Context) error {
 		return serverError(err)
 	}
 	log.Info("company sign-in", "user", u.ID, "roles", len(u.Roles))
-	return s.startSession(c, u)
+	return s.startSession(c, u, id.IDToken)
 }
