@@ -244,13 +244,12 @@ func (s *Store) ProgressOf(ctx context.Context, ids []uint, now time.Time) (map[
 		Total, Done int
 		NextDue     *time.Time
 	}
-	agg := s.db.WithContext(ctx).Table("programme_phases").
-		Select("programme_id, COUNT(*) AS total, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS done, MIN(CASE WHEN status <> ? THEN position END) AS next_position", "done", "done").
-		Where("programme_id IN ?", ids).Group("programme_id")
-	err := s.db.WithContext(ctx).Table("(?) AS a", agg).
-		Select("a.programme_id, a.total, a.done, pp.due AS next_due").
-		Joins("LEFT JOIN programme_phases pp ON pp.programme_id = a.programme_id AND pp.position = a.next_position").
-		Scan(&rows).Error
+	// Raw: one statement with its subquery inline (a subquery built with
+	// GORM runs the query callbacks a second time, in a dry run).
+	err := s.db.WithContext(ctx).Raw(`SELECT a.programme_id, a.total, a.done, pp.due AS next_due FROM (
+		SELECT programme_id, COUNT(*) AS total, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS done, MIN(CASE WHEN status <> ? THEN position END) AS next_position
+		FROM programme_phases WHERE programme_id IN ? GROUP BY programme_id) AS a
+		LEFT JOIN programme_phases pp ON pp.programme_id = a.programme_id AND pp.position = a.next_position`, "done", "done", ids).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err, "programme progress")
 	}
