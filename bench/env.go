@@ -99,7 +99,7 @@ func (o *countingOutbound) DescribeWorkflow(ctx context.Context, in *interceptor
 }
 
 // startEnv starts kamflow on driver ("sqlite" or "mysql"); MySQL gets a
-// fresh database named kamflow_bench_<tag>, dropped again by stop.
+// fresh database named kamflow_bench_<tag>_<pid>, dropped again by stop.
 func startEnv(ctx context.Context, o options, driver, tag string) (_ *env, err error) {
 	dir, err := os.MkdirTemp("", "kamflow-bench-")
 	if err != nil {
@@ -119,7 +119,8 @@ func startEnv(ctx context.Context, o options, driver, tag string) (_ *env, err e
 	// has its state in the data directory.
 	vars := map[string]string{"KAMFLOW_LOG_LEVEL": "error", "KAMFLOW_DATA_DIR": dir, "KAMFLOW_TEMPORAL_PORT": strconv.Itoa(port), "KAMFLOW_DB_DRIVER": driver}
 	if driver == "mysql" {
-		e.mysqlHost, e.dbName = o.mysqlHost, "kamflow_bench_"+tag
+		// The process ID keeps two bench runs on one server apart.
+		e.mysqlHost, e.dbName = o.mysqlHost, fmt.Sprintf("kamflow_bench_%s_%d", tag, os.Getpid())
 		if err := recreateMySQL(e.mysqlHost, e.dbName); err != nil {
 			return nil, err
 		}
