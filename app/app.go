@@ -74,7 +74,7 @@ func StartDev(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *Dev
 	if d.metrics != nil {
 		d.MetricsURL = d.metrics.url
 	}
-	if d.temporal, err = startEmbeddedTemporal(ctx, cfg, "127.0.0.1"); err != nil {
+	if d.temporal, err = StartEmbeddedTemporal(ctx, cfg, "127.0.0.1"); err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func StartDev(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *Dev
 	// served before, whatever happened to its demo accounts.
 	_, statErr := os.Stat(cfg.DB.Path)
 	created := errors.Is(statErr, fs.ErrNotExist)
-	if d.Store, err = openStore(ctx, cfg.DB); err != nil {
+	if d.Store, err = OpenStore(ctx, cfg.DB); err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
@@ -113,12 +113,9 @@ func StartDev(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *Dev
 		_ = ln.Close()
 		return nil, err
 	}
-	sdkworker.SetStickyWorkflowCacheSize(cfg.Temporal.WorkerCacheSize)
-	d.worker = worker.New(d.Client, cfg.Temporal.TaskQueue, cfg.Temporal.WorkerPollers, &activities.Activities{Store: d.Store})
-	if err = d.worker.Start(); err != nil {
-		d.worker = nil
+	if d.worker, err = StartWorker(cfg, d.Client, d.Store); err != nil {
 		_ = ln.Close()
-		return nil, fmt.Errorf("start worker: %w", err)
+		return nil, err
 	}
 	d.URL = "http://" + ln.Addr().String()
 	baseURL := cfg.BaseURL
@@ -198,7 +195,9 @@ func (d *Dev) Stop(ctx context.Context) {
 	}
 }
 
-func openStore(ctx context.Context, db config.Database) (*store.Store, error) {
+// OpenStore connects to db (SQLite or MySQL) without migrating; errors
+// name the database.
+func OpenStore(ctx context.Context, db config.Database) (*store.Store, error) {
 	opts := store.Options{Driver: db.Driver, Path: db.Path}
 	if db.Driver == config.DriverMySQL {
 		opts.DSN = db.MySQLDSN()
@@ -212,7 +211,7 @@ func openStore(ctx context.Context, db config.Database) (*store.Store, error) {
 
 // Migrate applies pending migrations and returns the applied IDs.
 func Migrate(ctx context.Context, cfg *config.Config) ([]string, error) {
-	s, err := openStore(ctx, cfg.DB)
+	s, err := OpenStore(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +227,7 @@ func Migrate(ctx context.Context, cfg *config.Config) ([]string, error) {
 // one host, its state in DATA_DIR/temporal.db (SQLite). Production runs
 // Temporal's own images (docker-compose.yml).
 func RunTemporal(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) error {
-	srv, err := startEmbeddedTemporal(ctx, cfg, cfg.Temporal.ListenIP)
+	srv, err := StartEmbeddedTemporal(ctx, cfg, cfg.Temporal.ListenIP)
 	if err != nil {
 		return err
 	}
@@ -238,9 +237,11 @@ func RunTemporal(ctx context.Context, cfg *config.Config, log *slog.Logger, stdo
 	return srv.Stop()
 }
 
-// startEmbeddedTemporal starts the embedded server of `kamflow dev` and
-// `kamflow temporal` on ip, its state in DATA_DIR/temporal.db.
-func startEmbeddedTemporal(ctx context.Context, cfg *config.Config, ip string) (*devserver.Server, error) {
+// StartEmbeddedTemporal starts the embedded server of `kamflow dev` and
+// `kamflow temporal` on ip, its state in DATA_DIR/temporal.db, its
+// frontend at cfg.Temporal.DevPort, with kamflow's namespace, search
+// attributes and retention.
+func StartEmbeddedTemporal(ctx context.Context, cfg *config.Config, ip string) (*devserver.Server, error) {
 	srv, err := devserver.Start(ctx, devserver.Options{
 		DatabaseFile:     filepath.Join(cfg.DataDir, "temporal.db"),
 		IP:               ip,
@@ -272,11 +273,9 @@ func RunWorker(ctx context.Context, cfg *config.Config, log *slog.Logger) error 
 		return err
 	}
 	defer closeAll()
-	// The SDK's cache is per process; set it before the worker exists.
-	sdkworker.SetStickyWorkflowCacheSize(cfg.Temporal.WorkerCacheSize)
-	w := worker.New(c, cfg.Temporal.TaskQueue, cfg.Temporal.WorkerPollers, &activities.Activities{Store: s})
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("start worker: %w", err)
+	w, err := StartWorker(cfg, c, s)
+	if err != nil {
+		return err
 	}
 	stopMailer := startMailer(cfg, cfg.BaseURL, s, log)
 	log.Info("worker started", "temporal", cfg.Temporal.Address, "namespace", cfg.Temporal.Namespace, "task_queue", cfg.Temporal.TaskQueue, "db", cfg.DB.Describe())
@@ -284,6 +283,18 @@ func RunWorker(ctx context.Context, cfg *config.Config, log *slog.Logger) error 
 	stopMailer()
 	w.Stop()
 	return nil
+}
+
+// StartWorker starts kamflow's worker on c's task queue with cfg's
+// settings, its activities on s.
+func StartWorker(cfg *config.Config, c client.Client, s *store.Store) (sdkworker.Worker, error) {
+	// The SDK's cache is per process; set it before the worker exists.
+	sdkworker.SetStickyWorkflowCacheSize(cfg.Temporal.WorkerCacheSize)
+	w := worker.New(c, cfg.Temporal.TaskQueue, cfg.Temporal.WorkerPollers, &activities.Activities{Store: s})
+	if err := w.Start(); err != nil {
+		return nil, fmt.Errorf("start worker: %w", err)
+	}
+	return w, nil
 }
 
 // startMailer delivers the outbox by SMTP when configured; without SMTP the
@@ -367,7 +378,7 @@ func connect(ctx context.Context, cfg *config.Config, log *slog.Logger, ms *metr
 }
 
 func openMigratedStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	s, err := openStore(ctx, cfg.DB)
+	s, err := OpenStore(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
 	}

@@ -21,26 +21,35 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/interceptor"
+	sdkworker "go.temporal.io/sdk/worker"
 	"gorm.io/gorm"
 
 	"github.com/kamflow/kamflow/app"
 	"github.com/kamflow/kamflow/config"
 	"github.com/kamflow/kamflow/devserver"
 	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/tclient"
 	"github.com/kamflow/kamflow/web"
 )
 
-// env is kamflow running in this process on a fresh database: embedded
-// Temporal, worker and store from `kamflow dev`, plus a web server whose
+// env is kamflow running in this process on a fresh database: the bench's
+// own composition of the embedded Temporal server, a store on SQLite or
+// MySQL and a worker (what `kamflow dev` runs, but on either database:
+// `kamflow dev` itself keeps to its own SQLite file), plus a web server whose
 // requests count their SQL queries.
 type env struct {
-	dev     *app.Dev
-	cfg     *config.Config
-	url     string
-	dataDir string
-	dbName  string
-	driver  string
-	srv     *http.Server
+	store    *store.Store
+	client   client.Client
+	temporal *devserver.Server
+	worker   sdkworker.Worker
+	cfg      *config.Config
+	url      string
+	dataDir  string
+	// mysqlHost and dbName name the throwaway MySQL database (empty on SQLite).
+	mysqlHost string
+	dbName    string
+	driver    string
+	srv       *http.Server
 	// queries holds each marked request's counts (*requestCounts) by its
 	// X-Bench-Request header.
 	queries sync.Map
@@ -90,50 +99,74 @@ func (o *countingOutbound) DescribeWorkflow(ctx context.Context, in *interceptor
 }
 
 // startEnv starts kamflow on driver ("sqlite" or "mysql"); MySQL gets a
-// fresh database named kamflow_bench_<tag>.
-func startEnv(ctx context.Context, o options, driver, tag string) (*env, error) {
+// fresh database named kamflow_bench_<tag>_<pid>, dropped again by stop.
+func startEnv(ctx context.Context, o options, driver, tag string) (_ *env, err error) {
 	dir, err := os.MkdirTemp("", "kamflow-bench-")
 	if err != nil {
 		return nil, err
 	}
 	e := &env{dataDir: dir, driver: driver}
-	vars := map[string]string{"KAMFLOW_LOG_LEVEL": "error"}
-	if driver == "mysql" {
-		e.dbName = "kamflow_bench_" + tag
-		if err := recreateMySQL(o.mysqlHost, e.dbName); err != nil {
-			return nil, err
+	defer func() {
+		if err != nil {
+			e.stop()
 		}
-		vars["KAMFLOW_DB_DRIVER"], vars["KAMFLOW_DB_HOST"], vars["KAMFLOW_DB_USER"], vars["KAMFLOW_DB_NAME"] = "mysql", o.mysqlHost, "root", e.dbName
-	}
-	port, err := freePorts(devserver.PortsUsed + 1)
+	}()
+	port, err := freePorts(devserver.PortsUsed)
 	if err != nil {
 		return nil, err
 	}
-	// The dev web server is unused here; the bench serves its own, counted one.
-	cfg, err := config.Load(config.ModeDev, []string{"--data", dir, "--http", "127.0.0.1:" + strconv.Itoa(port+devserver.PortsUsed), "--temporal-port", strconv.Itoa(port)},
-		func(k string) string { return vars[k] }, io.Discard)
+	// The configuration of a worker process, whose embedded Temporal server
+	// has its state in the data directory.
+	vars := map[string]string{"KAMFLOW_LOG_LEVEL": "error", "KAMFLOW_DATA_DIR": dir, "KAMFLOW_TEMPORAL_PORT": strconv.Itoa(port), "KAMFLOW_DB_DRIVER": driver}
+	if driver == "mysql" {
+		// The process ID keeps two bench runs on one server apart.
+		e.mysqlHost, e.dbName = o.mysqlHost, fmt.Sprintf("kamflow_bench_%s_%d", tag, os.Getpid())
+		if err := recreateMySQL(e.mysqlHost, e.dbName); err != nil {
+			return nil, err
+		}
+		vars["KAMFLOW_DB_HOST"], vars["KAMFLOW_DB_USER"], vars["KAMFLOW_DB_NAME"] = o.mysqlHost, "root", e.dbName
+	}
+	cfg, err := config.Load(config.ModeWorker, nil, func(k string) string { return vars[k] }, io.Discard)
 	if err != nil {
 		return nil, err
 	}
 	e.cfg = cfg
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if e.dev, err = app.StartDev(ctx, cfg, quiet); err != nil {
+	if e.temporal, err = app.StartEmbeddedTemporal(ctx, cfg, "127.0.0.1"); err != nil {
 		return nil, err
 	}
-	countQueries(e.dev.Store.DB())
-	counted, err := client.NewClientFromExisting(e.dev.Client, client.Options{Interceptors: []interceptor.ClientInterceptor{&temporalReadCounter{}}})
-	if err != nil {
-		e.stop()
+	if e.store, err = app.OpenStore(ctx, cfg.DB); err != nil {
 		return nil, err
 	}
-	srv, err := web.New(web.Options{Store: e.dev.Store, Temporal: counted, Logger: quiet, TaskQueue: cfg.Temporal.TaskQueue, DemoLogins: store.DemoLogins(), Zone: cfg.Zone})
+	if err := e.store.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	// The demo people are the bench's signed-in users; the database is the
+	// bench's own, created above.
+	if seeded, err := e.store.SeedDemo(ctx); err != nil {
+		return nil, err
+	} else if !seeded {
+		return nil, fmt.Errorf("%s database is not new: it has users", driver)
+	}
+	tcfg := cfg.Temporal
+	tcfg.Address = e.temporal.HostPort()
+	if e.client, err = tclient.Dial(ctx, tcfg, quiet, nil); err != nil {
+		return nil, err
+	}
+	if e.worker, err = app.StartWorker(cfg, e.client, e.store); err != nil {
+		return nil, err
+	}
+	countQueries(e.store.DB())
+	counted, err := client.NewClientFromExisting(e.client, client.Options{Interceptors: []interceptor.ClientInterceptor{&temporalReadCounter{}}})
 	if err != nil {
-		e.stop()
+		return nil, err
+	}
+	srv, err := web.New(web.Options{Store: e.store, Temporal: counted, Logger: quiet, TaskQueue: cfg.Temporal.TaskQueue, DemoLogins: store.DemoLogins(), Zone: cfg.Zone})
+	if err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		e.stop()
 		return nil, err
 	}
 	// Each request carries a counter the GORM callbacks add to; marked
@@ -151,12 +184,28 @@ func startEnv(ctx context.Context, o options, driver, tag string) (*env, error) 
 	return e, nil
 }
 
+// stop ends what startEnv started, in reverse order, and removes its data:
+// the data directory and the MySQL database.
 func (e *env) stop() {
 	if e.srv != nil {
 		_ = e.srv.Close()
 	}
-	if e.dev != nil {
-		e.dev.Stop(context.Background())
+	if e.worker != nil {
+		e.worker.Stop()
+	}
+	if e.client != nil {
+		e.client.Close()
+	}
+	if e.temporal != nil {
+		_ = e.temporal.Stop()
+	}
+	if e.store != nil {
+		_ = e.store.Close()
+	}
+	if e.dbName != "" {
+		if err := execMySQL(e.mysqlHost, "DROP DATABASE IF EXISTS "+e.dbName); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+		}
 	}
 	_ = os.RemoveAll(e.dataDir)
 }
@@ -207,6 +256,11 @@ func (e *env) queriesOf(c *http.Client, rawURL, token string) (int, int64, int64
 }
 
 func recreateMySQL(host, name string) error {
+	return execMySQL(host, "DROP DATABASE IF EXISTS "+name, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+}
+
+// execMySQL runs statements as root on the MySQL server at host.
+func execMySQL(host string, statements ...string) error {
 	cfg := mysql.NewConfig()
 	cfg.User, cfg.Net, cfg.Addr = "root", "tcp", host
 	db, err := sql.Open("mysql", cfg.FormatDSN())
@@ -214,7 +268,7 @@ func recreateMySQL(host, name string) error {
 		return err
 	}
 	defer db.Close()
-	for _, q := range []string{"DROP DATABASE IF EXISTS " + name, "CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"} {
+	for _, q := range statements {
 		if _, err := db.Exec(q); err != nil {
 			return fmt.Errorf("%s: %w", q, err)
 		}

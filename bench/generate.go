@@ -55,7 +55,7 @@ var (
 // generate writes a company of the given scale through the store; the
 // programmes are real workflows started through the Temporal client.
 func generate(ctx context.Context, e *env, scale int, taskQueue string) (*dataset, error) {
-	db := e.dev.Store.DB().WithContext(ctx)
+	db := e.store.DB().WithContext(ctx)
 	rng := rand.New(rand.NewPCG(uint64(scale), 2026))
 	ds := &dataset{scale: scale}
 	batch := func(rows any) error { return db.CreateInBatches(rows, 500).Error }
@@ -91,7 +91,7 @@ func generate(ctx context.Context, e *env, scale int, taskQueue string) (*datase
 		return nil, fmt.Errorf("employees: %w", err)
 	}
 	ds.kams = len(kams)
-	demoKAM, err := e.dev.Store.UserByEmail(ctx, "kam@"+store.DemoDomain)
+	demoKAM, err := e.store.UserByEmail(ctx, "kam@"+store.DemoDomain)
 	if err != nil {
 		return nil, err
 	}
@@ -99,11 +99,11 @@ func generate(ctx context.Context, e *env, scale int, taskQueue string) (*datase
 	// The programmes run as workflows; their rows and phases come from the
 	// workflows' projections, as in production.
 	for i := 0; i < programmesPerScale*scale; i++ {
-		p, err := e.dev.Store.CreateProgramme(ctx, fmt.Sprintf("KAM-Einführung Bereich %d", i+1), "lead@"+store.DemoDomain, time.Now().UTC())
+		p, err := e.store.CreateProgramme(ctx, fmt.Sprintf("KAM-Einführung Bereich %d", i+1), "lead@"+store.DemoDomain, time.Now().UTC())
 		if err != nil {
 			return nil, err
 		}
-		_, err = e.dev.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		_, err = e.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 			ID: workflows.ProgrammeWorkflowID(p.ID), TaskQueue: taskQueue, WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		}, workflows.ProgrammeWorkflowName, workflows.ProgrammeInput{ProgrammeID: p.ID, Name: p.Name, LeadEmail: p.LeadEmail,
 			CommitteeEmails: []string{"committee@" + store.DemoDomain}, StartDate: p.StartDate})
@@ -219,7 +219,7 @@ func generate(ctx context.Context, e *env, scale int, taskQueue string) (*datase
 
 	// The first programme is at its criteria, and one customer in ten is
 	// scored, as the selection page sees it while the team assesses.
-	d, err := newProgrammeDriver(ctx, e.dev.Client, e.dev.Store)
+	d, err := newProgrammeDriver(ctx, e.client, e.store)
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +260,7 @@ const (
 )
 
 func generateTraining(ctx context.Context, e *env, ds *dataset, rng *rand.Rand, kams []store.Employee) error {
-	db := e.dev.Store.DB().WithContext(ctx)
+	db := e.store.DB().WithContext(ctx)
 	now := time.Now().UTC()
 	courses := []store.Course{
 		{Title: fmt.Sprintf("KAM Grundlagen (bench %d×)", ds.scale), DurationDays: 2, RequiredKAM: true, Language: "de"},
@@ -308,7 +308,7 @@ func generateTraining(ctx context.Context, e *env, ds *dataset, rng *rand.Rand, 
 }
 
 func generateJourFixes(ctx context.Context, e *env, ds *dataset, rng *rand.Rand, accounts []store.KeyAccount) error {
-	db := e.dev.Store.DB().WithContext(ctx)
+	db := e.store.DB().WithContext(ctx)
 	now := time.Now().UTC()
 	byProgramme := map[uint][]store.KeyAccount{}
 	for _, a := range accounts {

@@ -37,7 +37,10 @@ type options struct {
 	outage       time.Duration
 	appendTo     bool
 	cpuProfile   string
-	log          *slog.Logger
+	// pages limits the web part to the pages whose names contain one of
+	// these (the minimal page is always measured); empty: every page.
+	pages []string
+	log   *slog.Logger
 }
 
 func main() {
@@ -50,7 +53,7 @@ func main() {
 func run(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	o := options{}
-	var drivers, scales string
+	var drivers, scales, pages string
 	fs.StringVar(&o.out, "out", "bench/RESULTS.md", "where the report is written")
 	fs.StringVar(&drivers, "drivers", "sqlite,mysql", "databases to measure: sqlite, mysql")
 	fs.StringVar(&scales, "scales", "1,10", "data scales (1 = 2,000 customers, 20,000 contacts, ...)")
@@ -65,8 +68,14 @@ func run(args []string) error {
 	fs.DurationVar(&o.outage, "outage", 30*time.Second, "how long MariaDB is stopped in the outage test")
 	fs.BoolVar(&o.appendTo, "append", false, "add this run's sections to the existing report instead of replacing it")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process (server, worker, bench) to this file")
+	fs.StringVar(&pages, "pages", "", "web part: measure only the pages whose names contain one of these comma-separated words (such as \"home,training\"); the minimal page always")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	for _, p := range strings.Split(pages, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			o.pages = append(o.pages, p)
+		}
 	}
 	for _, d := range strings.Split(drivers, ",") {
 		if d = strings.TrimSpace(d); d != "sqlite" && d != "mysql" {

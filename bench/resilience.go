@@ -105,7 +105,7 @@ func benchOutage(ctx context.Context, o options, r *report) error {
 	if err != nil {
 		return err
 	}
-	d, err := newProgrammeDriver(ctx, e.dev.Client, e.dev.Store)
+	d, err := newProgrammeDriver(ctx, e.client, e.store)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func benchOutage(ctx context.Context, o options, r *report) error {
 		runErr = fmt.Errorf("programmes still running 10 minutes after the outage")
 	}
 	var completed int64
-	_ = e.dev.Store.DB().Model(&store.Programme{}).Where("status = ?", string(workflows.StatusCompleted)).Count(&completed).Error
+	_ = e.store.DB().Model(&store.Programme{}).Where("status = ?", string(workflows.StatusCompleted)).Count(&completed).Error
 	counts := map[int]int{}
 	for _, c := range during {
 		counts[c]++

@@ -331,11 +331,11 @@ func webAt(ctx context.Context, o options, driver string, scale int) ([]webFigur
 		return nil, "", err
 	}
 	desc := ds.describe() + fmt.Sprintf(" (written in %s)", time.Since(t0).Round(time.Second))
-	lead, err := e.dev.Store.UserByEmail(ctx, "lead@"+store.DemoDomain)
+	lead, err := e.store.UserByEmail(ctx, "lead@"+store.DemoDomain)
 	if err != nil {
 		return nil, "", err
 	}
-	token, err := e.dev.Store.CreateAPIToken(ctx, lead.ID, "bench")
+	token, err := e.store.CreateAPIToken(ctx, lead.ID, "bench")
 	if err != nil {
 		return nil, "", err
 	}
@@ -345,7 +345,7 @@ func webAt(ctx context.Context, o options, driver string, scale int) ([]webFigur
 			return nil, "", err
 		}
 	}
-	minimal, stopMinimal, err := minimalPageServer(e.dev.Store)
+	minimal, stopMinimal, err := minimalPageServer(e.store)
 	if err != nil {
 		return nil, "", err
 	}
@@ -371,6 +371,18 @@ func webAt(ctx context.Context, o options, driver string, scale int) ([]webFigur
 		{name: "contact search", path: "/contacts?q=Kontakt+12-", role: "lead"},
 		{name: "API: programmes", path: "/api/v1/programmes", api: true},
 		{name: "API: contact matrix", path: fmt.Sprintf("/api/v1/key-accounts/%d/contact-matrix", ds.kamAccount), api: true},
+	}
+	if len(o.pages) > 0 {
+		kept := pages[:1]
+		for _, p := range pages[1:] {
+			for _, w := range o.pages {
+				if strings.Contains(p.name, w) {
+					kept = append(kept, p)
+					break
+				}
+			}
+		}
+		pages = kept
 	}
 	figs := make([]webFigure, len(pages))
 	clientOf := func(p page) (*http.Client, string, string) {

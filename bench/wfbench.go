@@ -336,14 +336,14 @@ func benchWorkflows(ctx context.Context, o options, r *report) error {
 	}
 	defer e.stop()
 	// The baseline's worker is tuned as kamflow's.
-	w := sdkworker.New(e.dev.Client, noopTaskQueue, worker.Options(e.cfg.Temporal.WorkerPollers))
+	w := sdkworker.New(e.client, noopTaskQueue, worker.Options(e.cfg.Temporal.WorkerPollers))
 	w.RegisterWorkflowWithOptions(noopWorkflow, workflow.RegisterOptions{Name: noopWorkflowName})
 	w.RegisterActivityWithOptions(noopActivity, activity.RegisterOptions{Name: noopActivityName})
 	if err := w.Start(); err != nil {
 		return err
 	}
 	defer w.Stop()
-	d, err := newProgrammeDriver(ctx, e.dev.Client, e.dev.Store)
+	d, err := newProgrammeDriver(ctx, e.client, e.store)
 	if err != nil {
 		return err
 	}
@@ -352,7 +352,7 @@ func benchWorkflows(ctx context.Context, o options, r *report) error {
 	if err != nil {
 		return err
 	}
-	sh, err := historyShape(ctx, e.dev.Client, workflows.ProgrammeWorkflowID(id))
+	sh, err := historyShape(ctx, e.client, workflows.ProgrammeWorkflowID(id))
 	if err != nil {
 		return err
 	}
@@ -368,13 +368,13 @@ func benchWorkflows(ctx context.Context, o options, r *report) error {
 	runNoops := func(round int) (time.Duration, error) {
 		return parallel(o.programmes, driveConcurrency, func(i int) error {
 			wid := fmt.Sprintf("bench-noop-%d-%d", round, i)
-			_, err := e.dev.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: noopTaskQueue}, noopWorkflowName,
+			_, err := e.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: noopTaskQueue}, noopWorkflowName,
 				noopInput{Updates: updates, StartActivities: sh.outside})
 			if err != nil {
 				return err
 			}
 			for _, n := range sh.perUpdate {
-				h, err := e.dev.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: wid, UpdateName: noopUpdateName,
+				h, err := e.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: wid, UpdateName: noopUpdateName,
 					Args: []any{noopStep{Activities: n}}, WaitForStage: client.WorkflowUpdateStageCompleted})
 				if err != nil {
 					return err
@@ -383,7 +383,7 @@ func benchWorkflows(ctx context.Context, o options, r *report) error {
 					return err
 				}
 			}
-			return e.dev.Client.GetWorkflow(ctx, wid, "").Get(ctx, nil)
+			return e.client.GetWorkflow(ctx, wid, "").Get(ctx, nil)
 		})
 	}
 	var b strings.Builder

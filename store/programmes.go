@@ -264,27 +264,34 @@ type PhaseProgress struct {
 	Overdue bool
 }
 
-// ProgressOf summarises the milestones of several programmes in one query.
+// ProgressOf summarises the milestones of several programmes in one
+// aggregate query: per programme its phases, those done, and the due date
+// of the first phase (by position) not done.
 func (s *Store) ProgressOf(ctx context.Context, ids []uint, now time.Time) (map[uint]PhaseProgress, error) {
 	out := map[uint]PhaseProgress{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var phases []ProgrammePhase
-	if err := s.db.WithContext(ctx).Where("programme_id IN ?", ids).Order("programme_id, position").Find(&phases).Error; err != nil {
+	var rows []struct {
+		ProgrammeID uint
+		Total, Done int
+		NextDue     *time.Time
+	}
+	// Raw: one statement with its subquery inline (a subquery built with
+	// GORM runs the query callbacks a second time, in a dry run).
+	err := s.db.WithContext(ctx).Raw(`SELECT a.programme_id, a.total, a.done, pp.due AS next_due FROM (
+		SELECT programme_id, COUNT(*) AS total, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS done, MIN(CASE WHEN status <> ? THEN position END) AS next_position
+		FROM programme_phases WHERE programme_id IN ? GROUP BY programme_id) AS a
+		LEFT JOIN programme_phases pp ON pp.programme_id = a.programme_id AND pp.position = a.next_position`, "done", "done", ids).Scan(&rows).Error
+	if err != nil {
 		return nil, translate(err, "programme progress")
 	}
-	for _, ph := range phases {
-		p := out[ph.ProgrammeID]
-		p.Total++
-		if ph.Status == "done" {
-			p.Done++
-		} else if p.NextDue == nil {
-			due := ph.Due
-			p.NextDue = &due
-			p.Overdue = now.After(due)
+	for _, r := range rows {
+		p := PhaseProgress{Total: r.Total, Done: r.Done, NextDue: r.NextDue}
+		if r.NextDue != nil {
+			p.Overdue = now.After(*r.NextDue)
 		}
-		out[ph.ProgrammeID] = p
+		out[r.ProgrammeID] = p
 	}
 	return out, nil
 }

@@ -103,6 +103,9 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		// SQLite has one writer; a small pool with immediate transactions and
 		// a busy timeout avoids "database is locked" under concurrent use.
 		sqlDB.SetMaxOpenConns(4)
+		// Idle connections = open connections: each SQLite connection
+		// keeps its own page cache, lost when the pool closes it.
+		sqlDB.SetMaxIdleConns(4)
 	} else {
 		// Idle connections = open connections: with Go's default of 2 idle,
 		// a busy server opens a new MySQL connection for most requests.

@@ -197,8 +197,25 @@ func (s SessionSeats) CourseTitle() string {
 // UpcomingSessions lists sessions starting after from with their seat counts
 // (two queries).
 func (s *Store) UpcomingSessions(ctx context.Context, from time.Time, onlyFree bool) ([]SessionSeats, error) {
+	return s.upcomingSessions(ctx, from, onlyFree, Page{Number: 1, Size: MaxPageSize})
+}
+
+// UpcomingSessionsPage is one page of UpcomingSessions (soonest first) and
+// how many sessions are upcoming in all.
+func (s *Store) UpcomingSessionsPage(ctx context.Context, from time.Time, p Page) ([]SessionSeats, int64, error) {
+	var total int64
+	if err := s.db.WithContext(ctx).Model(&TrainingSession{}).Where("starts_at > ? AND cancelled_at IS NULL", from.UTC()).Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count upcoming sessions")
+	}
+	out, err := s.upcomingSessions(ctx, from, false, p)
+	return out, total, err
+}
+
+func (s *Store) upcomingSessions(ctx context.Context, from time.Time, onlyFree bool, p Page) ([]SessionSeats, error) {
+	p = p.normalised()
 	var sessions []TrainingSession
-	err := s.db.WithContext(ctx).Preload("Course").Where("starts_at > ? AND cancelled_at IS NULL", from.UTC()).Order("starts_at").Limit(MaxPageSize).Find(&sessions).Error
+	err := s.db.WithContext(ctx).Preload("Course").Where("starts_at > ? AND cancelled_at IS NULL", from.UTC()).Order("starts_at, id").
+		Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&sessions).Error
 	if err != nil {
 		return nil, translate(err, "upcoming sessions")
 	}

@@ -80,3 +80,44 @@ func TestEnrolmentWaitlistAndPromotion(t *testing.T) {
 		}
 	})
 }
+
+// TestUpcomingSessionsPage: HR's desk pages the upcoming sessions soonest
+// first with their seat counts; past and cancelled ones are neither listed
+// nor counted.
+func TestUpcomingSessionsPage(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if _, err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		emps, _, _ := s.ListEmployees(ctx, store.Page{})
+		now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+		course := &store.Course{Title: "KAM Basics", DurationDays: 1, RequiredKAM: true}
+		if err := s.SaveCourse(ctx, course); err != nil {
+			t.Fatal(err)
+		}
+		var ids []uint
+		// Saved out of order: days 3, 1, 2, then a past and a cancelled one.
+		for _, day := range []int{3, 1, 2, -1, 4} {
+			ts := &store.TrainingSession{CourseID: course.ID, StartsAt: now.AddDate(0, 0, day), EndsAt: now.AddDate(0, 0, day).Add(8 * time.Hour), Capacity: 2, Place: "Zürich"}
+			if err := s.SaveSession(ctx, ts); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, ts.ID)
+		}
+		if _, err := s.CancelSession(ctx, ids[4], now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Enrol(ctx, ids[1], emps[0].ID, nil, "hr", now); err != nil {
+			t.Fatal(err)
+		}
+		first, total, err := s.UpcomingSessionsPage(ctx, now, store.Page{Number: 1, Size: 2})
+		if err != nil || total != 3 || len(first) != 2 || first[0].ID != ids[1] || first[1].ID != ids[2] || first[0].Enrolled != 1 || first[0].FreeSeats() != 1 {
+			t.Fatalf("page 1 = %+v, total %d, %v; want the sessions of days 1 and 2 (one enrolled in the first) of 3", first, total, err)
+		}
+		second, total, err := s.UpcomingSessionsPage(ctx, now, store.Page{Number: 2, Size: 2})
+		if err != nil || total != 3 || len(second) != 1 || second[0].ID != ids[0] {
+			t.Fatalf("page 2 = %+v, total %d, %v; want the session of day 3", second, total, err)
+		}
+	})
+}

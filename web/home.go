@@ -31,7 +31,10 @@ type homePage struct {
 }
 
 type hrHome struct {
+	// FreeSessions are the first homeListLimit upcoming sessions with free
+	// seats; FreeTotal counts those found (of the next MaxPageSize).
 	FreeSessions []store.SessionSeats
+	FreeTotal    int
 	// Missing are the first of the assigned KAMs running programmes wait
 	// for (store.TrainingOutstanding, the programmes' own count);
 	// MissingTotal counts them all.
@@ -50,9 +53,12 @@ type controllerHome struct {
 }
 
 type kamHome struct {
-	Accounts  []kamAccount
-	Actions   []store.Action
-	Workshops []store.Workshop
+	Accounts []kamAccount
+	// Actions are the first homeListLimit of her open actions, soonest
+	// due first; ActionsTotal counts them (up to MaxPageSize).
+	Actions      []store.Action
+	ActionsTotal int
+	Workshops    []store.Workshop
 }
 
 type kamAccount struct {
@@ -128,6 +134,8 @@ func (s *Server) roleSections(c echo.Context, page *homePage) error {
 		if h.FreeSessions, err = s.opts.Store.UpcomingSessions(ctx, now, true); err != nil {
 			return serverError(err)
 		}
+		h.FreeTotal = len(h.FreeSessions)
+		h.FreeSessions = h.FreeSessions[:min(len(h.FreeSessions), homeListLimit)]
 		waiting, err := s.opts.Store.TrainingOutstanding(ctx, 0)
 		if err != nil {
 			return serverError(err)
@@ -185,6 +193,8 @@ func (s *Server) roleSections(c echo.Context, page *homePage) error {
 		if h.Actions, err = s.opts.Store.OpenActionsOwnedBy(ctx, u.Email); err != nil {
 			return serverError(err)
 		}
+		h.ActionsTotal = len(h.Actions)
+		h.Actions = h.Actions[:min(len(h.Actions), homeListLimit)]
 		ws, err := s.opts.Store.WorkshopsOfEmployee(ctx, *u.EmployeeID)
 		if err != nil {
 			return serverError(err)

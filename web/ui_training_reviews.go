@@ -19,8 +19,11 @@ import (
 const recordedFor = 90 * 24 * time.Hour
 
 type trainingPage struct {
-	Courses   []store.Course
+	Courses []store.Course
+	// Sessions are one page (trainingSessionsPage) of the upcoming
+	// sessions, soonest first; Pager leads to the others.
 	Sessions  []store.SessionSeats
+	Pager     pager
 	Employees []store.Employee
 	Awaiting  []store.Enrolment
 	// Recorded are the enrolments that ended in the last recordedFor:
@@ -59,9 +62,15 @@ func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
 	if p.Courses, err = s.opts.Store.ListCourses(ctx); err != nil {
 		return nil, serverError(err)
 	}
-	if p.Sessions, err = s.opts.Store.UpcomingSessions(ctx, s.opts.Now(), false); err != nil {
+	lq, err := parseListQuery(c)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	if p.Sessions, total, err = s.opts.Store.UpcomingSessionsPage(ctx, s.opts.Now(), store.Page{Number: lq.Page, Size: trainingSessionsPage}); err != nil {
 		return nil, serverError(err)
 	}
+	p.Pager = newPager("/training", listQuery{Page: lq.Page}, trainingSessionsPage, total)
 	if p.Employees, _, err = s.opts.Store.ListEmployees(ctx, store.Page{Number: 1, Size: store.MaxPageSize}); err != nil {
 		return nil, serverError(err)
 	}
@@ -76,6 +85,12 @@ func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
 	}
 	return p, nil
 }
+
+// trainingSessionsPage is how many upcoming sessions HR's desk lists at
+// a time (each row carries its cancel dialog; a company's two years of
+// sessions would make the desk grow with them). Each session's own page
+// enrols too.
+const trainingSessionsPage = 25
 
 // trainingPage is HR's desk: upcoming sessions with seats, enrolment, and
 // attendance for sessions that have started.
