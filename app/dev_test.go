@@ -515,6 +515,27 @@ func TestRecordGoldenHistories(t *testing.T) {
 		waitClosed(t, e.dev.Client, wid)
 		return wid
 	})
+	// v6: the steering committee starts the handover, chooses the incoming
+	// KAM and ticks the checklist.
+	record("handover-v6-committee-steers.json", func() string {
+		kas, _ := e.dev.Store.KeyAccounts(context.Background(), programme)
+		ka := kas[len(kas)-1]
+		base := fmt.Sprintf("/key-accounts/%d", ka.ID)
+		r := e.ok(t, 202, "committee", "POST", base+"/handover", map[string]any{"reason": "role_change"})
+		wid := r.body["workflow_id"].(string)
+		incoming := e.emp["kam"]
+		if *ka.KAMEmployeeID == incoming {
+			incoming = e.emp["kam3"]
+		}
+		waitFor(t, "the incoming KAM is chosen", func() bool {
+			return e.call(t, "committee", "POST", base+"/handover/incoming", map[string]any{"employee_id": incoming}).code == 200
+		})
+		for _, item := range workflows.HandoverItems() {
+			e.ok(t, 200, "committee", "POST", base+"/handover/items/"+item, map[string]any{"note": "done"})
+		}
+		waitClosed(t, e.dev.Client, wid)
+		return wid
+	})
 	// v2: the plan's action follows its new owner (owner_changed), who marks it done.
 	record("plan-v2-owner-changed-actions-done.json", func() string {
 		ka := e.accountOf(t, programme, "kam3")

@@ -55,6 +55,11 @@ const changeHandoverTellsWorkshopsCover = "handover-tells-workshops-cover"
 // still tells them when it completes.
 const changeHandoverTellsWorkshopsIncoming = "handover-tells-workshops-incoming"
 
+// changeHandoverCommitteeActs: the steering committee may choose the
+// incoming KAM and tick checklist items as the lead may; before, only
+// leads (and the people in the handover) were accepted.
+const changeHandoverCommitteeActs = "handover-committee-acts"
+
 // HandoverWorkflowID names a handover of a key account started at a time.
 func HandoverWorkflowID(keyAccountID uint, started time.Time) string {
 	return "handover-" + strconv.FormatUint(uint64(keyAccountID), 10) + "-" + started.UTC().Format("20060102T150405")
@@ -188,6 +193,9 @@ type handover struct {
 	state   HandoverState
 	id      string
 	version int
+	// committeeActs: the programme's committee may choose the incoming KAM
+	// and tick items, as its lead may (changeHandoverCommitteeActs).
+	committeeActs bool
 }
 
 // Handover replaces a key account's KAM without the account ever being
@@ -205,6 +213,7 @@ func Handover(ctx workflow.Context, in HandoverInput) (HandoverState, error) {
 	for _, it := range HandoverItems() {
 		h.state.Items = append(h.state.Items, HandoverItemState{Item: it})
 	}
+	h.committeeActs = workflow.GetVersion(ctx, changeHandoverCommitteeActs, workflow.DefaultVersion, 1) == 1
 	if err := workflow.SetQueryHandler(ctx, QueryHandoverState, func() (HandoverState, error) { return h.state, nil }); err != nil {
 		return h.state, err
 	}
@@ -362,9 +371,16 @@ func (h *handover) recordAfterStart(ctx workflow.Context, waitsForStart bool, it
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityTickHandoverItem, in).Get(ctx, nil)
 }
 
+// leads says whether the actor steers the handover: a lead or an admin,
+// and the steering committee once committeeActs. Which programme's lead
+// or committee is the web's policy; here only the role counts.
+func (h *handover) leads(a Actor) bool {
+	return a.has("lead") || a.has("admin") || (h.committeeActs && a.has("committee"))
+}
+
 func (h *handover) validateChoose(r ChooseIncomingRequest) error {
-	if !r.Actor.has("lead") && !r.Actor.has("admin") {
-		return forbidden("only a programme lead chooses the incoming KAM")
+	if !h.leads(r.Actor) {
+		return forbidden("only a programme lead or the steering committee chooses the incoming KAM")
 	}
 	if h.state.HandoverID == 0 {
 		return conflict("the handover is still starting")
@@ -408,12 +424,12 @@ func (h *handover) validateTick(r TickRequest) error {
 	if it.Done {
 		return conflict(fmt.Sprintf("%s is ticked already", r.Item))
 	}
-	involved := r.Actor.has("lead") || r.Actor.has("admin")
+	involved := h.leads(r.Actor)
 	for _, e := range []string{h.state.CoveringEmail, h.state.IncomingEmail, h.state.OutgoingEmail} {
 		involved = involved || (e != "" && strings.EqualFold(e, r.Actor.Email))
 	}
 	if !involved {
-		return forbidden("only the people in this handover or a lead tick its checklist")
+		return forbidden("only the people in this handover, a lead or the steering committee tick its checklist")
 	}
 	if r.Item != ItemKnowledgeTransfer && h.state.IncomingEmployeeID == 0 {
 		return conflict("choose the incoming KAM first")

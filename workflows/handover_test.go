@@ -341,3 +341,77 @@ func TestHandoverTellsTheAccountsWorkshops(t *testing.T) {
 	}
 	env.AssertExpectations(t)
 }
+
+// TestHandoverSteeredByTheCommittee: the steering committee chooses the
+// incoming KAM and ticks items as a lead does; a handover begun before
+// that change (its version says so) still refuses the committee.
+func TestHandoverSteeredByTheCommittee(t *testing.T) {
+	committee := workflows.Actor{Email: "board@example.com", Roles: []string{"committee"}}
+	for _, tc := range []struct {
+		name     string
+		old      bool
+		wantType string
+	}{{"now", false, ""}, {"begun before", true, workflows.ErrTypeForbidden}} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := quietEnv(time.Date(2026, 8, 3, 9, 0, 0, 0, time.UTC))
+			env.RegisterWorkflowWithOptions(workflows.Handover, workflow.RegisterOptions{Name: workflows.HandoverWorkflowName})
+			reg := func(fn any, name string) { env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
+			reg(func(ctx context.Context, in workflows.StartHandoverInput) (uint, error) { return 8, nil }, workflows.ActivityStartHandover)
+			reg(func(ctx context.Context, in workflows.IncomingInput) error { return nil }, workflows.ActivityRecordIncoming)
+			reg(func(ctx context.Context, in workflows.TickInput) error { return nil }, workflows.ActivityTickHandoverItem)
+			reg(func(ctx context.Context, id uint) error { return nil }, workflows.ActivityCompleteHandover)
+			reg(func(ctx context.Context, in workflows.MoveWorkInput) ([]workflows.MovedWork, error) { return nil, nil }, workflows.ActivityMoveAccountWork)
+			reg(func(ctx context.Context, ka uint) ([]string, error) { return nil, nil }, workflows.ActivityRunningWorkshops)
+			reg(func(ctx context.Context, n workflows.Notification) error { return nil }, workflows.ActivityNotify)
+			if tc.old {
+				env.OnGetVersion("handover-committee-acts", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+			}
+			steps := []struct {
+				name string
+				arg  any
+			}{{workflows.UpdateChooseIncoming, workflows.ChooseIncomingRequest{Actor: committee, EmployeeID: 9, Email: "new@example.com"}}}
+			for _, item := range workflows.HandoverItems() {
+				steps = append(steps, struct {
+					name string
+					arg  any
+				}{workflows.UpdateTickItem, workflows.TickRequest{Actor: committee, Item: item, Note: "done"}})
+			}
+			for i, st := range steps {
+				env.RegisterDelayedCallback(func() {
+					env.UpdateWorkflow(st.name, "c"+string(rune('a'+i)), &testsuite.TestUpdateCallback{
+						OnAccept: func() {
+							if tc.wantType != "" {
+								t.Errorf("%s by the committee accepted, want %s", st.name, tc.wantType)
+							}
+						},
+						OnReject: func(err error) {
+							typ, _, _, _ := workflows.RejectionOf(err)
+							if typ != tc.wantType || tc.wantType == "" {
+								t.Errorf("%s by the committee rejected: %v, want %q", st.name, err, tc.wantType)
+							}
+						},
+						OnComplete: func(any, error) {},
+					}, st.arg)
+				}, time.Hour+time.Duration(i)*time.Hour)
+			}
+			if tc.old {
+				// Nobody else steps in: the handover stays open; end the test after a day.
+				env.RegisterDelayedCallback(func() { env.CancelWorkflow() }, 2*day)
+			}
+			env.ExecuteWorkflow(workflows.HandoverWorkflowName, workflows.HandoverInput{
+				KeyAccountID: 4, CustomerName: "Ostsee Logistik", Reason: workflows.ReasonRoleChange, OutgoingEmployeeID: 5, OutgoingEmail: "old@example.com",
+				OutgoingAvailable: true, CoveringEmployeeID: 6, CoveringEmail: "deputy@example.com", LeadEmail: "lead@example.com", StartedBy: committee.Email,
+			})
+			if tc.old {
+				return
+			}
+			var st workflows.HandoverState
+			if err := env.GetWorkflowResult(&st); err != nil {
+				t.Fatal(err)
+			}
+			if st.Status != "completed" || st.Responsible != 9 {
+				t.Errorf("state = %s, responsible %d; want completed by the committee's steps", st.Status, st.Responsible)
+			}
+		})
+	}
+}
