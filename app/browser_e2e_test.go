@@ -244,7 +244,7 @@ func TestBrowserLeadSubmitsAndCommitteeApproves(t *testing.T) {
 	)
 	// The submission's message: counted in the header, opened from the
 	// list, it leads to the programme and counts as read.
-	open := `//tr[contains(@class, "unread")][contains(., "strategy")]//form[contains(@action, "/open")]/button`
+	open := `//tr[contains(@class, "unread")][contains(., "Strategy")]//form[contains(@action, "/open")]/button`
 	committee.openUntil(t, e.dev.URL+"/notifications", `tr.unread form[action$="/open"] button`, settle)
 	var unread string
 	committee.run(t, "read the header's count", chromedp.Text(`span.unread-count`, &unread, chromedp.ByQuery))

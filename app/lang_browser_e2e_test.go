@@ -174,13 +174,24 @@ func readPage(t *testing.T, b *browserSession, base, role, path, from string) wa
 	t.Helper()
 	before := len(b.consoleErrors())
 	var raw string
-	b.run(t, role+" opens "+path,
-		chromedp.Navigate(base+path),
-		chromedp.Poll(`document.readyState === "complete"`, nil, chromedp.WithPollingInterval(50*time.Millisecond)),
-		chromedp.Evaluate(`JSON.stringify({text: document.body.innerText, lang: document.documentElement.lang,
+	read := func() error {
+		return chromedp.Run(b.ctx,
+			chromedp.Navigate(base+path),
+			chromedp.Poll(`document.readyState === "complete"`, nil, chromedp.WithPollingInterval(50*time.Millisecond)),
+			chromedp.Evaluate(`JSON.stringify({text: document.body.innerText, lang: document.documentElement.lang,
 			links: Array.from(document.querySelectorAll("a[href]")).map(a => new URL(a.getAttribute("href"), document.baseURI).href),
 			overflow: Math.max(0, document.documentElement.scrollWidth - window.innerWidth)})`, &raw),
-	)
+		)
+	}
+	// A page whose JavaScript context Chromium replaces while it is read
+	// (CDP's "Cannot find context with specified id") is read again.
+	err := read()
+	for attempt := 1; err != nil && attempt < 3 && strings.Contains(err.Error(), "Cannot find context with specified id"); attempt++ {
+		err = read()
+	}
+	if err != nil {
+		t.Fatalf("%s opens %s: %v", role, path, err)
+	}
 	var page walkedPage
 	if err := json.Unmarshal([]byte(raw), &page); err != nil {
 		t.Fatalf("%s %s: %v", role, path, err)
