@@ -27,7 +27,7 @@ func (a *Activities) GatherReview(ctx context.Context, in workflows.GatherInput)
 	if err != nil {
 		return workflows.ReviewGathered{}, classify(err)
 	}
-	out := workflows.ReviewGathered{ReviewID: r.ID, LeadEmail: st.LeadEmail, Accounts: []workflows.ReviewAccountKPI{}}
+	out := workflows.ReviewGathered{ReviewID: r.ID, LeadEmail: st.LeadEmail, ProgrammeName: st.Name, Accounts: []workflows.ReviewAccountKPI{}}
 	for _, acc := range r.Accounts {
 		out.Accounts = append(out.Accounts, workflows.ReviewAccountKPI{CustomerID: acc.CustomerID, CustomerName: acc.CustomerName})
 	}

@@ -12,6 +12,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/workflows"
 )
 
@@ -66,6 +67,26 @@ func TestReviewCadenceScheduleAndReviewThroughHTTPAPI(t *testing.T) {
 	if wid := scheduledReview["workflow_id"].(string); !strings.HasPrefix(wid, workflows.ReviewWorkflowIDPrefix(id)+"-") {
 		t.Errorf("scheduled review workflow ID = %s", wid)
 	}
+	// The controller is told by the programme's name, not its number.
+	prog, _, err := e.dev.Store.ProgrammeByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the controller is told the review is ready", func() bool {
+		list, err := e.dev.Store.Notifications(ctx, "controller@"+store.DemoDomain, store.Page{Size: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range list {
+			if key, args, ok := n.Text(); ok && key == workflows.NoticeReviewReady {
+				if n.Subject != "Review ready: "+prog.Name || len(args) == 0 || args[0] != prog.Name {
+					t.Errorf("review-ready message %q with %v, want it to name %q", n.Subject, args, prog.Name)
+				}
+				return true
+			}
+		}
+		return false
+	})
 
 	cadence["paused"] = true
 	cadence["cadence"] = "half_yearly"

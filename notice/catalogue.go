@@ -96,10 +96,10 @@ var texts = map[string]text{
 		de: form{subject: "Account-Plan zurückgewiesen: {1}", body: "{2} hat Ihren Plan für {1} zurückgewiesen: {3}"}},
 
 	workflows.NoticeReviewReady: {fixed: 2, kinds: map[int]kind{2: kindNumber}, count: 2,
-		en: form{subject: "Review ready: programme {1}",
+		en: form{subject: "Review ready: {1}",
 			bodyOne: "The KPIs of {2} key account are gathered. Record findings and optimisation measures, then sign the review off.",
 			body:    "The KPIs of {2} key accounts are gathered. Record findings and optimisation measures, then sign the review off."},
-		de: form{subject: "Review bereit: KAM-Programm {1}",
+		de: form{subject: "Review bereit: {1}",
 			bodyOne: "Die Kennzahlen von {2} Key Account sind gesammelt. Erfassen Sie Erkenntnisse und Optimierungsmassnahmen und zeichnen Sie das Review dann ab.",
 			body:    "Die Kennzahlen von {2} Key Accounts sind gesammelt. Erfassen Sie Erkenntnisse und Optimierungsmassnahmen und zeichnen Sie das Review dann ab."}},
 	workflows.NoticeMeasureDue: {fixed: 3, kinds: dateAt3,

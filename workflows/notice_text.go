@@ -38,7 +38,7 @@ const (
 	NoticePlanApproved  = "plan_approved"  // customer name, approver's e-mail, comment
 	NoticePlanRejected  = "plan_rejected"  // customer name, rejecter's e-mail, comment
 
-	NoticeReviewReady     = "review_ready"     // programme ID, number of key accounts
+	NoticeReviewReady     = "review_ready"     // programme name, number of key accounts
 	NoticeMeasureDue      = "measure_due"      // measure title, owner's e-mail, due date
 	NoticeMeasureOverdue  = "measure_overdue"  // measure title, owner's e-mail, due date
 	NoticeMeasureAssigned = "measure_assigned" // measure title, due date

@@ -61,6 +61,9 @@ type ReviewGathered struct {
 	ReviewID  uint               `json:"review_id"`
 	LeadEmail string             `json:"lead_email"`
 	Accounts  []ReviewAccountKPI `json:"accounts"`
+	// ProgrammeName names the programme in messages; empty in results
+	// recorded before it was added.
+	ProgrammeName string `json:"programme_name,omitempty"`
 }
 
 // GatherInput asks for a review's KPIs.
@@ -195,9 +198,13 @@ func Review(ctx workflow.Context, in ReviewInput) (ReviewState, error) {
 	}
 	r.state.ReviewID, r.state.LeadEmail, r.state.Accounts = g.ReviewID, g.LeadEmail, g.Accounts
 	r.version++
-	if err := r.notify(ctx, "ready", []string{in.ControllerEmail}, "Review ready: programme "+strconv.FormatUint(uint64(in.ProgrammeID), 10),
+	programme := g.ProgrammeName
+	if programme == "" {
+		programme = "programme " + strconv.FormatUint(uint64(in.ProgrammeID), 10)
+	}
+	if err := r.notify(ctx, "ready", []string{in.ControllerEmail}, "Review ready: "+programme,
 		fmt.Sprintf("The KPIs of %d key accounts are gathered. Record findings and optimisation measures, then sign the review off.", len(g.Accounts)),
-		noticeText(NoticeReviewReady, uintText(in.ProgrammeID), intText(len(g.Accounts)))); err != nil {
+		noticeText(NoticeReviewReady, programme, intText(len(g.Accounts)))); err != nil {
 		return r.state, err
 	}
 	for !(r.state.Status == ReviewSignedOff && r.allDone()) {
