@@ -560,6 +560,16 @@ func (f *programmeFlow) enrolKAM(b *browserSession) {
 	t := f.t
 	form := `form[action="/training/enrolments"]`
 	b.openUntil(t, f.url("/training"), form+` select[name=employee_id]`, settle)
+	// HR finds the KAM by name: the select narrows to her as typed.
+	people, err := f.dev.Store.EmployeesByID(context.Background(), []uint{f.emp["kam3"]})
+	if err != nil || people[f.emp["kam3"]].Name == "" {
+		t.Fatalf("kam3 = %+v, %v", people, err)
+	}
+	narrowed := fmt.Sprintf(`(() => { const o = [...document.querySelectorAll('%s select[name=employee_id] option')].filter(o => o.value); return o.length === 1 && o[0].value === "%d"; })()`,
+		form, f.emp["kam3"])
+	b.run(t, "find the KAM by name",
+		chromedp.SendKeys(form+` input[name=find]`, people[f.emp["kam3"]].Name, chromedp.ByQuery),
+		chromedp.Poll(narrowed, nil, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(settle)))
 	b.run(t, "choose the KAM", chromedp.SetValue(form+` select[name=employee_id]`, fmt.Sprint(f.emp["kam3"]), chromedp.ByQuery))
 	// Enrolling lands on the session's page with its participants.
 	b.submit(t, "enrol", form+` button[type=submit]`, `#participants`)

@@ -295,12 +295,7 @@ func (s *Store) FindEmployees(ctx context.Context, q string, withArchived bool, 
 
 func (s *Store) findEmployees(ctx context.Context, q, where string, p Page) ([]Employee, int64, error) {
 	p = p.normalised()
-	query := s.db.WithContext(ctx).Model(&Employee{}).Where(where)
-	if strings.TrimSpace(q) != "" {
-		like := likePattern(q)
-		query = query.Where("(name LIKE ?"+likeEscape+" OR email LIKE ?"+likeEscape+
-			" OR job_title LIKE ?"+likeEscape+" OR department LIKE ?"+likeEscape+")", like, like, like, like)
-	}
+	query := employeesMatching(s.db.WithContext(ctx).Model(&Employee{}).Where(where), q)
 	var total int64
 	if err := query.Count(&total).Error; err != nil {
 		return nil, 0, translate(err, "count employees")
@@ -308,6 +303,45 @@ func (s *Store) findEmployees(ctx context.Context, q, where string, p Page) ([]E
 	var out []Employee
 	err := query.Order("name, id").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
 	return out, total, translate(err, "search employees")
+}
+
+// employeesMatching narrows query to the employees whose name, e-mail,
+// job title or department contains q (all for a blank q).
+func employeesMatching(query *gorm.DB, q string) *gorm.DB {
+	if strings.TrimSpace(q) == "" {
+		return query
+	}
+	like := likePattern(q)
+	return query.Where("(name LIKE ?"+likeEscape+" OR email LIKE ?"+likeEscape+
+		" OR job_title LIKE ?"+likeEscape+" OR department LIKE ?"+likeEscape+")", like, like, like, like)
+}
+
+// EmployeeChoices are what a picker of employees offers: the active
+// employees matching q (as SearchEmployees), KAM-qualified first when
+// kamsFirst, then by name; the first limit of them, without those in
+// except, and how many match in all. Pickers show a few and narrow by q
+// instead of carrying a company's whole staff in every select.
+func (s *Store) EmployeeChoices(ctx context.Context, q string, kamsFirst bool, except []uint, limit int) ([]Employee, int64, error) {
+	if limit < 1 || limit > MaxPageSize {
+		limit = MaxPageSize
+	}
+	query := func() *gorm.DB {
+		db := employeesMatching(s.db.WithContext(ctx).Model(&Employee{}).Where(archivedIs(false)), q)
+		if len(except) > 0 {
+			db = db.Where("id NOT IN ?", except)
+		}
+		return db
+	}
+	order := "name, id"
+	if kamsFirst {
+		order = "kam_qualified DESC, name, id"
+	}
+	var out []Employee
+	if err := query().Order(order).Limit(limit).Find(&out).Error; err != nil {
+		return nil, 0, translate(err, "employee choices")
+	}
+	total, err := countUnlessComplete(query(), Page{Number: 1, Size: limit}, len(out))
+	return out, total, translate(err, "count employee choices")
 }
 
 // UpdateEmployee saves an employee's fields.

@@ -331,6 +331,14 @@ func (s *Store) SessionEnrolments(ctx context.Context, sessionID uint) ([]Enrolm
 	return out, translate(err, "session enrolments")
 }
 
+// SessionEmployeeIDs are the employees with an enrolment of any status
+// in the session: a picker for it offers everyone else.
+func (s *Store) SessionEmployeeIDs(ctx context.Context, sessionID uint) ([]uint, error) {
+	var ids []uint
+	err := s.db.WithContext(ctx).Model(&Enrolment{}).Where("session_id = ?", sessionID).Distinct().Pluck("employee_id", &ids).Error
+	return ids, translate(err, "session employees")
+}
+
 // SetEnrolmentStatus moves an enrolment from one of the from statuses to
 // to; it reports false (and changes nothing) when it is elsewhere already.
 // A completed enrolment leaves its training record in the same transaction.

@@ -135,6 +135,7 @@ var routeGuards = map[string]guard{
 	"POST /contacts/:id":                                           {policy.ActReference, noTarget},
 	"POST /contacts/:id/archive":                                   {policy.ActReference, noTarget},
 	"POST /contacts/:id/restore":                                   {policy.ActReference, noTarget},
+	"GET /employee-options":                                        {policy.ActDirectoryRead, noTarget},
 	"GET /employees":                                               {policy.ActPeopleRead, noTarget},
 	"GET /employees/new":                                           {policy.ActPeopleWrite, noTarget},
 	"POST /employees":                                              {policy.ActPeopleWrite, noTarget},

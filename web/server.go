@@ -224,6 +224,7 @@ func (s *Server) routes() {
 	ui.POST("/contacts/:id", s.contactSave)
 	ui.POST("/contacts/:id/archive", s.contactArchive)
 	ui.POST("/contacts/:id/restore", s.restoreArchived("contact"))
+	ui.GET("/employee-options", s.employeeOptions)
 	ui.GET("/employees", s.employeesPage)
 	ui.GET("/employees/new", s.employeeNew)
 	ui.POST("/employees", s.employeeSave)

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -67,62 +66,10 @@ type relationshipForm struct {
 	// ReplacesID is the relationship a change form edits (0: add one).
 	ReplacesID                              uint
 	EmployeeID, Quality, LastContact, Notes string
-	// Options are the counterpart select's options, EmployeeID's selected.
-	Options template.HTML
-	// choices are the employees Options offers.
-	choices *employeeChoices
-	Errors  map[string]string
-	CSRF    string
-}
-
-// employeeChoices are a page's counterpart options, each rendered once:
-// the matrix repeats them in every form (14 forms of up to MaxPageSize
-// employees), which rendered per form cost most of the page.
-type employeeChoices struct {
-	ids  []string
-	html []string // `<option value="ID"` and `>Name (Level)</option>`, escaped
-	tail []string
-}
-
-func newEmployeeChoices(l lang, emps []store.Employee) *employeeChoices {
-	ch := &employeeChoices{}
-	for _, e := range emps {
-		ch.add(l, e)
-	}
-	return ch
-}
-
-func (ch *employeeChoices) add(l lang, e store.Employee) {
-	id := uitoa(e.ID)
-	ch.ids = append(ch.ids, id)
-	ch.html = append(ch.html, `<option value="`+id+`"`)
-	ch.tail = append(ch.tail, ">"+template.HTMLEscapeString(e.Name+" ("+l.translate(e.HierarchyLevel.Label())+")")+"</option>")
-}
-
-// with is ch with e put first (a counterpart no longer listed).
-func (ch *employeeChoices) with(l lang, e store.Employee) *employeeChoices {
-	out := &employeeChoices{}
-	out.add(l, e)
-	out.ids, out.html, out.tail = append(out.ids, ch.ids...), append(out.html, ch.html...), append(out.tail, ch.tail...)
-	return out
-}
-
-// options renders the choices with selected (an employee ID as typed) selected.
-func (ch *employeeChoices) options(selected string) template.HTML {
-	n := 0
-	for i := range ch.html {
-		n += len(ch.html[i]) + len(ch.tail[i])
-	}
-	var b strings.Builder
-	b.Grow(n + len(" selected"))
-	for i, id := range ch.ids {
-		b.WriteString(ch.html[i])
-		if id == selected {
-			b.WriteString(" selected")
-		}
-		b.WriteString(ch.tail[i])
-	}
-	return template.HTML(b.String()) // every part escaped above
+	// Picker is the counterpart select, EmployeeID chosen.
+	Picker employeePicker
+	Errors map[string]string
+	CSRF   string
 }
 
 // FieldError is the refusal at the input named field, or "".
@@ -131,42 +78,36 @@ func (f *relationshipForm) FieldError(field string) string { return f.Errors[fie
 // relationshipForms fills the contact matrix's forms from the stored
 // relationships, the refused one as typed.
 func (s *Server) relationshipForms(c echo.Context, p *accountPage) error {
-	emps, _, err := s.opts.Store.ListEmployees(c.Request().Context(), store.Page{Number: 1, Size: store.MaxPageSize})
-	if err != nil {
-		return serverError(err)
+	base := employeePicker{Field: "employee_id", Blank: "— choose —"}
+	if err := s.loadEmployeePicker(c, &base, "", nil); err != nil {
+		return err
 	}
-	// A counterpart no longer listed stays selectable in her own form.
-	listed := map[uint]bool{}
-	for _, e := range emps {
-		listed[e.ID] = true
-	}
-	l := language(c)
-	choices := newEmployeeChoices(l, emps)
 	csrf, _ := c.Get(ctxCSRF).(string)
 	p.RelForms = map[string]*relationshipForm{}
 	for _, row := range p.Matrix.Rows {
 		for _, mc := range row.Contacts {
 			key := fmt.Sprintf("contact-%d", mc.Contact.ID)
-			p.RelForms[key] = &relationshipForm{Key: key, KeyAccountID: p.Matrix.KeyAccount.ID, ContactID: mc.Contact.ID, Quality: "3", choices: choices, Options: choices.options(""), CSRF: csrf}
+			p.RelForms[key] = &relationshipForm{Key: key, KeyAccountID: p.Matrix.KeyAccount.ID, ContactID: mc.Contact.ID, Quality: "3", Picker: base, CSRF: csrf}
 			for _, cp := range mc.Counterparts {
 				key := fmt.Sprintf("rel-%d", cp.RelationshipID)
 				f := &relationshipForm{Key: key, KeyAccountID: p.Matrix.KeyAccount.ID, ContactID: mc.Contact.ID, ReplacesID: cp.RelationshipID,
-					EmployeeID: uitoa(cp.EmployeeID), Quality: strconv.Itoa(cp.Quality), Notes: cp.Notes, choices: choices, CSRF: csrf}
+					EmployeeID: uitoa(cp.EmployeeID), Quality: strconv.Itoa(cp.Quality), Notes: cp.Notes, CSRF: csrf,
+					// The counterpart stays selectable in her own form, listed or not.
+					Picker: base.choosing(store.Employee{ID: cp.EmployeeID, Name: cp.EmployeeName, HierarchyLevel: cp.EmployeeLevel})}
 				if cp.LastContactAt != nil {
 					f.LastContact = cp.LastContactAt.Format(time.DateOnly)
 				}
-				if !listed[cp.EmployeeID] {
-					f.choices = choices.with(l, store.Employee{ID: cp.EmployeeID, Name: cp.EmployeeName, HierarchyLevel: cp.EmployeeLevel})
-				}
-				f.Options = f.choices.options(f.EmployeeID)
 				p.RelForms[key] = f
 			}
 		}
 	}
 	if r := p.Refused; r != nil {
 		if f, ok := p.RelForms[r.Key]; ok {
-			r.choices, r.CSRF, r.KeyAccountID = f.choices, csrf, f.KeyAccountID
-			r.Options = r.choices.options(r.EmployeeID)
+			r.CSRF, r.KeyAccountID = csrf, f.KeyAccountID
+			r.Picker = employeePicker{Field: "employee_id", Blank: "— choose —"}
+			if err := s.loadEmployeePicker(c, &r.Picker, "", []string{r.EmployeeID}); err != nil {
+				return err
+			}
 			p.RelForms[r.Key] = r
 		} else if p.Error == "" {
 			// The form's contact or relationship is gone: say why on top.

@@ -22,10 +22,9 @@ type trainingPage struct {
 	Courses []store.Course
 	// Sessions are one page (trainingSessionsPage) of the upcoming
 	// sessions, soonest first; Pager leads to the others.
-	Sessions  []store.SessionSeats
-	Pager     pager
-	Employees []store.Employee
-	Awaiting  []store.Enrolment
+	Sessions []store.SessionSeats
+	Pager    pager
+	Awaiting []store.Enrolment
 	// Recorded are the enrolments that ended in the last recordedFor:
 	// attended, no-show or cancelled, by whom and when.
 	Recorded []store.Enrolment
@@ -47,12 +46,24 @@ type trainingPage struct {
 	EnrolFields map[string]string
 	EnrolForm   map[string]string
 	Chosen      map[uint]bool
+	// Picker is the enrol form's select of employees, RecordPicker the
+	// one of "training done elsewhere".
+	Picker, RecordPicker employeePicker
 }
 
-// Picker is the training page's enrol select over every employee.
-func (p trainingPage) Picker() enrolPicker {
-	kams, others := enrolChoices(p.Employees, nil)
-	return enrolPicker{KAMs: kams, Others: others, Chosen: p.Chosen, Error: p.EnrolFields["employee_id"]}
+// loadTrainingPickers fills the page's employee selects, each with what its
+// refused form had chosen.
+func (s *Server) loadTrainingPickers(c echo.Context, p *trainingPage) error {
+	var err error
+	if p.Picker, err = s.enrolPicker(c, 0, p.Chosen, p.EnrolFields["employee_id"]); err != nil {
+		return err
+	}
+	p.RecordPicker = employeePicker{Field: "employee_id", Groups: true, Blank: "— choose —"}
+	var typed []string
+	if v := p.Form["employee_id"]; v != "" {
+		typed = []string{v}
+	}
+	return s.loadEmployeePicker(c, &p.RecordPicker, "", typed)
 }
 
 func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
@@ -71,9 +82,6 @@ func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
 		return nil, serverError(err)
 	}
 	p.Pager = newPager("/training", listQuery{Page: lq.Page}, trainingSessionsPage, total)
-	if p.Employees, _, err = s.opts.Store.ListEmployees(ctx, store.Page{Number: 1, Size: store.MaxPageSize}); err != nil {
-		return nil, serverError(err)
-	}
 	if p.Awaiting, err = s.opts.Store.EnrolmentsAwaitingAttendance(ctx, s.opts.Now()); err != nil {
 		return nil, serverError(err)
 	}
@@ -100,6 +108,9 @@ func (s *Server) trainingPage(c echo.Context) error {
 		return err
 	}
 	p.Message = doneNotice(c)
+	if err := s.loadTrainingPickers(c, p); err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "training.html", p)
 }
 
@@ -123,6 +134,9 @@ func (s *Server) trainingRefusal(c echo.Context, err error, keep func(*trainingP
 		if p.Error == "" {
 			p.Error = (&apiError{Fields: r.Fields}).text()
 		}
+	}
+	if err := s.loadTrainingPickers(c, p); err != nil {
+		return err
 	}
 	return s.render(c, r.Status, "training.html", p)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"time"
 
 	"context"
@@ -25,8 +26,8 @@ type sessionPage struct {
 	Roster *store.SessionRoster
 	// Targets are the course's other upcoming sessions, for moves.
 	Targets []store.SessionSeats
-	// KAMs and Others are the employees who may still be enrolled here.
-	KAMs, Others []store.Employee
+	// Picker is the enrol form's select of those not in the session yet.
+	Picker employeePicker
 	// Open: the session is neither cancelled nor started, so people can
 	// be enrolled.
 	Open bool
@@ -71,20 +72,21 @@ func (p sessionPage) Row(e store.Enrolment, csrf string, zone *time.Location) ro
 	return rosterRow{Page: p, Enrolment: e, CSRF: csrf, Zone: zone}
 }
 
-// enrolPicker is the multiple select of employees to enrol, KAMs first,
-// with a refused form's choice kept.
-type enrolPicker struct {
-	KAMs, Others []store.Employee
-	Chosen       map[uint]bool
-	Error        string
-}
-
-// Picked reports whether the employee was chosen in the refused form.
-func (p enrolPicker) Picked(id uint) bool { return p.Chosen[id] }
-
-// Picker is the session page's enrol select.
-func (p sessionPage) Picker() enrolPicker {
-	return enrolPicker{KAMs: p.KAMs, Others: p.Others, Chosen: p.Chosen, Error: p.FieldError(0, "employee_id")}
+// enrolPicker is the multiple select of employees to enrol in a session
+// (0: the session is chosen in the form), KAMs first, without those in
+// the session, with a refused form's choice kept and its refusal.
+func (s *Server) enrolPicker(c echo.Context, sessionID uint, chosen map[uint]bool, refusal string) (employeePicker, error) {
+	pk := employeePicker{Field: "employee_id", Multiple: true, Groups: true, SessionID: sessionID, Error: refusal}
+	ids := make([]uint, 0, len(chosen))
+	for id := range chosen {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	typed := make([]string, len(ids))
+	for i, id := range ids {
+		typed[i] = uitoa(id)
+	}
+	return pk, s.loadEmployeePicker(c, &pk, "", typed)
 }
 
 // CameFrom is the enrolment e was moved here from, or nil.
@@ -110,6 +112,9 @@ func (s *Server) trainingSessionPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if p.Picker, err = s.enrolPicker(c, id, nil, ""); err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "training_session.html", p)
 }
 
@@ -132,33 +137,7 @@ func (s *Server) sessionPageData(c echo.Context, id uint) (*sessionPage, error) 
 			p.Targets = append(p.Targets, ss)
 		}
 	}
-	emps, _, err := s.opts.Store.ListEmployees(ctx, store.Page{Number: 1, Size: store.MaxPageSize})
-	if err != nil {
-		return nil, serverError(err)
-	}
-	here := map[uint]bool{}
-	for _, list := range [][]store.Enrolment{r.Enrolled, r.Waitlist, r.Ended} {
-		for _, e := range list {
-			here[e.EmployeeID] = true
-		}
-	}
-	p.KAMs, p.Others = enrolChoices(emps, here)
 	return p, nil
-}
-
-// enrolChoices splits the employees not yet in a session into the KAMs
-// (qualified) and the others, each by name.
-func enrolChoices(emps []store.Employee, here map[uint]bool) (kams, others []store.Employee) {
-	for _, e := range emps {
-		switch {
-		case here[e.ID]:
-		case e.KAMQualified:
-			kams = append(kams, e)
-		default:
-			others = append(others, e)
-		}
-	}
-	return kams, others
 }
 
 // sessionRefusal shows the session page again with a refusal at its row's
@@ -175,6 +154,9 @@ func (s *Server) sessionRefusal(c echo.Context, sessionID uint, err error, row u
 	p.Refused, p.Fields, p.Form, p.Chosen = row, ae.Fields, form, chosen
 	if len(ae.Fields) == 0 {
 		p.Error = ae.Message
+	}
+	if p.Picker, perr = s.enrolPicker(c, sessionID, chosen, p.FieldError(0, "employee_id")); perr != nil {
+		return perr
 	}
 	return s.render(c, ae.Status, "training_session.html", p)
 }

@@ -1,0 +1,200 @@
+package web
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kamflow/kamflow/store"
+)
+
+// employeesListed is how many employees a picker lists before its finder
+// narrows them. Selects used to carry the first 200 employees by name:
+// anyone after them could not be chosen, and the contact matrix, with a
+// select per contact, spent most of its time rendering the same names.
+const employeesListed = 25
+
+// employeePicker is a select of employees with a finder above it: the
+// page lists the first employeesListed (KAMs first where KAMs matter) and
+// the finder asks /employee-options for the ones matching what is typed,
+// keeping those already chosen.
+type employeePicker struct {
+	// Field is the select's name; Multiple lets several be chosen.
+	Field    string
+	Multiple bool
+	// Groups splits the list into KAMs and other employees, KAMs first.
+	Groups bool
+	// Blank is the empty first choice of a single select ("" for none).
+	Blank string
+	// SessionID, when set, leaves out who is in that training session.
+	SessionID uint
+	// Chosen are listed first and selected; Listed the others shown;
+	// More how many further employees match.
+	Chosen, Listed []store.Employee
+	More           int64
+	Error          string
+	lang           lang
+}
+
+// loadEmployeePicker fills pk with the employees matching find and the
+// chosen ones (IDs as typed; unknown ones are dropped).
+func (s *Server) loadEmployeePicker(c echo.Context, pk *employeePicker, find string, chosen []string) error {
+	ctx := c.Request().Context()
+	pk.lang = language(c)
+	var ids []uint
+	for _, v := range chosen {
+		if id, err := strconv.ParseUint(strings.TrimSpace(v), 10, 32); err == nil && id > 0 {
+			ids = append(ids, uint(id))
+		}
+	}
+	except := append([]uint(nil), ids...)
+	if pk.SessionID != 0 {
+		here, err := s.opts.Store.SessionEmployeeIDs(ctx, pk.SessionID)
+		if err != nil {
+			return serverError(err)
+		}
+		except = append(except, here...)
+	}
+	if len(ids) > 0 {
+		byID, err := s.opts.Store.EmployeesByID(ctx, ids)
+		if err != nil {
+			return serverError(err)
+		}
+		pk.Chosen = pk.Chosen[:0]
+		for _, id := range ids {
+			if e, ok := byID[id]; ok {
+				pk.Chosen = append(pk.Chosen, e)
+			}
+		}
+	}
+	listed, total, err := s.opts.Store.EmployeeChoices(ctx, find, pk.Groups, except, employeesListed)
+	if err != nil {
+		return serverError(err)
+	}
+	pk.Listed, pk.More = listed, total-int64(len(listed))
+	return nil
+}
+
+// choosing is pk with e chosen (and not listed twice).
+func (pk employeePicker) choosing(e store.Employee) employeePicker {
+	pk.Chosen = []store.Employee{e}
+	listed := make([]store.Employee, 0, len(pk.Listed))
+	for _, l := range pk.Listed {
+		if l.ID != e.ID {
+			listed = append(listed, l)
+		}
+	}
+	pk.Listed = listed
+	return pk
+}
+
+// Options renders the select's options: the blank choice, the chosen and
+// listed employees (in groups where asked) and a line saying how many
+// more a name would find.
+func (pk employeePicker) Options() template.HTML {
+	l := pk.lang
+	var b strings.Builder
+	if pk.Blank != "" && !pk.Multiple {
+		b.WriteString(`<option value="">` + template.HTMLEscapeString(l.translate(pk.Blank)) + `</option>`)
+	}
+	option := func(e store.Employee, selected bool) {
+		b.WriteString(`<option value="` + uitoa(e.ID) + `"`)
+		if selected {
+			b.WriteString(" selected")
+		}
+		b.WriteString(">" + template.HTMLEscapeString(e.Name+" ("+l.translate(e.HierarchyLevel.Label())+")") + "</option>")
+	}
+	group := func(label string, kams bool) {
+		if pk.Groups {
+			n := 0
+			for _, list := range [][]store.Employee{pk.Chosen, pk.Listed} {
+				for _, e := range list {
+					if e.KAMQualified == kams {
+						n++
+					}
+				}
+			}
+			if n == 0 {
+				return
+			}
+			b.WriteString(`<optgroup label="` + template.HTMLEscapeString(l.translate(label)) + `">`)
+		}
+		for _, e := range pk.Chosen {
+			if !pk.Groups || e.KAMQualified == kams {
+				option(e, true)
+			}
+		}
+		for _, e := range pk.Listed {
+			if !pk.Groups || e.KAMQualified == kams {
+				option(e, false)
+			}
+		}
+		if pk.Groups {
+			b.WriteString(`</optgroup>`)
+		}
+	}
+	group("KAMs", true)
+	if pk.Groups {
+		group("Other employees", false)
+	}
+	if pk.More > 0 {
+		b.WriteString(`<option value="" disabled>` + template.HTMLEscapeString(l.translateWith("{1} more: type a name to find them", pk.More)) + `</option>`)
+	}
+	return template.HTML(b.String()) // every part escaped above
+}
+
+// FinderVals is the finder's hx-vals: what /employee-options needs to
+// render this select's options again.
+func (pk employeePicker) FinderVals() string {
+	v := map[string]string{"field": pk.Field}
+	if pk.Multiple {
+		v["multiple"] = "1"
+	}
+	if pk.Groups {
+		v["groups"] = "1"
+	}
+	if pk.Blank != "" {
+		v["blank"] = pk.Blank
+	}
+	if pk.SessionID != 0 {
+		v["session"] = uitoa(pk.SessionID)
+	}
+	out, _ := json.Marshal(v)
+	return string(out)
+}
+
+// pickerBlanks are the empty choices a finder may ask for, so that the
+// fragment's text is one of ours, never the request's.
+var pickerBlanks = map[string]bool{"— choose —": true}
+
+// employeeOptions answers a picker's finder: the options of its select
+// for what was typed, with the chosen employees kept selected.
+func (s *Server) employeeOptions(c echo.Context) error {
+	field := c.QueryParam("field")
+	if field == "" || len(field) > 60 {
+		return fieldError("field", "name the select the options are for")
+	}
+	pk := employeePicker{Field: field, Multiple: c.QueryParam("multiple") == "1", Groups: c.QueryParam("groups") == "1"}
+	if b := c.QueryParam("blank"); pickerBlanks[b] {
+		pk.Blank = b
+	}
+	if v := c.QueryParam("session"); v != "" {
+		id, err := strconv.ParseUint(v, 10, 32)
+		if err != nil || id == 0 {
+			return fieldError("session", "session must be a session's number")
+		}
+		pk.SessionID = uint(id)
+	}
+	find := strings.TrimSpace(c.QueryParam("find"))
+	if len(find) > 200 {
+		return fieldError("find", "type at most 200 characters")
+	}
+	if err := s.loadEmployeePicker(c, &pk, find, c.QueryParams()[field]); err != nil {
+		return err
+	}
+	return c.HTML(http.StatusOK, string(pk.Options()))
+}
