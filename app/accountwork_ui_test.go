@@ -263,8 +263,25 @@ func TestWorkshopInTheBrowser(t *testing.T) {
 		}
 		return kam3.postLocation(wpage+"/participants-form", f)
 	}
+	oursSelect := func(page string) string {
+		i := strings.Index(page, `<select name="ours_id"`)
+		if i < 0 {
+			return ""
+		}
+		return page[i : i+strings.Index(page[i:], "</select>")]
+	}
+	_, body = kam3.get(wpage)
+	if sel := oursSelect(body); !strings.Contains(sel, fmt.Sprintf(`<option value="%d">`, kam2Emp)) {
+		t.Fatalf("our people to add lack kam2:\n%s", sel)
+	}
 	if code, loc, _ = part("add-ours", "ours_id", fmt.Sprint(kam2Emp)); code != 303 || loc != wpage+"?done=participants#participants" {
 		t.Fatalf("add ours = %d to %q", code, loc)
+	}
+	// Who takes part is neither listed nor found again.
+	_, body = kam3.get(wpage)
+	if sel := oursSelect(body); sel == "" || strings.Contains(sel, fmt.Sprintf(`<option value="%d"`, kam2Emp)) ||
+		!regexp.MustCompile(fmt.Sprintf(`&#34;except&#34;:&#34;[0-9,]*\b%d\b`, kam2Emp)).MatchString(body) {
+		t.Errorf("after adding kam2 the select or its finder still offers her:\n%s", body)
 	}
 	var newContact store.Contact
 	taking := map[string]bool{}

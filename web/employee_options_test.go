@@ -117,15 +117,31 @@ func TestEmployeePickersFindBeyondTheFirstNames(t *testing.T) {
 		t.Errorf("a request's blank text was echoed: %s", frag)
 	}
 
+	// A workshop's finder leaves out who takes part already.
+	q = url.Values{"field": {"ours_id"}, "blank": {"— choose —"}, "find": {"Zimmermann"}, "except": {zoeID + ",1"}}
+	if code, frag = f.get("/employee-options?" + q.Encode()); code != http.StatusOK || strings.Contains(frag, "Zoe") {
+		t.Errorf("except %s = %d %s", zoeID, code, frag)
+	}
+
 	// Bad input is refused at its field.
 	for _, bad := range []url.Values{
 		{"find": {"x"}},
 		{"field": {"employee_id"}, "session": {"abc"}},
 		{"field": {"employee_id"}, "find": {strings.Repeat("x", 201)}},
+		{"field": {"employee_id"}, "except": {"1,x"}},
 	} {
 		if code, body := f.get("/employee-options?" + bad.Encode()); code != http.StatusUnprocessableEntity {
 			t.Errorf("%v = %d, want 422:\n%s", bad, code, body)
 		}
+	}
+	// Who is in a session is HR's to know: a KAM's finder may not ask.
+	kam := newFixtureClient(t, f)
+	kam.login("kam@"+store.DemoDomain, store.DemoPassword)
+	if code, _ := kam.get("/employee-options?field=employee_id&session=" + fmt.Sprint(session.ID)); code != http.StatusForbidden {
+		t.Errorf("a KAM asking without a session's people = %d, want 403", code)
+	}
+	if code, frag := kam.get("/employee-options?field=employee_id&find=zoe"); code != http.StatusOK || !strings.Contains(frag, "Zoe") {
+		t.Errorf("a KAM finding a counterpart = %d %s", code, frag)
 	}
 	// Signed out, nothing is listed.
 	anon := newFixtureClient(t, f)

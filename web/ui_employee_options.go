@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/kamflow/kamflow/policy"
 	"github.com/kamflow/kamflow/store"
 )
 
@@ -30,14 +31,17 @@ type employeePicker struct {
 	Groups bool
 	// Blank is the empty first choice of a single select ("" for none).
 	Blank string
-	// SessionID, when set, leaves out who is in that training session.
+	// SessionID, when set, leaves out who is in that training session;
+	// Except leaves out these employees (a workshop's participants).
 	SessionID uint
-	// Chosen are listed first and selected; Listed the others shown;
-	// More how many further employees match.
-	Chosen, Listed []store.Employee
-	More           int64
-	Error          string
-	lang           lang
+	Except    []uint
+	// Chosen are listed first and selected; Suggested next, marked (the
+	// page's suggestion, not repeated when finding); Listed the others
+	// shown; More how many further employees match.
+	Chosen, Suggested, Listed []store.Employee
+	More                      int64
+	Error                     string
+	lang                      lang
 }
 
 // loadEmployeePicker fills pk with the employees matching find and the
@@ -51,7 +55,10 @@ func (s *Server) loadEmployeePicker(c echo.Context, pk *employeePicker, find str
 			ids = append(ids, uint(id))
 		}
 	}
-	except := append([]uint(nil), ids...)
+	except := append(append([]uint(nil), ids...), pk.Except...)
+	for _, e := range pk.Suggested {
+		except = append(except, e.ID)
+	}
 	if pk.SessionID != 0 {
 		here, err := s.opts.Store.SessionEmployeeIDs(ctx, pk.SessionID)
 		if err != nil {
@@ -79,6 +86,11 @@ func (s *Server) loadEmployeePicker(c echo.Context, pk *employeePicker, find str
 	return nil
 }
 
+// Any says whether the select offers anyone.
+func (pk employeePicker) Any() bool {
+	return len(pk.Chosen)+len(pk.Suggested)+len(pk.Listed) > 0
+}
+
 // choosing is pk with e chosen (and not listed twice).
 func (pk employeePicker) choosing(e store.Employee) employeePicker {
 	pk.Chosen = []store.Employee{e}
@@ -101,17 +113,17 @@ func (pk employeePicker) Options() template.HTML {
 	if pk.Blank != "" && !pk.Multiple {
 		b.WriteString(`<option value="">` + template.HTMLEscapeString(l.translate(pk.Blank)) + `</option>`)
 	}
-	option := func(e store.Employee, selected bool) {
+	option := func(e store.Employee, selected bool, mark string) {
 		b.WriteString(`<option value="` + uitoa(e.ID) + `"`)
 		if selected {
 			b.WriteString(" selected")
 		}
-		b.WriteString(">" + template.HTMLEscapeString(e.Name+" ("+l.translate(e.HierarchyLevel.Label())+")") + "</option>")
+		b.WriteString(">" + template.HTMLEscapeString(mark+e.Name+" ("+l.translate(e.HierarchyLevel.Label())+")") + "</option>")
 	}
 	group := func(label string, kams bool) {
 		if pk.Groups {
 			n := 0
-			for _, list := range [][]store.Employee{pk.Chosen, pk.Listed} {
+			for _, list := range [][]store.Employee{pk.Chosen, pk.Suggested, pk.Listed} {
 				for _, e := range list {
 					if e.KAMQualified == kams {
 						n++
@@ -125,12 +137,17 @@ func (pk employeePicker) Options() template.HTML {
 		}
 		for _, e := range pk.Chosen {
 			if !pk.Groups || e.KAMQualified == kams {
-				option(e, true)
+				option(e, true, "")
+			}
+		}
+		for _, e := range pk.Suggested {
+			if !pk.Groups || e.KAMQualified == kams {
+				option(e, false, "★ ")
 			}
 		}
 		for _, e := range pk.Listed {
 			if !pk.Groups || e.KAMQualified == kams {
-				option(e, false)
+				option(e, false, "")
 			}
 		}
 		if pk.Groups {
@@ -163,6 +180,13 @@ func (pk employeePicker) FinderVals() string {
 	if pk.SessionID != 0 {
 		v["session"] = uitoa(pk.SessionID)
 	}
+	if len(pk.Except) > 0 {
+		ids := make([]string, len(pk.Except))
+		for i, id := range pk.Except {
+			ids[i] = uitoa(id)
+		}
+		v["except"] = strings.Join(ids, ",")
+	}
 	out, _ := json.Marshal(v)
 	return string(out)
 }
@@ -187,7 +211,24 @@ func (s *Server) employeeOptions(c echo.Context) error {
 		if err != nil || id == 0 {
 			return fieldError("session", "session must be a session's number")
 		}
+		// Leaving out a session's people tells who is in it: HR's to know.
+		if !s.may(c, policy.ActTrainingManage, policy.Target{}) {
+			return clientError(http.StatusForbidden, "You may not see who is in this session.")
+		}
 		pk.SessionID = uint(id)
+	}
+	if v := c.QueryParam("except"); v != "" {
+		parts := strings.Split(v, ",")
+		if len(parts) > store.MaxPageSize {
+			return fieldError("except", "leave out at most 200 employees")
+		}
+		for _, part := range parts {
+			id, err := strconv.ParseUint(strings.TrimSpace(part), 10, 32)
+			if err != nil || id == 0 {
+				return fieldError("except", "except lists employee numbers separated by commas")
+			}
+			pk.Except = append(pk.Except, uint(id))
+		}
 	}
 	find := strings.TrimSpace(c.QueryParam("find"))
 	if len(find) > 200 {

@@ -27,12 +27,14 @@ type workshopPage struct {
 	Workshop     *store.Workshop
 	CustomerName string
 	Ours, Theirs []participantView
-	// OursChoices and TheirsChoices are the people who may join: our active
-	// employees and the customer's contacts not taking part yet.
-	OursChoices, TheirsChoices []personChoice
-	Options                    []time.Time
-	Actions                    []store.Action
-	Owners                     []ownerChoice
+	// OursPicker and TheirsChoices are the people who may join: our
+	// active employees (a few, and a finder) and the customer's contacts
+	// not taking part yet, the hierarchy's suggestion first.
+	OursPicker    employeePicker
+	TheirsChoices []personChoice
+	Options       []time.Time
+	Actions       []store.Action
+	Owners        []ownerChoice
 	// CanPlan shows the KAM's forms; each is open only while its step is.
 	CanPlan                                  bool
 	DatesOpen, ParticipantsOpen, MinutesOpen bool
@@ -132,14 +134,8 @@ func (s *Server) renderWorkshop(c echo.Context, w *store.Workshop, status int, p
 	p.DatesOpen, p.ParticipantsOpen = p.CanPlan && before, p.CanPlan && before
 	p.MinutesOpen = p.CanPlan && w.Status == workflows.WorkshopInvited && started
 	if p.ParticipantsOpen {
-		emps, _, err := s.opts.Store.ListEmployees(ctx, store.Page{Number: 1, Size: store.MaxPageSize})
-		if err != nil {
-			return serverError(err)
-		}
-		for _, e := range emps {
-			if !taking[workflows.SideOurs+"/"+uitoa(e.ID)] {
-				p.OursChoices = append(p.OursChoices, personChoice{ID: e.ID, Name: e.Name, Level: e.HierarchyLevel, Suggested: suggested[workflows.SideOurs+"/"+uitoa(e.ID)]})
-			}
+		if err := s.loadOursPicker(c, &p, suggested, taking); err != nil {
+			return err
 		}
 		for _, ct := range cust.Contacts {
 			if !taking[workflows.SideTheirs+"/"+uitoa(ct.ID)] {
@@ -147,9 +143,7 @@ func (s *Server) renderWorkshop(c echo.Context, w *store.Workshop, status int, p
 			}
 		}
 		// The suggestion first, then by name.
-		for _, list := range [][]personChoice{p.OursChoices, p.TheirsChoices} {
-			sort.SliceStable(list, func(i, j int) bool { return list[i].Suggested && !list[j].Suggested })
-		}
+		sort.SliceStable(p.TheirsChoices, func(i, j int) bool { return p.TheirsChoices[i].Suggested && !p.TheirsChoices[j].Suggested })
 	}
 	if p.MinutesOpen {
 		kept := make([]string, len(p.Rows))
@@ -177,6 +171,46 @@ func (s *Server) suggestedParticipants(ctx context.Context, keyAccountID uint) (
 		out[p.Side+"/"+uitoa(p.PersonID)] = true
 	}
 	return out, nil
+}
+
+// loadOursPicker fills the select of our people who may join: those
+// not taking part, the suggested ones first, a refused pick kept.
+func (s *Server) loadOursPicker(c echo.Context, p *workshopPage, suggested, taking map[string]bool) error {
+	pk := employeePicker{Field: "ours_id", Blank: "— choose —"}
+	var sugg []uint
+	for _, pt := range p.Workshop.Participants {
+		if pt.Side == workflows.SideOurs {
+			pk.Except = append(pk.Except, pt.PersonID)
+		}
+	}
+	for key := range suggested {
+		if id, ok := strings.CutPrefix(key, workflows.SideOurs+"/"); ok && !taking[key] {
+			if n, err := strconv.ParseUint(id, 10, 32); err == nil {
+				sugg = append(sugg, uint(n))
+			}
+		}
+	}
+	if len(sugg) > 0 {
+		byID, err := s.opts.Store.EmployeesByID(c.Request().Context(), sugg)
+		if err != nil {
+			return serverError(err)
+		}
+		for _, e := range byID {
+			if e.ArchivedAt == nil && uitoa(e.ID) != p.ChosenOurs {
+				pk.Suggested = append(pk.Suggested, e)
+			}
+		}
+		sort.Slice(pk.Suggested, func(i, j int) bool { return pk.Suggested[i].Name < pk.Suggested[j].Name })
+	}
+	var typed []string
+	if p.ChosenOurs != "" {
+		typed = []string{p.ChosenOurs}
+	}
+	if err := s.loadEmployeePicker(c, &pk, "", typed); err != nil {
+		return err
+	}
+	p.OursPicker = pk
+	return nil
 }
 
 // sortParticipants orders by hierarchy level (board first), then name.
