@@ -200,11 +200,34 @@ func (s *Store) UpcomingSessions(ctx context.Context, from time.Time, onlyFree b
 	return s.upcomingSessions(ctx, from, onlyFree, Page{Number: 1, Size: MaxPageSize})
 }
 
+// UpcomingFreeSessions are the first limit upcoming sessions with a free
+// seat, soonest first, and how many there are in all: the HR start page
+// shows a few and counts the rest without reading them.
+func (s *Store) UpcomingFreeSessions(ctx context.Context, from time.Time, limit int) ([]SessionSeats, int64, error) {
+	p := Page{Number: 1, Size: limit}.normalised()
+	out, err := s.upcomingSessions(ctx, from, true, p)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := countUnlessComplete(s.upcoming(ctx, from, true), p, len(out))
+	return out, total, translate(err, "count free sessions")
+}
+
+// upcoming selects the sessions starting after from and not cancelled;
+// onlyFree keeps those with fewer people enrolled than seats.
+func (s *Store) upcoming(ctx context.Context, from time.Time, onlyFree bool) *gorm.DB {
+	db := s.db.WithContext(ctx).Model(&TrainingSession{}).Where("starts_at > ? AND cancelled_at IS NULL", from.UTC())
+	if onlyFree {
+		db = db.Where("capacity > (SELECT COUNT(*) FROM enrolments e WHERE e.session_id = training_sessions.id AND e.status = ?)", EnrolmentEnrolled)
+	}
+	return db
+}
+
 // UpcomingSessionsPage is one page of UpcomingSessions (soonest first) and
 // how many sessions are upcoming in all.
 func (s *Store) UpcomingSessionsPage(ctx context.Context, from time.Time, p Page) ([]SessionSeats, int64, error) {
 	var total int64
-	if err := s.db.WithContext(ctx).Model(&TrainingSession{}).Where("starts_at > ? AND cancelled_at IS NULL", from.UTC()).Count(&total).Error; err != nil {
+	if err := s.upcoming(ctx, from, false).Count(&total).Error; err != nil {
 		return nil, 0, translate(err, "count upcoming sessions")
 	}
 	out, err := s.upcomingSessions(ctx, from, false, p)
@@ -214,7 +237,9 @@ func (s *Store) UpcomingSessionsPage(ctx context.Context, from time.Time, p Page
 func (s *Store) upcomingSessions(ctx context.Context, from time.Time, onlyFree bool, p Page) ([]SessionSeats, error) {
 	p = p.normalised()
 	var sessions []TrainingSession
-	err := s.db.WithContext(ctx).Preload("Course").Where("starts_at > ? AND cancelled_at IS NULL", from.UTC()).Order("starts_at, id").
+	// Free seats are counted in the query, so a page of free sessions is
+	// full and in order.
+	err := s.upcoming(ctx, from, onlyFree).Preload("Course").Order("starts_at, id").
 		Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&sessions).Error
 	if err != nil {
 		return nil, translate(err, "upcoming sessions")
@@ -252,16 +277,7 @@ func (s *Store) upcomingSessions(ctx context.Context, from time.Time, onlyFree b
 			byID[c.SessionID].Waitlisted = c.N
 		}
 	}
-	if !onlyFree {
-		return out, nil
-	}
-	free := out[:0]
-	for _, ss := range out {
-		if ss.FreeSeats() > 0 {
-			free = append(free, ss)
-		}
-	}
-	return free, nil
+	return out, nil
 }
 
 // Enrol places the employee in the session, or on its waitlist when it is

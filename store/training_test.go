@@ -83,7 +83,7 @@ func TestEnrolmentWaitlistAndPromotion(t *testing.T) {
 
 // TestUpcomingSessionsPage: HR's desk pages the upcoming sessions soonest
 // first with their seat counts; past and cancelled ones are neither listed
-// nor counted.
+// nor counted; the start page's free sessions leave out the full ones.
 func TestUpcomingSessionsPage(t *testing.T) {
 	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -118,6 +118,22 @@ func TestUpcomingSessionsPage(t *testing.T) {
 		second, total, err := s.UpcomingSessionsPage(ctx, now, store.Page{Number: 2, Size: 2})
 		if err != nil || total != 3 || len(second) != 1 || second[0].ID != ids[0] {
 			t.Fatalf("page 2 = %+v, total %d, %v; want the session of day 3", second, total, err)
+		}
+
+		// Day 1 full (a waitlisted person takes no seat): the free ones
+		// are days 2 and 3, counted in the query, the first one listed.
+		for _, e := range emps[1:3] {
+			if _, err := s.Enrol(ctx, ids[1], e.ID, nil, "hr", now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		free, total, err := s.UpcomingFreeSessions(ctx, now, 1)
+		if err != nil || total != 2 || len(free) != 1 || free[0].ID != ids[2] || free[0].FreeSeats() != 2 {
+			t.Fatalf("free sessions = %+v, total %d, %v; want day 2 of days 2 and 3", free, total, err)
+		}
+		all, err := s.UpcomingSessions(ctx, now, true)
+		if err != nil || len(all) != 2 || all[0].ID != ids[2] || all[1].ID != ids[0] {
+			t.Fatalf("upcoming free = %+v, %v; want days 2 and 3", all, err)
 		}
 	})
 }

@@ -32,7 +32,7 @@ type homePage struct {
 
 type hrHome struct {
 	// FreeSessions are the first homeListLimit upcoming sessions with free
-	// seats; FreeTotal counts those found (of the next MaxPageSize).
+	// seats; FreeTotal counts them all.
 	FreeSessions []store.SessionSeats
 	FreeTotal    int
 	// Missing are the first of the assigned KAMs running programmes wait
@@ -131,11 +131,11 @@ func (s *Server) roleSections(c echo.Context, page *homePage) error {
 	if u.HasRole(store.RoleHR) {
 		h := &hrHome{}
 		var err error
-		if h.FreeSessions, err = s.opts.Store.UpcomingSessions(ctx, now, true); err != nil {
+		var free int64
+		if h.FreeSessions, free, err = s.opts.Store.UpcomingFreeSessions(ctx, now, homeListLimit); err != nil {
 			return serverError(err)
 		}
-		h.FreeTotal = len(h.FreeSessions)
-		h.FreeSessions = h.FreeSessions[:min(len(h.FreeSessions), homeListLimit)]
+		h.FreeTotal = int(free)
 		waiting, err := s.opts.Store.TrainingOutstanding(ctx, 0)
 		if err != nil {
 			return serverError(err)
