@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -231,7 +232,7 @@ func (s *Server) employeeOptions(c echo.Context) error {
 		}
 	}
 	find := strings.TrimSpace(c.QueryParam("find"))
-	if len(find) > 200 {
+	if utf8.RuneCountInString(find) > 200 {
 		return fieldError("find", "type at most 200 characters")
 	}
 	if err := s.loadEmployeePicker(c, &pk, find, c.QueryParams()[field]); err != nil {
