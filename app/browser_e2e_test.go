@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/web/browsertest"
 )
 
 // RequireBrowserEnv, when set, turns a missing Chromium into a failure (CI).
@@ -54,7 +55,7 @@ func browserOptions(t *testing.T, exe string) []chromedp.ExecAllocatorOption {
 		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000))
+		chromedp.UserDataDir(browsertest.ProfileDir(t)), chromedp.WindowSize(1280, 1000))
 }
 
 func newBrowser(t *testing.T, exe string) *browserSession {

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/web/browsertest"
 )
 
 // TestCompanySignInInBrowser clicks "Sign in with …" on kamflow's real
@@ -27,7 +28,7 @@ func TestCompanySignInInBrowser(t *testing.T) {
 	w := newOIDCWorld(t, nil)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))...)
+		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(browsertest.ProfileDir(t)))...)
 	ctx, cancel := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
@@ -76,7 +77,7 @@ func TestCompanySignOutInBrowser(t *testing.T) {
 	w.idp.rememberSignIns()
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))...)
+		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(browsertest.ProfileDir(t)))...)
 	ctx, cancel := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
