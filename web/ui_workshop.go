@@ -116,10 +116,11 @@ func (s *Server) renderWorkshop(c echo.Context, w *store.Workshop, status int, p
 	if err != nil {
 		return err
 	}
-	taking := map[string]bool{}
+	taking := map[workshopPerson]bool{}
 	for _, pt := range w.Participants {
-		v := participantView{ID: pt.PersonID, Name: pt.Name, Level: pt.Level, Suggested: suggested[pt.Side+"/"+uitoa(pt.PersonID)]}
-		taking[pt.Side+"/"+uitoa(pt.PersonID)] = true
+		who := workshopPerson{pt.Side, pt.PersonID}
+		v := participantView{ID: pt.PersonID, Name: pt.Name, Level: pt.Level, Suggested: suggested[who]}
+		taking[who] = true
 		if pt.Side == workflows.SideOurs {
 			p.Ours = append(p.Ours, v)
 		} else {
@@ -138,8 +139,8 @@ func (s *Server) renderWorkshop(c echo.Context, w *store.Workshop, status int, p
 			return err
 		}
 		for _, ct := range cust.Contacts {
-			if !taking[workflows.SideTheirs+"/"+uitoa(ct.ID)] {
-				p.TheirsChoices = append(p.TheirsChoices, personChoice{ID: ct.ID, Name: ct.Name, Level: ct.HierarchyLevel, Suggested: suggested[workflows.SideTheirs+"/"+uitoa(ct.ID)]})
+			if who := (workshopPerson{workflows.SideTheirs, ct.ID}); !taking[who] {
+				p.TheirsChoices = append(p.TheirsChoices, personChoice{ID: ct.ID, Name: ct.Name, Level: ct.HierarchyLevel, Suggested: suggested[who]})
 			}
 		}
 		// The suggestion first, then by name.
@@ -159,23 +160,28 @@ func (s *Server) renderWorkshop(c echo.Context, w *store.Workshop, status int, p
 	return s.render(c, status, "workshop.html", p)
 }
 
-// suggestedParticipants is the hierarchy-matched suggestion of both sides
-// as "side/id" keys.
-func (s *Server) suggestedParticipants(ctx context.Context, keyAccountID uint) (map[string]bool, error) {
+// workshopPerson is a person of one side of a workshop.
+type workshopPerson struct {
+	Side string
+	ID   uint
+}
+
+// suggestedParticipants is the hierarchy-matched suggestion of both sides.
+func (s *Server) suggestedParticipants(ctx context.Context, keyAccountID uint) (map[workshopPerson]bool, error) {
 	list, err := s.opts.Store.SuggestWorkshopParticipants(ctx, keyAccountID)
 	if err != nil {
 		return nil, serverError(err)
 	}
-	out := map[string]bool{}
+	out := map[workshopPerson]bool{}
 	for _, p := range list {
-		out[p.Side+"/"+uitoa(p.PersonID)] = true
+		out[workshopPerson{p.Side, p.PersonID}] = true
 	}
 	return out, nil
 }
 
 // loadOursPicker fills the select of our people who may join: those
 // not taking part, the suggested ones first, a refused pick kept.
-func (s *Server) loadOursPicker(c echo.Context, p *workshopPage, suggested, taking map[string]bool) error {
+func (s *Server) loadOursPicker(c echo.Context, p *workshopPage, suggested, taking map[workshopPerson]bool) error {
 	pk := employeePicker{Field: "ours_id", Blank: "— choose —"}
 	var sugg []uint
 	for _, pt := range p.Workshop.Participants {
@@ -183,11 +189,9 @@ func (s *Server) loadOursPicker(c echo.Context, p *workshopPage, suggested, taki
 			pk.Except = append(pk.Except, pt.PersonID)
 		}
 	}
-	for key := range suggested {
-		if id, ok := strings.CutPrefix(key, workflows.SideOurs+"/"); ok && !taking[key] {
-			if n, err := strconv.ParseUint(id, 10, 32); err == nil {
-				sugg = append(sugg, uint(n))
-			}
+	for who := range suggested {
+		if who.Side == workflows.SideOurs && !taking[who] {
+			sugg = append(sugg, who.ID)
 		}
 	}
 	if len(sugg) > 0 {
