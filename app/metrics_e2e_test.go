@@ -241,7 +241,10 @@ func TestProductionProcessesServeMetrics(t *testing.T) {
 	var web, worker []sample
 	waitFor(t, "both processes' metrics", func() bool {
 		web, worker = scrape(t, webMetrics), scrape(t, workerMetrics)
-		return len(find(worker, "temporal_num_pollers", map[string]string{"task_queue": "metrics-worker"})) > 0
+		// A poller is counted as started before its first long poll is
+		// sent, so wait for both rather than scrape between them.
+		return len(find(worker, "temporal_num_pollers", map[string]string{"task_queue": "metrics-worker"})) > 0 &&
+			len(find(worker, "temporal_long_request_total", nil)) > 0
 	})
 	for name, labels := range map[string]map[string]string{
 		"kamflow_http_requests_total": {"route": "/login", "method": "GET", "status": "200"},

@@ -355,18 +355,21 @@ func (s *Store) OpenItemsOf(ctx context.Context, keyAccountIDs []uint, now time.
 			out[c.KeyAccountID] = o
 		}
 	}
-	open := db.Table("actions").Select("key_account_id, COUNT(*) AS n").Where("key_account_id IN ? AND done_at IS NULL", keyAccountIDs).Group("key_account_id")
-	if err := open.Scan(&counts).Error; err != nil {
+	// Open and overdue actions in one pass over the accounts' actions.
+	var actions []struct {
+		KeyAccountID uint
+		N, Overdue   int
+	}
+	err := db.Table("actions").Select("key_account_id, COUNT(*) AS n, SUM(CASE WHEN due < ? THEN 1 ELSE 0 END) AS overdue", now).
+		Where("key_account_id IN ? AND done_at IS NULL", keyAccountIDs).Group("key_account_id").Scan(&actions).Error
+	if err != nil {
 		return nil, translate(err, "open actions")
 	}
-	add(func(o *OpenItems, n int) { o.Actions = n })
-	counts = nil
-	if err := db.Table("actions").Select("key_account_id, COUNT(*) AS n").Where("key_account_id IN ? AND done_at IS NULL AND due < ?", keyAccountIDs, now).
-		Group("key_account_id").Scan(&counts).Error; err != nil {
-		return nil, translate(err, "overdue actions")
+	for _, a := range actions {
+		o := out[a.KeyAccountID]
+		o.Actions, o.OverdueActions = a.N, a.Overdue
+		out[a.KeyAccountID] = o
 	}
-	add(func(o *OpenItems, n int) { o.OverdueActions = n })
-	counts = nil
 	if err := db.Table("measures AS m").Select("ka.id AS key_account_id, COUNT(*) AS n").
 		Joins("JOIN reviews r ON r.id = m.review_id").
 		Joins("JOIN key_accounts ka ON ka.customer_id = m.customer_id AND ka.programme_id = r.programme_id").

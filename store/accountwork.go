@@ -213,6 +213,21 @@ func (s *Store) ActionsOf(ctx context.Context, keyAccountID uint) ([]Action, err
 	return out, translate(err, "actions")
 }
 
+// ActionsPage pages through a key account's actions, open first by due
+// date, with their number.
+func (s *Store) ActionsPage(ctx context.Context, keyAccountID uint, p Page) ([]Action, int64, error) {
+	p = p.normalised()
+	query := func() *gorm.DB {
+		return s.db.WithContext(ctx).Model(&Action{}).Where("key_account_id = ?", keyAccountID)
+	}
+	var out []Action
+	if err := query().Order("done_at IS NOT NULL, due, id").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error; err != nil {
+		return nil, 0, translate(err, "actions")
+	}
+	total, err := countUnlessComplete(query(), p, len(out))
+	return out, total, translate(err, "count actions")
+}
+
 // ActionsFrom lists the actions agreed in one plan or workshop, in the
 // order they were agreed.
 func (s *Store) ActionsFrom(ctx context.Context, source string, sourceID uint) ([]Action, error) {

@@ -50,6 +50,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0031_notification_texts", Migrate: migrate0031, Rollback: rollback0031},
 		{ID: "0033_session_id_token", Migrate: migrate0033, Rollback: rollback0033},
 		{ID: "0032_page_indexes", Migrate: migrate0032, Rollback: rollback0032},
+		{ID: "0034_search_grams", Migrate: migrate0034, Rollback: rollback0034},
 	}
 }
 
@@ -1631,3 +1632,42 @@ var m0032Indexes = []migrationIndex{
 func migrate0032(tx *gorm.DB) error { return createIndexes(tx, m0032Indexes) }
 
 func rollback0032(tx *gorm.DB) error { return dropIndexes(tx, m0032Indexes) }
+
+// --- 0034: trigram postings for contact and customer search (MySQL) ---
+//
+// What 0012 gives SQLite through FTS5: see search_grams.go. Existing rows
+// are indexed here; new and edited ones by the store as they are written.
+
+var m0034Tables = []struct {
+	gram            gramTable
+	parent, textSQL string
+}{
+	{contactGrams, "contacts", "CONCAT_WS(' ', name, job_title, email)"},
+	{customerGrams, "customers", "CONCAT_WS(' ', name, industry)"},
+}
+
+func migrate0034(tx *gorm.DB) error {
+	if !keepsGrams(tx) {
+		return nil
+	}
+	for _, t := range m0034Tables {
+		g := t.gram
+		err := tx.Exec("CREATE TABLE " + g.table + " (gram INT UNSIGNED NOT NULL, " + g.column + " BIGINT UNSIGNED NOT NULL, " +
+			"PRIMARY KEY (gram, " + g.column + "), KEY idx_" + g.table + "_row (" + g.column + "), " +
+			"CONSTRAINT fk_" + g.table + "_row FOREIGN KEY (" + g.column + ") REFERENCES " + t.parent + " (id) ON DELETE CASCADE)").Error
+		if err != nil {
+			return err
+		}
+		if err := backfillGrams(tx, g, t.parent, t.textSQL); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rollback0034(tx *gorm.DB) error {
+	if !keepsGrams(tx) {
+		return nil
+	}
+	return tx.Exec("DROP TABLE IF EXISTS contact_grams, customer_grams").Error
+}

@@ -57,18 +57,45 @@ func (s *Store) searchContacts(ctx context.Context, q string, archived bool, p P
 	p = p.normalised()
 	// Contacts of active customers; a term is looked up in the trigram
 	// index where there is one, else matched against the contact's fields
-	// as one text (one LIKE per row) or its customer's name.
+	// as one text (one LIKE per row) or its customer's name. On MySQL the
+	// trigram postings narrow the rows that LIKE then checks.
 	term, indexed := s.indexedTerm(q)
 	scan := term != "" && !indexed
-	query := func() *gorm.DB {
-		join := "JOIN"
-		if scan && s.driver == "mysql" {
+	from, fromArgs := "contacts JOIN customers ON customers.id = contacts.customer_id", []any(nil)
+	// Whether the customer's name is checked on the joined row (few rows)
+	// or through the customers it matches (a scan of every contact).
+	customerNameOnRow := false
+	if scan && s.driver == "mysql" {
+		if grams, ok := termTrigrams(q); ok {
+			db := s.db.WithContext(ctx)
+			var parts []string
+			if g, found, err := contactGrams.rarest(db, grams); err != nil {
+				return nil, 0, translate(err, "search contacts")
+			} else if found {
+				parts = append(parts, "SELECT contact_id AS id FROM contact_grams WHERE gram = ?")
+				fromArgs = append(fromArgs, g)
+			}
+			if g, found, err := customerGrams.rarest(db, grams); err != nil {
+				return nil, 0, translate(err, "search contacts")
+			} else if found {
+				parts = append(parts, "SELECT c.id FROM customer_grams g JOIN contacts c ON c.customer_id = g.customer_id WHERE g.gram = ?")
+				fromArgs = append(fromArgs, g)
+			}
+			if len(parts) == 0 {
+				return nil, 0, nil
+			}
+			from = "(" + strings.Join(parts, " UNION ") + ") m JOIN contacts ON contacts.id = m.id " +
+				"JOIN customers ON customers.id = contacts.customer_id"
+			customerNameOnRow = true
+		} else {
 			// MariaDB would walk customers in name order and probe their
 			// contacts; one pass over contacts, joining only the matches,
 			// is about twice as fast at 200,000 contacts.
-			join = "STRAIGHT_JOIN"
+			from = "contacts STRAIGHT_JOIN customers ON customers.id = contacts.customer_id"
 		}
-		db := s.db.WithContext(ctx).Table("contacts " + join + " customers ON customers.id = contacts.customer_id")
+	}
+	query := func() *gorm.DB {
+		db := s.db.WithContext(ctx).Table(from, fromArgs...)
 		if archived {
 			db = db.Where("contacts.archived_at IS NOT NULL")
 		} else {
@@ -79,8 +106,12 @@ func (s *Store) searchContacts(ctx context.Context, q string, archived bool, p P
 			db = db.Where("contacts.id IN (SELECT rowid FROM contact_search WHERE search_text LIKE ?)", term)
 		case scan:
 			like := likePattern(q)
+			byCustomer := "contacts.customer_id IN (SELECT id FROM customers WHERE name LIKE ?" + likeEscape + ")"
+			if customerNameOnRow {
+				byCustomer = "customers.name LIKE ?" + likeEscape
+			}
 			db = db.Where("("+s.concat("contacts.name", "contacts.job_title", "contacts.email")+" LIKE ?"+likeEscape+
-				" OR contacts.customer_id IN (SELECT id FROM customers WHERE name LIKE ?"+likeEscape+"))", like, like)
+				" OR "+byCustomer+")", like, like)
 		}
 		return db
 	}
@@ -146,6 +177,9 @@ func (s *Store) UpdateContact(ctx context.Context, c *Contact) error {
 		}
 		err := tx.Model(&Contact{}).Where("id = ?", c.ID).
 			Select("name", "job_title", "hierarchy_level", "reports_to_id", "email", "phone").Updates(c).Error
+		if err == nil {
+			err = reindexContact(tx, c.ID)
+		}
 		return translate(err, "update contact "+c.Name)
 	})
 }

@@ -20,9 +20,12 @@ type trendPoint struct {
 }
 
 type accountPage struct {
-	Matrix       *store.ContactMatrix
-	Plan         *store.AccountPlan
-	Actions      []store.Action
+	Matrix  *store.ContactMatrix
+	Plan    *store.AccountPlan
+	Actions []store.Action
+	// ActionsPager pages the actions (?page=), open ones first.
+	ActionsPager pager
+	OpenActions  int
 	Workshops    []store.Workshop
 	Trend        []trendPoint
 	History      []store.SatisfactionPoint
@@ -216,12 +219,25 @@ func (s *Server) renderAccountPage(c echo.Context, id uint, status int, p accoun
 	}
 	p.CanWritePlan = s.may(c, policy.ActPlanWrite, t)
 	p.CanDecidePlan = p.Plan != nil && p.Plan.Status == "submitted" && s.may(c, policy.ActPlanDecide, t)
-	if p.Actions, err = s.opts.Store.ActionsOf(ctx, ka.ID); err != nil {
+	// An account gathers actions over the years: a page of them, with the
+	// open and overdue ones counted in SQL.
+	lq, err := parseListQuery(c)
+	if err != nil {
+		return err
+	}
+	var actions int64
+	if p.Actions, actions, err = s.opts.Store.ActionsPage(ctx, ka.ID, store.Page{Number: lq.Page, Size: listPageSize}); err != nil {
 		return serverError(err)
 	}
-	for _, a := range p.Actions {
-		if a.DoneAt == nil && a.Due.Before(now) {
-			p.OverdueCount++
+	open, err := s.opts.Store.OpenItemsOf(ctx, []uint{ka.ID}, now)
+	if err != nil {
+		return serverError(err)
+	}
+	p.OpenActions, p.OverdueCount = open[ka.ID].Actions, open[ka.ID].OverdueActions
+	p.ActionsPager = newPager(fmt.Sprintf("/key-accounts/%d", ka.ID), listQuery{Page: lq.Page}, listPageSize, actions)
+	for _, u := range []*string{&p.ActionsPager.PrevURL, &p.ActionsPager.NextURL} {
+		if *u != "" {
+			*u += "#actions"
 		}
 	}
 	if p.Workshops, err = s.opts.Store.WorkshopsOf(ctx, ka.ID); err != nil {
