@@ -51,6 +51,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0033_session_id_token", Migrate: migrate0033, Rollback: rollback0033},
 		{ID: "0032_page_indexes", Migrate: migrate0032, Rollback: rollback0032},
 		{ID: "0034_search_grams", Migrate: migrate0034, Rollback: rollback0034},
+		{ID: "0035_criteria_met", Migrate: migrate0035, Rollback: rollback0035},
 	}
 }
 
@@ -1671,3 +1672,40 @@ func rollback0034(tx *gorm.DB) error {
 	}
 	return tx.Exec("DROP TABLE IF EXISTS contact_grams, customer_grams").Error
 }
+
+// --- 0035: criteria met per programme and customer, for the selection ---
+//
+// See criteria_met.go. The index serves the selection table's order:
+// fewest criteria missed, then by name.
+
+type m0035CriteriaMet struct {
+	ProgrammeID  uint            `gorm:"primaryKey"`
+	Programme    *m0002Programme `gorm:"constraint:OnDelete:CASCADE"`
+	CustomerID   uint            `gorm:"primaryKey"`
+	Customer     *m0001Customer  `gorm:"constraint:OnDelete:CASCADE"`
+	Missed       int             `gorm:"not null"`
+	CustomerName string          `gorm:"size:200;not null"`
+}
+
+func (m0035CriteriaMet) TableName() string { return "customer_criteria_met" }
+
+func migrate0035(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&m0035CriteriaMet{}); err != nil {
+		return err
+	}
+	if err := tx.Exec("CREATE INDEX idx_criteria_met_order ON customer_criteria_met (programme_id, missed, customer_name, customer_id)").Error; err != nil {
+		return err
+	}
+	var programmes []uint
+	if err := tx.Table("customer_scores").Distinct("programme_id").Pluck("programme_id", &programmes).Error; err != nil {
+		return err
+	}
+	for _, id := range programmes {
+		if err := refreshCriteriaMet(tx, id, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rollback0035(tx *gorm.DB) error { return tx.Migrator().DropTable("customer_criteria_met") }

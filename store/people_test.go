@@ -208,23 +208,65 @@ func TestScorePageOrdersByCriteriaMetAndPages(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// The criteria count as the programme's workflow sets them.
+		seq := 0
+		setCriteria := func(keys ...string) {
+			t.Helper()
+			seq++
+			var list []store.ProgrammeCriterion
+			for _, k := range keys {
+				list = append(list, store.ProgrammeCriterion{CriterionKey: k, Name: k})
+			}
+			err := s.ApplyProgrammeEvent(ctx, store.ProgrammeSnapshot{
+				Programme: store.Programme{ID: prog.ID, Name: "KAM", LeadEmail: "lead@example.com", Status: "active", CurrentPhase: "criteria", StartDate: prog.StartDate, FocusLimit: 10},
+				Event:     store.ProgrammeEvent{ProgrammeID: prog.ID, Seq: seq, Kind: "criteria_set", Actor: "lead@example.com", At: time.Now()},
+				Criteria:  list, CriteriaSet: true,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
 		score(ids[2], "fit", "growth", "revenue")
 		score(ids[1], "fit")
-		criteria := []string{"fit", "growth", "revenue"}
-		page, total, err := s.ScorePage(ctx, prog.ID, criteria, "", store.Page{Number: 1, Size: 2})
+		setCriteria("fit", "growth", "revenue")
+		page, total, err := s.ScorePage(ctx, prog.ID, "", store.Page{Number: 1, Size: 2})
 		if err != nil || total != 4 || len(page) != 2 || page[0].CustomerName != "Gamma AG" || len(page[0].Met) != 3 || page[1].CustomerName != "Beta AG" {
 			t.Fatalf("page 1 = %+v, %d, %v", page, total, err)
 		}
-		page, _, _ = s.ScorePage(ctx, prog.ID, criteria, "", store.Page{Number: 2, Size: 2})
+		page, _, _ = s.ScorePage(ctx, prog.ID, "", store.Page{Number: 2, Size: 2})
 		if len(page) != 2 || page[0].CustomerName != "Alpha AG" || len(page[0].Met) != 0 {
 			t.Fatalf("page 2 = %+v", page)
 		}
-		page, total, _ = s.ScorePage(ctx, prog.ID, criteria, "gmbh", store.Page{})
+		page, total, _ = s.ScorePage(ctx, prog.ID, "gmbh", store.Page{})
 		if total != 1 || page[0].CustomerName != "Delta GmbH" {
 			t.Fatalf("search = %+v", page)
 		}
-		if page, _, _ = s.ScorePage(ctx, prog.ID, nil, "", store.Page{}); len(page) != 4 || len(page[0].Met) != 0 {
+		setCriteria()
+		if page, _, _ = s.ScorePage(ctx, prog.ID, "", store.Page{}); len(page) != 4 || len(page[0].Met) != 0 || page[0].CustomerName != "Alpha AG" {
 			t.Fatalf("without criteria = %+v", page)
+		}
+		// Ties go by name, also by a name changed since the scores.
+		setCriteria("fit")
+		names := func() string {
+			page, _, err := s.ScorePage(ctx, prog.ID, "", store.Page{Size: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return page[0].CustomerName + "," + page[1].CustomerName
+		}
+		if got := names(); got != "Beta AG,Gamma AG" {
+			t.Fatalf("meeting fit = %s", got)
+		}
+		gamma := store.Customer{ID: ids[2], Name: "Aston AG"}
+		if err := s.UpdateCustomer(ctx, &gamma); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(); got != "Aston AG,Beta AG" {
+			t.Fatalf("after the rename = %s", got)
+		}
+		gamma.Name = "Gamma AG"
+		if err := s.UpdateCustomer(ctx, &gamma); err != nil {
+			t.Fatal(err)
 		}
 		// Every page size walks the same order, across the boundary between
 		// customers meeting criteria and the rest; archived ones are left out.
@@ -242,10 +284,11 @@ func TestScorePageOrdersByCriteriaMetAndPages(t *testing.T) {
 			"growth":             {"Gamma AG", "Alpha AG", "Beta AG", "Delta GmbH"},
 		}
 		for keys, want := range orders {
+			setCriteria(strings.Split(keys, ",")...)
 			for size := 1; size <= 4; size++ {
 				var got []string
 				for n := 1; n <= 5; n++ {
-					page, total, err := s.ScorePage(ctx, prog.ID, strings.Split(keys, ","), "", store.Page{Number: n, Size: size})
+					page, total, err := s.ScorePage(ctx, prog.ID, "", store.Page{Number: n, Size: size})
 					if err != nil || total != 4 {
 						t.Fatalf("criteria %s, size %d, page %d: total %d, %v", keys, size, n, total, err)
 					}

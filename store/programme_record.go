@@ -288,13 +288,15 @@ func replaceCriteria(tx *gorm.DB, programmeID uint, seq, threshold int, criteria
 	if err := tx.Where("programme_id = ?", programmeID).Delete(&ProgrammeCriterion{}).Error; err != nil {
 		return err
 	}
-	if len(criteria) == 0 {
-		return nil
+	if len(criteria) > 0 {
+		for i := range criteria {
+			criteria[i].ProgrammeID, criteria[i].Position = programmeID, i
+		}
+		if err := tx.Create(&criteria).Error; err != nil {
+			return err
+		}
 	}
-	for i := range criteria {
-		criteria[i].ProgrammeID, criteria[i].Position = programmeID, i
-	}
-	return tx.Create(&criteria).Error
+	return refreshCriteriaMet(tx, programmeID, 0)
 }
 
 func applyCandidates(tx *gorm.DB, programmeID uint, seq int, list []ProgrammeCandidate, replaced bool) error {

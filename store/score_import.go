@@ -36,7 +36,7 @@ func (s *Store) ImportScores(ctx context.Context, programmeID uint, by string, b
 				return err
 			}
 		}
-		return nil
+		return refreshCriteriaMet(tx, programmeID, 0)
 	})
 	return translate(err, fmt.Sprintf("import scores of programme %d", programmeID))
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode"
@@ -99,31 +100,56 @@ var (
 // SQLite has FTS5, migration 0012).
 func keepsGrams(tx *gorm.DB) bool { return tx.Dialector.Name() == "mysql" }
 
-// index replaces row id's postings with the trigrams of text.
-func (g gramTable) index(tx *gorm.DB, id uint, text string, replace bool) error {
-	if replace {
-		if err := tx.Exec("DELETE FROM "+g.table+" WHERE "+g.column+" = ?", id).Error; err != nil {
+// gramRow is one row's search text to index.
+type gramRow struct {
+	id   uint
+	text string
+}
+
+// maxGramTuples bounds one INSERT's postings (two placeholders each, well
+// under the 65,535 a statement may carry).
+const maxGramTuples = 5000
+
+// index writes the postings of rows, which have none yet.
+func (g gramTable) index(tx *gorm.DB, rows []gramRow) error {
+	var sql strings.Builder
+	args := make([]any, 0, 2*maxGramTuples)
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		err := tx.Exec(sql.String(), args...).Error
+		sql.Reset()
+		args = args[:0]
+		if err != nil {
 			return fmt.Errorf("%s: %w", g.table, err)
 		}
-	}
-	grams := trigrams(text)
-	if len(grams) == 0 {
 		return nil
 	}
-	var sql strings.Builder
-	args := make([]any, 0, 2*len(grams))
-	sql.WriteString("INSERT INTO " + g.table + " (gram, " + g.column + ") VALUES ")
-	for i, gram := range grams {
-		if i > 0 {
-			sql.WriteString(",")
+	for _, r := range rows {
+		for _, gram := range trigrams(r.text) {
+			if len(args) == 0 {
+				sql.WriteString("INSERT INTO " + g.table + " (gram, " + g.column + ") VALUES (?,?)")
+			} else {
+				sql.WriteString(",(?,?)")
+			}
+			args = append(args, gram, r.id)
+			if len(args) == 2*maxGramTuples {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
 		}
-		sql.WriteString("(?,?)")
-		args = append(args, gram, id)
 	}
-	if err := tx.Exec(sql.String(), args...).Error; err != nil {
+	return flush()
+}
+
+// reindex replaces row id's postings with the trigrams of text.
+func (g gramTable) reindex(tx *gorm.DB, id uint, text string) error {
+	if err := tx.Exec("DELETE FROM "+g.table+" WHERE "+g.column+" = ?", id).Error; err != nil {
 		return fmt.Errorf("%s: %w", g.table, err)
 	}
-	return nil
+	return g.index(tx, []gramRow{{id, text}})
 }
 
 // rarest returns the one of grams with the fewest postings (counted up to
@@ -156,21 +182,50 @@ func (g gramTable) rarest(db *gorm.DB, grams []uint32) (uint32, bool, error) {
 	return best, bestN >= 0, nil
 }
 
-// AfterCreate keeps a new contact's trigrams on MySQL, whichever way it
-// was created (form, import, demo, bench), in the same transaction.
-func (c *Contact) AfterCreate(tx *gorm.DB) error {
-	if !keepsGrams(tx) {
-		return nil
+// indexCreated is a create callback (registered by Open): on MySQL it
+// writes the postings of the contacts or customers just inserted, whichever
+// way they were created (form, import, demo, bench), a batch at a time and
+// in the caller's transaction.
+func indexCreated(db *gorm.DB) {
+	if db.Error != nil || !keepsGrams(db) || !db.Statement.ReflectValue.IsValid() || db.Statement.Schema == nil {
+		return
 	}
-	return contactGrams.index(tx, c.ID, contactGramText(c), false)
-}
-
-// AfterCreate keeps a new customer's trigrams on MySQL.
-func (c *Customer) AfterCreate(tx *gorm.DB) error {
-	if !keepsGrams(tx) {
-		return nil
+	if t := db.Statement.Schema.Table; t != "contacts" && t != "customers" {
+		return
 	}
-	return customerGrams.index(tx, c.ID, customerGramText(c), false)
+	var contacts, customers []gramRow
+	collect := func(v reflect.Value) {
+		v = reflect.Indirect(v)
+		if !v.CanAddr() {
+			return
+		}
+		switch r := v.Addr().Interface().(type) {
+		case *Contact:
+			contacts = append(contacts, gramRow{r.ID, contactGramText(r)})
+		case *Customer:
+			customers = append(customers, gramRow{r.ID, customerGramText(r)})
+		}
+	}
+	switch v := db.Statement.ReflectValue; v.Kind() {
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			collect(v.Index(i))
+		}
+	default:
+		collect(v)
+	}
+	tx := db.Session(&gorm.Session{NewDB: true, SkipHooks: true})
+	for _, part := range []struct {
+		g    gramTable
+		rows []gramRow
+	}{{contactGrams, contacts}, {customerGrams, customers}} {
+		if len(part.rows) > 0 {
+			if err := part.g.index(tx, part.rows); err != nil {
+				_ = db.AddError(err)
+				return
+			}
+		}
+	}
 }
 
 // reindexContact rewrites contact id's trigrams from its stored fields,
@@ -183,7 +238,7 @@ func reindexContact(tx *gorm.DB, id uint) error {
 	if err := tx.Select("id", "name", "job_title", "email").First(&c, id).Error; err != nil {
 		return err
 	}
-	return contactGrams.index(tx, id, contactGramText(&c), true)
+	return contactGrams.reindex(tx, id, contactGramText(&c))
 }
 
 // reindexCustomer rewrites customer id's trigrams from its stored fields.
@@ -195,7 +250,7 @@ func reindexCustomer(tx *gorm.DB, id uint) error {
 	if err := tx.Select("id", "name", "industry").First(&c, id).Error; err != nil {
 		return err
 	}
-	return customerGrams.index(tx, id, customerGramText(&c), true)
+	return customerGrams.reindex(tx, id, customerGramText(&c))
 }
 
 // backfillGrams fills a gram table from the rows already stored, reading
@@ -213,10 +268,12 @@ func backfillGrams(tx *gorm.DB, g gramTable, from, textSQL string) error {
 		if err != nil {
 			return err
 		}
-		for _, r := range rows {
-			if err := g.index(tx, r.ID, r.Text, false); err != nil {
-				return err
-			}
+		batchRows := make([]gramRow, len(rows))
+		for i, r := range rows {
+			batchRows[i] = gramRow{r.ID, r.Text}
+		}
+		if err := g.index(tx, batchRows); err != nil {
+			return err
 		}
 		if len(rows) < batch {
 			return nil

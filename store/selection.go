@@ -76,15 +76,17 @@ func (s *Store) SetScores(ctx context.Context, programmeID, customerID uint, by 
 		if err := tx.Where("programme_id = ? AND customer_id = ?", programmeID, customerID).Delete(&CustomerScore{}).Error; err != nil {
 			return err
 		}
-		if len(scores) == 0 {
-			return nil
+		if len(scores) > 0 {
+			rows := make([]CustomerScore, len(scores))
+			for i, sc := range scores {
+				rows[i] = CustomerScore{ProgrammeID: programmeID, CustomerID: customerID, CriterionKey: sc.CriterionKey,
+					Met: sc.Met, Value: sc.Value, Evidence: sc.Evidence, UpdatedBy: by}
+			}
+			if err := tx.Create(&rows).Error; err != nil {
+				return err
+			}
 		}
-		rows := make([]CustomerScore, len(scores))
-		for i, sc := range scores {
-			rows[i] = CustomerScore{ProgrammeID: programmeID, CustomerID: customerID, CriterionKey: sc.CriterionKey,
-				Met: sc.Met, Value: sc.Value, Evidence: sc.Evidence, UpdatedBy: by}
-		}
-		return tx.Create(&rows).Error
+		return refreshCriteriaMet(tx, programmeID, customerID)
 	})
 	return translate(err, fmt.Sprintf("set scores of customer %d", customerID))
 }
@@ -384,61 +386,57 @@ func hashAPIToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ScorePage pages through active customers with how many of the criteria
-// each meets, most met first, then by name; q filters on the name. Only
-// customers meeting a criterion are counted and sorted; the rest follow by
-// name straight from the name index, so the page costs the same however
-// many customers there are. Four queries, five on pages past those meeting
-// a criterion.
-func (s *Store) ScorePage(ctx context.Context, programmeID uint, criteria []string, q string, p Page) ([]Candidate, int64, error) {
+// ScorePage pages through the active customers for a programme's selection:
+// first those meeting most of its criteria (as stored with the programme),
+// then the rest, each by name; q narrows by name. The first part is read
+// from customer_criteria_met in index order, so a page costs the same
+// however many customers are scored; each row lists the criteria it meets.
+func (s *Store) ScorePage(ctx context.Context, programmeID uint, q string, p Page) ([]Candidate, int64, error) {
 	p = p.normalised()
-	base := func() *gorm.DB {
-		b := s.db.WithContext(ctx).Table("customers").Where("customers.archived_at IS NULL")
+	named := func(db *gorm.DB) *gorm.DB {
+		db = db.Where("customers.archived_at IS NULL")
 		if strings.TrimSpace(q) != "" {
-			b = b.Where("customers.name LIKE ?"+likeEscape, likePattern(q))
+			db = db.Where("customers.name LIKE ?"+likeEscape, likePattern(q))
 		}
-		return b
+		return db
 	}
 	var total int64
-	if err := base().Count(&total).Error; err != nil {
+	if err := named(s.db.WithContext(ctx).Table("customers")).Count(&total).Error; err != nil {
 		return nil, 0, translate(err, "count score table")
 	}
-	// Scored is filled by the first query only: how many customers meet
-	// a criterion (the met count itself only orders the rows; the page
-	// reads which criteria are met below).
+	// The summary drives the join, so that its index gives the order: SQLite
+	// keeps the tables of a CROSS JOIN in the order written, MySQL those of
+	// a STRAIGHT_JOIN.
+	join := "CROSS JOIN"
+	if s.driver == "mysql" {
+		join = "STRAIGHT_JOIN"
+	}
+	met := func() *gorm.DB {
+		return named(s.db.WithContext(ctx).Table("customer_criteria_met m "+join+" customers ON customers.id = m.customer_id").
+			Where("m.programme_id = ?", programmeID))
+	}
 	type row struct {
-		ID     uint
-		Name   string
-		Scored int64
+		ID   uint
+		Name string
 	}
 	var rows []row
 	offset := (p.Number - 1) * p.Size
-	// met are the active customers meeting at least one criterion.
-	met := func() *gorm.DB {
-		return base().Joins("JOIN customer_scores ON customer_scores.customer_id = customers.id").
-			Where("customer_scores.programme_id = ? AND customer_scores.met = ? AND customer_scores.criterion_key IN ?", programmeID, true, criteria)
-	}
-	var scored int64
-	if len(criteria) > 0 {
-		// COUNT(*) OVER () counts the groups, so the page also tells how
-		// many customers meet a criterion; past them, a count says it.
-		err := met().Select("customers.id, customers.name, COUNT(*) AS met, COUNT(*) OVER () AS scored").Group("customers.id, customers.name").
-			Order("met DESC, customers.name, customers.id").Offset(offset).Limit(p.Size).Scan(&rows).Error
-		if err != nil {
-			return nil, 0, translate(err, "score table")
-		}
-		if len(rows) > 0 {
-			scored = rows[0].Scored
-		} else if offset > 0 {
-			if err := met().Distinct("customers.id").Count(&scored).Error; err != nil {
-				return nil, 0, translate(err, "count scored customers")
-			}
-		}
+	err := met().Select("customers.id, customers.name").Order("m.missed, m.customer_name, m.customer_id").
+		Offset(offset).Limit(p.Size).Scan(&rows).Error
+	if err != nil {
+		return nil, 0, translate(err, "score table")
 	}
 	if len(rows) < p.Size {
-		unscored := base()
+		// Past the customers meeting a criterion: the others by name.
+		var scored int64
+		if len(rows) > 0 || offset == 0 {
+			scored = int64(offset + len(rows))
+		} else if err := met().Count(&scored).Error; err != nil {
+			return nil, 0, translate(err, "count scored customers")
+		}
+		unscored := named(s.db.WithContext(ctx).Table("customers"))
 		if scored > 0 {
-			unscored = unscored.Where("customers.id NOT IN (?)", met().Select("customers.id"))
+			unscored = unscored.Where("customers.id NOT IN (SELECT customer_id FROM customer_criteria_met WHERE programme_id = ?)", programmeID)
 		}
 		var rest []row
 		err := unscored.Select("customers.id, customers.name").Order("customers.name, customers.id").
@@ -453,10 +451,13 @@ func (s *Store) ScorePage(ctx context.Context, programmeID uint, criteria []stri
 		ids[i] = r.ID
 	}
 	metKeys := map[uint][]string{}
-	if len(ids) > 0 && len(criteria) > 0 {
+	if len(ids) > 0 {
 		var scores []CustomerScore
-		if err := s.db.WithContext(ctx).Where("programme_id = ? AND met = ? AND customer_id IN ? AND criterion_key IN ?", programmeID, true, ids, criteria).
-			Order("criterion_key").Find(&scores).Error; err != nil {
+		err := s.db.WithContext(ctx).Table("customer_scores s").Select("s.customer_id, s.criterion_key").
+			Joins("JOIN programme_criteria pc ON pc.programme_id = s.programme_id AND pc.criterion_key = s.criterion_key").
+			Where("s.programme_id = ? AND s.met = ? AND s.customer_id IN ?", programmeID, true, ids).
+			Order("s.criterion_key").Scan(&scores).Error
+		if err != nil {
 			return nil, 0, translate(err, "score table scores")
 		}
 		for _, sc := range scores {

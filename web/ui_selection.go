@@ -75,15 +75,11 @@ func (s *Server) selectionData(c echo.Context, id uint) (*selectionPage, error) 
 		}
 		return nil, err
 	}
-	keys := make([]string, len(st.Criteria))
-	for i, cr := range st.Criteria {
-		keys[i] = cr.Key
-	}
 	lq, err := parseListQuery(c)
 	if err != nil {
 		return nil, err
 	}
-	table, total, err := s.opts.Store.ScorePage(ctx, id, keys, lq.Q, store.Page{Number: lq.Page, Size: listPageSize})
+	table, total, err := s.opts.Store.ScorePage(ctx, id, lq.Q, store.Page{Number: lq.Page, Size: listPageSize})
 	if err != nil {
 		return nil, serverError(err)
 	}
