@@ -222,6 +222,17 @@ func Migrate(ctx context.Context, cfg *config.Config) ([]string, error) {
 	return s.AppliedMigrations(ctx)
 }
 
+// Reindex rebuilds the database's derived search index and criteria met
+// (store.Reindex) on a migrated database.
+func Reindex(ctx context.Context, cfg *config.Config) (store.ReindexCounts, error) {
+	s, err := OpenStore(ctx, cfg.DB)
+	if err != nil {
+		return store.ReindexCounts{}, err
+	}
+	defer s.Close()
+	return s.Reindex(ctx)
+}
+
 // RunTemporal serves the embedded Temporal server alone until ctx ends:
 // one Temporal for several `kamflow worker` and `kamflow web` processes on
 // one host, its state in DATA_DIR/temporal.db (SQLite). Production runs

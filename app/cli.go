@@ -33,6 +33,9 @@ Usage:
   kamflow worker    run the Temporal worker (production; MySQL and external Temporal)
   kamflow web       run the web UI and JSON API (production)
   kamflow migrate   apply database migrations (idempotent)
+  kamflow reindex   rebuild the search index and the selection's criteria met
+                    from the stored rows, after rows were loaded with SQL
+                    outside kamflow (kamflow keeps them current itself)
   kamflow token create --email EMAIL [--name NAME] [--expires 90d] [--data DIR]
                     issue a personal API token (printed once; stored hashed),
                     valid for the given days (default: until revoked)
@@ -81,6 +84,15 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			ids, err := Migrate(ctx, cfg)
 			if err == nil {
 				fmt.Fprintf(stdout, "schema up to date on %s: %s\n", cfg.DB.Describe(), strings.Join(ids, ", "))
+			}
+			return err
+		})
+	case "reindex":
+		err = withConfig(config.ModeMigrate, rest, stderr, func(cfg *config.Config, log *slog.Logger) error {
+			n, err := Reindex(ctx, cfg)
+			if err == nil {
+				fmt.Fprintf(stdout, "reindexed on %s: %d contacts and %d customers searchable, criteria met of %d programmes\n",
+					cfg.DB.Describe(), n.Contacts, n.Customers, n.Programmes)
 			}
 			return err
 		})

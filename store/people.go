@@ -67,25 +67,13 @@ func (s *Store) searchContacts(ctx context.Context, q string, archived bool, p P
 	customerNameOnRow := false
 	if scan && s.driver == "mysql" {
 		if grams, ok := termTrigrams(q); ok {
-			db := s.db.WithContext(ctx)
-			var parts []string
-			if g, found, err := contactGrams.rarest(db, grams); err != nil {
-				return nil, 0, translate(err, "search contacts")
-			} else if found {
-				parts = append(parts, "SELECT contact_id AS id FROM contact_grams WHERE gram = ?")
-				fromArgs = append(fromArgs, g)
-			}
-			if g, found, err := customerGrams.rarest(db, grams); err != nil {
-				return nil, 0, translate(err, "search contacts")
-			} else if found {
-				parts = append(parts, "SELECT c.id FROM customer_grams g JOIN contacts c ON c.customer_id = g.customer_id WHERE g.gram = ?")
-				fromArgs = append(fromArgs, g)
-			}
-			if len(parts) == 0 {
-				return nil, 0, nil
-			}
-			from = "(" + strings.Join(parts, " UNION ") + ") m JOIN contacts ON contacts.id = m.id " +
-				"JOIN customers ON customers.id = contacts.customer_id"
+			// Contacts whose own fields hold the term's trigrams, and the
+			// contacts of customers whose name and industry do.
+			byContact, contactArgs := contactGrams.matching(grams)
+			byCustomer, customerArgs := customerGrams.matching(grams)
+			from = "(" + byContact + " UNION SELECT c.id FROM (" + byCustomer + ") cm JOIN contacts c ON c.customer_id = cm.id) m " +
+				"JOIN contacts ON contacts.id = m.id JOIN customers ON customers.id = contacts.customer_id"
+			fromArgs = append(contactArgs, customerArgs...)
 			customerNameOnRow = true
 		} else {
 			// MariaDB would walk customers in name order and probe their

@@ -175,14 +175,8 @@ func (s *Store) searchCustomers(ctx context.Context, q string, archived bool, p 
 	from, fromArgs := "customers", []any(nil)
 	if !indexed && term != "" && s.driver == "mysql" {
 		if grams, ok := termTrigrams(q); ok {
-			g, found, err := customerGrams.rarest(s.db.WithContext(ctx), grams)
-			if err != nil {
-				return nil, 0, translate(err, "search customers")
-			}
-			if !found {
-				return nil, 0, nil
-			}
-			from, fromArgs = "(SELECT customer_id AS id FROM customer_grams WHERE gram = ?) m JOIN customers ON customers.id = m.id", []any{g}
+			matching, args := customerGrams.matching(grams)
+			from, fromArgs = "("+matching+") m JOIN customers ON customers.id = m.id", args
 		}
 	}
 	query := func() *gorm.DB {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -15,19 +16,13 @@ import (
 // MySQL has no trigram index (FULLTEXT matches words, MariaDB has no ngram
 // parser), so a "contains" search there would read every row. contact_grams
 // and customer_grams (migration 0034) keep, per row, the trigrams of the
-// text a search matches; a search reads the postings of its term's rarest
-// trigram and checks only those rows with the same LIKE the scan would
-// run. The index is a prefilter: it may offer too many rows, never too few,
+// text a search matches; a search reads the rows holding all its term's
+// trigrams and checks only those with the same LIKE the scan would run. The index is a prefilter: it may offer too many rows, never too few,
 // as long as folding maps together whatever the collation compares equal.
 //
 // Only trigrams of three ASCII characters (after folding) are kept, and a
 // term that folds to anything else is matched by the scan: that keeps the
 // gram a small integer and the fold safe for the letters people type.
-
-// gramProbeCap bounds how many postings of each of a term's trigrams are
-// counted to find the rarest: a trigram with more is common enough that
-// which one drives the search hardly matters.
-const gramProbeCap = 2000
 
 // foldRune maps r to what utf8mb4_general_ci compares it as, near enough
 // for a prefilter: lower case, accents dropped ("Ü" → "u"), ß as s.
@@ -152,34 +147,34 @@ func (g gramTable) reindex(tx *gorm.DB, id uint, text string) error {
 	return g.index(tx, []gramRow{{id, text}})
 }
 
-// rarest returns the one of grams with the fewest postings (counted up to
-// gramProbeCap each, in one round trip), and false when one of them has
-// none, so that no row can contain the term.
-func (g gramTable) rarest(db *gorm.DB, grams []uint32) (uint32, bool, error) {
-	parts := make([]string, len(grams))
-	args := make([]any, 0, 2*len(grams))
-	for i, gram := range grams {
-		parts[i] = "SELECT ? AS gram, (SELECT COUNT(*) FROM (SELECT 1 FROM " + g.table + " WHERE gram = ? LIMIT " +
-			fmt.Sprint(gramProbeCap) + ") p) AS n"
-		args = append(args, gram, gram)
-	}
-	var counts []struct {
-		Gram uint32
-		N    int
-	}
-	if err := db.Raw(strings.Join(parts, " UNION ALL "), args...).Scan(&counts).Error; err != nil {
-		return 0, false, fmt.Errorf("%s: %w", g.table, err)
-	}
-	best, bestN := uint32(0), -1
-	for _, c := range counts {
-		if c.N == 0 {
-			return 0, false, nil
+// maxJoinedGrams bounds how many of a long term's trigrams the lookup
+// joins; the LIKE after it checks the whole term.
+const maxJoinedGrams = 8
+
+// matching returns SQL selecting, as id, the rows whose postings hold
+// every one of grams, with its arguments. The grams are joined on the
+// primary key (gram, row): MySQL's optimizer estimates each gram's
+// postings from the index and starts from the rarest, so the cost follows
+// the rarest gram, not the commonest.
+func (g gramTable) matching(grams []uint32) (string, []any) {
+	if len(grams) > maxJoinedGrams {
+		spread := make([]uint32, maxJoinedGrams)
+		for i := range spread {
+			spread[i] = grams[i*(len(grams)-1)/(maxJoinedGrams-1)]
 		}
-		if bestN < 0 || c.N < bestN {
-			best, bestN = c.Gram, c.N
-		}
+		grams = spread
 	}
-	return best, bestN >= 0, nil
+	var sql strings.Builder
+	// DISTINCT keeps MySQL from merging this into the outer query, where it
+	// could walk the whole table in the page's order instead.
+	sql.WriteString("SELECT DISTINCT g0." + g.column + " AS id FROM " + g.table + " g0")
+	args := make([]any, 0, len(grams))
+	for i := 1; i < len(grams); i++ {
+		fmt.Fprintf(&sql, " JOIN %s g%d ON g%d.gram = ? AND g%d.%s = g0.%s", g.table, i, i, i, g.column, g.column)
+		args = append(args, grams[i])
+	}
+	sql.WriteString(" WHERE g0.gram = ?")
+	return sql.String(), append(args, grams[0])
 }
 
 // indexCreated is a create callback (registered by Open): on MySQL it
@@ -280,4 +275,57 @@ func backfillGrams(tx *gorm.DB, g gramTable, from, textSQL string) error {
 		}
 		last = rows[len(rows)-1].ID
 	}
+}
+
+// ReindexCounts says how many rows Reindex read.
+type ReindexCounts struct {
+	Contacts, Customers, Programmes int64
+}
+
+// Reindex rebuilds what kamflow derives in the database from stored rows:
+// the search index of contacts and customers (trigram postings on MySQL,
+// FTS5 on SQLite) and each programme's criteria met. kamflow keeps them
+// current as it writes; rows loaded with SQL outside kamflow (a bulk load,
+// a restore of single tables) need this once. One transaction.
+func (s *Store) Reindex(ctx context.Context) (ReindexCounts, error) {
+	var n ReindexCounts
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Table("contacts").Count(&n.Contacts).Error; err != nil {
+			return err
+		}
+		if err := tx.Table("customers").Count(&n.Customers).Error; err != nil {
+			return err
+		}
+		if keepsGrams(tx) {
+			for _, t := range m0034Tables {
+				if err := tx.Exec("DELETE FROM " + t.gram.table).Error; err != nil {
+					return err
+				}
+				if err := backfillGrams(tx, t.gram, t.parent, t.textSQL); err != nil {
+					return err
+				}
+			}
+		} else {
+			for _, stmt := range []string{
+				`DELETE FROM contact_search`, `INSERT INTO contact_search (rowid, search_text) ` + contactSearchRows,
+				`DELETE FROM customer_search`, `INSERT INTO customer_search (rowid, search_text) ` + customerSearchRows,
+			} {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return err
+				}
+			}
+		}
+		var programmes []uint
+		if err := tx.Table("programmes").Pluck("id", &programmes).Error; err != nil {
+			return err
+		}
+		n.Programmes = int64(len(programmes))
+		for _, id := range programmes {
+			if err := refreshCriteriaMet(tx, id, 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, translate(err, "reindex")
 }
