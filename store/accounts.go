@@ -337,7 +337,7 @@ type OpenItems struct {
 
 // OpenItemsOf counts each key account's open actions (and how many of them
 // are overdue) and the open measures of unclosed reviews about its
-// customer in its programme: three grouped queries.
+// customer in its programme: two grouped queries.
 func (s *Store) OpenItemsOf(ctx context.Context, keyAccountIDs []uint, now time.Time) (map[uint]OpenItems, error) {
 	out := map[uint]OpenItems{}
 	if len(keyAccountIDs) == 0 {
