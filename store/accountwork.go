@@ -213,19 +213,29 @@ func (s *Store) ActionsOf(ctx context.Context, keyAccountID uint) ([]Action, err
 	return out, translate(err, "actions")
 }
 
+// AccountActions is one page of a key account's actions with the counts
+// its heading and pager show.
+type AccountActions struct {
+	Rows                 []Action
+	Total, Open, Overdue int64
+}
+
 // ActionsPage pages through a key account's actions, open first by due
-// date, with their number.
-func (s *Store) ActionsPage(ctx context.Context, keyAccountID uint, p Page) ([]Action, int64, error) {
+// date, and counts them all, the open and the overdue (due before now) in
+// one statement.
+func (s *Store) ActionsPage(ctx context.Context, keyAccountID uint, now time.Time, p Page) (AccountActions, error) {
 	p = p.normalised()
-	query := func() *gorm.DB {
-		return s.db.WithContext(ctx).Model(&Action{}).Where("key_account_id = ?", keyAccountID)
+	var out AccountActions
+	db := s.db.WithContext(ctx).Model(&Action{}).Where("key_account_id = ?", keyAccountID)
+	if err := db.Order("done_at IS NOT NULL, due, id").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out.Rows).Error; err != nil {
+		return out, translate(err, "actions")
 	}
-	var out []Action
-	if err := query().Order("done_at IS NOT NULL, due, id").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error; err != nil {
-		return nil, 0, translate(err, "actions")
-	}
-	total, err := countUnlessComplete(query(), p, len(out))
-	return out, total, translate(err, "count actions")
+	var counts struct{ AllActions, OpenActions, OverdueActions int64 }
+	err := s.db.WithContext(ctx).Model(&Action{}).Where("key_account_id = ?", keyAccountID).
+		Select("COUNT(*) AS all_actions, COALESCE(SUM(CASE WHEN done_at IS NULL THEN 1 ELSE 0 END), 0) AS open_actions, "+
+			"COALESCE(SUM(CASE WHEN done_at IS NULL AND due < ? THEN 1 ELSE 0 END), 0) AS overdue_actions", now).Scan(&counts).Error
+	out.Total, out.Open, out.Overdue = counts.AllActions, counts.OpenActions, counts.OverdueActions
+	return out, translate(err, "count actions")
 }
 
 // ActionsFrom lists the actions agreed in one plan or workshop, in the

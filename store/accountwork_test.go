@@ -173,3 +173,57 @@ func TestOpenWorkshopWorkflows(t *testing.T) {
 		}
 	})
 }
+
+// TestActionsPageOrdersAndCounts: on both drivers, a key account's actions
+// come open first by due date, done ones last, a page at a time; the
+// counts cover every action, not only the page's.
+func TestActionsPageOrdersAndCounts(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+		c := store.Customer{Name: "Seiten AG"}
+		if err := s.CreateCustomer(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.CreateProgramme(ctx, "KAM", "lead@example.com", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ConfirmKeyAccounts(ctx, p.ID, []uint{c.ID}, now); err != nil {
+			t.Fatal(err)
+		}
+		kas, err := s.KeyAccounts(ctx, p.ID)
+		if err != nil || len(kas) != 1 {
+			t.Fatalf("key accounts: %v %v", kas, err)
+		}
+		day := 24 * time.Hour
+		ids, err := s.AddActions(ctx, []store.Action{
+			{IdemKey: "p/late", KeyAccountID: kas[0].ID, Source: "plan", SourceID: 1, Title: "late", OwnerEmail: "k@example.com", Due: now.Add(-2 * day)},
+			{IdemKey: "p/done", KeyAccountID: kas[0].ID, Source: "plan", SourceID: 1, Title: "done", OwnerEmail: "k@example.com", Due: now.Add(-9 * day)},
+			{IdemKey: "p/soon", KeyAccountID: kas[0].ID, Source: "plan", SourceID: 1, Title: "soon", OwnerEmail: "k@example.com", Due: now.Add(3 * day)},
+			{IdemKey: "p/later", KeyAccountID: kas[0].ID, Source: "plan", SourceID: 1, Title: "later", OwnerEmail: "k@example.com", Due: now.Add(30 * day)},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CompleteAction(ctx, ids[1], "k@example.com", now); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for n := 1; n <= 3; n++ {
+			page, err := s.ActionsPage(ctx, kas[0].ID, now, store.Page{Number: n, Size: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != 4 || page.Open != 3 || page.Overdue != 1 {
+				t.Fatalf("page %d counts %d all, %d open, %d overdue; want 4, 3, 1", n, page.Total, page.Open, page.Overdue)
+			}
+			for _, a := range page.Rows {
+				got = append(got, a.Title)
+			}
+		}
+		if strings.Join(got, ",") != "late,soon,later,done" {
+			t.Fatalf("pages = %v", got)
+		}
+	})
+}

@@ -219,22 +219,18 @@ func (s *Server) renderAccountPage(c echo.Context, id uint, status int, p accoun
 	}
 	p.CanWritePlan = s.may(c, policy.ActPlanWrite, t)
 	p.CanDecidePlan = p.Plan != nil && p.Plan.Status == "submitted" && s.may(c, policy.ActPlanDecide, t)
-	// An account gathers actions over the years: a page of them, with the
-	// open and overdue ones counted in SQL.
+	// An account gathers actions over the years: a page of them, with all,
+	// the open and the overdue ones counted in SQL.
 	lq, err := parseListQuery(c)
 	if err != nil {
 		return err
 	}
-	var actions int64
-	if p.Actions, actions, err = s.opts.Store.ActionsPage(ctx, ka.ID, store.Page{Number: lq.Page, Size: listPageSize}); err != nil {
-		return serverError(err)
-	}
-	open, err := s.opts.Store.OpenItemsOf(ctx, []uint{ka.ID}, now)
+	actions, err := s.opts.Store.ActionsPage(ctx, ka.ID, now, store.Page{Number: lq.Page, Size: listPageSize})
 	if err != nil {
 		return serverError(err)
 	}
-	p.OpenActions, p.OverdueCount = open[ka.ID].Actions, open[ka.ID].OverdueActions
-	p.ActionsPager = newPager(fmt.Sprintf("/key-accounts/%d", ka.ID), listQuery{Page: lq.Page}, listPageSize, actions)
+	p.Actions, p.OpenActions, p.OverdueCount = actions.Rows, int(actions.Open), int(actions.Overdue)
+	p.ActionsPager = newPager(fmt.Sprintf("/key-accounts/%d", ka.ID), listQuery{Page: lq.Page}, listPageSize, actions.Total)
 	for _, u := range []*string{&p.ActionsPager.PrevURL, &p.ActionsPager.NextURL} {
 		if *u != "" {
 			*u += "#actions"
