@@ -292,6 +292,27 @@ func TestBrowserRolesMainTasks(t *testing.T) {
 		chromedp.WaitVisible(`svg.timeline`, chromedp.ByQuery),
 		chromedp.WaitVisible(`//h1[contains(., "KAM-Einführung Zweigwerk")]`, chromedp.BySearch),
 	)
+	// The KAM filter lists a few KAMs; the lead finds kam3 by name.
+	kam3, err := e.dev.Store.Employee(context.Background(), e.emp["kam3"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var others int
+	lead.run(t, "filter the key accounts by a KAM found by name",
+		chromedp.Click(`a[href="/key-accounts"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name=find]`, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name=find]`, kam3.Name, chromedp.ByQuery),
+		chromedp.Poll(fmt.Sprintf(`(() => { const o = [...document.querySelectorAll('select[name=kam_employee_id] option')].filter(o => o.value);
+			return o.length === 1 && o[0].value === "%d"; })()`, kam3.ID), nil, chromedp.WithPollingInterval(50*time.Millisecond)),
+		chromedp.SetValue(`select[name=kam_employee_id]`, fmt.Sprint(kam3.ID), chromedp.ByQuery),
+	)
+	lead.submit(t, "filter", `form.search button[type=submit]`, fmt.Sprintf(`#results a[href="/key-accounts/%d"]`, ka.ID))
+	lead.run(t, "the filtered list",
+		chromedp.Evaluate(fmt.Sprintf(`[...document.querySelectorAll("#results tbody tr")].filter(r => !r.textContent.includes(%q)).length`, kam3.Name), &others),
+	)
+	if others != 0 {
+		t.Errorf("filtered by %s, the list shows %d accounts of other KAMs", kam3.Name, others)
+	}
 	lead.noConsoleErrors(t)
 
 	course := e.ok(t, 201, "hr", "POST", "/courses", map[string]any{"title": "KAM Basics", "duration_days": 1, "required_for_kams": true})

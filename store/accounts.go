@@ -320,16 +320,6 @@ func (s *Store) keyAccountQuery(ctx context.Context, f KeyAccountFilter) *gorm.D
 // KeyAccountStatuses are the states a list filters by.
 var KeyAccountStatuses = []string{KeyAccountActive, KeyAccountHandover, KeyAccountUnassigned}
 
-// KeyAccountKAMs lists the employees who are KAM of a key account matching
-// f (for a list's KAM filter), by name.
-func (s *Store) KeyAccountKAMs(ctx context.Context, f KeyAccountFilter) ([]Employee, error) {
-	f.KAMEmployeeID = 0
-	var out []Employee
-	err := s.db.WithContext(ctx).Where("id IN (?)", s.keyAccountQuery(ctx, f).Select("ka.kam_employee_id")).
-		Order("name, id").Limit(MaxPageSize).Find(&out).Error
-	return out, translate(err, "KAMs of key accounts")
-}
-
 // OpenItems counts what is open on a key account.
 type OpenItems struct {
 	Actions, OverdueActions, Measures int

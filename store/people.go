@@ -338,24 +338,40 @@ func employeesMatching(query *gorm.DB, q string) *gorm.DB {
 		" OR job_title LIKE ?"+likeEscape+" OR department LIKE ?"+likeEscape+")", like, like, like, like)
 }
 
+// EmployeeChoice asks for what a picker of employees offers.
+type EmployeeChoice struct {
+	// Find narrows to the employees whose name, e-mail, job title or
+	// department contains it.
+	Find string
+	// KAMsFirst lists the KAM-qualified first; AccountKAMs only those who
+	// are KAM of a key account (a filter of the key-accounts list).
+	KAMsFirst, AccountKAMs bool
+	// Except are left out; Limit bounds the list.
+	Except []uint
+	Limit  int
+}
+
 // EmployeeChoices are what a picker of employees offers: the active
-// employees matching q (as SearchEmployees), KAM-qualified first when
-// kamsFirst, then by name; the first limit of them, without those in
-// except, and how many match in all. Pickers show a few and narrow by q
+// employees matching the choice, by name; the first Limit of them and how
+// many match in all. Pickers show a few and narrow by what is typed
 // instead of carrying a company's whole staff in every select.
-func (s *Store) EmployeeChoices(ctx context.Context, q string, kamsFirst bool, except []uint, limit int) ([]Employee, int64, error) {
+func (s *Store) EmployeeChoices(ctx context.Context, ch EmployeeChoice) ([]Employee, int64, error) {
+	limit := ch.Limit
 	if limit < 1 || limit > MaxPageSize {
 		limit = MaxPageSize
 	}
 	query := func() *gorm.DB {
-		db := employeesMatching(s.db.WithContext(ctx).Model(&Employee{}).Where(archivedIs(false)), q)
-		if len(except) > 0 {
-			db = db.Where("id NOT IN ?", except)
+		db := employeesMatching(s.db.WithContext(ctx).Model(&Employee{}).Where(archivedIs(false)), ch.Find)
+		if len(ch.Except) > 0 {
+			db = db.Where("id NOT IN ?", ch.Except)
+		}
+		if ch.AccountKAMs {
+			db = db.Where("EXISTS (SELECT 1 FROM key_accounts ka WHERE ka.kam_employee_id = employees.id)")
 		}
 		return db
 	}
 	order := "name, id"
-	if kamsFirst {
+	if ch.KAMsFirst {
 		order = "kam_qualified DESC, name, id"
 	}
 	var out []Employee

@@ -17,15 +17,19 @@ import (
 // parser), so a "contains" search there would read every row. contact_grams
 // and customer_grams (migration 0034) keep, per row, the trigrams of the
 // text a search matches; a search reads the rows holding all its term's
-// trigrams and checks only those with the same LIKE the scan would run. The index is a prefilter: it may offer too many rows, never too few,
-// as long as folding maps together whatever the collation compares equal.
+// trigrams and checks only those with the same LIKE the scan would run.
+// The index is a prefilter: it may offer too many rows, never too few, as
+// long as folding maps together whatever the collation compares equal.
 //
 // Only trigrams of three ASCII characters (after folding) are kept, and a
 // term that folds to anything else is matched by the scan: that keeps the
 // gram a small integer and the fold safe for the letters people type.
 
-// foldRune maps r to what utf8mb4_general_ci compares it as, near enough
-// for a prefilter: lower case, accents dropped ("Ü" → "u"), ß as s.
+// foldRune maps r to what MySQL's case- and accent-insensitive collations
+// compare it as, near enough for a prefilter: accents dropped ("Ü" → "u"),
+// then, as utf8mb4_general_ci compares upper case, a letter whose upper
+// case is ASCII as that letter in lower case ("ı" → "i", "ſ" → "s"); ß as
+// s. Folding more than a collation does only offers rows LIKE turns down.
 func foldRune(r rune) rune {
 	if r < utf8.RuneSelf {
 		return unicode.ToLower(r)
@@ -34,35 +38,58 @@ func foldRune(r rune) rune {
 		return 's'
 	}
 	base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(r)))
+	if up := unicode.ToUpper(base); up < utf8.RuneSelf {
+		return unicode.ToLower(up)
+	}
 	return unicode.ToLower(base)
 }
 
-// trigrams returns the distinct ASCII trigrams of text as folded, sorted,
-// each packed into 21 bits.
+// expansions are letters a collation may compare as two ASCII letters
+// ("Straße" = "Strasse" in MySQL 8's utf8mb4_0900_ai_ci; MariaDB's LIKE
+// compares letter by letter). A text holding one is indexed both ways; a
+// term holding one is matched by the scan.
+var expansions = map[rune]string{'ß': "ss", 'ẞ': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'þ': "th", 'Þ': "th"}
+
+// trigrams returns the distinct ASCII trigrams of text as folded (and with
+// its expansions spelled out), sorted, each packed into 21 bits.
 func trigrams(text string) []uint32 {
-	var window [3]rune
-	n := 0
-	var out []uint32
-	for _, r := range text {
-		window[0], window[1], window[2] = window[1], window[2], foldRune(r)
-		n++
-		if n < 3 || window[0] >= utf8.RuneSelf || window[1] >= utf8.RuneSelf || window[2] >= utf8.RuneSelf {
-			continue
-		}
-		out = append(out, uint32(window[0])<<14|uint32(window[1])<<7|uint32(window[2]))
+	out := appendTrigrams(nil, text, false)
+	if strings.ContainsFunc(text, func(r rune) bool { _, ok := expansions[r]; return ok }) {
+		out = appendTrigrams(out, text, true)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
+func appendTrigrams(out []uint32, text string, expand bool) []uint32 {
+	var a, b rune
+	n := 0
+	add := func(c rune) {
+		if n++; n >= 3 && a < utf8.RuneSelf && b < utf8.RuneSelf && c < utf8.RuneSelf {
+			out = append(out, uint32(a)<<14|uint32(b)<<7|uint32(c))
+		}
+		a, b = b, c
+	}
+	for _, r := range text {
+		if e, ok := expansions[r]; ok && expand {
+			for _, x := range e {
+				add(x)
+			}
+			continue
+		}
+		add(foldRune(r))
+	}
+	return out
+}
+
 // termTrigrams returns the trigrams a search term must all appear among,
 // or false when the term cannot be looked up in the index: shorter than a
-// trigram, or with a character that does not fold to ASCII.
+// trigram, or with a character that does not fold to one ASCII letter.
 func termTrigrams(q string) ([]uint32, bool) {
 	term := strings.TrimSpace(q)
 	count := 0
 	for _, r := range term {
-		if foldRune(r) >= utf8.RuneSelf {
+		if _, ok := expansions[r]; ok || foldRune(r) >= utf8.RuneSelf {
 			return nil, false
 		}
 		count++

@@ -150,6 +150,43 @@ func TestSearchFindsWhatContainsTheTerm(t *testing.T) {
 		}
 		check("created")
 
+		// MySQL compares accents as the letter without them, and its
+		// collation may compare more (general_ci: ı = i, ß = s). Whatever
+		// the database's collation says, the search through the postings
+		// finds what a LIKE over every row finds.
+		if s.DB().Dialector.Name() == "mysql" {
+			c := &store.Contact{CustomerID: customers[0].ID, Name: "Yıldız Özdemir", JobTitle: "Leiterin Straßenbau",
+				Email: "cæsar.œuvre@x.example", HierarchyLevel: store.LevelSpecialist}
+			if err := s.CreateContact(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			found := 0
+			for _, q := range []string{"yildiz", "OZDEMIR", "özdemir", "strasenbau", "strassenbau", "straßenbau", "yıldız öz", "caesar", "cæsar", "oeuvre", "œuvre", "csar"} {
+				var like []uint
+				if err := s.DB().Raw("SELECT id FROM contacts WHERE id = ? AND CONCAT_WS(' ', name, job_title, email) LIKE ?", c.ID, "%"+q+"%").
+					Scan(&like).Error; err != nil {
+					t.Fatal(err)
+				}
+				rows, _, err := s.SearchContacts(ctx, q, store.Page{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := len(rows) == 1 && rows[0].ID == c.ID
+				if got != (len(like) == 1) {
+					t.Errorf("search %q finds the contact: %v; LIKE over the rows: %v", q, got, len(like) == 1)
+				}
+				if got {
+					found++
+				}
+			}
+			if found < 3 {
+				t.Errorf("only %d terms found the contact; the check says little", found)
+			}
+			if err := s.DB().Delete(c).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+
 		// Edits: a third of the contacts and half the customers renamed.
 		for id, c := range contacts {
 			if id%3 != 0 {

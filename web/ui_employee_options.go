@@ -36,6 +36,8 @@ type employeePicker struct {
 	// Except leaves out these employees (a workshop's participants).
 	SessionID uint
 	Except    []uint
+	// AccountKAMs offers only employees who are KAM of a key account.
+	AccountKAMs bool
 	// Chosen are listed first and selected; Suggested next, marked (the
 	// page's suggestion, not repeated when finding); Listed the others
 	// shown; More how many further employees match.
@@ -79,7 +81,8 @@ func (s *Server) loadEmployeePicker(c echo.Context, pk *employeePicker, find str
 			}
 		}
 	}
-	listed, total, err := s.opts.Store.EmployeeChoices(ctx, find, pk.Groups, except, employeesListed)
+	listed, total, err := s.opts.Store.EmployeeChoices(ctx, store.EmployeeChoice{Find: find, KAMsFirst: pk.Groups, AccountKAMs: pk.AccountKAMs,
+		Except: except, Limit: employeesListed})
 	if err != nil {
 		return serverError(err)
 	}
@@ -181,6 +184,9 @@ func (pk employeePicker) FinderVals() string {
 	if pk.SessionID != 0 {
 		v["session"] = uitoa(pk.SessionID)
 	}
+	if pk.AccountKAMs {
+		v["account_kams"] = "1"
+	}
 	if len(pk.Except) > 0 {
 		ids := make([]string, len(pk.Except))
 		for i, id := range pk.Except {
@@ -194,7 +200,7 @@ func (pk employeePicker) FinderVals() string {
 
 // pickerBlanks are the empty choices a finder may ask for, so that the
 // fragment's text is one of ours, never the request's.
-var pickerBlanks = map[string]bool{"— choose —": true}
+var pickerBlanks = map[string]bool{"— choose —": true, "all": true}
 
 // employeeOptions answers a picker's finder: the options of its select
 // for what was typed, with the chosen employees kept selected.
@@ -203,7 +209,8 @@ func (s *Server) employeeOptions(c echo.Context) error {
 	if field == "" || len(field) > 60 {
 		return fieldError("field", "name the select the options are for")
 	}
-	pk := employeePicker{Field: field, Multiple: c.QueryParam("multiple") == "1", Groups: c.QueryParam("groups") == "1"}
+	pk := employeePicker{Field: field, Multiple: c.QueryParam("multiple") == "1", Groups: c.QueryParam("groups") == "1",
+		AccountKAMs: c.QueryParam("account_kams") == "1"}
 	if b := c.QueryParam("blank"); pickerBlanks[b] {
 		pk.Blank = b
 	}

@@ -15,7 +15,8 @@ import (
 type keyAccountsPage struct {
 	Rows       []keyAccountListRow
 	Programmes []store.Programme
-	KAMs       []store.Employee
+	// KAMPicker filters by KAM: a few listed, a finder for the rest.
+	KAMPicker employeePicker
 	Statuses   []string
 	// The filters as chosen (0 or "" for any).
 	ProgrammeID, KAMEmployeeID, CustomerID uint
@@ -48,11 +49,16 @@ func (s *Server) keyAccountsList(c echo.Context) error {
 		if rows, total, err = s.opts.Store.ListKeyAccounts(ctx, f, store.Page{Number: lq.Page, Size: listPageSize}); err != nil {
 			return serverError(err)
 		}
-		// The KAMs to choose from are those of the accounts she may see.
-		scope := store.KeyAccountFilter{WorkedOnBy: f.WorkedOnBy, ProgrammeID: f.ProgrammeID}
-		if p.KAMs, err = s.opts.Store.KeyAccountKAMs(ctx, scope); err != nil {
-			return serverError(err)
-		}
+	}
+	// The KAMs to filter by: employees who are KAM of a key account, a
+	// few listed and the rest found by name (a company has hundreds).
+	p.KAMPicker = employeePicker{Field: "kam_employee_id", Blank: "all", AccountKAMs: true}
+	var chosen []string
+	if f.KAMEmployeeID != 0 {
+		chosen = []string{uitoa(f.KAMEmployeeID)}
+	}
+	if err := s.loadEmployeePicker(c, &p.KAMPicker, "", chosen); err != nil {
+		return err
 	}
 	if p.Programmes, _, err = s.opts.Store.ListProgrammes(ctx, store.Page{Number: 1, Size: store.MaxPageSize}); err != nil {
 		return serverError(err)
