@@ -17,7 +17,7 @@ type keyAccountsPage struct {
 	Programmes []store.Programme
 	// KAMPicker filters by KAM: a few listed, a finder for the rest.
 	KAMPicker employeePicker
-	Statuses   []string
+	Statuses  []string
 	// The filters as chosen (0 or "" for any).
 	ProgrammeID, KAMEmployeeID, CustomerID uint
 	Status                                 string
