@@ -52,6 +52,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0032_page_indexes", Migrate: migrate0032, Rollback: rollback0032},
 		{ID: "0034_search_grams", Migrate: migrate0034, Rollback: rollback0034},
 		{ID: "0035_criteria_met", Migrate: migrate0035, Rollback: rollback0035},
+		{ID: "0036_open_actions_index", Migrate: migrate0036, Rollback: rollback0036},
 	}
 }
 
@@ -1709,3 +1710,17 @@ func migrate0035(tx *gorm.DB) error {
 }
 
 func rollback0035(tx *gorm.DB) error { return tx.Migrator().DropTable("customer_criteria_met") }
+
+// --- 0036: open and overdue actions per key account from the index ---
+//
+// The key-accounts list and a key account's page count each account's open
+// and overdue actions; with done_at and due in the index they are counted
+// without reading the actions' rows.
+
+var m0036Indexes = []migrationIndex{
+	{"actions", "idx_actions_account_open", "key_account_id, done_at, due"},
+}
+
+func migrate0036(tx *gorm.DB) error { return createIndexes(tx, m0036Indexes) }
+
+func rollback0036(tx *gorm.DB) error { return dropIndexes(tx, m0036Indexes) }
