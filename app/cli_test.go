@@ -22,9 +22,10 @@ func run(args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
-// TestMigrateCommandOnEmptyMySQL runs `kamflow migrate` twice on an empty
-// MySQL database: the first creates the schema, the second changes nothing.
-func TestMigrateCommandOnEmptyMySQL(t *testing.T) {
+// cliOnMySQL points the CLI's configuration at a fresh MySQL database of
+// the test and returns that database's connection settings.
+func cliOnMySQL(t *testing.T) *gomysql.Config {
+	t.Helper()
 	cfg, err := gomysql.ParseDSN(storetest.MySQLDatabase(t))
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +34,13 @@ func TestMigrateCommandOnEmptyMySQL(t *testing.T) {
 	t.Setenv("KAMFLOW_DB_USER", cfg.User)
 	t.Setenv("KAMFLOW_DB_PASSWORD", cfg.Passwd)
 	t.Setenv("KAMFLOW_DB_NAME", cfg.DBName)
+	return cfg
+}
+
+// TestMigrateCommandOnEmptyMySQL runs `kamflow migrate` twice on an empty
+// MySQL database: the first creates the schema, the second changes nothing.
+func TestMigrateCommandOnEmptyMySQL(t *testing.T) {
+	cfg := cliOnMySQL(t)
 
 	code, out, errOut := run("migrate")
 	if code != 0 || !strings.Contains(out, "0001_reference_core") {
@@ -54,14 +62,7 @@ func TestMigrateCommandOnEmptyMySQL(t *testing.T) {
 }
 
 func TestProductionProcessesRefuseAnUnmigratedDatabase(t *testing.T) {
-	cfg, err := gomysql.ParseDSN(storetest.MySQLDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("KAMFLOW_DB_HOST", cfg.Addr)
-	t.Setenv("KAMFLOW_DB_USER", cfg.User)
-	t.Setenv("KAMFLOW_DB_PASSWORD", cfg.Passwd)
-	t.Setenv("KAMFLOW_DB_NAME", cfg.DBName)
+	cliOnMySQL(t)
 	code, _, errOut := run("worker")
 	if code != 1 || !strings.Contains(errOut, "kamflow migrate") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
 		t.Fatalf("worker on empty db = %d, %q; want one line asking for kamflow migrate", code, errOut)

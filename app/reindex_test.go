@@ -6,10 +6,7 @@ import (
 	"testing"
 	"time"
 
-	gomysql "github.com/go-sql-driver/mysql"
-
 	"github.com/kamflow/kamflow/store"
-	"github.com/kamflow/kamflow/store/storetest"
 )
 
 // TestReindexCommandAfterABulkLoad: rows written with SQL outside kamflow
@@ -17,14 +14,7 @@ import (
 // criteria met; `kamflow reindex` rebuilds both from the stored rows, and
 // running it again changes nothing.
 func TestReindexCommandAfterABulkLoad(t *testing.T) {
-	cfg, err := gomysql.ParseDSN(storetest.MySQLDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("KAMFLOW_DB_HOST", cfg.Addr)
-	t.Setenv("KAMFLOW_DB_USER", cfg.User)
-	t.Setenv("KAMFLOW_DB_PASSWORD", cfg.Passwd)
-	t.Setenv("KAMFLOW_DB_NAME", cfg.DBName)
+	cfg := cliOnMySQL(t)
 	if code, _, errOut := run("migrate"); code != 0 {
 		t.Fatalf("migrate: %s", errOut)
 	}
@@ -58,6 +48,7 @@ func TestReindexCommandAfterABulkLoad(t *testing.T) {
 		{"INSERT INTO customers (id, name, industry, created_at, updated_at) VALUES (901, 'Zeppelin Werke AG', 'Luftfahrt', ?, ?), (902, 'Aare Mühle AG', 'Food', ?, ?)", []any{now, now, now, now}},
 		{"INSERT INTO contacts (customer_id, name, job_title, hierarchy_level, email, created_at, updated_at) VALUES (901, 'Quirin Lenz', 'Einkauf', 'specialist', 'q.lenz@zeppelin.example', ?, ?)", []any{now, now}},
 		{"INSERT INTO customer_scores (programme_id, customer_id, criterion_key, met, updated_at) VALUES (?, 901, 'fit', TRUE, ?)", []any{prog.ID, now}},
+		{"INSERT INTO key_accounts (programme_id, customer_id, confirmed_at, updated_at) VALUES (?, 901, ?, ?), (?, 902, ?, ?)", []any{prog.ID, now, now, prog.ID, now, now}},
 	} {
 		if err := s.DB().Exec(stmt.sql, stmt.args...).Error; err != nil {
 			t.Fatal(err)
@@ -79,17 +70,36 @@ func TestReindexCommandAfterABulkLoad(t *testing.T) {
 		}
 		return contacts, customers, page[0].CustomerName
 	}
+	// The key accounts' list, sorted by the customer names kept with them.
+	accounts := func() string {
+		t.Helper()
+		rows, _, err := s.ListKeyAccounts(ctx, store.KeyAccountFilter{ProgrammeID: prog.ID}, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, r := range rows {
+			names = append(names, r.CustomerName)
+		}
+		return strings.Join(names, "; ")
+	}
 	if c, cu, first := found(); c != 0 || cu != 0 || first != "Aare Mühle AG" {
 		t.Fatalf("before reindex: %d contacts, %d customers, first %q", c, cu, first)
 	}
+	if got := accounts(); got != "; " {
+		t.Fatalf("key accounts before reindex = %q, want two without names", got)
+	}
 	code, out, errOut := run("reindex")
-	if code != 0 || !strings.Contains(out, "1 contacts and 2 customers searchable, criteria met of 1 programmes") {
+	if code != 0 || !strings.Contains(out, "1 contacts and 2 customers searchable, criteria met of 1 programmes, customer names on 2 key accounts") {
 		t.Fatalf("reindex = %d, %q, %q", code, out, errOut)
 	}
 	// Zeppelin meets the criterion: it leads the selection, ahead of the
 	// customers by name.
 	if c, cu, first := found(); c != 1 || cu != 1 || first != "Zeppelin Werke AG" {
 		t.Fatalf("after reindex: %d contacts, %d customers, first %q", c, cu, first)
+	}
+	if got := accounts(); got != "Aare Mühle AG; Zeppelin Werke AG" {
+		t.Fatalf("key accounts after reindex = %q, want both named, by name", got)
 	}
 	if code, out2, errOut := run("reindex"); code != 0 || out2 != out {
 		t.Fatalf("second reindex = %d, %q, %q", code, out2, errOut)
