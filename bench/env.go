@@ -49,6 +49,8 @@ type env struct {
 	mysqlHost string
 	dbName    string
 	driver    string
+	// keep: stop leaves the database and data directory in place.
+	keep bool
 	srv       *http.Server
 	// queries holds each marked request's counts (*requestCounts) by its
 	// X-Bench-Request header.
@@ -105,7 +107,7 @@ func startEnv(ctx context.Context, o options, driver, tag string) (_ *env, err e
 	if err != nil {
 		return nil, err
 	}
-	e := &env{dataDir: dir, driver: driver}
+	e := &env{dataDir: dir, driver: driver, keep: o.keep}
 	defer func() {
 		if err != nil {
 			e.stop()
@@ -185,7 +187,7 @@ func startEnv(ctx context.Context, o options, driver, tag string) (_ *env, err e
 }
 
 // stop ends what startEnv started, in reverse order, and removes its data:
-// the data directory and the MySQL database.
+// the data directory and the MySQL database, unless the run keeps them.
 func (e *env) stop() {
 	if e.srv != nil {
 		_ = e.srv.Close()
@@ -201,6 +203,10 @@ func (e *env) stop() {
 	}
 	if e.store != nil {
 		_ = e.store.Close()
+	}
+	if e.keep {
+		fmt.Fprintf(os.Stderr, "bench: kept %s data: directory %s, MySQL database %q\n", e.driver, e.dataDir, e.dbName)
+		return
 	}
 	if e.dbName != "" {
 		if err := execMySQL(e.mysqlHost, "DROP DATABASE IF EXISTS "+e.dbName); err != nil {

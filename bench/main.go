@@ -37,6 +37,9 @@ type options struct {
 	outage       time.Duration
 	appendTo     bool
 	cpuProfile   string
+	// keep leaves each run's generated database in place (for EXPLAIN)
+	// instead of dropping it.
+	keep bool
 	// pages limits the web part to the pages whose names contain one of
 	// these (the minimal page is always measured); empty: every page.
 	pages []string
@@ -68,6 +71,7 @@ func run(args []string) error {
 	fs.DurationVar(&o.outage, "outage", 30*time.Second, "how long MariaDB is stopped in the outage test")
 	fs.BoolVar(&o.appendTo, "append", false, "add this run's sections to the existing report instead of replacing it")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process (server, worker, bench) to this file")
+	fs.BoolVar(&o.keep, "keep", false, "keep each run's generated database (MySQL database, SQLite data directory) and print where it is, to inspect query plans")
 	fs.StringVar(&pages, "pages", "", "web part: measure only the pages whose names contain one of these comma-separated words (such as \"home,training\"); the minimal page always")
 	if err := fs.Parse(args); err != nil {
 		return err
