@@ -91,8 +91,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = withConfig(config.ModeMigrate, rest, stderr, func(cfg *config.Config, log *slog.Logger) error {
 			n, err := Reindex(ctx, cfg)
 			if err == nil {
-				fmt.Fprintf(stdout, "reindexed on %s: %d contacts and %d customers searchable, criteria met of %d programmes\n",
-					cfg.DB.Describe(), n.Contacts, n.Customers, n.Programmes)
+				fmt.Fprintf(stdout, "reindexed on %s: %d contacts and %d customers searchable, criteria met of %d programmes, customer names on %d key accounts\n",
+					cfg.DB.Describe(), n.Contacts, n.Customers, n.Programmes, n.KeyAccounts)
 			}
 			return err
 		})

@@ -267,7 +267,6 @@ const (
 // KeyAccountRow is a key account with the names lists show.
 type KeyAccountRow struct {
 	KeyAccount
-	CustomerName string
 	KAMName      string
 	DeputyName   string
 	CoveringName string
@@ -379,17 +378,34 @@ func (s *Store) ListKeyAccounts(ctx context.Context, f KeyAccountFilter, p Page)
 	if err := s.keyAccountQuery(ctx, f).Count(&total).Error; err != nil {
 		return nil, 0, translate(err, "count key accounts")
 	}
+	// The page's accounts in the order of the index on (programme,
+	// customer name); the people's names and the handover flag are read
+	// for its rows only.
+	page := s.keyAccountQuery(ctx, f).Select("ka.id").
+		Order("ka.programme_id, ka.customer_name, ka.id").Offset((p.Number - 1) * p.Size).Limit(p.Size)
 	var rows []KeyAccountRow
-	err := s.keyAccountQuery(ctx, f).
-		Select("ka.*, c.name AS customer_name, k.name AS kam_name, d.name AS deputy_name, cv.name AS covering_name, " +
-			"EXISTS (SELECT 1 FROM handovers h WHERE h.key_account_id = ka.id AND h.status = 'open') AS handover_open").
-		Joins("JOIN customers c ON c.id = ka.customer_id").
+	err := withNames(s.db.WithContext(ctx).Table("(?) AS page", page).Joins("JOIN key_accounts ka ON ka.id = page.id")).
+		Order("ka.programme_id, ka.customer_name, ka.id").Scan(&rows).Error
+	return rows, total, translate(err, "list key accounts")
+}
+
+// withNames selects key_accounts (as ka) as KeyAccountRows: with the
+// people's names and whether a handover is open (the customer's name is
+// the account's own).
+func withNames(q *gorm.DB) *gorm.DB {
+	return q.Select("ka.*, k.name AS kam_name, d.name AS deputy_name, cv.name AS covering_name, " +
+		"EXISTS (SELECT 1 FROM handovers h WHERE h.key_account_id = ka.id AND h.status = 'open') AS handover_open").
 		Joins("LEFT JOIN employees k ON k.id = ka.kam_employee_id").
 		Joins("LEFT JOIN employees d ON d.id = ka.deputy_employee_id").
-		Joins("LEFT JOIN employees cv ON cv.id = ka.covering_employee_id").
-		Order("ka.programme_id, c.name, ka.id").Offset((p.Number - 1) * p.Size).Limit(p.Size).
-		Scan(&rows).Error
-	return rows, total, translate(err, "list key accounts")
+		Joins("LEFT JOIN employees cv ON cv.id = ka.covering_employee_id")
+}
+
+// KeyAccountRowsOf lists all key accounts of a programme by customer id,
+// with their names, in one statement (a programme has few: its focus).
+func (s *Store) KeyAccountRowsOf(ctx context.Context, programmeID uint) ([]KeyAccountRow, error) {
+	var rows []KeyAccountRow
+	err := withNames(s.keyAccountQuery(ctx, KeyAccountFilter{ProgrammeID: programmeID})).Order("ka.customer_id").Scan(&rows).Error
+	return rows, translate(err, "key accounts with names")
 }
 
 // WorksOnKeyAccount reports whether the employee works on the key account

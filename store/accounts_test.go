@@ -174,14 +174,44 @@ func TestListKeyAccountsFiltersNamesAndWorkedOnBy(t *testing.T) {
 		if status[custs[0].ID] != store.KeyAccountActive || status[custs[1].ID] != store.KeyAccountHandover || status[custs[2].ID] != store.KeyAccountUnassigned {
 			t.Errorf("statuses = %v", status)
 		}
+		// A programme's accounts with their names, by customer, in one list.
+		named, err := s.KeyAccountRowsOf(ctx, p1.ID)
+		if err != nil || len(named) != 3 {
+			t.Fatalf("key account rows of programme 1 = %d, %v; want 3", len(named), err)
+		}
+		for i, r := range named {
+			if i > 0 && named[i-1].CustomerID > r.CustomerID {
+				t.Errorf("rows of programme 1 not by customer: %d after %d", r.CustomerID, named[i-1].CustomerID)
+			}
+			if r.CustomerName == "" || r.Status() != status[r.CustomerID] {
+				t.Errorf("row of customer %d = %q %s; want its name and %s", r.CustomerID, r.CustomerName, r.Status(), status[r.CustomerID])
+			}
+			if r.ID == handed.ID && (r.KAMName != kam.Name || r.DeputyName != deputy.Name) {
+				t.Errorf("handed-over account's people = %q %q", r.KAMName, r.DeputyName)
+			}
+		}
 		if rows, total, _ := s.ListKeyAccounts(ctx, store.KeyAccountFilter{CustomerID: custs[0].ID}, store.Page{}); total != 2 || len(rows) != 2 {
 			t.Errorf("customer filter = %d of %d", len(rows), total)
 		}
 		if rows, total, _ := s.ListKeyAccounts(ctx, store.KeyAccountFilter{KAMEmployeeID: kam.ID, CustomerID: custs[0].ID}, store.Page{}); total != 1 || rows[0].ProgrammeID != p1.ID {
 			t.Errorf("KAM and customer filter = %+v of %d", rows, total)
 		}
-		if rows, total, _ := s.ListKeyAccounts(ctx, store.KeyAccountFilter{}, store.Page{Number: 2, Size: 3}); total != 4 || len(rows) != 1 {
-			t.Errorf("page 2 of size 3 = %d rows of %d", len(rows), total)
+		// Pages follow each other without a gap or a repeat, by programme
+		// and customer name.
+		first, _, _ := s.ListKeyAccounts(ctx, store.KeyAccountFilter{}, store.Page{Number: 1, Size: 3})
+		rows, total, _ = s.ListKeyAccounts(ctx, store.KeyAccountFilter{}, store.Page{Number: 2, Size: 3})
+		if total != 4 || len(first) != 3 || len(rows) != 1 {
+			t.Fatalf("pages of size 3 = %d and %d rows of %d", len(first), len(rows), total)
+		}
+		all := append(first, rows...)
+		for i := 1; i < len(all); i++ {
+			a, b := all[i-1], all[i]
+			if a.ProgrammeID > b.ProgrammeID || (a.ProgrammeID == b.ProgrammeID && a.CustomerName > b.CustomerName) {
+				t.Errorf("row %d (%d %q) before row %d (%d %q)", i-1, a.ProgrammeID, a.CustomerName, i, b.ProgrammeID, b.CustomerName)
+			}
+		}
+		if all[3].ProgrammeID != p2.ID || all[3].CustomerID != custs[0].ID || all[3].CustomerName == "" {
+			t.Errorf("page 2 = %+v; want programme 2's account with its name", all[3])
 		}
 		for _, tc := range []struct {
 			who  store.Employee

@@ -34,9 +34,13 @@ func refreshCriteriaMet(tx *gorm.DB, programmeID, customerID uint) error {
 	return tx.Exec(sql+" GROUP BY s.programme_id, s.customer_id, c.name", args...).Error
 }
 
-// renameInCriteriaMet follows a customer's new name.
-func renameInCriteriaMet(tx *gorm.DB, customerID uint, name string) error {
-	return tx.Model(&criteriaMet{}).Where("customer_id = ?", customerID).Update("customer_name", name).Error
+// followCustomerName writes a customer's new name where lists keep it
+// beside their order: the selection's criteria met and the key accounts.
+func followCustomerName(tx *gorm.DB, customerID uint, name string) error {
+	if err := tx.Model(&criteriaMet{}).Where("customer_id = ?", customerID).Update("customer_name", name).Error; err != nil {
+		return err
+	}
+	return tx.Model(&KeyAccount{}).Where("customer_id = ?", customerID).Update("customer_name", name).Error
 }
 
 // criteriaMet is one row of customer_criteria_met.

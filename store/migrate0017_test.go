@@ -50,7 +50,7 @@ func TestMigrate0017FillsRowsWrittenBefore(t *testing.T) {
 	if err := s.db.Exec("INSERT INTO programmes (id, name, lead_email, status, current_phase, start_date) VALUES (1, 'KAM', 'lead@example.com', 'starting', 'setup', ?)", time.Now()).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ConfirmKeyAccounts(ctx, p.ID, []uint{custs[0].ID}, time.Now()); err != nil {
+	if err := s.db.Exec("INSERT INTO key_accounts (programme_id, customer_id, confirmed_at, updated_at) VALUES (?, ?, ?, ?)", p.ID, custs[0].ID, time.Now(), time.Now()).Error; err != nil {
 		t.Fatal(err)
 	}
 	kas, _ := s.KeyAccounts(ctx, p.ID)

@@ -356,24 +356,44 @@ type ProgrammeRecord struct {
 // unknown programme. A programme whose workflow has not yet recorded its
 // start shows status "starting" with its planned milestones.
 func (s *Store) ProgrammeRecordByID(ctx context.Context, id uint) (*ProgrammeRecord, error) {
+	return s.programmeRecord(ctx, id, true)
+}
+
+// ProgrammeSelectionRecordByID loads the part of a programme's record that
+// the selection works on: the programme, its phases, committee, criteria
+// and candidates; the later phases' lists (assignments, training, plan
+// approvals, conflicts, briefings) stay empty. Five statements instead of
+// ten, on a page every scoring lead reloads.
+func (s *Store) ProgrammeSelectionRecordByID(ctx context.Context, id uint) (*ProgrammeRecord, error) {
+	return s.programmeRecord(ctx, id, false)
+}
+
+// recordList is one of a programme record's lists: where it goes and its order.
+type recordList struct {
+	what  string
+	dst   any
+	order string
+}
+
+func (s *Store) programmeRecord(ctx context.Context, id uint, full bool) (*ProgrammeRecord, error) {
 	var r ProgrammeRecord
 	db := s.db.WithContext(ctx)
 	if err := db.First(&r.Programme, id).Error; err != nil {
 		return nil, translate(err, fmt.Sprintf("programme %d", id))
 	}
-	steps := []struct {
-		what  string
-		dst   any
-		order string
-	}{
+	steps := []recordList{
 		{"phases", &r.Phases, "position"},
 		{"criteria", &r.Criteria, "position"},
 		{"candidates", &r.Candidates, "position"},
-		{"assignments", &r.Assignments, "customer_id"},
-		{"training", &r.Training, "employee_id"},
-		{"plan approvals", &r.PlanApprovals, "seq, customer_id"},
-		{"conflicts", &r.Conflicts, "conflict_id"},
-		{"briefings", &r.Briefings, "briefing_id"},
+	}
+	if full {
+		steps = append(steps, []recordList{
+			{"assignments", &r.Assignments, "customer_id"},
+			{"training", &r.Training, "employee_id"},
+			{"plan approvals", &r.PlanApprovals, "seq, customer_id"},
+			{"conflicts", &r.Conflicts, "conflict_id"},
+			{"briefings", &r.Briefings, "briefing_id"},
+		}...)
 	}
 	for _, st := range steps {
 		if err := db.Where("programme_id = ?", id).Order(st.order).Find(st.dst).Error; err != nil {

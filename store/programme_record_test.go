@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -97,6 +98,22 @@ func TestProgrammeRecordAppliesEventsOnceAndInOrderOfSeq(t *testing.T) {
 		}
 		if len(rec.Committee) != 1 || rec.Committee[0] != "c@x.test" {
 			t.Errorf("committee = %v", rec.Committee)
+		}
+		// The selection's part of the record: the same programme, phases,
+		// committee, criteria and candidates, without the later lists.
+		sel, err := s.ProgrammeSelectionRecordByID(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sel.Programme.LastEventSeq != 5 || len(sel.Phases) != len(rec.Phases) || len(sel.Criteria) != 3 ||
+			len(sel.Candidates) != 2 || sel.Candidates[0].Decision != "confirmed" || len(sel.Committee) != 1 {
+			t.Errorf("selection record = %+v; want the record's programme, phases, criteria, candidates and committee", sel)
+		}
+		if len(sel.Assignments)+len(sel.Training)+len(sel.PlanApprovals)+len(sel.Conflicts)+len(sel.Briefings) != 0 {
+			t.Errorf("selection record loaded the later phases' lists: %+v", sel)
+		}
+		if _, err := s.ProgrammeSelectionRecordByID(ctx, p.ID+100); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("unknown programme's selection record: %v, want ErrNotFound", err)
 		}
 		events, err := s.ProgrammeEvents(ctx, p.ID)
 		if err != nil || len(events) != 5 {

@@ -221,7 +221,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, c *Customer) error {
 		if err != nil {
 			return err
 		}
-		if err := renameInCriteriaMet(tx, c.ID, c.Name); err != nil {
+		if err := followCustomerName(tx, c.ID, c.Name); err != nil {
 			return err
 		}
 		return reindexCustomer(tx, c.ID)

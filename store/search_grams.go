@@ -306,12 +306,13 @@ func backfillGrams(tx *gorm.DB, g gramTable, from, textSQL string) error {
 
 // ReindexCounts says how many rows Reindex read.
 type ReindexCounts struct {
-	Contacts, Customers, Programmes int64
+	Contacts, Customers, Programmes, KeyAccounts int64
 }
 
 // Reindex rebuilds what kamflow derives in the database from stored rows:
 // the search index of contacts and customers (trigram postings on MySQL,
-// FTS5 on SQLite) and each programme's criteria met. kamflow keeps them
+// FTS5 on SQLite), each programme's criteria met and the customers' names
+// on their key accounts. kamflow keeps them
 // current as it writes; rows loaded with SQL outside kamflow (a bulk load,
 // a restore of single tables) need this once. One transaction.
 func (s *Store) Reindex(ctx context.Context) (ReindexCounts, error) {
@@ -341,6 +342,12 @@ func (s *Store) Reindex(ctx context.Context) (ReindexCounts, error) {
 					return err
 				}
 			}
+		}
+		if err := tx.Exec(keyAccountNamesSQL).Error; err != nil {
+			return err
+		}
+		if err := tx.Table("key_accounts").Count(&n.KeyAccounts).Error; err != nil {
+			return err
 		}
 		var programmes []uint
 		if err := tx.Table("programmes").Pluck("id", &programmes).Error; err != nil {

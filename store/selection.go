@@ -36,8 +36,28 @@ type KeyAccount struct {
 	// CoveringEmployeeID stands in for the KAM during a handover, so the
 	// account is never without a responsible person.
 	CoveringEmployeeID *uint
-	ConfirmedAt        time.Time
-	UpdatedAt          time.Time
+	// CustomerName is the customer's, kept here so that lists sort by it
+	// from an index (BeforeCreate sets it, UpdateCustomer follows renames).
+	CustomerName string `gorm:"size:200;not null;default:''"`
+	ConfirmedAt  time.Time
+	UpdatedAt    time.Time
+}
+
+// BeforeCreate copies the customer's name onto a new key account, however
+// it is created (confirmed, imported, generated).
+func (ka *KeyAccount) BeforeCreate(tx *gorm.DB) error {
+	if ka.CustomerName != "" {
+		return nil
+	}
+	var names []string
+	if err := tx.Session(&gorm.Session{NewDB: true}).Table("customers").Where("id = ?", ka.CustomerID).Pluck("name", &names).Error; err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("key account: %w: no customer %d", ErrInvalid, ka.CustomerID)
+	}
+	ka.CustomerName = names[0]
+	return nil
 }
 
 // Responsible is who answers for the account now: the person covering a
@@ -139,11 +159,16 @@ func (s *Store) ConfirmKeyAccounts(ctx context.Context, programmeID uint, custom
 	if len(customerIDs) == 0 {
 		return nil
 	}
+	// The names in one statement (BeforeCreate would read them one by one).
+	names, err := s.CustomerNames(ctx, customerIDs)
+	if err != nil {
+		return err
+	}
 	rows := make([]KeyAccount, len(customerIDs))
 	for i, id := range customerIDs {
-		rows[i] = KeyAccount{ProgrammeID: programmeID, CustomerID: id, ConfirmedAt: at.UTC()}
+		rows[i] = KeyAccount{ProgrammeID: programmeID, CustomerID: id, CustomerName: names[id], ConfirmedAt: at.UTC()}
 	}
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
+	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
 	return translate(err, "confirm key accounts")
 }
 

@@ -13,7 +13,19 @@ import (
 // projects every change: pages and GETs never wait on Temporal, and a
 // programme stays readable after Temporal has deleted its history.
 func (s *Server) programmeState(ctx context.Context, id uint) (workflows.ProgrammeState, error) {
-	rec, err := s.opts.Store.ProgrammeRecordByID(ctx, id)
+	return stateOf(s.opts.Store.ProgrammeRecordByID(ctx, id))
+}
+
+// programmeSelectionState is programmeState for the selection page: the
+// programme, its phases, committee, criteria and candidates, without the
+// later phases' lists.
+func (s *Server) programmeSelectionState(ctx context.Context, id uint) (workflows.ProgrammeState, error) {
+	return stateOf(s.opts.Store.ProgrammeSelectionRecordByID(ctx, id))
+}
+
+// stateOf is a loaded programme record as its state: 404 when there is no
+// such programme.
+func stateOf(rec *store.ProgrammeRecord, err error) (workflows.ProgrammeState, error) {
 	if errors.Is(err, store.ErrNotFound) {
 		return workflows.ProgrammeState{}, apiErr(http.StatusNotFound, "not_found", "no such programme")
 	}

@@ -67,7 +67,7 @@ type selectionPage struct {
 
 func (s *Server) selectionData(c echo.Context, id uint) (*selectionPage, error) {
 	ctx := c.Request().Context()
-	st, err := s.programmeState(ctx, id)
+	st, err := s.programmeSelectionState(ctx, id)
 	if err != nil {
 		var ae *apiError
 		if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
@@ -208,7 +208,7 @@ func (s *Server) selectionForms(c echo.Context, id uint, p *selectionPage) error
 			}
 		}
 	}
-	kas, err := s.opts.Store.KeyAccounts(ctx, id)
+	kas, err := s.opts.Store.KeyAccountRowsOf(ctx, id)
 	if err != nil {
 		return serverError(err)
 	}
@@ -216,22 +216,8 @@ func (s *Server) selectionForms(c echo.Context, id uint, p *selectionPage) error
 		return nil
 	}
 	customerIDs := make([]uint, len(kas))
-	var employeeIDs []uint
 	for i, ka := range kas {
 		customerIDs[i] = ka.CustomerID
-		for _, e := range []*uint{ka.KAMEmployeeID, ka.DeputyEmployeeID} {
-			if e != nil {
-				employeeIDs = append(employeeIDs, *e)
-			}
-		}
-	}
-	customers, err := s.opts.Store.CustomersByID(ctx, customerIDs)
-	if err != nil {
-		return serverError(err)
-	}
-	employees, err := s.opts.Store.EmployeesByID(ctx, employeeIDs)
-	if err != nil {
-		return serverError(err)
 	}
 	var suggestions []store.KAMSuggestion
 	if p.CanAssign {
@@ -243,13 +229,13 @@ func (s *Server) selectionForms(c echo.Context, id uint, p *selectionPage) error
 		}
 	}
 	for i, ka := range kas {
-		row := keyAccountRow{ID: ka.ID, CustomerID: ka.CustomerID, CustomerName: customers[ka.CustomerID].Name,
-			Readable: s.may(c, policy.ActAccountRead, policy.Target{KeyAccount: &kas[i]})}
+		row := keyAccountRow{ID: ka.ID, CustomerID: ka.CustomerID, CustomerName: ka.CustomerName,
+			Readable: s.may(c, policy.ActAccountRead, policy.Target{KeyAccount: &kas[i].KeyAccount})}
 		if ka.KAMEmployeeID != nil {
-			row.KAM, row.KAMName = *ka.KAMEmployeeID, employees[*ka.KAMEmployeeID].Name
+			row.KAM, row.KAMName = *ka.KAMEmployeeID, ka.KAMName
 		}
 		if ka.DeputyEmployeeID != nil {
-			row.Deputy, row.DeputyName = *ka.DeputyEmployeeID, employees[*ka.DeputyEmployeeID].Name
+			row.Deputy, row.DeputyName = *ka.DeputyEmployeeID, ka.DeputyName
 		}
 		if i < len(suggestions) {
 			row.Suggestion, row.TopLevel = suggestions[i].Employee, suggestions[i].TopLevel
