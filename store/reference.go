@@ -58,20 +58,7 @@ func (s *Store) Customer(ctx context.Context, id uint) (*Customer, error) {
 
 // ListCustomers returns active customers by name and the total count.
 func (s *Store) ListCustomers(ctx context.Context, p Page) ([]Customer, int64, error) {
-	p = p.normalised()
-	q := s.db.WithContext(ctx).Model(&Customer{}).Where("archived_at IS NULL")
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, translate(err, "count customers")
-	}
-	// A deep page skips thousands of customers: skip them in the index on
-	// (archived_at, name), which holds the id, and read only the page's rows.
-	page := s.db.Model(&Customer{}).Select("id").Where("archived_at IS NULL").Order("name").
-		Offset((p.Number - 1) * p.Size).Limit(p.Size)
-	var out []Customer
-	err := s.db.WithContext(ctx).Table("(?) AS page", page).Joins("JOIN customers ON customers.id = page.id").
-		Select("customers.*").Order("customers.name").Find(&out).Error
-	return out, total, translate(err, "list customers")
+	return s.searchCustomers(ctx, "", false, p)
 }
 
 // CreateContact validates and stores a contact at a customer.
@@ -188,8 +175,14 @@ func (s *Store) searchCustomers(ctx context.Context, q string, archived bool, p 
 		}
 		return db
 	}
+	// A deep page skips thousands of customers: skip them by id alone (in
+	// the index on (archived_at, name) when there is no term) and read only
+	// the page's rows.
+	page := query().Select("customers.id").Order("customers.name").Offset((p.Number - 1) * p.Size).Limit(p.Size)
 	var out []Customer
-	if err := query().Select("customers.*").Order("customers.name").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error; err != nil {
+	err := s.db.WithContext(ctx).Table("(?) AS page", page).Joins("JOIN customers ON customers.id = page.id").
+		Select("customers.*").Order("customers.name").Find(&out).Error
+	if err != nil {
 		return nil, 0, translate(err, "search customers")
 	}
 	total, err := countUnlessComplete(query(), p, len(out))

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,6 +149,60 @@ func TestContactValidation(t *testing.T) {
 		}
 		if err := s.CreateContact(ctx, &store.Contact{CustomerID: a.ID, Name: "Y", HierarchyLevel: "janitor"}); !errors.Is(err, store.ErrInvalid) {
 			t.Fatalf("bad level err = %v", err)
+		}
+	})
+}
+
+// TestCustomerPagesFollowEachOther: the customer list's and a search's
+// pages, read by id and then joined to their rows, follow each other by
+// name without a gap or a repeat, on both databases; archived customers
+// are only in the archived list.
+func TestCustomerPagesFollowEachOther(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		var all []string
+		for i := 12; i >= 1; i-- {
+			c := store.Customer{Name: fmt.Sprintf("Kunde %02d AG", i), Industry: "Maschinenbau"}
+			if err := s.CreateCustomer(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+			if i == 7 {
+				if err := s.ArchiveCustomer(ctx, c.ID, time.Now()); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			all = append([]string{c.Name}, all...)
+		}
+		pages := func(search func(context.Context, string, store.Page) ([]store.Customer, int64, error), q string, size int) ([]string, int64) {
+			t.Helper()
+			var got []string
+			var total int64
+			for n := 1; ; n++ {
+				rows, tot, err := search(ctx, q, store.Page{Number: n, Size: size})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(rows) == 0 {
+					return got, total
+				}
+				total = tot
+				for _, r := range rows {
+					got = append(got, r.Name)
+				}
+			}
+		}
+		if got, total := pages(s.SearchCustomers, "", 5); strings.Join(got, ",") != strings.Join(all, ",") || total != 11 {
+			t.Errorf("pages of 5 = %v (total %d), want %v (11)", got, total, all)
+		}
+		if got, total := pages(s.SearchCustomers, "kunde 1", 2); strings.Join(got, ",") != "Kunde 10 AG,Kunde 11 AG,Kunde 12 AG" || total != 3 {
+			t.Errorf("search pages of 2 = %v (total %d), want Kunde 10–12 (3)", got, total)
+		}
+		if got, total := pages(s.SearchCustomers, "maschinenbau", 4); len(got) != 11 || total != 11 || got[0] != "Kunde 01 AG" || got[10] != "Kunde 12 AG" {
+			t.Errorf("industry search pages of 4 = %v (total %d), want all 11 active by name", got, total)
+		}
+		if got, total := pages(s.SearchArchivedCustomers, "", 5); strings.Join(got, ",") != "Kunde 07 AG" || total != 1 {
+			t.Errorf("archived pages = %v (total %d), want Kunde 07 AG", got, total)
 		}
 	})
 }
