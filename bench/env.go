@@ -51,7 +51,7 @@ type env struct {
 	driver    string
 	// keep: stop leaves the database and data directory in place.
 	keep bool
-	srv       *http.Server
+	srv  *http.Server
 	// queries holds each marked request's counts (*requestCounts) by its
 	// X-Bench-Request header.
 	queries sync.Map

@@ -119,7 +119,8 @@ func generate(ctx context.Context, e *env, scale int, taskQueue string) (*datase
 		if i < 5 { // the demo KAM keeps five accounts, as every KAM does
 			kam = *demoKAM.EmployeeID
 		}
-		accounts[i] = store.KeyAccount{ProgrammeID: ds.programmes[i%len(ds.programmes)], CustomerID: customers[i*len(customers)/len(accounts)].ID,
+		c := customers[i*len(customers)/len(accounts)]
+		accounts[i] = store.KeyAccount{ProgrammeID: ds.programmes[i%len(ds.programmes)], CustomerID: c.ID, CustomerName: c.Name,
 			KAMEmployeeID: &kam, DeputyEmployeeID: &deputy, ConfirmedAt: time.Now().UTC()}
 	}
 	if err := batch(&accounts); err != nil {

@@ -205,7 +205,7 @@ func benchWorkshops(ctx context.Context, o options, r *report) error {
 	}
 	accounts := make([]store.KeyAccount, len(customers))
 	for i, c := range customers {
-		accounts[i] = store.KeyAccount{ProgrammeID: p.ID, CustomerID: c.ID, KAMEmployeeID: kamUser.EmployeeID, ConfirmedAt: time.Now()}
+		accounts[i] = store.KeyAccount{ProgrammeID: p.ID, CustomerID: c.ID, CustomerName: c.Name, KAMEmployeeID: kamUser.EmployeeID, ConfirmedAt: time.Now()}
 	}
 	if err := db.CreateInBatches(&accounts, 100).Error; err != nil {
 		return err
