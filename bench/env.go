@@ -219,6 +219,11 @@ func (e *env) stop() {
 // countQueries adds one to the request's counter for every SQL statement.
 func countQueries(db *gorm.DB) {
 	count := func(tx *gorm.DB) {
+		// GORM builds a subquery by running its callbacks dry: nothing is
+		// sent to the database.
+		if tx.DryRun {
+			return
+		}
 		if n, ok := tx.Statement.Context.Value(queryCounterKey{}).(*requestCounts); ok {
 			n.sql.Add(1)
 		}

@@ -54,6 +54,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0035_criteria_met", Migrate: migrate0035, Rollback: rollback0035},
 		{ID: "0036_open_actions_index", Migrate: migrate0036, Rollback: rollback0036},
 		{ID: "0037_key_account_customer_name", Migrate: migrate0037, Rollback: rollback0037},
+		{ID: "0038_row_counts", Migrate: migrate0038, Rollback: rollback0038},
 	}
 }
 
@@ -1763,3 +1764,29 @@ func rollback0037(tx *gorm.DB) error {
 	}
 	return tx.Migrator().DropColumn(&m0037KeyAccount{}, "CustomerName")
 }
+
+// --- 0038: the customer list's numbers kept ---
+//
+// See row_counts.go: the numbers of active and archived customers, counted
+// here once from the rows and kept by the store as it writes.
+
+type m0038RowCount struct {
+	Name string `gorm:"primaryKey;size:40"`
+	N    int64  `gorm:"not null"`
+}
+
+func (m0038RowCount) TableName() string { return "row_counts" }
+
+func migrate0038(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&m0038RowCount{}); err != nil {
+		return err
+	}
+	for _, c := range customerCounts {
+		if err := tx.Create(&m0038RowCount{Name: c.name}).Error; err != nil {
+			return err
+		}
+	}
+	return recountCustomers(tx)
+}
+
+func rollback0038(tx *gorm.DB) error { return tx.Migrator().DropTable("row_counts") }

@@ -297,12 +297,12 @@ func (s *Store) SearchArchivedEmployees(ctx context.Context, q string, p Page) (
 // RestoreContact brings an archived contact back; whom it reported to
 // before archiving is not restored.
 func (s *Store) RestoreContact(ctx context.Context, id uint) (*Contact, error) {
-	return restore[Contact](ctx, s, id, "contact")
+	return restore[Contact](ctx, s, id, "contact", nil)
 }
 
 // RestoreEmployee brings an archived employee back into the lists.
 func (s *Store) RestoreEmployee(ctx context.Context, id uint) (*Employee, error) {
-	return restore[Employee](ctx, s, id, "employee")
+	return restore[Employee](ctx, s, id, "employee", nil)
 }
 
 // FindEmployees is SearchEmployees that also lists archived employees

@@ -185,6 +185,15 @@ func (s *Store) searchCustomers(ctx context.Context, q string, archived bool, p 
 	if err != nil {
 		return nil, 0, translate(err, "search customers")
 	}
+	if term == "" {
+		// The whole list: its number is kept (row_counts.go).
+		kept := activeCustomers
+		if archived {
+			kept = archivedCustomers
+		}
+		total, err := s.keptCount(ctx, kept)
+		return out, total, err
+	}
 	total, err := countUnlessComplete(query(), p, len(out))
 	return out, total, translate(err, "count customers")
 }
@@ -224,24 +233,28 @@ func (s *Store) UpdateCustomer(ctx context.Context, c *Customer) error {
 
 // ArchiveCustomer hides a customer from lists; its history stays.
 func (s *Store) ArchiveCustomer(ctx context.Context, id uint, at time.Time) error {
-	res := s.db.WithContext(ctx).Model(&Customer{}).Where("id = ? AND archived_at IS NULL", id).Update("archived_at", at.UTC())
-	if res.Error != nil {
-		return translate(res.Error, "archive customer")
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("customer %d: %w", id, ErrNotFound)
-	}
-	return nil
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Customer{}).Where("id = ? AND archived_at IS NULL", id).Update("archived_at", at.UTC())
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("customer %d: %w", id, ErrNotFound)
+		}
+		return moveCustomerCount(tx, activeCustomers, archivedCustomers)
+	})
+	return translate(err, "archive customer")
 }
 
 // RestoreCustomer brings an archived customer back into the lists; a
 // customer not archived is ErrNotFound, an active namesake ErrDuplicate.
 func (s *Store) RestoreCustomer(ctx context.Context, id uint) (*Customer, error) {
-	return restore[Customer](ctx, s, id, "customer")
+	return restore[Customer](ctx, s, id, "customer", func(tx *gorm.DB) error { return moveCustomerCount(tx, archivedCustomers, activeCustomers) })
 }
 
-// restore clears a record's archived_at and returns the record.
-func restore[T any](ctx context.Context, s *Store, id uint, what string) (*T, error) {
+// restore clears a record's archived_at and returns the record; restored,
+// if any, runs in the same transaction once it is restored.
+func restore[T any](ctx context.Context, s *Store, id uint, what string, restored func(*gorm.DB) error) (*T, error) {
 	var out T
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&out).Where("id = ? AND archived_at IS NOT NULL", id).Update("archived_at", nil)
@@ -250,6 +263,11 @@ func restore[T any](ctx context.Context, s *Store, id uint, what string) (*T, er
 		}
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("archived %s %d: %w", what, id, ErrNotFound)
+		}
+		if restored != nil {
+			if err := restored(tx); err != nil {
+				return err
+			}
 		}
 		return tx.First(&out, id).Error
 	})

@@ -204,6 +204,24 @@ func (g gramTable) matching(grams []uint32) (string, []any) {
 	return sql.String(), append(args, grams[0])
 }
 
+// eachCreated calls f with a pointer to each row a create callback's
+// statement wrote (one struct or a slice of them).
+func eachCreated(db *gorm.DB, f func(row any)) {
+	one := func(v reflect.Value) {
+		if v = reflect.Indirect(v); v.CanAddr() {
+			f(v.Addr().Interface())
+		}
+	}
+	switch v := db.Statement.ReflectValue; v.Kind() {
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			one(v.Index(i))
+		}
+	default:
+		one(v)
+	}
+}
+
 // indexCreated is a create callback (registered by Open): on MySQL it
 // writes the postings of the contacts or customers just inserted, whichever
 // way they were created (form, import, demo, bench), a batch at a time and
@@ -216,26 +234,14 @@ func indexCreated(db *gorm.DB) {
 		return
 	}
 	var contacts, customers []gramRow
-	collect := func(v reflect.Value) {
-		v = reflect.Indirect(v)
-		if !v.CanAddr() {
-			return
-		}
-		switch r := v.Addr().Interface().(type) {
+	eachCreated(db, func(row any) {
+		switch r := row.(type) {
 		case *Contact:
 			contacts = append(contacts, gramRow{r.ID, contactGramText(r)})
 		case *Customer:
 			customers = append(customers, gramRow{r.ID, customerGramText(r)})
 		}
-	}
-	switch v := db.Statement.ReflectValue; v.Kind() {
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			collect(v.Index(i))
-		}
-	default:
-		collect(v)
-	}
+	})
 	tx := db.Session(&gorm.Session{NewDB: true, SkipHooks: true})
 	for _, part := range []struct {
 		g    gramTable
@@ -311,8 +317,8 @@ type ReindexCounts struct {
 
 // Reindex rebuilds what kamflow derives in the database from stored rows:
 // the search index of contacts and customers (trigram postings on MySQL,
-// FTS5 on SQLite), each programme's criteria met and the customers' names
-// on their key accounts. kamflow keeps them
+// FTS5 on SQLite), each programme's criteria met, the customers' names on
+// their key accounts and the numbers of customers. kamflow keeps them
 // current as it writes; rows loaded with SQL outside kamflow (a bulk load,
 // a restore of single tables) need this once. One transaction.
 func (s *Store) Reindex(ctx context.Context) (ReindexCounts, error) {
@@ -344,6 +350,9 @@ func (s *Store) Reindex(ctx context.Context) (ReindexCounts, error) {
 			}
 		}
 		if err := tx.Exec(keyAccountNamesSQL).Error; err != nil {
+			return err
+		}
+		if err := recountCustomers(tx); err != nil {
 			return err
 		}
 		if err := tx.Table("key_accounts").Count(&n.KeyAccounts).Error; err != nil {

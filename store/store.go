@@ -98,6 +98,9 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if err := db.Callback().Create().After("gorm:create").Register("kamflow:search_grams", indexCreated); err != nil {
 		return nil, fmt.Errorf("open %s: %w", o.Driver, err)
 	}
+	if err := db.Callback().Create().After("gorm:create").Register("kamflow:row_counts", countCreated); err != nil {
+		return nil, fmt.Errorf("open %s: %w", o.Driver, err)
+	}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", o.Driver, err)

@@ -206,3 +206,70 @@ func TestCustomerPagesFollowEachOther(t *testing.T) {
 		}
 	})
 }
+
+// TestCustomerNumbersKept: the customer lists' totals are kept as
+// customers are created (one by one and in batches, active or archived),
+// archived and restored, on both databases; rows loaded with SQL are
+// counted by Reindex.
+func TestCustomerNumbersKept(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		totals := func(wantActive, wantArchived int64) {
+			t.Helper()
+			_, active, err := s.SearchCustomers(ctx, "", store.Page{Size: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, archived, err := s.SearchArchivedCustomers(ctx, "", store.Page{Size: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rowsActive, rowsArchived int64
+			s.DB().Table("customers").Where("archived_at IS NULL").Count(&rowsActive)
+			s.DB().Table("customers").Where("archived_at IS NOT NULL").Count(&rowsArchived)
+			if active != wantActive || archived != wantArchived {
+				t.Errorf("totals = %d active, %d archived; want %d, %d (rows: %d, %d)", active, archived, wantActive, wantArchived, rowsActive, rowsArchived)
+			}
+		}
+		totals(0, 0)
+		var first store.Customer
+		for i := range 3 {
+			c := store.Customer{Name: fmt.Sprintf("Einzeln %d AG", i)}
+			if err := s.CreateCustomer(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+			first = c
+		}
+		totals(3, 0)
+		gone := time.Now().UTC()
+		batch := []store.Customer{{Name: "Stapel 1 AG"}, {Name: "Stapel 2 AG"}, {Name: "Stapel 3 AG", ArchivedAt: &gone}}
+		if err := s.DB().CreateInBatches(&batch, 2).Error; err != nil {
+			t.Fatal(err)
+		}
+		totals(5, 1)
+		if err := s.ArchiveCustomer(ctx, first.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		totals(4, 2)
+		if err := s.ArchiveCustomer(ctx, first.ID, time.Now()); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("archive twice: %v, want ErrNotFound", err)
+		}
+		totals(4, 2)
+		if _, err := s.RestoreCustomer(ctx, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RestoreCustomer(ctx, first.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("restore twice: %v, want ErrNotFound", err)
+		}
+		totals(5, 1)
+		// A bulk load with SQL is not seen until Reindex counts it.
+		if err := s.DB().Exec("INSERT INTO customers (name, created_at, updated_at) VALUES ('Geladen AG', ?, ?)", gone, gone).Error; err != nil {
+			t.Fatal(err)
+		}
+		totals(5, 1)
+		if _, err := s.Reindex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		totals(6, 1)
+	})
+}
