@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -352,6 +354,11 @@ func webAt(ctx context.Context, o options, driver string, scale int) ([]webFigur
 	defer stopMinimal()
 	api := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
 	p0 := ds.programmes[0]
+	// The deep page as a reader reaches it: by "next" from the page before.
+	deepNext, err := nextLink(sessions["lead"].c, e.url, fmt.Sprintf("/customers?page=%d", ds.customerPages-2))
+	if err != nil {
+		return nil, "", err
+	}
 	pages := []page{
 		{name: "minimal page (baseline)", path: minimal, role: "lead", minimal: true},
 		{name: "home: lead", path: "/", role: "lead"},
@@ -367,6 +374,7 @@ func webAt(ctx context.Context, o options, driver string, scale int) ([]webFigur
 		{name: "training (HR)", path: "/training", role: "hr"},
 		{name: "customers, page 1", path: "/customers", role: "lead"},
 		{name: "customers, deep page", path: fmt.Sprintf("/customers?page=%d", ds.customerPages-1), role: "lead"},
+		{name: "customers, deep page by next", path: deepNext, role: "lead"},
 		{name: "customer search", path: "/customers?q=Energy+Kunde+0001", role: "lead"},
 		{name: "contact search", path: "/contacts?q=Kontakt+12-", role: "lead"},
 		{name: "API: programmes", path: "/api/v1/programmes", api: true},
@@ -428,3 +436,23 @@ func webAt(ctx context.Context, o options, driver string, scale int) ([]webFigur
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+var nextHref = regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
+
+// nextLink is the "next" link of the page at path.
+func nextLink(c *http.Client, base, path string) (string, error) {
+	resp, err := c.Get(base + path)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	m := nextHref.FindSubmatch(body)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		return "", fmt.Errorf("%s: %d without a next link", path, resp.StatusCode)
+	}
+	return html.UnescapeString(string(m[1])), nil
+}

@@ -107,6 +107,10 @@ type Customer struct {
 	Contacts      []Contact `gorm:"foreignKey:CustomerID"`
 }
 
+// PageKey is the key the customer lists are ordered by: a page after this
+// customer starts after its name (Page.After).
+func (c Customer) PageKey() string { return c.Name }
+
 // Contact is a person at a customer.
 type Contact struct {
 	ID             uint           `gorm:"primaryKey"`

@@ -13,6 +13,12 @@ import (
 type Page struct {
 	Number int // 1-based
 	Size   int
+	// After, when set, is the sort key of the row just before the page
+	// (see Customer.PageKey): a list ordered by that unique key reads the
+	// page after it from its index instead of skipping (Number-1)×Size
+	// rows, and Number only numbers the page. Lists ordered otherwise
+	// ignore it; the page is the same either way unless rows came or went.
+	After string
 }
 
 // MaxPageSize bounds every list query.
@@ -175,10 +181,16 @@ func (s *Store) searchCustomers(ctx context.Context, q string, archived bool, p 
 		}
 		return db
 	}
-	// A deep page skips thousands of customers: skip them by id alone (in
-	// the index on (archived_at, name) when there is no term) and read only
-	// the page's rows.
-	page := query().Select("customers.id").Order("customers.name").Offset((p.Number - 1) * p.Size).Limit(p.Size)
+	// A deep page reached by "next" starts after the last name of the page
+	// before; one typed by number skips the customers before it by id alone
+	// (in the index on (archived_at, name) when there is no term). Only the
+	// page's rows are read.
+	page := query().Select("customers.id").Order("customers.name").Limit(p.Size)
+	if p.After != "" {
+		page = page.Where("customers.name > ?", p.After)
+	} else {
+		page = page.Offset((p.Number - 1) * p.Size)
+	}
 	var out []Customer
 	err := s.db.WithContext(ctx).Table("(?) AS page", page).Joins("JOIN customers ON customers.id = page.id").
 		Select("customers.*").Order("customers.name").Find(&out).Error

@@ -174,16 +174,30 @@ func TestCustomerPagesFollowEachOther(t *testing.T) {
 			}
 			all = append([]string{c.Name}, all...)
 		}
+		// pages reads every page by number, and again each after the last
+		// name of the page before (Page.After): both must agree.
 		pages := func(search func(context.Context, string, store.Page) ([]store.Customer, int64, error), q string, size int) ([]string, int64) {
 			t.Helper()
-			var got []string
+			var got, keyed []string
 			var total int64
+			after := ""
 			for n := 1; ; n++ {
 				rows, tot, err := search(ctx, q, store.Page{Number: n, Size: size})
 				if err != nil {
 					t.Fatal(err)
 				}
+				next, _, err := search(ctx, q, store.Page{Number: n, Size: size, After: after})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range next {
+					keyed = append(keyed, r.Name)
+					after = r.PageKey()
+				}
 				if len(rows) == 0 {
+					if strings.Join(keyed, ",") != strings.Join(got, ",") {
+						t.Errorf("%q pages after the last name = %v, by number %v", q, keyed, got)
+					}
 					return got, total
 				}
 				total = tot

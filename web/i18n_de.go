@@ -605,6 +605,7 @@ var german = map[string]string{
 	"is not valid for this request":                                                         "ist für diese Anfrage nicht gültig",
 	"is not valid JSON":                                                                     "ist kein gültiges JSON",
 	"q: the search term has at most 200 characters":                                         "Der Suchbegriff hat höchstens 200 Zeichen",
+	"after: the key of the previous page has at most 200 characters":                        "Der Schlüssel der vorigen Seite hat höchstens 200 Zeichen",
 	"reason is longer than 2000 characters":                                                 "der Grund ist länger als 2000 Zeichen",
 	"customer: choose the customer from the customer list (Add contact).":                   "Kunde: Wählen Sie den Kunden aus der Kundenliste (Kontakt hinzufügen).",
 	"customer: there is no such customer.":                                                  "Kunde: Diesen Kunden gibt es nicht.",

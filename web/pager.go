@@ -21,7 +21,14 @@ type listQuery struct {
 	Page int
 	// Archived (?archived=1) lists the archived records instead.
 	Archived bool
+	// After (?after=) is the key of the last row of the page before, set
+	// by the "next" link of a list whose rows have one (keyedRow).
+	After string
 }
+
+// keyedRow is a row of a list ordered by a unique key the store pages
+// after (store.Page.After).
+type keyedRow interface{ PageKey() string }
 
 // parseListQuery reads ?q= and ?page=; a bad page number is a 422 naming
 // the parameter.
@@ -29,6 +36,9 @@ func parseListQuery(c echo.Context) (listQuery, error) {
 	lq := listQuery{Q: strings.TrimSpace(c.QueryParam("q")), Page: 1, Archived: c.QueryParam("archived") == "1"}
 	if len(lq.Q) > 200 {
 		return lq, clientError(http.StatusUnprocessableEntity, "q: the search term has at most 200 characters")
+	}
+	if lq.After = c.QueryParam("after"); len(lq.After) > 200 {
+		return lq, clientError(http.StatusUnprocessableEntity, "after: the key of the previous page has at most 200 characters")
 	}
 	if v := c.QueryParam("page"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -95,9 +105,30 @@ func renderArchivable[T any](s *Server, c echo.Context, path, tmpl string, activ
 	if lq.Archived = lq.Archived && archived != nil; lq.Archived {
 		search = archived
 	}
-	list, total, err := search(c.Request().Context(), lq.Q, store.Page{Number: lq.Page, Size: listPageSize})
+	page := store.Page{Number: lq.Page, Size: listPageSize}
+	if lq.Page > 1 {
+		page.After = lq.After
+	}
+	list, total, err := search(c.Request().Context(), lq.Q, page)
 	if err != nil {
 		return serverError(err)
 	}
-	return s.render(c, http.StatusOK, tmpl, build(list, newPager(path, lq, listPageSize, total)))
+	p := newPager(path, lq, listPageSize, total)
+	// "next" goes on after this page's last row, where the rows have a key.
+	if last, ok := lastKey(list); ok && p.NextURL != "" {
+		p.NextURL += "&" + url.Values{"after": {last}}.Encode()
+	}
+	return s.render(c, http.StatusOK, tmpl, build(list, p))
+}
+
+// lastKey is the page key of the list's last row, if its rows have one.
+func lastKey[T any](list []T) (string, bool) {
+	if len(list) == 0 {
+		return "", false
+	}
+	k, ok := any(list[len(list)-1]).(keyedRow)
+	if !ok {
+		return "", false
+	}
+	return k.PageKey(), true
 }
