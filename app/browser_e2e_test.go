@@ -414,6 +414,27 @@ func TestBrowserAdminKeepsReferenceData(t *testing.T) {
 		chromedp.WaitVisible(`//a[contains(., "Kunden")]`, chromedp.BySearch),
 	)
 	admin.screenshot(t, "admin-contacts-german")
+	// More customers than a page holds: "next" opens the rest, going on
+	// after the last name of the first page.
+	for i := range 30 {
+		if err := e.dev.Store.CreateCustomer(context.Background(), &store.Customer{Name: fmt.Sprintf("Zeilenkunde %02d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var firstPage, secondPage int
+	var search string
+	admin.run(t, "page to the next customers",
+		chromedp.Navigate(e.dev.URL+"/customers"),
+		chromedp.WaitVisible(`a[rel=next]`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("#results tbody tr").length`, &firstPage),
+		chromedp.Click(`a[rel=next]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//td/a[contains(., "Zeilenkunde 29")]`, chromedp.BySearch),
+		chromedp.Evaluate(`document.querySelectorAll("#results tbody tr").length`, &secondPage),
+		chromedp.Evaluate(`location.search`, &search),
+	)
+	if firstPage != 25 || secondPage == 0 || !strings.Contains(search, "page=2") || !strings.Contains(search, "after=") {
+		t.Fatalf("customer pages: %d rows, then %d at %q; want 25, then the rest after the last name", firstPage, secondPage, search)
+	}
 	admin.noConsoleErrors(t)
 }
 
