@@ -85,9 +85,8 @@ func (s *Store) WorkWaitingFor(ctx context.Context, q WorkQuery) ([]WorkItem, er
 			args = append(args, email)
 		}
 		err := db.Table("account_plans AS ap").
-			Select("ap.id, ap.key_account_id, ka.programme_id, ap.version, ap.submitted_at, c.name AS customer_name, p.name AS programme_name, pp.due AS phase_due, pp.status AS phase_status").
+			Select("ap.id, ap.key_account_id, ka.programme_id, ap.version, ap.submitted_at, ka.customer_name, p.name AS programme_name, pp.due AS phase_due, pp.status AS phase_status").
 			Joins("JOIN key_accounts ka ON ka.id = ap.key_account_id").
-			Joins("JOIN customers c ON c.id = ka.customer_id").
 			Joins("JOIN programmes p ON p.id = ka.programme_id").
 			Joins("LEFT JOIN programme_phases pp ON pp.programme_id = p.id AND pp.phase = ?", "account_plans").
 			Where("ap.status = ?", "submitted").
@@ -115,9 +114,8 @@ func (s *Store) WorkWaitingFor(ctx context.Context, q WorkQuery) ([]WorkItem, er
 			ProgrammeID  uint
 			CustomerName string
 		}
-		err := db.Table("actions AS a").Select("a.*, ka.programme_id, c.name AS customer_name").
+		err := db.Table("actions AS a").Select("a.*, ka.programme_id, ka.customer_name").
 			Joins("JOIN key_accounts ka ON ka.id = a.key_account_id").
-			Joins("JOIN customers c ON c.id = ka.customer_id").
 			Where("a.owner_email = ? AND a.done_at IS NULL", email).Order("a.due, a.id").Limit(MaxPageSize).Scan(&actions).Error
 		if err != nil {
 			return nil, translate(err, "actions waiting")
@@ -188,9 +186,8 @@ func (s *Store) handoversWaitingFor(ctx context.Context, email string, employeeI
 		ProgrammeID  uint
 		CustomerName string
 	}
-	err := s.db.WithContext(ctx).Table("handovers AS h").Select("h.*, ka.programme_id, c.name AS customer_name").
+	err := s.db.WithContext(ctx).Table("handovers AS h").Select("h.*, ka.programme_id, ka.customer_name").
 		Joins("JOIN key_accounts ka ON ka.id = h.key_account_id").
-		Joins("JOIN customers c ON c.id = ka.customer_id").
 		Where("h.status = ?", "open").Where(strings.Join(cond, " OR "), args...).
 		Order("h.id").Limit(MaxPageSize).Scan(&rows).Error
 	if err != nil || len(rows) == 0 {
@@ -244,10 +241,9 @@ func (s *Store) employeeWork(ctx context.Context, employeeID uint, now time.Time
 		CustomerName                          string
 	}
 	err := db.Table("jour_fixe_participants AS jp").
-		Select("jp.jour_fixe_id, jp.key_account_id, j.programme_id, j.meeting_at, c.name AS customer_name").
+		Select("jp.jour_fixe_id, jp.key_account_id, j.programme_id, j.meeting_at, ka.customer_name").
 		Joins("JOIN jour_fixes j ON j.id = jp.jour_fixe_id").
 		Joins("JOIN key_accounts ka ON ka.id = jp.key_account_id").
-		Joins("JOIN customers c ON c.id = ka.customer_id").
 		Where("jp.employee_id = ? AND j.status = ? AND j.meeting_at > ?", employeeID, "collecting", now).
 		Where("NOT EXISTS (SELECT 1 FROM jour_fixe_inputs i WHERE i.jour_fixe_id = jp.jour_fixe_id AND i.key_account_id = jp.key_account_id AND i.employee_id = jp.employee_id)").
 		Order("j.meeting_at, jp.jour_fixe_id, jp.key_account_id").Limit(MaxPageSize).Scan(&asked).Error
@@ -263,9 +259,8 @@ func (s *Store) employeeWork(ctx context.Context, employeeID uint, now time.Time
 		ProgrammeID  uint
 		CustomerName string
 	}
-	err = db.Table("workshops AS w").Select("w.*, ka.programme_id, c.name AS customer_name").
+	err = db.Table("workshops AS w").Select("w.*, ka.programme_id, ka.customer_name").
 		Joins("JOIN key_accounts ka ON ka.id = w.key_account_id").
-		Joins("JOIN customers c ON c.id = ka.customer_id").
 		Where("(ka.covering_employee_id = ? OR ka.covering_employee_id IS NULL AND ka.kam_employee_id = ?)", employeeID, employeeID).
 		Where("w.status IN ? OR w.status = ? AND w.starts_at <= ? AND w.minutes_at IS NULL", []string{"planning", "proposed"}, "invited", now).
 		Order("w.id").Limit(MaxPageSize).Scan(&workshops).Error
