@@ -253,6 +253,36 @@ func (s *Store) OpenActionsOwnedBy(ctx context.Context, email string) ([]Action,
 	return out, translate(err, "open actions")
 }
 
+// UpcomingWorkshopsOf lists the first limit workshops an employee takes
+// part in that have not ended, soonest first; the years of past workshops
+// are not read.
+func (s *Store) UpcomingWorkshopsOf(ctx context.Context, employeeID uint, now time.Time, limit int) ([]Workshop, error) {
+	var out []Workshop
+	err := s.db.WithContext(ctx).Joins("JOIN workshop_participants wp ON wp.workshop_id = workshops.id").
+		Where("wp.side = ? AND wp.person_id = ? AND workshops.starts_at IS NOT NULL AND workshops.ends_at > ?", "ours", employeeID, now.UTC()).
+		Order("workshops.starts_at, workshops.id").Limit(limit).Find(&out).Error
+	return out, translate(err, "upcoming workshops of employee")
+}
+
+// OpenActionsPage lists the first limit open actions an e-mail owns,
+// soonest due first, and how many she has open in all.
+func (s *Store) OpenActionsPage(ctx context.Context, email string, limit int) ([]Action, int64, error) {
+	open := func() *gorm.DB {
+		return s.db.WithContext(ctx).Model(&Action{}).Where("owner_email = ? AND done_at IS NULL", strings.ToLower(email))
+	}
+	var out []Action
+	if err := open().Order("due, id").Limit(limit).Find(&out).Error; err != nil {
+		return nil, 0, translate(err, "open actions")
+	}
+	total := int64(len(out))
+	if len(out) == limit {
+		if err := open().Count(&total).Error; err != nil {
+			return nil, 0, translate(err, "count open actions")
+		}
+	}
+	return out, total, nil
+}
+
 // CreateWorkshop records a workshop with its suggested participants once
 // per workflow. A key account has one workshop a year: when another
 // workflow (an on-demand start and the Schedule's, say) holds this year's,

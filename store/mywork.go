@@ -54,26 +54,96 @@ type WorkQuery struct {
 // WorkWaitingFor lists everything waiting for one user, soonest due first:
 // one query per kind of work, none per item.
 func (s *Store) WorkWaitingFor(ctx context.Context, q WorkQuery) ([]WorkItem, error) {
+	items, _, err := s.workWaiting(ctx, q, MaxPageSize)
+	return items, err
+}
+
+// WorkSummary is My work in short: how many items wait, how many of them
+// are overdue, and the soonest few.
+type WorkSummary struct {
+	Total, Overdue int
+	Next           []WorkItem
+}
+
+// WorkSummaryFor counts everything waiting for one user and reads only
+// the soonest n items of each kind, of which it keeps the soonest n: the
+// start page's view of My work costs the same however much waits.
+func (s *Store) WorkSummaryFor(ctx context.Context, q WorkQuery, n int) (WorkSummary, error) {
+	items, count, err := s.workWaiting(ctx, q, n)
+	if err != nil {
+		return WorkSummary{}, err
+	}
+	return WorkSummary{Total: count.Total, Overdue: count.Overdue, Next: items[:min(len(items), n)]}, nil
+}
+
+// workCount is how many items of work wait and how many of them are
+// overdue (due before WorkQuery.Now).
+type workCount struct{ Total, Overdue int }
+
+func (c *workCount) add(o workCount) { c.Total, c.Overdue = c.Total+o.Total, c.Overdue+o.Overdue }
+
+// KindCount is read beside each kind's rows: window functions count the
+// kind's rows before LIMIT keeps the soonest, so the count costs no rows
+// sent and no second statement. (Exported only because GORM scans the
+// fields of exported embedded structs alone.)
+type KindCount struct{ KindTotal, KindOverdue int }
+
+// countedBy is the select list's tail reading KindCount, due being the
+// kind's due date as SQL.
+func countedBy(due string) string {
+	return ", COUNT(*) OVER () AS kind_total, SUM(CASE WHEN " + due + " < ? THEN 1 ELSE 0 END) OVER () AS kind_overdue"
+}
+
+func (k KindCount) count() workCount { return workCount{Total: k.KindTotal, Overdue: k.KindOverdue} }
+
+// firstCount is the count read with a kind's rows (all rows carry it).
+func firstCount[T interface{ count() workCount }](rows []T) workCount {
+	if len(rows) == 0 {
+		return workCount{}
+	}
+	return rows[0].count()
+}
+
+// planDue is when a submitted plan is due: while the programme's plan phase
+// runs, the phase's due date; later revisions wait since they were
+// submitted (now, for a plan without a submission time).
+const planDue = "CASE WHEN pp.due IS NOT NULL AND pp.status IS NOT NULL AND pp.status <> 'done' THEN pp.due ELSE COALESCE(ap.submitted_at, ?) END"
+
+// workshopDue is when a workshop's work is due: its dates from its start
+// (created); its minutes five working days after it ended.
+const workshopDue = "CASE WHEN w.status = 'invited' THEN COALESCE(w.minutes_due, w.ends_at, w.created_at) ELSE w.created_at END"
+
+// workWaiting reads each kind of work waiting for q's user, at most limit
+// items of a kind, soonest due first, and counts them all.
+func (s *Store) workWaiting(ctx context.Context, q WorkQuery, limit int) ([]WorkItem, workCount, error) {
 	email := strings.ToLower(strings.TrimSpace(q.Email))
 	var out []WorkItem
+	var count workCount
 	db := s.db.WithContext(ctx)
 	if q.Committee {
-		gates, err := s.ApprovalsWaitingFor(ctx, email)
+		var gates []struct {
+			Approval
+			KindCount
+		}
+		err := approvalsWaiting(db, email).
+			Select("programme_phases.programme_id, programmes.name AS programme_name, programme_phases.phase, programme_phases.due"+countedBy("programme_phases.due"), q.Now).
+			Order("programme_phases.due, programme_phases.programme_id").Limit(limit).Scan(&gates).Error
 		if err != nil {
-			return nil, err
+			return nil, count, translate(err, "approvals waiting")
 		}
 		for _, g := range gates {
 			out = append(out, WorkItem{Kind: WorkGate, Title: g.Phase, About: g.ProgrammeName, Due: g.Due, Step: g.Phase, ProgrammeID: g.ProgrammeID})
 		}
+		count.add(firstCount(gates))
 	}
 	if q.Lead || q.Committee {
 		var plans []struct {
 			ID, KeyAccountID, ProgrammeID uint
-			Version                       int
 			SubmittedAt                   *time.Time
 			CustomerName, ProgrammeName   string
 			PhaseDue                      *time.Time
 			PhaseStatus                   *string
+			KindCount
 		}
 		var cond []string
 		var args []any
@@ -85,19 +155,19 @@ func (s *Store) WorkWaitingFor(ctx context.Context, q WorkQuery) ([]WorkItem, er
 			args = append(args, email)
 		}
 		err := db.Table("account_plans AS ap").
-			Select("ap.id, ap.key_account_id, ka.programme_id, ap.version, ap.submitted_at, ka.customer_name, p.name AS programme_name, pp.due AS phase_due, pp.status AS phase_status").
+			Select("ap.id, ap.key_account_id, ka.programme_id, ap.submitted_at, ka.customer_name, p.name AS programme_name, pp.due AS phase_due, pp.status AS phase_status, "+
+				planDue+" AS due_at"+countedBy(planDue), q.Now, q.Now, q.Now).
 			Joins("JOIN key_accounts ka ON ka.id = ap.key_account_id").
 			Joins("JOIN programmes p ON p.id = ka.programme_id").
 			Joins("LEFT JOIN programme_phases pp ON pp.programme_id = p.id AND pp.phase = ?", "account_plans").
 			Where("ap.status = ?", "submitted").
 			Where(strings.Join(cond, " OR "), args...).
-			Order("ap.id").Limit(MaxPageSize).Scan(&plans).Error
+			Order("due_at, ap.id").Limit(limit).Scan(&plans).Error
 		if err != nil {
-			return nil, translate(err, "plans waiting")
+			return nil, count, translate(err, "plans waiting")
 		}
 		for _, p := range plans {
-			// While the plan phase runs its due date is the plan's; later
-			// revisions wait since they were submitted.
+			// planDue, read in Go: a computed column comes back as text.
 			due := q.Now
 			if p.SubmittedAt != nil {
 				due = *p.SubmittedAt
@@ -107,37 +177,41 @@ func (s *Store) WorkWaitingFor(ctx context.Context, q WorkQuery) ([]WorkItem, er
 			}
 			out = append(out, WorkItem{Kind: WorkPlan, Title: p.CustomerName, About: p.ProgrammeName, Due: due, ProgrammeID: p.ProgrammeID, KeyAccountID: p.KeyAccountID, ID: p.ID})
 		}
+		count.add(firstCount(plans))
 	}
 	if email != "" {
 		var actions []struct {
 			Action
 			ProgrammeID  uint
 			CustomerName string
+			KindCount
 		}
-		err := db.Table("actions AS a").Select("a.*, ka.programme_id, ka.customer_name").
+		err := db.Table("actions AS a").Select("a.*, ka.programme_id, ka.customer_name"+countedBy("a.due"), q.Now).
 			Joins("JOIN key_accounts ka ON ka.id = a.key_account_id").
-			Where("a.owner_email = ? AND a.done_at IS NULL", email).Order("a.due, a.id").Limit(MaxPageSize).Scan(&actions).Error
+			Where("a.owner_email = ? AND a.done_at IS NULL", email).Order("a.due, a.id").Limit(limit).Scan(&actions).Error
 		if err != nil {
-			return nil, translate(err, "actions waiting")
+			return nil, count, translate(err, "actions waiting")
 		}
 		for _, a := range actions {
 			out = append(out, WorkItem{Kind: WorkAction, Title: a.Title, About: a.CustomerName, Due: a.Due, Step: a.Source,
 				ProgrammeID: a.ProgrammeID, KeyAccountID: a.KeyAccountID, ID: a.ID})
 		}
+		count.add(firstCount(actions))
 		var measures []struct {
 			Measure
 			ProgrammeID   uint
 			ProgrammeName string
 			CustomerName  *string
+			KindCount
 		}
-		err = db.Table("measures AS m").Select("m.*, r.programme_id, p.name AS programme_name, c.name AS customer_name").
+		err = db.Table("measures AS m").Select("m.*, r.programme_id, p.name AS programme_name, c.name AS customer_name"+countedBy("m.due"), q.Now).
 			Joins("JOIN reviews r ON r.id = m.review_id").
 			Joins("JOIN programmes p ON p.id = r.programme_id").
 			Joins("LEFT JOIN customers c ON c.id = m.customer_id").
 			Where("m.owner_email = ? AND m.done_at IS NULL AND r.status <> ?", email, ReviewClosed).
-			Order("m.due, m.id").Limit(MaxPageSize).Scan(&measures).Error
+			Order("m.due, m.id").Limit(limit).Scan(&measures).Error
 		if err != nil {
-			return nil, translate(err, "measures waiting")
+			return nil, count, translate(err, "measures waiting")
 		}
 		for _, m := range measures {
 			about := m.ProgrammeName
@@ -146,21 +220,31 @@ func (s *Store) WorkWaitingFor(ctx context.Context, q WorkQuery) ([]WorkItem, er
 			}
 			out = append(out, WorkItem{Kind: WorkMeasure, Title: m.Title, About: about, Due: m.Due, ProgrammeID: m.ProgrammeID, ReviewID: m.ReviewID, ID: m.ID})
 		}
+		count.add(firstCount(measures))
 	}
+	// A person is in a few handovers at a time; whether one still waits
+	// depends on its checklist, so they are read whole and counted here.
 	handovers, err := s.handoversWaitingFor(ctx, email, q.EmployeeID, q.Lead)
 	if err != nil {
-		return nil, err
+		return nil, count, err
+	}
+	for _, h := range handovers {
+		count.Total++
+		if h.Due.Before(q.Now) {
+			count.Overdue++
+		}
 	}
 	out = append(out, handovers...)
 	if q.EmployeeID != nil {
-		more, err := s.employeeWork(ctx, *q.EmployeeID, q.Now)
+		more, c, err := s.employeeWork(ctx, *q.EmployeeID, q.Now, limit)
 		if err != nil {
-			return nil, err
+			return nil, count, err
 		}
 		out = append(out, more...)
+		count.add(c)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
-	return out, nil
+	return out, count, nil
 }
 
 // handoversWaitingFor: open handovers she is outgoing, covering or
@@ -232,40 +316,44 @@ func (s *Store) handoversWaitingFor(ctx context.Context, email string, employeeI
 // not given while the meeting is ahead, workshops of the accounts she
 // answers for whose dates or minutes are due, and sessions she is
 // enrolled in (or waiting for) that have not started.
-func (s *Store) employeeWork(ctx context.Context, employeeID uint, now time.Time) ([]WorkItem, error) {
+func (s *Store) employeeWork(ctx context.Context, employeeID uint, now time.Time, limit int) ([]WorkItem, workCount, error) {
 	db := s.db.WithContext(ctx)
 	var out []WorkItem
+	var count workCount
 	var asked []struct {
 		JourFixeID, KeyAccountID, ProgrammeID uint
 		MeetingAt                             time.Time
 		CustomerName                          string
+		KindCount
 	}
 	err := db.Table("jour_fixe_participants AS jp").
-		Select("jp.jour_fixe_id, jp.key_account_id, j.programme_id, j.meeting_at, ka.customer_name").
+		Select("jp.jour_fixe_id, jp.key_account_id, j.programme_id, j.meeting_at, ka.customer_name"+countedBy("j.meeting_at"), now).
 		Joins("JOIN jour_fixes j ON j.id = jp.jour_fixe_id").
 		Joins("JOIN key_accounts ka ON ka.id = jp.key_account_id").
 		Where("jp.employee_id = ? AND j.status = ? AND j.meeting_at > ?", employeeID, "collecting", now).
 		Where("NOT EXISTS (SELECT 1 FROM jour_fixe_inputs i WHERE i.jour_fixe_id = jp.jour_fixe_id AND i.key_account_id = jp.key_account_id AND i.employee_id = jp.employee_id)").
-		Order("j.meeting_at, jp.jour_fixe_id, jp.key_account_id").Limit(MaxPageSize).Scan(&asked).Error
+		Order("j.meeting_at, jp.jour_fixe_id, jp.key_account_id").Limit(limit).Scan(&asked).Error
 	if err != nil {
-		return nil, translate(err, "jour-fixe input waiting")
+		return nil, count, translate(err, "jour-fixe input waiting")
 	}
 	for _, a := range asked {
 		out = append(out, WorkItem{Kind: WorkJourFixe, Title: a.CustomerName, About: a.CustomerName, Due: a.MeetingAt,
 			ProgrammeID: a.ProgrammeID, KeyAccountID: a.KeyAccountID, ID: a.JourFixeID})
 	}
+	count.add(firstCount(asked))
 	var workshops []struct {
 		Workshop
 		ProgrammeID  uint
 		CustomerName string
+		KindCount
 	}
-	err = db.Table("workshops AS w").Select("w.*, ka.programme_id, ka.customer_name").
+	err = db.Table("workshops AS w").Select("w.*, ka.programme_id, ka.customer_name, "+workshopDue+" AS due_at"+countedBy(workshopDue), now).
 		Joins("JOIN key_accounts ka ON ka.id = w.key_account_id").
 		Where("(ka.covering_employee_id = ? OR ka.covering_employee_id IS NULL AND ka.kam_employee_id = ?)", employeeID, employeeID).
 		Where("w.status IN ? OR w.status = ? AND w.starts_at <= ? AND w.minutes_at IS NULL", []string{"planning", "proposed"}, "invited", now).
-		Order("w.id").Limit(MaxPageSize).Scan(&workshops).Error
+		Order("due_at, w.id").Limit(limit).Scan(&workshops).Error
 	if err != nil {
-		return nil, translate(err, "workshops waiting")
+		return nil, count, translate(err, "workshops waiting")
 	}
 	for _, w := range workshops {
 		// Dates are asked for from the workshop's start; minutes are due
@@ -286,25 +374,28 @@ func (s *Store) employeeWork(ctx context.Context, employeeID uint, now time.Time
 		}
 		out = append(out, it)
 	}
+	count.add(firstCount(workshops))
 	var enrolled []struct {
 		ID       uint
 		Status   string
 		StartsAt time.Time
 		Place    string
 		Title    string
+		KindCount
 	}
-	err = db.Table("enrolments AS e").Select("e.id, e.status, ts.starts_at, ts.place, co.title").
+	err = db.Table("enrolments AS e").Select("e.id, e.status, ts.starts_at, ts.place, co.title"+countedBy("ts.starts_at"), now).
 		Joins("JOIN training_sessions ts ON ts.id = e.session_id").
 		Joins("JOIN courses co ON co.id = ts.course_id").
 		Where("e.employee_id = ? AND e.status IN ? AND ts.cancelled_at IS NULL AND ts.starts_at > ?", employeeID, []string{EnrolmentEnrolled, EnrolmentWaitlisted}, now).
-		Order("ts.starts_at, e.id").Limit(MaxPageSize).Scan(&enrolled).Error
+		Order("ts.starts_at, e.id").Limit(limit).Scan(&enrolled).Error
 	if err != nil {
-		return nil, translate(err, "enrolments waiting")
+		return nil, count, translate(err, "enrolments waiting")
 	}
 	for _, e := range enrolled {
 		out = append(out, WorkItem{Kind: WorkTraining, Title: e.Title, Due: e.StartsAt, Step: e.Status, Place: e.Place, ID: e.ID})
 	}
-	return out, nil
+	count.add(firstCount(enrolled))
+	return out, count, nil
 }
 
 // ProgrammeNames maps programme IDs to their names (one query).

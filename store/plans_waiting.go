@@ -26,10 +26,9 @@ func (s *Store) PlansWaitingFor(ctx context.Context, email string) ([]PlanWaitin
 	var out []PlanWaiting
 	err := s.db.WithContext(ctx).Table("account_plans").
 		Select("account_plans.id AS plan_id, account_plans.key_account_id, account_plans.version, account_plans.submitted_by, account_plans.submitted_at, "+
-			"key_accounts.programme_id, key_accounts.customer_id, customers.name AS customer_name, programmes.name AS programme_name").
+			"key_accounts.programme_id, key_accounts.customer_id, key_accounts.customer_name, programmes.name AS programme_name").
 		Joins("JOIN key_accounts ON key_accounts.id = account_plans.key_account_id").
 		Joins("JOIN programmes ON programmes.id = key_accounts.programme_id").
-		Joins("JOIN customers ON customers.id = key_accounts.customer_id").
 		Where("account_plans.status = ?", "submitted").
 		Where("(LOWER(programmes.lead_email) = ? OR EXISTS (SELECT 1 FROM programme_committees pc WHERE pc.programme_id = programmes.id AND LOWER(pc.email) = ?))", email, email).
 		Order("account_plans.submitted_at, account_plans.id").Limit(MaxPageSize).Scan(&out).Error

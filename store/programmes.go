@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm/clause"
+
+	"gorm.io/gorm"
 )
 
 // Programme is the DB projection of one programme workflow, kept current by
@@ -310,11 +312,17 @@ type Approval struct {
 // committee includes email, oldest first (one query).
 func (s *Store) ApprovalsWaitingFor(ctx context.Context, email string) ([]Approval, error) {
 	var out []Approval
-	err := s.db.WithContext(ctx).Table("programme_phases").
+	err := approvalsWaiting(s.db.WithContext(ctx), email).
 		Select("programme_phases.programme_id, programmes.name AS programme_name, programme_phases.phase, programme_phases.submitted_by, programme_phases.submitted_at, programme_phases.due").
-		Joins("JOIN programmes ON programmes.id = programme_phases.programme_id").
-		Joins("JOIN programme_committees pc ON pc.programme_id = programme_phases.programme_id").
-		Where("pc.email = ? AND programme_phases.status = ? AND programmes.status = ?", strings.ToLower(email), "submitted", "active").
 		Order("programme_phases.submitted_at").Limit(MaxPageSize).Scan(&out).Error
 	return out, translate(err, "approvals waiting")
+}
+
+// approvalsWaiting are the submitted gates of running programmes whose
+// committee includes email: the committee's list and My work read them.
+func approvalsWaiting(db *gorm.DB, email string) *gorm.DB {
+	return db.Table("programme_phases").
+		Joins("JOIN programmes ON programmes.id = programme_phases.programme_id").
+		Joins("JOIN programme_committees pc ON pc.programme_id = programme_phases.programme_id").
+		Where("pc.email = ? AND programme_phases.status = ? AND programmes.status = ?", strings.ToLower(strings.TrimSpace(email)), "submitted", "active")
 }

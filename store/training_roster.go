@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+
+	"gorm.io/gorm"
 )
 
 // SessionRoster is one session as HR works on it: who has a seat, the
@@ -117,29 +119,45 @@ type KAMTrainingStanding struct {
 // by its committee, the rule the programme's training phase completes by
 // (workflows.ProgrammeState.MissingTraining) read from its record. With
 // programmeID 0 it covers the running (active or paused) programmes;
-// otherwise that programme alone. Ordered by programme, then KAM name.
-func (s *Store) TrainingOutstanding(ctx context.Context, programmeID uint) ([]KAMTrainingStanding, error) {
+// otherwise that programme alone. One page of them, ordered by programme, then
+// KAM name, and how many there are in all.
+func (s *Store) TrainingOutstanding(ctx context.Context, programmeID uint, p Page) ([]KAMTrainingStanding, int64, error) {
+	p = p.normalised()
 	type row struct {
 		ProgrammeID   uint
 		ProgrammeName string
 		EmployeeID    uint
 	}
-	var rows []row
-	q := s.db.WithContext(ctx).Table("programme_assignments pa").
-		Select("DISTINCT pa.programme_id, p.name AS programme_name, pa.kam_employee_id AS employee_id").
-		Joins("JOIN programmes p ON p.id = pa.programme_id").
-		Joins("LEFT JOIN programme_trainings pt ON pt.programme_id = pa.programme_id AND pt.employee_id = pa.kam_employee_id").
-		Where("pt.employee_id IS NULL OR (pt.completed = ? AND pt.exception = ?)", false, false)
-	if programmeID != 0 {
-		q = q.Where("pa.programme_id = ?", programmeID)
-	} else {
-		q = q.Where("p.status IN ?", []string{"active", "paused"})
+	// A KAM assigned several accounts of a programme is one row; only the
+	// page's rows are read with their courses and enrolments, so the desk
+	// and the start page cost the same however many KAMs wait.
+	waiting := func() *gorm.DB {
+		q := s.db.WithContext(ctx).Table("programme_assignments pa").
+			Select("DISTINCT pa.programme_id, pa.kam_employee_id").
+			Joins("LEFT JOIN programme_trainings pt ON pt.programme_id = pa.programme_id AND pt.employee_id = pa.kam_employee_id").
+			Where("pt.employee_id IS NULL OR (pt.completed = ? AND pt.exception = ?)", false, false)
+		if programmeID != 0 {
+			return q.Where("pa.programme_id = ?", programmeID)
+		}
+		return q.Where("pa.programme_id IN (SELECT id FROM programmes WHERE status IN ?)", []string{"active", "paused"})
 	}
-	if err := q.Scan(&rows).Error; err != nil {
-		return nil, translate(err, "training outstanding")
+	var rows []row
+	err := s.db.WithContext(ctx).Table("(?) AS w", waiting()).
+		Select("w.programme_id, p.name AS programme_name, w.kam_employee_id AS employee_id").
+		Joins("JOIN programmes p ON p.id = w.programme_id").
+		Joins("JOIN employees e ON e.id = w.kam_employee_id").
+		Order("w.programme_id, e.name, e.id").Limit(p.Size).Offset((p.Number - 1) * p.Size).Scan(&rows).Error
+	if err != nil {
+		return nil, 0, translate(err, "training outstanding")
+	}
+	total := int64(len(rows))
+	if p.Number > 1 || len(rows) == p.Size {
+		if err := s.db.WithContext(ctx).Table("(?) AS w", waiting()).Count(&total).Error; err != nil {
+			return nil, 0, translate(err, "count training outstanding")
+		}
 	}
 	if len(rows) == 0 {
-		return nil, nil
+		return nil, total, nil
 	}
 	seen := map[uint]bool{}
 	var ids []uint
@@ -151,15 +169,15 @@ func (s *Store) TrainingOutstanding(ctx context.Context, programmeID uint) ([]KA
 	}
 	emps, err := s.EmployeesByID(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	missing, err := s.MissingRequiredCourses(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	open, err := s.OpenPlacesOf(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	enrolments := map[uint][]Enrolment{}
 	for _, e := range open {
@@ -170,11 +188,5 @@ func (s *Store) TrainingOutstanding(ctx context.Context, programmeID uint) ([]KA
 		out = append(out, KAMTrainingStanding{ProgrammeID: r.ProgrammeID, ProgrammeName: r.ProgrammeName, Employee: emps[r.EmployeeID],
 			Missing: missing[r.EmployeeID], Enrolments: enrolments[r.EmployeeID]})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].ProgrammeID != out[j].ProgrammeID {
-			return out[i].ProgrammeID < out[j].ProgrammeID
-		}
-		return out[i].Employee.Name < out[j].Employee.Name
-	})
-	return out, nil
+	return out, total, nil
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -136,12 +137,26 @@ func TestTrainingOutstandingIsTheProgrammesCount(t *testing.T) {
 		if _, err := s.Enrol(ctx, ts.ID, kams[0].ID, &running.ID, "hr", now); err != nil {
 			t.Fatal(err)
 		}
-		list, err := s.TrainingOutstanding(ctx, 0)
+		list, total, err := s.TrainingOutstanding(ctx, 0, store.Page{Number: 1, Size: 25})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(list) != 2 {
-			t.Fatalf("outstanding = %+v, want kams 0 and 1 of the running programme", list)
+		if len(list) != 2 || total != 2 {
+			t.Fatalf("outstanding = %+v (%d in all), want kams 0 and 1 of the running programme", list, total)
+		}
+		// Pages of one: in name order, each counting both.
+		var paged []string
+		for n := 1; n <= 3; n++ {
+			page, total, err := s.TrainingOutstanding(ctx, 0, store.Page{Number: n, Size: 1})
+			if err != nil || total != 2 {
+				t.Fatalf("page %d: total %d, %v; want 2", n, total, err)
+			}
+			for _, k := range page {
+				paged = append(paged, k.Employee.Name)
+			}
+		}
+		if want := []string{list[0].Employee.Name, list[1].Employee.Name}; !slices.Equal(paged, want) || !(want[0] < want[1]) {
+			t.Errorf("pages of one = %v, want %v in name order", paged, want)
 		}
 		byID := map[uint]store.KAMTrainingStanding{}
 		for _, k := range list {
@@ -159,10 +174,10 @@ func TestTrainingOutstandingIsTheProgrammesCount(t *testing.T) {
 		// The programme records kams[1] complete; a closed programme is
 		// still readable on its own.
 		apply(running, "active", store.ProgrammeSnapshot{Training: []store.ProgrammeTraining{{EmployeeID: kams[1].ID, Completed: true}}})
-		if list, _ := s.TrainingOutstanding(ctx, running.ID); len(list) != 1 || list[0].Employee.ID != kams[0].ID {
+		if list, _, _ := s.TrainingOutstanding(ctx, running.ID, store.Page{}); len(list) != 1 || list[0].Employee.ID != kams[0].ID {
 			t.Errorf("after the programme recorded kam 1 = %+v", list)
 		}
-		if list, _ := s.TrainingOutstanding(ctx, closed.ID); len(list) != 1 || list[0].Employee.ID != kams[3].ID {
+		if list, _, _ := s.TrainingOutstanding(ctx, closed.ID, store.Page{}); len(list) != 1 || list[0].Employee.ID != kams[3].ID {
 			t.Errorf("the closed programme's own standing = %+v", list)
 		}
 	})

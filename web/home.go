@@ -55,7 +55,7 @@ type controllerHome struct {
 type kamHome struct {
 	Accounts []kamAccount
 	// Actions are the first homeListLimit of her open actions, soonest
-	// due first; ActionsTotal counts them (up to MaxPageSize).
+	// due first; ActionsTotal counts them all.
 	Actions      []store.Action
 	ActionsTotal int
 	Workshops    []store.Workshop
@@ -63,8 +63,7 @@ type kamHome struct {
 
 type kamAccount struct {
 	store.KeyAccount
-	CustomerName string
-	Role         string
+	Role string
 }
 
 type programmeRow struct {
@@ -136,13 +135,12 @@ func (s *Server) roleSections(c echo.Context, page *homePage) error {
 			return serverError(err)
 		}
 		h.FreeTotal = int(free)
-		waiting, err := s.opts.Store.TrainingOutstanding(ctx, 0)
+		// The start page shows the first few; the count says how many in all.
+		waiting, total, err := s.opts.Store.TrainingOutstanding(ctx, 0, store.Page{Number: 1, Size: homeListLimit})
 		if err != nil {
 			return serverError(err)
 		}
-		// The start page shows the first few; the count says how many in all.
-		h.MissingTotal = len(waiting)
-		h.Missing = waiting[:min(len(waiting), homeListLimit)]
+		h.Missing, h.MissingTotal = waiting, int(total)
 		page.HR = h
 	}
 	if u.HasRole(store.RoleController) {
@@ -172,14 +170,6 @@ func (s *Server) roleSections(c echo.Context, page *homePage) error {
 		if err != nil {
 			return serverError(err)
 		}
-		ids := make([]uint, len(kas))
-		for i, ka := range kas {
-			ids[i] = ka.CustomerID
-		}
-		names, err := s.opts.Store.CustomerNames(ctx, ids)
-		if err != nil {
-			return serverError(err)
-		}
 		for _, ka := range kas {
 			role := "deputy"
 			switch {
@@ -188,21 +178,15 @@ func (s *Server) roleSections(c echo.Context, page *homePage) error {
 			case ka.KAMEmployeeID != nil && *ka.KAMEmployeeID == *u.EmployeeID:
 				role = "KAM"
 			}
-			h.Accounts = append(h.Accounts, kamAccount{KeyAccount: ka, CustomerName: names[ka.CustomerID], Role: role})
+			h.Accounts = append(h.Accounts, kamAccount{KeyAccount: ka, Role: role})
 		}
-		if h.Actions, err = s.opts.Store.OpenActionsOwnedBy(ctx, u.Email); err != nil {
+		var open int64
+		if h.Actions, open, err = s.opts.Store.OpenActionsPage(ctx, u.Email, homeListLimit); err != nil {
 			return serverError(err)
 		}
-		h.ActionsTotal = len(h.Actions)
-		h.Actions = h.Actions[:min(len(h.Actions), homeListLimit)]
-		ws, err := s.opts.Store.WorkshopsOfEmployee(ctx, *u.EmployeeID)
-		if err != nil {
+		h.ActionsTotal = int(open)
+		if h.Workshops, err = s.opts.Store.UpcomingWorkshopsOf(ctx, *u.EmployeeID, now, homeListLimit); err != nil {
 			return serverError(err)
-		}
-		for _, w := range ws {
-			if w.EndsAt != nil && w.EndsAt.After(now) {
-				h.Workshops = append(h.Workshops, w)
-			}
 		}
 		page.KAM = h
 	}

@@ -253,6 +253,7 @@ var german = map[string]string{
 	"There is no such employee, or it is archived already.": "Diese Person gibt es nicht, oder sie ist bereits archiviert.",
 	"There is no such token, or it is revoked already.":     "Dieses Token gibt es nicht, oder es ist bereits widerrufen.",
 	"page must be a whole number from 1":                    "page muss eine ganze Zahl ab 1 sein",
+	"standing must be a whole number from 1":                "standing muss eine ganze Zahl ab 1 sein",
 	"Not Found":                                             "Nicht gefunden", "internal error": "interner Fehler",
 
 	// Review page.

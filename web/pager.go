@@ -40,14 +40,44 @@ func parseListQuery(c echo.Context) (listQuery, error) {
 	if lq.After = c.QueryParam("after"); len(lq.After) > 200 {
 		return lq, clientError(http.StatusUnprocessableEntity, "after: the key of the previous page has at most 200 characters")
 	}
-	if v := c.QueryParam("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100000 {
-			return lq, clientError(http.StatusUnprocessableEntity, "page must be a whole number from 1")
-		}
-		lq.Page = n
+	var err error
+	lq.Page, err = pageNumber(c, "page")
+	return lq, err
+}
+
+// pageNumber reads a page number from the query parameter name (1 when
+// absent); anything but a whole number from 1 is a 422 naming it.
+func pageNumber(c echo.Context, name string) (int, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return 1, nil
 	}
-	return lq, nil
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 100000 {
+		return 1, clientError(http.StatusUnprocessableEntity, name+" must be a whole number from 1")
+	}
+	return n, nil
+}
+
+// sectionPager pages a second list on a page whose ?page= belongs to its
+// first: its links set param and keep the first list's page, and lead
+// back to the section (fragment).
+func sectionPager(path, param, fragment string, firstPage, page, size int, total int64) pager {
+	p := pager{Path: path, Total: total, Page: page, Pages: int((total + int64(size) - 1) / int64(size))}
+	link := func(n int) string {
+		v := url.Values{param: {strconv.Itoa(n)}}
+		if firstPage > 1 {
+			v.Set("page", strconv.Itoa(firstPage))
+		}
+		return path + "?" + v.Encode() + "#" + fragment
+	}
+	if page > 1 {
+		p.PrevURL = link(min(page-1, max(p.Pages, 1)))
+	}
+	if page < p.Pages {
+		p.NextURL = link(page + 1)
+	}
+	return p
 }
 
 // pager is what the "pager" template shows under a list.

@@ -46,3 +46,56 @@ func TestTrainingDeskPagesUpcomingSessions(t *testing.T) {
 		t.Fatalf("bad page = %d:\n%.300s", code, body)
 	}
 }
+
+// TestTrainingDeskPagesTheKAMsProgrammesWaitFor: the KAMs running
+// programmes wait for are listed a page at a time (?standing=), keeping the
+// sessions' page; the start page shows the first and how many in all; a
+// bad standing page is a 422 naming it.
+func TestTrainingDeskPagesTheKAMsProgrammesWaitFor(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := t.Context()
+	const waiting = 30 // more than a page of the desk (25) and of the start page (20)
+	var assigned []store.ProgrammeAssignment
+	for i := range waiting {
+		c := &store.Customer{Name: fmt.Sprintf("Wartend %02d AG", i)}
+		if err := f.store.CreateCustomer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		e := &store.Employee{Name: fmt.Sprintf("KAM %02d", i), Email: fmt.Sprintf("kam%02d@example.com", i), HierarchyLevel: store.LevelSpecialist, KAMQualified: true}
+		if err := f.store.CreateEmployee(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		assigned = append(assigned, store.ProgrammeAssignment{CustomerID: c.ID, KAMEmployeeID: e.ID})
+	}
+	now := time.Now().UTC()
+	p, err := f.store.CreateProgramme(ctx, "Wartet auf Training", "lead@"+store.DemoDomain, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = f.store.ApplyProgrammeEvent(ctx, store.ProgrammeSnapshot{
+		Programme:   store.Programme{ID: p.ID, Name: p.Name, LeadEmail: p.LeadEmail, Status: "active", CurrentPhase: "training"},
+		Event:       store.ProgrammeEvent{ProgrammeID: p.ID, Seq: 1, Kind: "x", Actor: "lead@" + store.DemoDomain, At: now},
+		Assignments: assigned,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := func(i int) string { return fmt.Sprintf(`id="standing-%d-%d"`, p.ID, assigned[i].KAMEmployeeID) }
+	f.login("hr@"+store.DemoDomain, store.DemoPassword)
+	code, body := f.get("/training")
+	if code != http.StatusOK || strings.Count(body, `<tr id="standing-`) != 25 || !strings.Contains(body, row(0)) || strings.Contains(body, row(25)) ||
+		!strings.Contains(body, `href="/training?standing=2#standing"`) {
+		t.Fatalf("desk = %d with %d waiting KAMs, want the first 25 by name and a link to the rest:\n%s", code, strings.Count(body, `<tr id="standing-`), body)
+	}
+	code, body = f.get("/training?page=1&standing=2")
+	if code != http.StatusOK || strings.Count(body, `<tr id="standing-`) != waiting-25 || !strings.Contains(body, row(25)) || !strings.Contains(body, row(waiting-1)) {
+		t.Fatalf("desk, second page of KAMs = %d with %d:\n%s", code, strings.Count(body, `<tr id="standing-`), body)
+	}
+	if code, body = f.get("/training?standing=0"); code != http.StatusUnprocessableEntity || !strings.Contains(body, "standing must be a whole number from 1") {
+		t.Fatalf("bad standing page = %d:\n%.300s", code, body)
+	}
+	code, body = f.get("/")
+	if code != http.StatusOK || strings.Count(body, `<tr id="waiting-`) != 20 || !strings.Contains(body, fmt.Sprintf("%d in all", waiting)) {
+		t.Fatalf("HR's start page = %d with %d waiting KAMs, want 20 and the count %d:\n%s", code, strings.Count(body, `<tr id="waiting-`), waiting, body)
+	}
+}

@@ -66,20 +66,38 @@ func (s *Server) myWorkAnswer(c echo.Context, err error) error {
 	return s.renderMyWork(c, ae.Status, ae.text())
 }
 
-// myWork reads the user's work from the database and adds the links she
-// can follow and the forms the policy lets her use.
+// myWork reads the user's work from the database with the links she can
+// follow and the forms the policy lets her use.
 func (s *Server) myWork(c echo.Context) ([]workRow, error) {
-	ctx := c.Request().Context()
-	u := currentUser(c)
-	now := s.opts.Now()
-	items, err := s.opts.Store.WorkWaitingFor(ctx, store.WorkQuery{Email: u.Email, EmployeeID: u.EmployeeID, Now: now,
-		Lead: u.HasRole(store.RoleLead), Committee: u.HasRole(store.RoleCommittee)})
+	items, err := s.opts.Store.WorkWaitingFor(c.Request().Context(), s.workQuery(c))
 	if err != nil {
 		return nil, serverError(err)
 	}
-	readable, err := s.readableAccounts(c)
-	if err != nil {
-		return nil, err
+	return s.workRows(c, items)
+}
+
+// workQuery asks for the signed-in user's work.
+func (s *Server) workQuery(c echo.Context) store.WorkQuery {
+	u := currentUser(c)
+	return store.WorkQuery{Email: u.Email, EmployeeID: u.EmployeeID, Now: s.opts.Now(),
+		Lead: u.HasRole(store.RoleLead), Committee: u.HasRole(store.RoleCommittee)}
+}
+
+// workRows adds to items the links she can follow and the forms she may
+// use; which accounts she may open is read once, and only if an item is
+// about one.
+func (s *Server) workRows(c echo.Context, items []store.WorkItem) ([]workRow, error) {
+	u := currentUser(c)
+	now := s.opts.Now()
+	readable := func(uint) bool { return false }
+	for _, it := range items {
+		if it.KeyAccountID != 0 {
+			var err error
+			if readable, err = s.readableAccounts(c); err != nil {
+				return nil, err
+			}
+			break
+		}
 	}
 	rows := make([]workRow, 0, len(items))
 	for _, it := range items {
@@ -150,20 +168,18 @@ func (s *Server) readableAccounts(c echo.Context) (func(uint) bool, error) {
 	return func(id uint) bool { return ids[id] }, nil
 }
 
-// myWorkSummary is the start page's part of My work.
+// myWorkSummary is the start page's part of My work: the counts and the
+// soonest few, read without the rest (store.WorkSummaryFor).
 func (s *Server) myWorkSummary(c echo.Context) (*workSummary, error) {
-	rows, err := s.myWork(c)
+	sum, err := s.opts.Store.WorkSummaryFor(c.Request().Context(), s.workQuery(c), myWorkSummaryLimit)
+	if err != nil {
+		return nil, serverError(err)
+	}
+	rows, err := s.workRows(c, sum.Next)
 	if err != nil {
 		return nil, err
 	}
-	w := &workSummary{Total: len(rows)}
-	for _, r := range rows {
-		if r.Overdue {
-			w.Overdue++
-		}
-	}
-	w.Next = rows[:min(len(rows), myWorkSummaryLimit)]
-	return w, nil
+	return &workSummary{Total: sum.Total, Overdue: sum.Overdue, Next: rows}, nil
 }
 
 // OpenItems are a handover's open checklist items, in words.

@@ -28,11 +28,13 @@ type trainingPage struct {
 	// Recorded are the enrolments that ended in the last recordedFor:
 	// attended, no-show or cancelled, by whom and when.
 	Recorded []store.Enrolment
-	// Standing are the assigned KAMs running programmes wait for.
-	Standing []standingRow
-	Message  string
-	Error    string
-	Status   int
+	// Standing are a page of the assigned KAMs running programmes wait
+	// for (?standing=); StandingPager leads to the others.
+	Standing      []standingRow
+	StandingPager pager
+	Message       string
+	Error         string
+	Status        int
 	// Fields and Form keep a refused form's messages at their fields and
 	// what was typed.
 	Fields map[string]string
@@ -88,9 +90,14 @@ func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
 	if p.Recorded, err = s.opts.Store.RecordedEnrolments(ctx, s.opts.Now().Add(-recordedFor)); err != nil {
 		return nil, serverError(err)
 	}
-	if p.Standing, err = s.trainingStanding(c); err != nil {
+	standingPage, err := pageNumber(c, "standing")
+	if err != nil {
 		return nil, err
 	}
+	if p.Standing, total, err = s.trainingStanding(c, standingPage); err != nil {
+		return nil, err
+	}
+	p.StandingPager = sectionPager("/training", "standing", "standing", lq.Page, standingPage, trainingStandingPage, total)
 	return p, nil
 }
 
@@ -99,6 +106,9 @@ func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
 // sessions would make the desk grow with them). Each session's own page
 // enrols too.
 const trainingSessionsPage = 25
+
+// trainingStandingPage is how many waiting KAMs the desk lists at a time.
+const trainingStandingPage = 25
 
 // trainingPage is HR's desk: upcoming sessions with seats, enrolment, and
 // attendance for sessions that have started.

@@ -343,10 +343,10 @@ type standingRow struct {
 	CanConfirm bool
 }
 
-func (s *Server) trainingStanding(c echo.Context) ([]standingRow, error) {
-	list, err := s.opts.Store.TrainingOutstanding(c.Request().Context(), 0)
+func (s *Server) trainingStanding(c echo.Context, page int) ([]standingRow, int64, error) {
+	list, total, err := s.opts.Store.TrainingOutstanding(c.Request().Context(), 0, store.Page{Number: page, Size: trainingStandingPage})
 	if err != nil {
-		return nil, serverError(err)
+		return nil, 0, serverError(err)
 	}
 	out := make([]standingRow, 0, len(list))
 	for _, k := range list {
@@ -354,5 +354,5 @@ func (s *Server) trainingStanding(c echo.Context) ([]standingRow, error) {
 		row.CanConfirm = len(k.Missing) == 0 && s.may(c, policy.ActTrainingComplete, policy.Target{ProgrammeID: k.ProgrammeID})
 		out = append(out, row)
 	}
-	return out, nil
+	return out, total, nil
 }
