@@ -59,19 +59,11 @@ func (s *Server) programmeAccountNames(ctx context.Context, programmeID uint) ([
 	if err != nil {
 		return nil, nil, serverError(err)
 	}
-	ids := make([]uint, len(kas))
-	for i, ka := range kas {
-		ids[i] = ka.CustomerID
-	}
-	customers, err := s.opts.Store.CustomersByID(ctx, ids)
-	if err != nil {
-		return nil, nil, serverError(err)
-	}
 	names := map[uint]string{}
 	choices := make([]accountChoice, 0, len(kas))
 	for _, ka := range kas {
-		names[ka.ID] = customers[ka.CustomerID].Name
-		choices = append(choices, accountChoice{ID: ka.ID, Name: customers[ka.CustomerID].Name})
+		names[ka.ID] = ka.CustomerName
+		choices = append(choices, accountChoice{ID: ka.ID, Name: ka.CustomerName})
 	}
 	return choices, names, nil
 }
