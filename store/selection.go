@@ -425,8 +425,16 @@ func (s *Store) ScorePage(ctx context.Context, programmeID uint, q string, p Pag
 		}
 		return db
 	}
+	// Every active customer has a row; without a term their number is
+	// kept (row_counts.go), not counted.
 	var total int64
-	if err := named(s.db.WithContext(ctx).Table("customers")).Count(&total).Error; err != nil {
+	var err error
+	if strings.TrimSpace(q) == "" {
+		total, err = s.keptCount(ctx, activeCustomers)
+	} else {
+		err = named(s.db.WithContext(ctx).Table("customers")).Count(&total).Error
+	}
+	if err != nil {
 		return nil, 0, translate(err, "count score table")
 	}
 	// The summary drives the join, so that its index gives the order: SQLite
@@ -446,7 +454,7 @@ func (s *Store) ScorePage(ctx context.Context, programmeID uint, q string, p Pag
 	}
 	var rows []row
 	offset := (p.Number - 1) * p.Size
-	err := met().Select("customers.id, customers.name").Order("m.missed, m.customer_name, m.customer_id").
+	err = met().Select("customers.id, customers.name").Order("m.missed, m.customer_name, m.customer_id").
 		Offset(offset).Limit(p.Size).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, translate(err, "score table")
