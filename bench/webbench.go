@@ -375,7 +375,11 @@ func webAt(ctx context.Context, o options, driver string, scale int) ([]webFigur
 		{name: "customers, page 1", path: "/customers", role: "lead"},
 		{name: "customers, deep page", path: fmt.Sprintf("/customers?page=%d", ds.customerPages-1), role: "lead"},
 		{name: "customers, deep page by next", path: deepNext, role: "lead"},
+		// The first term matches ten times as many customers at 10× (13 at
+		// 1×, 138 at 10×): its growth is the result's. The second matches
+		// one customer at every scale: its growth is the search's own.
 		{name: "customer search", path: "/customers?q=Energy+Kunde+0001", role: "lead"},
+		{name: "customer search, one match", path: "/customers?q=Kunde+000123", role: "lead"},
 		{name: "contact search", path: "/contacts?q=Kontakt+12-", role: "lead"},
 		{name: "API: programmes", path: "/api/v1/programmes", api: true},
 		{name: "API: contact matrix", path: fmt.Sprintf("/api/v1/key-accounts/%d/contact-matrix", ds.kamAccount), api: true},
