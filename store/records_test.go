@@ -201,11 +201,11 @@ func TestEnrolmentOutcomeAndWaitlistPlace(t *testing.T) {
 		if e.Status != store.EnrolmentCompleted || e.StatusNote != "left early but passed" || e.StatusAt == nil || !e.StatusAt.Equal(at) || e.UpdatedBy != "hr@example.com" {
 			t.Errorf("completed enrolment = %+v", e)
 		}
-		rec, err := s.RecordedEnrolments(ctx, at.Add(-time.Hour))
+		rec, _, err := s.RecordedEnrolments(ctx, at.Add(-time.Hour), store.Page{})
 		if err != nil || len(rec) != 1 || rec[0].ID != es[0].ID || rec[0].Employee == nil || rec[0].Session.Course == nil {
 			t.Fatalf("recorded = %+v, %v", rec, err)
 		}
-		if rec, _ := s.RecordedEnrolments(ctx, at.Add(time.Hour)); len(rec) != 0 {
+		if rec, _, _ := s.RecordedEnrolments(ctx, at.Add(time.Hour), store.Page{}); len(rec) != 0 {
 			t.Errorf("recorded since later = %d", len(rec))
 		}
 	})

@@ -523,14 +523,29 @@ func (s *Store) DeleteEnrolment(ctx context.Context, id uint) error {
 }
 
 // EnrolmentsAwaitingAttendance lists enrolled places of sessions that have
-// started, oldest first: HR records who attended.
-func (s *Store) EnrolmentsAwaitingAttendance(ctx context.Context, now time.Time) ([]Enrolment, error) {
+// started, oldest first: HR records who attended. One page of them, and
+// how many in all.
+func (s *Store) EnrolmentsAwaitingAttendance(ctx context.Context, now time.Time, p Page) ([]Enrolment, int64, error) {
+	awaiting := func() *gorm.DB {
+		return s.db.WithContext(ctx).Model(&Enrolment{}).Joins("JOIN training_sessions ts ON ts.id = enrolments.session_id").
+			Where("enrolments.status = ? AND ts.starts_at <= ? AND ts.cancelled_at IS NULL", EnrolmentEnrolled, now.UTC())
+	}
+	return pageOfEnrolments(awaiting, "ts.starts_at, enrolments.id", p, "enrolments awaiting attendance")
+}
+
+// pageOfEnrolments reads one page of the enrolments query selects, in
+// order, with their sessions, courses and employees, and how many it
+// selects in all (counted only when the page does not tell).
+func pageOfEnrolments(query func() *gorm.DB, order string, p Page, what string) ([]Enrolment, int64, error) {
+	p = p.normalised()
 	var out []Enrolment
-	err := s.db.WithContext(ctx).Preload("Session.Course").Preload("Employee").
-		Joins("JOIN training_sessions ts ON ts.id = enrolments.session_id").
-		Where("enrolments.status = ? AND ts.starts_at <= ? AND ts.cancelled_at IS NULL", EnrolmentEnrolled, now.UTC()).
-		Order("ts.starts_at, enrolments.id").Limit(MaxPageSize).Find(&out).Error
-	return out, translate(err, "enrolments awaiting attendance")
+	err := query().Preload("Session.Course").Preload("Employee").Order(order).
+		Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
+	if err != nil {
+		return nil, 0, translate(err, what)
+	}
+	total, err := countUnlessComplete(query(), p, len(out))
+	return out, total, translate(err, "count "+what)
 }
 
 // WaitlistPosition is a waitlisted enrolment's place in its session's
@@ -547,13 +562,14 @@ func (s *Store) WaitlistPosition(ctx context.Context, e *Enrolment) (int, error)
 }
 
 // RecordedEnrolments lists enrolments whose attendance (or cancellation)
-// was recorded since a time, newest first.
-func (s *Store) RecordedEnrolments(ctx context.Context, since time.Time) ([]Enrolment, error) {
-	var out []Enrolment
-	err := s.db.WithContext(ctx).Preload("Session.Course").Preload("Employee").
-		Where("status IN ? AND status_at >= ?", []string{EnrolmentCompleted, EnrolmentNoShow, EnrolmentCancelled}, since.UTC()).
-		Order("status_at DESC, id DESC").Limit(MaxPageSize).Find(&out).Error
-	return out, translate(err, "recorded enrolments")
+// was recorded since a time, newest first: one page of them, and how many
+// in all.
+func (s *Store) RecordedEnrolments(ctx context.Context, since time.Time, p Page) ([]Enrolment, int64, error) {
+	recorded := func() *gorm.DB {
+		return s.db.WithContext(ctx).Model(&Enrolment{}).
+			Where("status IN ? AND status_at >= ?", []string{EnrolmentCompleted, EnrolmentNoShow, EnrolmentCancelled}, since.UTC())
+	}
+	return pageOfEnrolments(recorded, "status_at DESC, id DESC", p, "recorded enrolments")
 }
 
 // OpenPlacesOf lists the places the employees hold (enrolled or

@@ -254,6 +254,8 @@ var german = map[string]string{
 	"There is no such token, or it is revoked already.":     "Dieses Token gibt es nicht, oder es ist bereits widerrufen.",
 	"page must be a whole number from 1":                    "page muss eine ganze Zahl ab 1 sein",
 	"standing must be a whole number from 1":                "standing muss eine ganze Zahl ab 1 sein",
+	"attendance must be a whole number from 1":              "attendance muss eine ganze Zahl ab 1 sein",
+	"recorded must be a whole number from 1":                "recorded muss eine ganze Zahl ab 1 sein",
 	"Not Found":                                             "Nicht gefunden", "internal error": "interner Fehler",
 
 	// Review page.

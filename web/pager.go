@@ -59,16 +59,19 @@ func pageNumber(c echo.Context, name string) (int, error) {
 	return n, nil
 }
 
-// sectionPager pages a second list on a page whose ?page= belongs to its
-// first: its links set param and keep the first list's page, and lead
-// back to the section (fragment).
-func sectionPager(path, param, fragment string, firstPage, page, size int, total int64) pager {
+// sectionPager pages one of several lists on a page: its links set param
+// to the page wanted, keep the other lists' pages (keep), and lead back
+// to the section (fragment).
+func sectionPager(path, param, fragment string, keep url.Values, page, size int, total int64) pager {
 	p := pager{Path: path, Total: total, Page: page, Pages: int((total + int64(size) - 1) / int64(size))}
 	link := func(n int) string {
-		v := url.Values{param: {strconv.Itoa(n)}}
-		if firstPage > 1 {
-			v.Set("page", strconv.Itoa(firstPage))
+		v := url.Values{}
+		for k, vs := range keep {
+			if k != param && len(vs) > 0 && vs[0] != "1" {
+				v.Set(k, vs[0])
+			}
 		}
+		v.Set(param, strconv.Itoa(n))
 		return path + "?" + v.Encode() + "#" + fragment
 	}
 	if page > 1 {

@@ -56,13 +56,9 @@ func TestTrainingDeskPagesTheKAMsProgrammesWaitFor(t *testing.T) {
 	ctx := t.Context()
 	const waiting = 30 // more than a page of the desk (25) and of the start page (20)
 	var assigned []store.ProgrammeAssignment
-	for i := range waiting {
+	for i, e := range newKAMs(t, f, waiting) {
 		c := &store.Customer{Name: fmt.Sprintf("Wartend %02d AG", i)}
 		if err := f.store.CreateCustomer(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-		e := &store.Employee{Name: fmt.Sprintf("KAM %02d", i), Email: fmt.Sprintf("kam%02d@example.com", i), HierarchyLevel: store.LevelSpecialist, KAMQualified: true}
-		if err := f.store.CreateEmployee(ctx, e); err != nil {
 			t.Fatal(err)
 		}
 		assigned = append(assigned, store.ProgrammeAssignment{CustomerID: c.ID, KAMEmployeeID: e.ID})
@@ -97,5 +93,73 @@ func TestTrainingDeskPagesTheKAMsProgrammesWaitFor(t *testing.T) {
 	code, body = f.get("/")
 	if code != http.StatusOK || strings.Count(body, `<tr id="waiting-`) != 20 || !strings.Contains(body, fmt.Sprintf("%d in all", waiting)) {
 		t.Fatalf("HR's start page = %d with %d waiting KAMs, want 20 and the count %d:\n%s", code, strings.Count(body, `<tr id="waiting-`), waiting, body)
+	}
+}
+
+// newKAMs creates n KAM-qualified employees, "KAM 00" onwards.
+func newKAMs(t *testing.T, f *fixture, n int) []store.Employee {
+	t.Helper()
+	out := make([]store.Employee, n)
+	for i := range out {
+		out[i] = store.Employee{Name: fmt.Sprintf("KAM %02d", i), Email: fmt.Sprintf("kam%02d@example.com", i), HierarchyLevel: store.LevelSpecialist, KAMQualified: true}
+		if err := f.store.CreateEmployee(t.Context(), &out[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// TestTrainingDeskPagesAttendance: the places of sessions that have
+// started wait for HR to record attendance 25 at a time (?attendance=),
+// and the attendance recorded lately likewise (?recorded=); each list's
+// links keep the others' pages.
+func TestTrainingDeskPagesAttendance(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := t.Context()
+	course := &store.Course{Title: "KAM Basics", DurationDays: 1, RequiredKAM: true}
+	if err := f.store.SaveCourse(ctx, course); err != nil {
+		t.Fatal(err)
+	}
+	const places = 30
+	start := time.Now().UTC().Add(-48 * time.Hour).Truncate(time.Hour)
+	ts := &store.TrainingSession{CourseID: course.ID, StartsAt: start, EndsAt: start.Add(8 * time.Hour), Capacity: places, Place: "Raum"}
+	if err := f.store.SaveSession(ctx, ts); err != nil {
+		t.Fatal(err)
+	}
+	var enrolments []uint
+	for _, e := range newKAMs(t, f, places) {
+		en, err := f.store.Enrol(ctx, ts.ID, e.ID, nil, "hr@"+store.DemoDomain, start.Add(-24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		enrolments = append(enrolments, en.ID)
+	}
+	f.login("hr@"+store.DemoDomain, store.DemoPassword)
+	awaiting := func(body string) int { return strings.Count(body, `<tr id="enrolment-`) }
+	code, body := f.get("/training")
+	if code != http.StatusOK || awaiting(body) != 25 || !strings.Contains(body, fmt.Sprintf(`id="enrolment-%d"`, enrolments[0])) ||
+		!strings.Contains(body, `href="/training?attendance=2#attendance"`) {
+		t.Fatalf("desk = %d with %d places awaiting attendance, want the first 25 and a link to the rest:\n%s", code, awaiting(body), body)
+	}
+	code, body = f.get("/training?attendance=2&standing=3")
+	if code != http.StatusOK || awaiting(body) != places-25 || !strings.Contains(body, fmt.Sprintf(`id="enrolment-%d"`, enrolments[places-1])) ||
+		!strings.Contains(body, `href="/training?attendance=1&amp;standing=3#attendance"`) {
+		t.Fatalf("desk, second page of attendance = %d with %d, want the last 5 and a link back keeping the KAMs' page:\n%s", code, awaiting(body), body)
+	}
+	if code, body = f.get("/training?attendance=x"); code != http.StatusUnprocessableEntity || !strings.Contains(body, "attendance must be a whole number from 1") {
+		t.Fatalf("bad attendance page = %d:\n%.300s", code, body)
+	}
+	// Recorded: all 30 attended.
+	for _, id := range enrolments {
+		if moved, err := f.store.SetEnrolmentStatus(ctx, id, []string{store.EnrolmentEnrolled}, store.EnrolmentCompleted, "hr@"+store.DemoDomain); !moved || err != nil {
+			t.Fatalf("record enrolment %d: %v, %v", id, moved, err)
+		}
+	}
+	recorded := func(body string) int { return strings.Count(body, `<tr id="recorded-`) }
+	if code, body = f.get("/training"); code != http.StatusOK || awaiting(body) != 0 || recorded(body) != 25 || !strings.Contains(body, `href="/training?recorded=2#recorded"`) {
+		t.Fatalf("desk after recording = %d with %d awaiting and %d recorded, want none and 25:\n%s", code, awaiting(body), recorded(body), body)
+	}
+	if code, body = f.get("/training?recorded=2"); code != http.StatusOK || recorded(body) != places-25 {
+		t.Fatalf("desk, second page of recorded = %d with %d, want 5:\n%s", code, recorded(body), body)
 	}
 }

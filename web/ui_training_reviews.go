@@ -24,10 +24,14 @@ type trainingPage struct {
 	// sessions, soonest first; Pager leads to the others.
 	Sessions []store.SessionSeats
 	Pager    pager
-	Awaiting []store.Enrolment
-	// Recorded are the enrolments that ended in the last recordedFor:
-	// attended, no-show or cancelled, by whom and when.
-	Recorded []store.Enrolment
+	// Awaiting are a page (?attendance=) of the enrolled places of
+	// sessions that have started; AwaitingPager leads to the others.
+	Awaiting      []store.Enrolment
+	AwaitingPager pager
+	// Recorded are a page (?recorded=) of the enrolments that ended in the
+	// last recordedFor: attended, no-show or cancelled, by whom and when.
+	Recorded      []store.Enrolment
+	RecordedPager pager
 	// Standing are a page of the assigned KAMs running programmes wait
 	// for (?standing=); StandingPager leads to the others.
 	Standing      []standingRow
@@ -79,25 +83,33 @@ func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Each list of the desk is paged by its own parameter; the links of
+	// one keep the pages of the others.
+	number := map[string]int{"page": lq.Page}
+	pages := url.Values{"page": {strconv.Itoa(lq.Page)}}
+	for _, name := range []string{"standing", "attendance", "recorded"} {
+		if number[name], err = pageNumber(c, name); err != nil {
+			return nil, err
+		}
+		pages.Set(name, strconv.Itoa(number[name]))
+	}
 	var total int64
 	if p.Sessions, total, err = s.opts.Store.UpcomingSessionsPage(ctx, s.opts.Now(), store.Page{Number: lq.Page, Size: trainingSessionsPage}); err != nil {
 		return nil, serverError(err)
 	}
 	p.Pager = newPager("/training", listQuery{Page: lq.Page}, trainingSessionsPage, total)
-	if p.Awaiting, err = s.opts.Store.EnrolmentsAwaitingAttendance(ctx, s.opts.Now()); err != nil {
+	if p.Awaiting, total, err = s.opts.Store.EnrolmentsAwaitingAttendance(ctx, s.opts.Now(), store.Page{Number: number["attendance"], Size: trainingDeskPage}); err != nil {
 		return nil, serverError(err)
 	}
-	if p.Recorded, err = s.opts.Store.RecordedEnrolments(ctx, s.opts.Now().Add(-recordedFor)); err != nil {
+	p.AwaitingPager = sectionPager("/training", "attendance", "attendance", pages, number["attendance"], trainingDeskPage, total)
+	if p.Recorded, total, err = s.opts.Store.RecordedEnrolments(ctx, s.opts.Now().Add(-recordedFor), store.Page{Number: number["recorded"], Size: trainingDeskPage}); err != nil {
 		return nil, serverError(err)
 	}
-	standingPage, err := pageNumber(c, "standing")
-	if err != nil {
+	p.RecordedPager = sectionPager("/training", "recorded", "recorded", pages, number["recorded"], trainingDeskPage, total)
+	if p.Standing, total, err = s.trainingStanding(c, number["standing"]); err != nil {
 		return nil, err
 	}
-	if p.Standing, total, err = s.trainingStanding(c, standingPage); err != nil {
-		return nil, err
-	}
-	p.StandingPager = sectionPager("/training", "standing", "standing", lq.Page, standingPage, trainingStandingPage, total)
+	p.StandingPager = sectionPager("/training", "standing", "standing", pages, number["standing"], trainingDeskPage, total)
 	return p, nil
 }
 
@@ -107,8 +119,9 @@ func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
 // enrols too.
 const trainingSessionsPage = 25
 
-// trainingStandingPage is how many waiting KAMs the desk lists at a time.
-const trainingStandingPage = 25
+// trainingDeskPage is how many rows the desk's other lists (KAMs waited
+// for, attendance to record, attendance recorded) show at a time.
+const trainingDeskPage = 25
 
 // trainingPage is HR's desk: upcoming sessions with seats, enrolment, and
 // attendance for sessions that have started.

@@ -344,7 +344,7 @@ type standingRow struct {
 }
 
 func (s *Server) trainingStanding(c echo.Context, page int) ([]standingRow, int64, error) {
-	list, total, err := s.opts.Store.TrainingOutstanding(c.Request().Context(), 0, store.Page{Number: page, Size: trainingStandingPage})
+	list, total, err := s.opts.Store.TrainingOutstanding(c.Request().Context(), 0, store.Page{Number: page, Size: trainingDeskPage})
 	if err != nil {
 		return nil, 0, serverError(err)
 	}
