@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Kinds of work waiting for someone (WorkItem.Kind), beside WorkAction
@@ -54,7 +56,7 @@ type WorkQuery struct {
 // WorkWaitingFor lists everything waiting for one user, soonest due first:
 // one query per kind of work, none per item.
 func (s *Store) WorkWaitingFor(ctx context.Context, q WorkQuery) ([]WorkItem, error) {
-	items, _, err := s.workWaiting(ctx, q, MaxPageSize)
+	items, _, err := s.workWaiting(ctx, q, MaxPageSize, false)
 	return items, err
 }
 
@@ -69,7 +71,7 @@ type WorkSummary struct {
 // the soonest n items of each kind, of which it keeps the soonest n: the
 // start page's view of My work costs the same however much waits.
 func (s *Store) WorkSummaryFor(ctx context.Context, q WorkQuery, n int) (WorkSummary, error) {
-	items, count, err := s.workWaiting(ctx, q, n)
+	items, count, err := s.workWaiting(ctx, q, n, true)
 	if err != nil {
 		return WorkSummary{}, err
 	}
@@ -82,26 +84,25 @@ type workCount struct{ Total, Overdue int }
 
 func (c *workCount) add(o workCount) { c.Total, c.Overdue = c.Total+o.Total, c.Overdue+o.Overdue }
 
-// KindCount is read beside each kind's rows: window functions count the
-// kind's rows before LIMIT keeps the soonest, so the count costs no rows
-// sent and no second statement. (Exported only because GORM scans the
-// fields of exported embedded structs alone.)
-type KindCount struct{ KindTotal, KindOverdue int }
-
-// countedBy is the select list's tail reading KindCount, due being the
-// kind's due date as SQL.
-func countedBy(due string) string {
-	return ", COUNT(*) OVER () AS kind_total, SUM(CASE WHEN " + due + " < ? THEN 1 ELSE 0 END) OVER () AS kind_overdue"
-}
-
-func (k KindCount) count() workCount { return workCount{Total: k.KindTotal, Overdue: k.KindOverdue} }
-
-// firstCount is the count read with a kind's rows (all rows carry it).
-func firstCount[T interface{ count() workCount }](rows []T) workCount {
-	if len(rows) == 0 {
-		return workCount{}
+// kindCount counts one kind of work: from the items read when they are
+// fewer than limit (then they are all of it), otherwise with one more
+// statement over all of it. Most people have a few items of each kind, so
+// their summary costs no statement more than reading them; someone with
+// hundreds pays one count per full kind, not the rows. (Counting in the
+// reading statement with window functions cost every reader more.)
+func kindCount(all *gorm.DB, due string, dueArgs []any, items []WorkItem, limit int, now time.Time) (workCount, error) {
+	if len(items) < limit {
+		c := workCount{Total: len(items)}
+		for _, it := range items {
+			if it.Due.Before(now) {
+				c.Overdue++
+			}
+		}
+		return c, nil
 	}
-	return rows[0].count()
+	var c struct{ Total, Overdue int }
+	err := all.Select("COUNT(*) AS total, COALESCE(SUM(CASE WHEN "+due+" < ? THEN 1 ELSE 0 END), 0) AS overdue", append(dueArgs, now)...).Scan(&c).Error
+	return workCount{Total: c.Total, Overdue: c.Overdue}, err
 }
 
 // planDue is when a submitted plan is due: while the programme's plan phase
@@ -114,27 +115,37 @@ const planDue = "CASE WHEN pp.due IS NOT NULL AND pp.status IS NOT NULL AND pp.s
 const workshopDue = "CASE WHEN w.status = 'invited' THEN COALESCE(w.minutes_due, w.ends_at, w.created_at) ELSE w.created_at END"
 
 // workWaiting reads each kind of work waiting for q's user, at most limit
-// items of a kind, soonest due first, and counts them all.
-func (s *Store) workWaiting(ctx context.Context, q WorkQuery, limit int) ([]WorkItem, workCount, error) {
+// items of a kind, soonest due first; counted, it counts them all.
+func (s *Store) workWaiting(ctx context.Context, q WorkQuery, limit int, counted bool) ([]WorkItem, workCount, error) {
 	email := strings.ToLower(strings.TrimSpace(q.Email))
 	var out []WorkItem
 	var count workCount
 	db := s.db.WithContext(ctx)
-	if q.Committee {
-		var gates []struct {
-			Approval
-			KindCount
+	// tally counts the kind whose items were appended to out from index
+	// from on; all selects the whole kind.
+	tally := func(all func() *gorm.DB, due string, dueArgs []any, from int, what string) error {
+		if !counted {
+			return nil
 		}
-		err := approvalsWaiting(db, email).
-			Select("programme_phases.programme_id, programmes.name AS programme_name, programme_phases.phase, programme_phases.due"+countedBy("programme_phases.due"), q.Now).
+		c, err := kindCount(all(), due, dueArgs, out[from:], limit, q.Now)
+		count.add(c)
+		return translate(err, "count "+what)
+	}
+	if q.Committee {
+		var gates []Approval
+		all := func() *gorm.DB { return approvalsWaiting(db, email) }
+		err := all().Select("programme_phases.programme_id, programmes.name AS programme_name, programme_phases.phase, programme_phases.due").
 			Order("programme_phases.due, programme_phases.programme_id").Limit(limit).Scan(&gates).Error
 		if err != nil {
 			return nil, count, translate(err, "approvals waiting")
 		}
+		from := len(out)
 		for _, g := range gates {
 			out = append(out, WorkItem{Kind: WorkGate, Title: g.Phase, About: g.ProgrammeName, Due: g.Due, Step: g.Phase, ProgrammeID: g.ProgrammeID})
 		}
-		count.add(firstCount(gates))
+		if err := tally(all, "programme_phases.due", nil, from, "approvals waiting"); err != nil {
+			return nil, count, err
+		}
 	}
 	if q.Lead || q.Committee {
 		var plans []struct {
@@ -143,7 +154,6 @@ func (s *Store) workWaiting(ctx context.Context, q WorkQuery, limit int) ([]Work
 			CustomerName, ProgrammeName   string
 			PhaseDue                      *time.Time
 			PhaseStatus                   *string
-			KindCount
 		}
 		var cond []string
 		var args []any
@@ -154,18 +164,21 @@ func (s *Store) workWaiting(ctx context.Context, q WorkQuery, limit int) ([]Work
 			cond = append(cond, "EXISTS (SELECT 1 FROM programme_committees pc WHERE pc.programme_id = p.id AND pc.email = ?)")
 			args = append(args, email)
 		}
-		err := db.Table("account_plans AS ap").
-			Select("ap.id, ap.key_account_id, ka.programme_id, ap.submitted_at, ka.customer_name, p.name AS programme_name, pp.due AS phase_due, pp.status AS phase_status, "+
-				planDue+" AS due_at"+countedBy(planDue), q.Now, q.Now, q.Now).
-			Joins("JOIN key_accounts ka ON ka.id = ap.key_account_id").
-			Joins("JOIN programmes p ON p.id = ka.programme_id").
-			Joins("LEFT JOIN programme_phases pp ON pp.programme_id = p.id AND pp.phase = ?", "account_plans").
-			Where("ap.status = ?", "submitted").
-			Where(strings.Join(cond, " OR "), args...).
+		all := func() *gorm.DB {
+			return db.Table("account_plans AS ap").
+				Joins("JOIN key_accounts ka ON ka.id = ap.key_account_id").
+				Joins("JOIN programmes p ON p.id = ka.programme_id").
+				Joins("LEFT JOIN programme_phases pp ON pp.programme_id = p.id AND pp.phase = ?", "account_plans").
+				Where("ap.status = ?", "submitted").
+				Where(strings.Join(cond, " OR "), args...)
+		}
+		err := all().Select("ap.id, ap.key_account_id, ka.programme_id, ap.submitted_at, ka.customer_name, p.name AS programme_name, pp.due AS phase_due, pp.status AS phase_status, "+
+			planDue+" AS due_at", q.Now).
 			Order("due_at, ap.id").Limit(limit).Scan(&plans).Error
 		if err != nil {
 			return nil, count, translate(err, "plans waiting")
 		}
+		from := len(out)
 		for _, p := range plans {
 			// planDue, read in Go: a computed column comes back as text.
 			due := q.Now
@@ -177,42 +190,51 @@ func (s *Store) workWaiting(ctx context.Context, q WorkQuery, limit int) ([]Work
 			}
 			out = append(out, WorkItem{Kind: WorkPlan, Title: p.CustomerName, About: p.ProgrammeName, Due: due, ProgrammeID: p.ProgrammeID, KeyAccountID: p.KeyAccountID, ID: p.ID})
 		}
-		count.add(firstCount(plans))
+		if err := tally(all, planDue, []any{q.Now}, from, "plans waiting"); err != nil {
+			return nil, count, err
+		}
 	}
 	if email != "" {
 		var actions []struct {
 			Action
 			ProgrammeID  uint
 			CustomerName string
-			KindCount
 		}
-		err := db.Table("actions AS a").Select("a.*, ka.programme_id, ka.customer_name"+countedBy("a.due"), q.Now).
-			Joins("JOIN key_accounts ka ON ka.id = a.key_account_id").
-			Where("a.owner_email = ? AND a.done_at IS NULL", email).Order("a.due, a.id").Limit(limit).Scan(&actions).Error
+		all := func() *gorm.DB {
+			return db.Table("actions AS a").Joins("JOIN key_accounts ka ON ka.id = a.key_account_id").
+				Where("a.owner_email = ? AND a.done_at IS NULL", email)
+		}
+		err := all().Select("a.*, ka.programme_id, ka.customer_name").Order("a.due, a.id").Limit(limit).Scan(&actions).Error
 		if err != nil {
 			return nil, count, translate(err, "actions waiting")
 		}
+		from := len(out)
 		for _, a := range actions {
 			out = append(out, WorkItem{Kind: WorkAction, Title: a.Title, About: a.CustomerName, Due: a.Due, Step: a.Source,
 				ProgrammeID: a.ProgrammeID, KeyAccountID: a.KeyAccountID, ID: a.ID})
 		}
-		count.add(firstCount(actions))
+		if err := tally(all, "a.due", nil, from, "actions waiting"); err != nil {
+			return nil, count, err
+		}
 		var measures []struct {
 			Measure
 			ProgrammeID   uint
 			ProgrammeName string
 			CustomerName  *string
-			KindCount
 		}
-		err = db.Table("measures AS m").Select("m.*, r.programme_id, p.name AS programme_name, c.name AS customer_name"+countedBy("m.due"), q.Now).
-			Joins("JOIN reviews r ON r.id = m.review_id").
-			Joins("JOIN programmes p ON p.id = r.programme_id").
-			Joins("LEFT JOIN customers c ON c.id = m.customer_id").
-			Where("m.owner_email = ? AND m.done_at IS NULL AND r.status <> ?", email, ReviewClosed).
+		all = func() *gorm.DB {
+			return db.Table("measures AS m").
+				Joins("JOIN reviews r ON r.id = m.review_id").
+				Joins("JOIN programmes p ON p.id = r.programme_id").
+				Joins("LEFT JOIN customers c ON c.id = m.customer_id").
+				Where("m.owner_email = ? AND m.done_at IS NULL AND r.status <> ?", email, ReviewClosed)
+		}
+		err = all().Select("m.*, r.programme_id, p.name AS programme_name, c.name AS customer_name").
 			Order("m.due, m.id").Limit(limit).Scan(&measures).Error
 		if err != nil {
 			return nil, count, translate(err, "measures waiting")
 		}
+		from = len(out)
 		for _, m := range measures {
 			about := m.ProgrammeName
 			if m.CustomerName != nil {
@@ -220,7 +242,9 @@ func (s *Store) workWaiting(ctx context.Context, q WorkQuery, limit int) ([]Work
 			}
 			out = append(out, WorkItem{Kind: WorkMeasure, Title: m.Title, About: about, Due: m.Due, ProgrammeID: m.ProgrammeID, ReviewID: m.ReviewID, ID: m.ID})
 		}
-		count.add(firstCount(measures))
+		if err := tally(all, "m.due", nil, from, "measures waiting"); err != nil {
+			return nil, count, err
+		}
 	}
 	// A person is in a few handovers at a time; whether one still waits
 	// depends on its checklist, so they are read whole and counted here.
@@ -236,7 +260,7 @@ func (s *Store) workWaiting(ctx context.Context, q WorkQuery, limit int) ([]Work
 	}
 	out = append(out, handovers...)
 	if q.EmployeeID != nil {
-		more, c, err := s.employeeWork(ctx, *q.EmployeeID, q.Now, limit)
+		more, c, err := s.employeeWork(ctx, *q.EmployeeID, q.Now, limit, counted)
 		if err != nil {
 			return nil, count, err
 		}
@@ -316,22 +340,31 @@ func (s *Store) handoversWaitingFor(ctx context.Context, email string, employeeI
 // not given while the meeting is ahead, workshops of the accounts she
 // answers for whose dates or minutes are due, and sessions she is
 // enrolled in (or waiting for) that have not started.
-func (s *Store) employeeWork(ctx context.Context, employeeID uint, now time.Time, limit int) ([]WorkItem, workCount, error) {
+func (s *Store) employeeWork(ctx context.Context, employeeID uint, now time.Time, limit int, counted bool) ([]WorkItem, workCount, error) {
 	db := s.db.WithContext(ctx)
 	var out []WorkItem
 	var count workCount
+	tally := func(all func() *gorm.DB, due string, from int, what string) error {
+		if !counted {
+			return nil
+		}
+		c, err := kindCount(all(), due, nil, out[from:], limit, now)
+		count.add(c)
+		return translate(err, "count "+what)
+	}
 	var asked []struct {
 		JourFixeID, KeyAccountID, ProgrammeID uint
 		MeetingAt                             time.Time
 		CustomerName                          string
-		KindCount
 	}
-	err := db.Table("jour_fixe_participants AS jp").
-		Select("jp.jour_fixe_id, jp.key_account_id, j.programme_id, j.meeting_at, ka.customer_name"+countedBy("j.meeting_at"), now).
-		Joins("JOIN jour_fixes j ON j.id = jp.jour_fixe_id").
-		Joins("JOIN key_accounts ka ON ka.id = jp.key_account_id").
-		Where("jp.employee_id = ? AND j.status = ? AND j.meeting_at > ?", employeeID, "collecting", now).
-		Where("NOT EXISTS (SELECT 1 FROM jour_fixe_inputs i WHERE i.jour_fixe_id = jp.jour_fixe_id AND i.key_account_id = jp.key_account_id AND i.employee_id = jp.employee_id)").
+	all := func() *gorm.DB {
+		return db.Table("jour_fixe_participants AS jp").
+			Joins("JOIN jour_fixes j ON j.id = jp.jour_fixe_id").
+			Joins("JOIN key_accounts ka ON ka.id = jp.key_account_id").
+			Where("jp.employee_id = ? AND j.status = ? AND j.meeting_at > ?", employeeID, "collecting", now).
+			Where("NOT EXISTS (SELECT 1 FROM jour_fixe_inputs i WHERE i.jour_fixe_id = jp.jour_fixe_id AND i.key_account_id = jp.key_account_id AND i.employee_id = jp.employee_id)")
+	}
+	err := all().Select("jp.jour_fixe_id, jp.key_account_id, j.programme_id, j.meeting_at, ka.customer_name").
 		Order("j.meeting_at, jp.jour_fixe_id, jp.key_account_id").Limit(limit).Scan(&asked).Error
 	if err != nil {
 		return nil, count, translate(err, "jour-fixe input waiting")
@@ -340,21 +373,25 @@ func (s *Store) employeeWork(ctx context.Context, employeeID uint, now time.Time
 		out = append(out, WorkItem{Kind: WorkJourFixe, Title: a.CustomerName, About: a.CustomerName, Due: a.MeetingAt,
 			ProgrammeID: a.ProgrammeID, KeyAccountID: a.KeyAccountID, ID: a.JourFixeID})
 	}
-	count.add(firstCount(asked))
+	if err := tally(all, "j.meeting_at", 0, "jour-fixe input waiting"); err != nil {
+		return nil, count, err
+	}
 	var workshops []struct {
 		Workshop
 		ProgrammeID  uint
 		CustomerName string
-		KindCount
 	}
-	err = db.Table("workshops AS w").Select("w.*, ka.programme_id, ka.customer_name, "+workshopDue+" AS due_at"+countedBy(workshopDue), now).
-		Joins("JOIN key_accounts ka ON ka.id = w.key_account_id").
-		Where("(ka.covering_employee_id = ? OR ka.covering_employee_id IS NULL AND ka.kam_employee_id = ?)", employeeID, employeeID).
-		Where("w.status IN ? OR w.status = ? AND w.starts_at <= ? AND w.minutes_at IS NULL", []string{"planning", "proposed"}, "invited", now).
+	all = func() *gorm.DB {
+		return db.Table("workshops AS w").Joins("JOIN key_accounts ka ON ka.id = w.key_account_id").
+			Where("(ka.covering_employee_id = ? OR ka.covering_employee_id IS NULL AND ka.kam_employee_id = ?)", employeeID, employeeID).
+			Where("w.status IN ? OR w.status = ? AND w.starts_at <= ? AND w.minutes_at IS NULL", []string{"planning", "proposed"}, "invited", now)
+	}
+	err = all().Select("w.*, ka.programme_id, ka.customer_name, " + workshopDue + " AS due_at").
 		Order("due_at, w.id").Limit(limit).Scan(&workshops).Error
 	if err != nil {
 		return nil, count, translate(err, "workshops waiting")
 	}
+	from := len(out)
 	for _, w := range workshops {
 		// Dates are asked for from the workshop's start; minutes are due
 		// five working days after it ended.
@@ -374,27 +411,33 @@ func (s *Store) employeeWork(ctx context.Context, employeeID uint, now time.Time
 		}
 		out = append(out, it)
 	}
-	count.add(firstCount(workshops))
+	if err := tally(all, workshopDue, from, "workshops waiting"); err != nil {
+		return nil, count, err
+	}
 	var enrolled []struct {
 		ID       uint
 		Status   string
 		StartsAt time.Time
 		Place    string
 		Title    string
-		KindCount
 	}
-	err = db.Table("enrolments AS e").Select("e.id, e.status, ts.starts_at, ts.place, co.title"+countedBy("ts.starts_at"), now).
-		Joins("JOIN training_sessions ts ON ts.id = e.session_id").
-		Joins("JOIN courses co ON co.id = ts.course_id").
-		Where("e.employee_id = ? AND e.status IN ? AND ts.cancelled_at IS NULL AND ts.starts_at > ?", employeeID, []string{EnrolmentEnrolled, EnrolmentWaitlisted}, now).
-		Order("ts.starts_at, e.id").Limit(limit).Scan(&enrolled).Error
+	all = func() *gorm.DB {
+		return db.Table("enrolments AS e").
+			Joins("JOIN training_sessions ts ON ts.id = e.session_id").
+			Joins("JOIN courses co ON co.id = ts.course_id").
+			Where("e.employee_id = ? AND e.status IN ? AND ts.cancelled_at IS NULL AND ts.starts_at > ?", employeeID, []string{EnrolmentEnrolled, EnrolmentWaitlisted}, now)
+	}
+	err = all().Select("e.id, e.status, ts.starts_at, ts.place, co.title").Order("ts.starts_at, e.id").Limit(limit).Scan(&enrolled).Error
 	if err != nil {
 		return nil, count, translate(err, "enrolments waiting")
 	}
+	from = len(out)
 	for _, e := range enrolled {
 		out = append(out, WorkItem{Kind: WorkTraining, Title: e.Title, Due: e.StartsAt, Step: e.Status, Place: e.Place, ID: e.ID})
 	}
-	count.add(firstCount(enrolled))
+	if err := tally(all, "ts.starts_at", from, "enrolments waiting"); err != nil {
+		return nil, count, err
+	}
 	return out, count, nil
 }
 
