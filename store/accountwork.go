@@ -274,13 +274,8 @@ func (s *Store) OpenActionsPage(ctx context.Context, email string, limit int) ([
 	if err := open().Order("due, id").Limit(limit).Find(&out).Error; err != nil {
 		return nil, 0, translate(err, "open actions")
 	}
-	total := int64(len(out))
-	if len(out) == limit {
-		if err := open().Count(&total).Error; err != nil {
-			return nil, 0, translate(err, "count open actions")
-		}
-	}
-	return out, total, nil
+	total, err := countUnlessComplete(open(), Page{Number: 1, Size: limit}, len(out))
+	return out, total, translate(err, "count open actions")
 }
 
 // CreateWorkshop records a workshop with its suggested participants once

@@ -150,11 +150,9 @@ func (s *Store) TrainingOutstanding(ctx context.Context, programmeID uint, p Pag
 	if err != nil {
 		return nil, 0, translate(err, "training outstanding")
 	}
-	total := int64(len(rows))
-	if p.Number > 1 || len(rows) == p.Size {
-		if err := s.db.WithContext(ctx).Table("(?) AS w", waiting()).Count(&total).Error; err != nil {
-			return nil, 0, translate(err, "count training outstanding")
-		}
+	total, err := countUnlessComplete(s.db.WithContext(ctx).Table("(?) AS w", waiting()), p, len(rows))
+	if err != nil {
+		return nil, 0, translate(err, "count training outstanding")
 	}
 	if len(rows) == 0 {
 		return nil, total, nil
