@@ -30,7 +30,12 @@ func newSignInFixture(t *testing.T, seedDemo bool, opts func(*web.Options)) *fix
 			t.Fatal(err)
 		}
 	}
-	o := web.Options{Store: s, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), TaskQueue: "kamflow", DemoLogins: store.DemoLogins()}
+	// The limits' clock stands still unless opts set one: however slowly
+	// this machine runs a test, no address or account earns an attempt
+	// back between its sign-ins, so the answers counted are the limits'.
+	frozen := time.Now()
+	o := web.Options{Store: s, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), TaskQueue: "kamflow", DemoLogins: store.DemoLogins(),
+		Now: func() time.Time { return frozen }}
 	if opts != nil {
 		opts(&o)
 	}
@@ -118,13 +123,9 @@ func signInPatiently(t *testing.T, base, forwardedFor, email, password string) (
 // from another address meanwhile.
 func TestParallelWrongLoginsAreRefusedBeforeHashing(t *testing.T) {
 	const bound = 2
-	// The limits' clock stands still, so however slowly this machine runs
-	// the test, the address earns no attempt back meanwhile.
-	frozen := time.Now()
 	f := newSignInFixture(t, true, func(o *web.Options) {
 		trustLoopback(o)
 		o.SignInConcurrency = bound
-		o.Now = func() time.Time { return frozen }
 	})
 	attacker := newBrowser()
 	csrf := loginToken(t, f.server.URL, attacker)
