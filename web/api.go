@@ -144,6 +144,8 @@ func workflowError(err error) error {
 		switch typ {
 		case workflows.ErrTypeForbidden:
 			return apiErr(http.StatusForbidden, "forbidden", msg)
+		case workflows.ErrTypeNotReady:
+			return apiErr(http.StatusConflict, "conflict", msg)
 		case workflows.ErrTypeConflict:
 			e := apiErr(http.StatusConflict, "conflict", msg)
 			if field != "" {
@@ -250,12 +252,28 @@ func (s *Server) writeAPIError(c echo.Context, err error) {
 func (s *Server) sendUpdate(ctx context.Context, workflowID, name string, arg, dst any, closedMsg string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	h, err := s.opts.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflowID, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
-		UpdateID: updateID(ctx),
-	})
-	if err == nil {
-		err = h.Get(ctx, dst)
+	send := func() error {
+		h, err := s.opts.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: workflowID, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+			UpdateID: updateID(ctx),
+		})
+		if err == nil {
+			err = h.Get(ctx, dst)
+		}
+		return err
+	}
+	err := send()
+	// A workflow not ready for the step yet (a workshop a moment after its
+	// start) takes it shortly: the same update is sent again for a few
+	// seconds rather than the person being told to. A rejected update is
+	// not recorded, so its ID may be sent again.
+	for deadline := time.Now().Add(notReadyPatience); isNotReady(err) && time.Now().Before(deadline); {
+		select {
+		case <-ctx.Done():
+			return workflowError(err)
+		case <-time.After(notReadyPause):
+		}
+		err = send()
 	}
 	if isNotFoundErr(err) {
 		// Temporal answers NotFound both for an unknown workflow and for one
@@ -277,6 +295,20 @@ func (s *Server) sendUpdate(ctx context.Context, workflowID, name string, arg, d
 		return workflowError(err)
 	}
 	return nil
+}
+
+// How long and how often sendUpdate sends again an update the workflow is
+// not ready for.
+const (
+	notReadyPatience = 10 * time.Second
+	notReadyPause    = 200 * time.Millisecond
+)
+
+// isNotReady reports whether a workflow rejected an update only because it
+// is still setting up what the update acts on.
+func isNotReady(err error) bool {
+	typ, _, _, ok := workflows.RejectionOf(err)
+	return ok && typ == workflows.ErrTypeNotReady
 }
 
 // updateJSON sends an update and answers with the workflow's state as is.

@@ -15,10 +15,18 @@ const (
 	// ErrTypeNotFound: the request names a customer, employee, measure or
 	// action (by its ID in the URL) that this workflow does not know.
 	ErrTypeNotFound = "NotFound"
+	// ErrTypeNotReady: the workflow is still setting up what the request
+	// acts on (a workshop being prepared); the same request succeeds in a
+	// moment, so a caller may send it again.
+	ErrTypeNotReady = "NotReady"
 )
 
 func forbidden(msg string) error {
 	return temporal.NewNonRetryableApplicationError(msg, ErrTypeForbidden, nil)
+}
+
+func notReady(msg string) error {
+	return temporal.NewNonRetryableApplicationError(msg, ErrTypeNotReady, nil)
 }
 
 func conflict(msg string) error {
@@ -53,7 +61,7 @@ func RejectionOf(err error) (errType, message, field string, ok bool) {
 		return "", "", "", false
 	}
 	switch appErr.Type() {
-	case ErrTypeForbidden, ErrTypeConflict, ErrTypeInvalid, ErrTypeNotFound:
+	case ErrTypeForbidden, ErrTypeConflict, ErrTypeInvalid, ErrTypeNotFound, ErrTypeNotReady:
 	default:
 		return "", "", "", false
 	}

@@ -453,16 +453,24 @@ func (w *workshop) notify(ctx workflow.Context, kind string, to []string, subjec
 	return workflow.ExecuteActivity(withActivityOptions(ctx), ActivityNotify, n).Get(ctx, nil)
 }
 
+// workshopPreparing answers updates that come before the workshop's
+// preparation has been taken in.
+const workshopPreparing = "the workshop is still being prepared"
+
 func (w *workshop) isKAM(a Actor) bool {
 	return strings.EqualFold(a.Email, w.state.KAMEmail) || a.has("lead") || a.has("admin")
 }
 
+// Before preparation the workshop has no KAM to check against: whoever
+// asks is told to wait, not refused. (Which rejection an update gets is in
+// no history, and the updates accepted are the same, so this needs no
+// version marker.)
 func (w *workshop) validateDates(ctx workflow.Context, r ProposeDatesRequest) error {
+	if w.state.WorkshopID == 0 {
+		return notReady(workshopPreparing)
+	}
 	if !w.isKAM(r.Actor) {
 		return forbidden("only the account's KAM (or a lead) plans the workshop")
-	}
-	if w.state.WorkshopID == 0 {
-		return conflict("the workshop is still being prepared")
 	}
 	if w.minuting || w.state.Status != WorkshopPlanning && w.state.Status != WorkshopProposed && w.state.Status != WorkshopInvited {
 		return conflict("the workshop took place already")
@@ -577,11 +585,11 @@ func dateList(ts []time.Time) string {
 }
 
 func (w *workshop) validateParticipants(ctx workflow.Context, r ParticipantsRequest) error {
+	if w.state.WorkshopID == 0 {
+		return notReady(workshopPreparing)
+	}
 	if !w.isKAM(r.Actor) {
 		return forbidden("only the account's KAM (or a lead) chooses the workshop's participants")
-	}
-	if w.state.WorkshopID == 0 {
-		return conflict("the workshop is still being prepared")
 	}
 	if w.minuting || w.state.Status != WorkshopPlanning && w.state.Status != WorkshopProposed && w.state.Status != WorkshopInvited {
 		return conflict("the workshop took place already")

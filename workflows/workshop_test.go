@@ -407,3 +407,28 @@ func TestWorkshopToldBeforeItsPreparationAnswers(t *testing.T) {
 		t.Errorf("the first reminder went to %q, want the person signalled", got)
 	}
 }
+
+// TestWorkshopUpdatesBeforeItsPreparationWait: dates or participants sent
+// while the workshop is still being prepared are rejected as not ready,
+// whoever sends them (the web sends them again a moment later), not
+// refused as if the KAM were someone else; once prepared, the KAM's pass.
+func TestWorkshopUpdatesBeforeItsPreparationWait(t *testing.T) {
+	wStart := time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC)
+	h := newAccountHarness(t, wStart)
+	kam := workflows.Actor{Email: "kam@example.com", Roles: []string{"kam"}}
+	lead := workflows.Actor{Email: "lead@example.com", Roles: []string{"lead"}}
+	h.env.OnActivity(workflows.ActivityPrepareWorkshop, mock.Anything, mock.Anything).Return(workflows.WorkshopPrepared{WorkshopID: 4, Ours: []string{"ceo@example.com"},
+		Agenda: workflows.WorkshopAgenda("Alpenbau AG"), KAMEmail: "kam@example.com", LeadEmail: "lead@example.com"}, nil).After(time.Hour)
+	dates := workflows.ProposeDatesRequest{Actor: kam, StartsAt: wStart.Add(70 * day), Place: "Zürich"}
+	h.update(wStart.Add(10*time.Minute), workflows.UpdateProposeDates, dates, workflows.ErrTypeNotReady, "")
+	h.update(wStart.Add(20*time.Minute), workflows.UpdateSetParticipants, workflows.ParticipantsRequest{Actor: lead}, workflows.ErrTypeNotReady, "")
+	h.update(wStart.Add(2*time.Hour), workflows.UpdateProposeDates, dates, "", "")
+	h.env.RegisterDelayedCallback(func() { h.env.CancelWorkflow() }, 3*day)
+	h.env.ExecuteWorkflow(workflows.WorkshopWorkflowName, workflows.WorkshopInput{KeyAccountID: 1, CustomerName: "Alpenbau AG"})
+	if err := h.env.GetWorkflowError(); err != nil && !temporal.IsCanceledError(err) {
+		t.Fatal(err)
+	}
+	if len(h.updates) == 0 || h.updates[len(h.updates)-1].Place != "Zürich" {
+		t.Errorf("the KAM's dates after preparation were not saved: %+v", h.updates)
+	}
+}
