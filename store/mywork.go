@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -115,46 +116,24 @@ const planDue = "CASE WHEN pp.due IS NOT NULL AND pp.status IS NOT NULL AND pp.s
 const workshopDue = "CASE WHEN w.status = 'invited' THEN COALESCE(w.minutes_due, w.ends_at, w.created_at) ELSE w.created_at END"
 
 // workWaiting reads each kind of work waiting for q's user, at most limit
-// items of a kind, soonest due first; counted, it counts them all.
+// items of a kind, soonest due first; counted, it counts them all. Every
+// kind but handovers is read in one statement: a UNION ALL of each kind's
+// soonest, in the columns of workRow.
 func (s *Store) workWaiting(ctx context.Context, q WorkQuery, limit int, counted bool) ([]WorkItem, workCount, error) {
 	email := strings.ToLower(strings.TrimSpace(q.Email))
-	var out []WorkItem
-	var count workCount
 	db := s.db.WithContext(ctx)
-	// tally counts the kind whose items were appended to out from index
-	// from on; all selects the whole kind.
-	tally := func(all func() *gorm.DB, due string, dueArgs []any, from int, what string) error {
-		if !counted {
-			return nil
-		}
-		c, err := kindCount(all(), due, dueArgs, out[from:], limit, q.Now)
-		count.add(c)
-		return translate(err, "count "+what)
-	}
+	var kinds []workKind
 	if q.Committee {
-		var gates []Approval
-		all := func() *gorm.DB { return approvalsWaiting(db, email) }
-		err := all().Select("programme_phases.programme_id, programmes.name AS programme_name, programme_phases.phase, programme_phases.due").
-			Order("programme_phases.due, programme_phases.programme_id").Limit(limit).Scan(&gates).Error
-		if err != nil {
-			return nil, count, translate(err, "approvals waiting")
-		}
-		from := len(out)
-		for _, g := range gates {
-			out = append(out, WorkItem{Kind: WorkGate, Title: g.Phase, About: g.ProgrammeName, Due: g.Due, Step: g.Phase, ProgrammeID: g.ProgrammeID})
-		}
-		if err := tally(all, "programme_phases.due", nil, from, "approvals waiting"); err != nil {
-			return nil, count, err
-		}
+		kinds = append(kinds, workKind{
+			kind: WorkGate,
+			all:  func() *gorm.DB { return approvalsWaiting(db, email) },
+			columns: workColumns{ID: "0", Title: "programme_phases.phase", About: "programmes.name", Due: "programme_phases.due",
+				Step: "programme_phases.phase", ProgrammeID: "programme_phases.programme_id"},
+			order: "programme_phases.due, programme_phases.programme_id",
+			due:   "programme_phases.due",
+		})
 	}
 	if q.Lead || q.Committee {
-		var plans []struct {
-			ID, KeyAccountID, ProgrammeID uint
-			SubmittedAt                   *time.Time
-			CustomerName, ProgrammeName   string
-			PhaseDue                      *time.Time
-			PhaseStatus                   *string
-		}
 		var cond []string
 		var args []any
 		if q.Lead {
@@ -164,86 +143,79 @@ func (s *Store) workWaiting(ctx context.Context, q WorkQuery, limit int, counted
 			cond = append(cond, "EXISTS (SELECT 1 FROM programme_committees pc WHERE pc.programme_id = p.id AND pc.email = ?)")
 			args = append(args, email)
 		}
-		all := func() *gorm.DB {
-			return db.Table("account_plans AS ap").
-				Joins("JOIN key_accounts ka ON ka.id = ap.key_account_id").
-				Joins("JOIN programmes p ON p.id = ka.programme_id").
-				Joins("LEFT JOIN programme_phases pp ON pp.programme_id = p.id AND pp.phase = ?", "account_plans").
-				Where("ap.status = ?", "submitted").
-				Where(strings.Join(cond, " OR "), args...)
-		}
-		err := all().Select("ap.id, ap.key_account_id, ka.programme_id, ap.submitted_at, ka.customer_name, p.name AS programme_name, pp.due AS phase_due, pp.status AS phase_status, "+
-			planDue+" AS due_at", q.Now).
-			Order("due_at, ap.id").Limit(limit).Scan(&plans).Error
-		if err != nil {
-			return nil, count, translate(err, "plans waiting")
-		}
-		from := len(out)
-		for _, p := range plans {
-			// planDue, read in Go: a computed column comes back as text.
-			due := q.Now
-			if p.SubmittedAt != nil {
-				due = *p.SubmittedAt
-			}
-			if p.PhaseDue != nil && p.PhaseStatus != nil && *p.PhaseStatus != "done" {
-				due = *p.PhaseDue
-			}
-			out = append(out, WorkItem{Kind: WorkPlan, Title: p.CustomerName, About: p.ProgrammeName, Due: due, ProgrammeID: p.ProgrammeID, KeyAccountID: p.KeyAccountID, ID: p.ID})
-		}
-		if err := tally(all, planDue, []any{q.Now}, from, "plans waiting"); err != nil {
-			return nil, count, err
-		}
+		kinds = append(kinds, workKind{
+			kind: WorkPlan,
+			all: func() *gorm.DB {
+				return db.Table("account_plans AS ap").
+					Joins("JOIN key_accounts ka ON ka.id = ap.key_account_id").
+					Joins("JOIN programmes p ON p.id = ka.programme_id").
+					Joins("LEFT JOIN programme_phases pp ON pp.programme_id = p.id AND pp.phase = ?", "account_plans").
+					Where("ap.status = ?", "submitted").
+					Where(strings.Join(cond, " OR "), args...)
+			},
+			columns: workColumns{ID: "ap.id", Title: "ka.customer_name", About: "p.name", Due: planDue, ProgrammeID: "ka.programme_id",
+				KeyAccountID: "ap.key_account_id"},
+			dueArgs: []any{q.Now},
+			order:   "due_at, ap.id",
+			due:     planDue,
+		})
 	}
 	if email != "" {
-		var actions []struct {
-			Action
-			ProgrammeID  uint
-			CustomerName string
-		}
-		all := func() *gorm.DB {
-			return db.Table("actions AS a").Joins("JOIN key_accounts ka ON ka.id = a.key_account_id").
-				Where("a.owner_email = ? AND a.done_at IS NULL", email)
-		}
-		err := all().Select("a.*, ka.programme_id, ka.customer_name").Order("a.due, a.id").Limit(limit).Scan(&actions).Error
+		kinds = append(kinds, workKind{
+			kind: WorkAction,
+			all: func() *gorm.DB {
+				return db.Table("actions AS a").Joins("JOIN key_accounts ka ON ka.id = a.key_account_id").
+					Where("a.owner_email = ? AND a.done_at IS NULL", email)
+			},
+			columns: workColumns{ID: "a.id", Title: "a.title", About: "ka.customer_name", Due: "a.due", Step: "a.source",
+				ProgrammeID: "ka.programme_id", KeyAccountID: "a.key_account_id"},
+			order: "a.due, a.id",
+			due:   "a.due",
+		}, workKind{
+			kind: WorkMeasure,
+			all: func() *gorm.DB {
+				return db.Table("measures AS m").
+					Joins("JOIN reviews r ON r.id = m.review_id").
+					Joins("JOIN programmes p ON p.id = r.programme_id").
+					Joins("LEFT JOIN customers c ON c.id = m.customer_id").
+					Where("m.owner_email = ? AND m.done_at IS NULL AND r.status <> ?", email, ReviewClosed)
+			},
+			columns: workColumns{ID: "m.id", Title: "m.title", About: "COALESCE(c.name, p.name)", Due: "m.due",
+				ProgrammeID: "r.programme_id", ReviewID: "m.review_id"},
+			order: "m.due, m.id",
+			due:   "m.due",
+		})
+	}
+	if q.EmployeeID != nil {
+		kinds = append(kinds, employeeWork(db, *q.EmployeeID, q.Now)...)
+	}
+
+	var out []WorkItem
+	var count workCount
+	if len(kinds) > 0 {
+		rows, err := readWork(db, kinds, limit)
 		if err != nil {
-			return nil, count, translate(err, "actions waiting")
-		}
-		from := len(out)
-		for _, a := range actions {
-			out = append(out, WorkItem{Kind: WorkAction, Title: a.Title, About: a.CustomerName, Due: a.Due, Step: a.Source,
-				ProgrammeID: a.ProgrammeID, KeyAccountID: a.KeyAccountID, ID: a.ID})
-		}
-		if err := tally(all, "a.due", nil, from, "actions waiting"); err != nil {
 			return nil, count, err
 		}
-		var measures []struct {
-			Measure
-			ProgrammeID   uint
-			ProgrammeName string
-			CustomerName  *string
-		}
-		all = func() *gorm.DB {
-			return db.Table("measures AS m").
-				Joins("JOIN reviews r ON r.id = m.review_id").
-				Joins("JOIN programmes p ON p.id = r.programme_id").
-				Joins("LEFT JOIN customers c ON c.id = m.customer_id").
-				Where("m.owner_email = ? AND m.done_at IS NULL AND r.status <> ?", email, ReviewClosed)
-		}
-		err = all().Select("m.*, r.programme_id, p.name AS programme_name, c.name AS customer_name").
-			Order("m.due, m.id").Limit(limit).Scan(&measures).Error
-		if err != nil {
-			return nil, count, translate(err, "measures waiting")
-		}
-		from = len(out)
-		for _, m := range measures {
-			about := m.ProgrammeName
-			if m.CustomerName != nil {
-				about = *m.CustomerName
+		byKind := map[string][]WorkItem{}
+		for _, r := range rows {
+			it, err := r.item()
+			if err != nil {
+				return nil, count, translate(err, "work waiting")
 			}
-			out = append(out, WorkItem{Kind: WorkMeasure, Title: m.Title, About: about, Due: m.Due, ProgrammeID: m.ProgrammeID, ReviewID: m.ReviewID, ID: m.ID})
+			byKind[it.Kind] = append(byKind[it.Kind], it)
 		}
-		if err := tally(all, "m.due", nil, from, "measures waiting"); err != nil {
-			return nil, count, err
+		for _, k := range kinds {
+			items := byKind[k.kind]
+			out = append(out, items...)
+			if !counted {
+				continue
+			}
+			c, err := kindCount(k.all(), k.due, k.dueArgs, items, limit, q.Now)
+			if err != nil {
+				return nil, count, translate(err, "count "+k.kind+" waiting")
+			}
+			count.add(c)
 		}
 	}
 	// A person is in a few handovers at a time; whether one still waits
@@ -259,16 +231,114 @@ func (s *Store) workWaiting(ctx context.Context, q WorkQuery, limit int, counted
 		}
 	}
 	out = append(out, handovers...)
-	if q.EmployeeID != nil {
-		more, c, err := s.employeeWork(ctx, *q.EmployeeID, q.Now, limit, counted)
-		if err != nil {
-			return nil, count, err
-		}
-		out = append(out, more...)
-		count.add(c)
+	// Soonest first; at the same moment in the order of the kinds above
+	// (handovers after measures), then by what they are.
+	rank := map[string]int{}
+	for i, k := range []string{WorkGate, WorkPlan, WorkAction, WorkMeasure, WorkHandover, WorkJourFixe, WorkWorkshop, WorkTraining} {
+		rank[k] = i
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if !a.Due.Equal(b.Due) {
+			return a.Due.Before(b.Due)
+		}
+		if rank[a.Kind] != rank[b.Kind] {
+			return rank[a.Kind] < rank[b.Kind]
+		}
+		if a.ID != b.ID {
+			return a.ID < b.ID
+		}
+		return a.KeyAccountID < b.KeyAccountID
+	})
 	return out, count, nil
+}
+
+// workKind is one kind of work as readWork reads it: all its rows (for
+// counting), the SQL of each workRow column, and its order.
+type workKind struct {
+	kind    string
+	all     func() *gorm.DB
+	columns workColumns
+	// order sorts the kind's rows (due_at names the Due column).
+	order string
+	// due is Due's SQL for counting the overdue, with dueArgs (which Due's
+	// SQL takes too).
+	due     string
+	dueArgs []any
+}
+
+// workColumns are the SQL expressions of a workRow's columns; empty ones
+// are read as nothing (0 or ”).
+type workColumns struct {
+	ID, Title, About, Due, Step, ProgrammeID, KeyAccountID, ReviewID, Place string
+}
+
+// selectSQL is the kind's SELECT list in workRow's order.
+func (c workColumns) selectSQL(kind string) string {
+	or := func(sql, none string) string {
+		if sql == "" {
+			return none
+		}
+		return sql
+	}
+	return strings.Join([]string{
+		"'" + kind + "' AS kind",
+		or(c.ID, "0") + " AS id",
+		or(c.Title, "''") + " AS title",
+		or(c.About, "''") + " AS about",
+		c.Due + " AS due_at",
+		or(c.Step, "''") + " AS step",
+		or(c.ProgrammeID, "0") + " AS programme_id",
+		or(c.KeyAccountID, "0") + " AS key_account_id",
+		or(c.ReviewID, "0") + " AS review_id",
+		or(c.Place, "''") + " AS place",
+	}, ", ")
+}
+
+// workRow is one item of work as readWork reads every kind.
+type workRow struct {
+	Kind, Title, About, Step, Place         string
+	ID, ProgrammeID, KeyAccountID, ReviewID uint
+	// DueAt is read as columnTime: a union's column, or one SQL computes
+	// (planDue, workshopDue), comes back from SQLite as text.
+	DueAt columnTime
+}
+
+// readWork reads the soonest limit items of every kind in one statement.
+func readWork(db *gorm.DB, kinds []workKind, limit int) ([]workRow, error) {
+	parts := make([]string, len(kinds))
+	vars := make([]any, len(kinds))
+	for i, k := range kinds {
+		// A kind's ORDER BY and LIMIT apply inside its own derived table.
+		parts[i] = fmt.Sprintf("SELECT * FROM (?) AS k%d", i)
+		vars[i] = k.all().Select(k.columns.selectSQL(k.kind), k.dueArgs...).Order(k.order).Limit(limit)
+	}
+	var rows []workRow
+	err := db.Raw(strings.Join(parts, " UNION ALL "), vars...).Scan(&rows).Error
+	return rows, translate(err, "work waiting")
+}
+
+// item turns a row into its WorkItem, with what depends on the kind.
+func (r workRow) item() (WorkItem, error) {
+	it := WorkItem{Kind: r.Kind, Title: r.Title, About: r.About, Due: r.DueAt.Time, Step: r.Step, Place: r.Place,
+		ProgrammeID: r.ProgrammeID, KeyAccountID: r.KeyAccountID, ReviewID: r.ReviewID, ID: r.ID}
+	if !r.DueAt.Valid {
+		return it, fmt.Errorf("%s %d has no due time", r.Kind, r.ID)
+	}
+	if r.Kind == WorkWorkshop {
+		// Step holds the workshop's status: its dates are asked for from
+		// its start; the customer chooses among proposed dates and the KAM
+		// confirms one; once it took place its minutes are due.
+		switch r.Step {
+		case "proposed":
+			it.Step = "confirm"
+		case "invited":
+			it.Step = "minutes"
+		default:
+			it.Step = "dates"
+		}
+	}
+	return it, nil
 }
 
 // handoversWaitingFor: open handovers she is outgoing, covering or
@@ -340,105 +410,44 @@ func (s *Store) handoversWaitingFor(ctx context.Context, email string, employeeI
 // not given while the meeting is ahead, workshops of the accounts she
 // answers for whose dates or minutes are due, and sessions she is
 // enrolled in (or waiting for) that have not started.
-func (s *Store) employeeWork(ctx context.Context, employeeID uint, now time.Time, limit int, counted bool) ([]WorkItem, workCount, error) {
-	db := s.db.WithContext(ctx)
-	var out []WorkItem
-	var count workCount
-	tally := func(all func() *gorm.DB, due string, from int, what string) error {
-		if !counted {
-			return nil
-		}
-		c, err := kindCount(all(), due, nil, out[from:], limit, now)
-		count.add(c)
-		return translate(err, "count "+what)
-	}
-	var asked []struct {
-		JourFixeID, KeyAccountID, ProgrammeID uint
-		MeetingAt                             time.Time
-		CustomerName                          string
-	}
-	all := func() *gorm.DB {
-		return db.Table("jour_fixe_participants AS jp").
-			Joins("JOIN jour_fixes j ON j.id = jp.jour_fixe_id").
-			Joins("JOIN key_accounts ka ON ka.id = jp.key_account_id").
-			Where("jp.employee_id = ? AND j.status = ? AND j.meeting_at > ?", employeeID, "collecting", now).
-			Where("NOT EXISTS (SELECT 1 FROM jour_fixe_inputs i WHERE i.jour_fixe_id = jp.jour_fixe_id AND i.key_account_id = jp.key_account_id AND i.employee_id = jp.employee_id)")
-	}
-	err := all().Select("jp.jour_fixe_id, jp.key_account_id, j.programme_id, j.meeting_at, ka.customer_name").
-		Order("j.meeting_at, jp.jour_fixe_id, jp.key_account_id").Limit(limit).Scan(&asked).Error
-	if err != nil {
-		return nil, count, translate(err, "jour-fixe input waiting")
-	}
-	for _, a := range asked {
-		out = append(out, WorkItem{Kind: WorkJourFixe, Title: a.CustomerName, About: a.CustomerName, Due: a.MeetingAt,
-			ProgrammeID: a.ProgrammeID, KeyAccountID: a.KeyAccountID, ID: a.JourFixeID})
-	}
-	if err := tally(all, "j.meeting_at", 0, "jour-fixe input waiting"); err != nil {
-		return nil, count, err
-	}
-	var workshops []struct {
-		Workshop
-		ProgrammeID  uint
-		CustomerName string
-	}
-	all = func() *gorm.DB {
-		return db.Table("workshops AS w").Joins("JOIN key_accounts ka ON ka.id = w.key_account_id").
-			Where("(ka.covering_employee_id = ? OR ka.covering_employee_id IS NULL AND ka.kam_employee_id = ?)", employeeID, employeeID).
-			Where("w.status IN ? OR w.status = ? AND w.starts_at <= ? AND w.minutes_at IS NULL", []string{"planning", "proposed"}, "invited", now)
-	}
-	err = all().Select("w.*, ka.programme_id, ka.customer_name, " + workshopDue + " AS due_at").
-		Order("due_at, w.id").Limit(limit).Scan(&workshops).Error
-	if err != nil {
-		return nil, count, translate(err, "workshops waiting")
-	}
-	from := len(out)
-	for _, w := range workshops {
-		// Dates are asked for from the workshop's start; minutes are due
-		// five working days after it ended.
-		it := WorkItem{Kind: WorkWorkshop, Title: w.CustomerName, About: w.CustomerName, Due: w.CreatedAt, Step: "dates",
-			ProgrammeID: w.ProgrammeID, KeyAccountID: w.KeyAccountID, ID: w.ID}
-		switch w.Status {
-		case "proposed":
-			// The customer chooses among the dates; the KAM confirms one.
-			it.Step = "confirm"
-		case "invited":
-			it.Step = "minutes"
-			if w.MinutesDue != nil {
-				it.Due = *w.MinutesDue
-			} else if w.EndsAt != nil {
-				it.Due = *w.EndsAt
-			}
-		}
-		out = append(out, it)
-	}
-	if err := tally(all, workshopDue, from, "workshops waiting"); err != nil {
-		return nil, count, err
-	}
-	var enrolled []struct {
-		ID       uint
-		Status   string
-		StartsAt time.Time
-		Place    string
-		Title    string
-	}
-	all = func() *gorm.DB {
-		return db.Table("enrolments AS e").
-			Joins("JOIN training_sessions ts ON ts.id = e.session_id").
-			Joins("JOIN courses co ON co.id = ts.course_id").
-			Where("e.employee_id = ? AND e.status IN ? AND ts.cancelled_at IS NULL AND ts.starts_at > ?", employeeID, []string{EnrolmentEnrolled, EnrolmentWaitlisted}, now)
-	}
-	err = all().Select("e.id, e.status, ts.starts_at, ts.place, co.title").Order("ts.starts_at, e.id").Limit(limit).Scan(&enrolled).Error
-	if err != nil {
-		return nil, count, translate(err, "enrolments waiting")
-	}
-	from = len(out)
-	for _, e := range enrolled {
-		out = append(out, WorkItem{Kind: WorkTraining, Title: e.Title, Due: e.StartsAt, Step: e.Status, Place: e.Place, ID: e.ID})
-	}
-	if err := tally(all, "ts.starts_at", from, "enrolments waiting"); err != nil {
-		return nil, count, err
-	}
-	return out, count, nil
+func employeeWork(db *gorm.DB, employeeID uint, now time.Time) []workKind {
+	return []workKind{{
+		kind: WorkJourFixe,
+		all: func() *gorm.DB {
+			return db.Table("jour_fixe_participants AS jp").
+				Joins("JOIN jour_fixes j ON j.id = jp.jour_fixe_id").
+				Joins("JOIN key_accounts ka ON ka.id = jp.key_account_id").
+				Where("jp.employee_id = ? AND j.status = ? AND j.meeting_at > ?", employeeID, "collecting", now).
+				Where("NOT EXISTS (SELECT 1 FROM jour_fixe_inputs i WHERE i.jour_fixe_id = jp.jour_fixe_id AND i.key_account_id = jp.key_account_id AND i.employee_id = jp.employee_id)")
+		},
+		columns: workColumns{ID: "jp.jour_fixe_id", Title: "ka.customer_name", About: "ka.customer_name", Due: "j.meeting_at",
+			ProgrammeID: "j.programme_id", KeyAccountID: "jp.key_account_id"},
+		order: "j.meeting_at, jp.jour_fixe_id, jp.key_account_id",
+		due:   "j.meeting_at",
+	}, {
+		kind: WorkWorkshop,
+		all: func() *gorm.DB {
+			return db.Table("workshops AS w").Joins("JOIN key_accounts ka ON ka.id = w.key_account_id").
+				Where("(ka.covering_employee_id = ? OR ka.covering_employee_id IS NULL AND ka.kam_employee_id = ?)", employeeID, employeeID).
+				Where("w.status IN ? OR w.status = ? AND w.starts_at <= ? AND w.minutes_at IS NULL", []string{"planning", "proposed"}, "invited", now)
+		},
+		// Step carries the status; workRow.item turns it into the step.
+		columns: workColumns{ID: "w.id", Title: "ka.customer_name", About: "ka.customer_name", Due: workshopDue, Step: "w.status",
+			ProgrammeID: "ka.programme_id", KeyAccountID: "w.key_account_id"},
+		order: "due_at, w.id",
+		due:   workshopDue,
+	}, {
+		kind: WorkTraining,
+		all: func() *gorm.DB {
+			return db.Table("enrolments AS e").
+				Joins("JOIN training_sessions ts ON ts.id = e.session_id").
+				Joins("JOIN courses co ON co.id = ts.course_id").
+				Where("e.employee_id = ? AND e.status IN ? AND ts.cancelled_at IS NULL AND ts.starts_at > ?", employeeID, []string{EnrolmentEnrolled, EnrolmentWaitlisted}, now)
+		},
+		columns: workColumns{ID: "e.id", Title: "co.title", Due: "ts.starts_at", Step: "e.status", Place: "ts.place"},
+		order:   "ts.starts_at, e.id",
+		due:     "ts.starts_at",
+	}}
 }
 
 // ProgrammeNames maps programme IDs to their names (one query).

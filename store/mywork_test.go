@@ -73,21 +73,74 @@ func TestWorkSummaryCountsAllAndReadsTheSoonest(t *testing.T) {
 			}
 		}
 
+		// She is KAM of both accounts: last year's workshop of the first
+		// took place and waits for its minutes, this year's of the second
+		// waits for the customer's choice of dates; a third, of last year,
+		// is planned.
+		for _, ka := range kas {
+			if err := s.AssignKeyAccount(ctx, p.ID, ka.CustomerID, emps[0].ID, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		held, ends, minutesDue := now.AddDate(0, 0, -10), now.AddDate(0, 0, -9), now.AddDate(0, 0, -2)
+		workshops := []struct {
+			ka     uint
+			year   int
+			fields map[string]any
+			step   string
+			due    time.Time
+		}{
+			{kas[0].ID, 2025, map[string]any{"status": "invited", "starts_at": held, "ends_at": ends, "minutes_due": minutesDue}, "minutes", minutesDue},
+			{kas[1].ID, 2026, map[string]any{"status": "proposed"}, "confirm", time.Time{}},
+			{kas[1].ID, 2025, map[string]any{"status": "planning"}, "dates", time.Time{}},
+		}
+		for i, w := range workshops {
+			ws := &store.Workshop{KeyAccountID: w.ka, WorkflowID: fmt.Sprintf("ws-%d", i), Year: w.year, Status: "planning"}
+			if err := s.CreateWorkshop(ctx, ws); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.UpdateWorkshop(ctx, ws.ID, w.fields); err != nil {
+				t.Fatal(err)
+			}
+			if w.due.IsZero() {
+				// Dates are asked for from the start, as stored.
+				stored, err := s.WorkshopOfYear(ctx, w.ka, w.year)
+				if err != nil {
+					t.Fatal(err)
+				}
+				workshops[i].due = stored.CreatedAt
+			}
+		}
+
 		q := store.WorkQuery{Email: lead, EmployeeID: &emps[0].ID, Lead: true, Now: now}
 		all, err := s.WorkWaitingFor(ctx, q)
 		if err != nil {
 			t.Fatal(err)
 		}
 		overdue := 0
+		var steps []string
 		for _, it := range all {
 			if it.Due.Before(now) {
 				overdue++
 			}
+			if it.Kind == store.WorkWorkshop {
+				steps = append(steps, it.Step)
+				for _, w := range workshops {
+					if w.step == it.Step && !it.Due.Equal(w.due) {
+						t.Errorf("workshop %s due %s, want %s", it.Step, it.Due, w.due)
+					}
+				}
+			}
 		}
-		if len(all) != 11 || overdue < 5 {
-			t.Fatalf("My work = %d items, %d overdue; want 8 actions, 1 plan and 2 sessions, 5 actions overdue: %+v", len(all), overdue, all)
+		if len(all) != 14 || overdue < 6 {
+			t.Fatalf("My work = %d items, %d overdue; want 8 actions, 1 plan, 3 workshops and 2 sessions, 5 actions and the minutes overdue: %+v", len(all), overdue, all)
 		}
-		for _, n := range []int{1, 3, 11, 20} {
+		// The minutes (due two days ago) come before the two workshops
+		// started today (created now, after the test's "now").
+		if fmt.Sprint(steps) != "[minutes confirm dates]" && fmt.Sprint(steps) != "[minutes dates confirm]" {
+			t.Errorf("workshop steps = %v, want minutes, then confirm and dates", steps)
+		}
+		for _, n := range []int{1, 3, 14, 20} {
 			sum, err := s.WorkSummaryFor(ctx, q, n)
 			if err != nil {
 				t.Fatal(err)
