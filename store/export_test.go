@@ -1,6 +1,10 @@
 package store
 
-import "github.com/go-gormigrate/gormigrate/v2"
+import (
+	"context"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+)
 
 // RollbackMigrationForTest undoes the migration id on a migrated store, as
 // Migrate would run it on s's driver, so a test in store_test can check a
@@ -15,4 +19,10 @@ func RollbackMigrationForTest(s *Store, id string) error {
 		}
 	}
 	return gormigrate.ErrMigrationIDDoesNotExist
+}
+
+// FTSMatchForTest is the FTS5 query a SQLite search of kind ("customer",
+// "contact") sends for q.
+func FTSMatchForTest(s *Store, kind, q string) (string, error) {
+	return s.ftsMatch(context.Background(), kind, q)
 }

@@ -55,6 +55,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0036_open_actions_index", Migrate: migrate0036, Rollback: rollback0036},
 		{ID: "0037_key_account_customer_name", Migrate: migrate0037, Rollback: rollback0037},
 		{ID: "0038_row_counts", Migrate: migrate0038, Rollback: rollback0038},
+		{ID: "0039_search_gram_counts", Migrate: migrate0039, Rollback: rollback0039},
 	}
 }
 
@@ -1790,3 +1791,46 @@ func migrate0038(tx *gorm.DB) error {
 }
 
 func rollback0038(tx *gorm.DB) error { return tx.Migrator().DropTable("row_counts") }
+
+// --- 0039: how many rows hold each trigram (SQLite) ---
+//
+// See search_gram_counts.go: the counts let a search read only its term's
+// rarest trigrams. search_gram_positions numbers a text's characters for
+// the triggers, which may not use WITH.
+
+func migrate0039(tx *gorm.DB) error {
+	if tx.Dialector.Name() != "sqlite" {
+		return nil
+	}
+	stmts := []string{
+		`CREATE TABLE search_gram_counts (kind TEXT NOT NULL, gram TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, gram)) WITHOUT ROWID`,
+		`CREATE TABLE search_gram_positions (p INTEGER PRIMARY KEY)`,
+		fmt.Sprintf(`WITH RECURSIVE n(p) AS (SELECT 1 UNION ALL SELECT p + 1 FROM n WHERE p < %d) INSERT INTO search_gram_positions (p) SELECT p FROM n`, gramPositions),
+	}
+	for _, t := range gramCountTriggers {
+		stmts = append(stmts, `CREATE TRIGGER `+t.name+` `+t.sql)
+	}
+	for _, stmt := range append(stmts, countAllGrams...) {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rollback0039(tx *gorm.DB) error {
+	if tx.Dialector.Name() != "sqlite" {
+		return nil
+	}
+	for _, t := range gramCountTriggers {
+		if err := tx.Exec("DROP TRIGGER IF EXISTS " + t.name).Error; err != nil {
+			return err
+		}
+	}
+	for _, table := range []string{"search_gram_counts", "search_gram_positions"} {
+		if err := tx.Exec("DROP TABLE IF EXISTS " + table).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}

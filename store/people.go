@@ -82,6 +82,13 @@ func (s *Store) searchContacts(ctx context.Context, q string, archived bool, p P
 			from = "contacts STRAIGHT_JOIN customers ON customers.id = contacts.customer_id"
 		}
 	}
+	var match string
+	if indexed {
+		var err error
+		if match, err = s.ftsMatch(ctx, gramKindContact, q); err != nil {
+			return nil, 0, err
+		}
+	}
 	query := func() *gorm.DB {
 		db := s.db.WithContext(ctx).Table(from, fromArgs...)
 		if archived {
@@ -91,7 +98,7 @@ func (s *Store) searchContacts(ctx context.Context, q string, archived bool, p P
 		}
 		switch {
 		case indexed:
-			db = db.Where("contacts.id IN (SELECT rowid FROM contact_search WHERE search_text LIKE ?)", term)
+			db = db.Where("contacts.id IN (SELECT rowid FROM contact_search WHERE "+ftsRowsMatching+")", match, term)
 		case scan:
 			like := likePattern(q)
 			byCustomer := "contacts.customer_id IN (SELECT id FROM customers WHERE name LIKE ?" + likeEscape + ")"

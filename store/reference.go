@@ -172,10 +172,17 @@ func (s *Store) searchCustomers(ctx context.Context, q string, archived bool, p 
 			from, fromArgs = "("+matching+") m JOIN customers ON customers.id = m.id", args
 		}
 	}
+	var match string
+	if indexed {
+		var err error
+		if match, err = s.ftsMatch(ctx, gramKindCustomer, q); err != nil {
+			return nil, 0, err
+		}
+	}
 	query := func() *gorm.DB {
 		db := s.db.WithContext(ctx).Table(from, fromArgs...).Where("customers." + archivedIs(archived))
 		if indexed {
-			db = db.Where("customers.id IN (SELECT rowid FROM customer_search WHERE search_text LIKE ?)", term)
+			db = db.Where("customers.id IN (SELECT rowid FROM customer_search WHERE "+ftsRowsMatching+")", match, term)
 		} else if term != "" {
 			db = db.Where(s.concat("customers.name", "customers.industry")+" LIKE ?"+likeEscape, likePattern(q))
 		}

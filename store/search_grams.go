@@ -340,10 +340,10 @@ func (s *Store) Reindex(ctx context.Context) (ReindexCounts, error) {
 				}
 			}
 		} else {
-			for _, stmt := range []string{
+			for _, stmt := range append([]string{
 				`DELETE FROM contact_search`, `INSERT INTO contact_search (rowid, search_text) ` + contactSearchRows,
 				`DELETE FROM customer_search`, `INSERT INTO customer_search (rowid, search_text) ` + customerSearchRows,
-			} {
+			}, countAllGrams...) {
 				if err := tx.Exec(stmt).Error; err != nil {
 					return err
 				}
