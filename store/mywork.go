@@ -115,6 +115,12 @@ const planDue = "CASE WHEN pp.due IS NOT NULL AND pp.status IS NOT NULL AND pp.s
 // (created); its minutes five working days after it ended.
 const workshopDue = "CASE WHEN w.status = 'invited' THEN COALESCE(w.minutes_due, w.ends_at, w.created_at) ELSE w.created_at END"
 
+// workKindRank orders work due at the same moment: the programme's gates
+// and plans before an account's actions and measures, handovers after them.
+var workKindRank = map[string]int{
+	WorkGate: 0, WorkPlan: 1, WorkAction: 2, WorkMeasure: 3, WorkHandover: 4, WorkJourFixe: 5, WorkWorkshop: 6, WorkTraining: 7,
+}
+
 // workWaiting reads each kind of work waiting for q's user, at most limit
 // items of a kind, soonest due first; counted, it counts them all. Every
 // kind but handovers is read in one statement: a UNION ALL of each kind's
@@ -231,19 +237,15 @@ func (s *Store) workWaiting(ctx context.Context, q WorkQuery, limit int, counted
 		}
 	}
 	out = append(out, handovers...)
-	// Soonest first; at the same moment in the order of the kinds above
-	// (handovers after measures), then by what they are.
-	rank := map[string]int{}
-	for i, k := range []string{WorkGate, WorkPlan, WorkAction, WorkMeasure, WorkHandover, WorkJourFixe, WorkWorkshop, WorkTraining} {
-		rank[k] = i
-	}
+	// Soonest first; at the same moment in workKindRank's order, then by
+	// what they are.
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if !a.Due.Equal(b.Due) {
 			return a.Due.Before(b.Due)
 		}
-		if rank[a.Kind] != rank[b.Kind] {
-			return rank[a.Kind] < rank[b.Kind]
+		if workKindRank[a.Kind] != workKindRank[b.Kind] {
+			return workKindRank[a.Kind] < workKindRank[b.Kind]
 		}
 		if a.ID != b.ID {
 			return a.ID < b.ID
