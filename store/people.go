@@ -82,12 +82,13 @@ func (s *Store) searchContacts(ctx context.Context, q string, archived bool, p P
 			from = "contacts STRAIGHT_JOIN customers ON customers.id = contacts.customer_id"
 		}
 	}
-	var match string
 	if indexed {
-		var err error
-		if match, err = s.ftsMatch(ctx, gramKindContact, q); err != nil {
+		// The contacts the term's rarest trigrams hold lead; see searchCustomers.
+		matching, args, err := s.ftsMatching(ctx, gramKindContact, q, term)
+		if err != nil {
 			return nil, 0, err
 		}
+		from, fromArgs = matching+" CROSS JOIN contacts ON contacts.id = m.id JOIN customers ON customers.id = contacts.customer_id", args
 	}
 	query := func() *gorm.DB {
 		db := s.db.WithContext(ctx).Table(from, fromArgs...)
@@ -96,10 +97,7 @@ func (s *Store) searchContacts(ctx context.Context, q string, archived bool, p P
 		} else {
 			db = db.Where("contacts.archived_at IS NULL AND customers.archived_at IS NULL")
 		}
-		switch {
-		case indexed:
-			db = db.Where("contacts.id IN (SELECT rowid FROM contact_search WHERE "+ftsRowsMatching+")", match, term)
-		case scan:
+		if scan { // ftsMatching checks an indexed term
 			like := likePattern(q)
 			byCustomer := "contacts.customer_id IN (SELECT id FROM customers WHERE name LIKE ?" + likeEscape + ")"
 			if customerNameOnRow {

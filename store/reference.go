@@ -164,26 +164,25 @@ func (s *Store) SearchArchivedCustomers(ctx context.Context, q string, p Page) (
 func (s *Store) searchCustomers(ctx context.Context, q string, archived bool, p Page) ([]Customer, int64, error) {
 	p = p.normalised()
 	term, indexed := s.indexedTerm(q)
-	// On MySQL the trigram postings narrow the rows that LIKE checks.
+	// The rows a term's trigrams hold lead (SQLite's FTS5, MySQL's
+	// postings), and LIKE checks them: the cost follows the term's rarest
+	// trigrams, not the table.
 	from, fromArgs := "customers", []any(nil)
-	if !indexed && term != "" && s.driver == "mysql" {
+	if indexed {
+		matching, args, err := s.ftsMatching(ctx, gramKindCustomer, q, term)
+		if err != nil {
+			return nil, 0, err
+		}
+		from, fromArgs = matching+" CROSS JOIN customers ON customers.id = m.id", args
+	} else if term != "" && s.driver == "mysql" {
 		if grams, ok := termTrigrams(q); ok {
 			matching, args := customerGrams.matching(grams)
 			from, fromArgs = "("+matching+") m JOIN customers ON customers.id = m.id", args
 		}
 	}
-	var match string
-	if indexed {
-		var err error
-		if match, err = s.ftsMatch(ctx, gramKindCustomer, q); err != nil {
-			return nil, 0, err
-		}
-	}
 	query := func() *gorm.DB {
 		db := s.db.WithContext(ctx).Table(from, fromArgs...).Where("customers." + archivedIs(archived))
-		if indexed {
-			db = db.Where("customers.id IN (SELECT rowid FROM customer_search WHERE "+ftsRowsMatching+")", match, term)
-		} else if term != "" {
+		if !indexed && term != "" { // ftsMatching checks an indexed term
 			db = db.Where(s.concat("customers.name", "customers.industry")+" LIKE ?"+likeEscape, likePattern(q))
 		}
 		return db

@@ -116,10 +116,20 @@ var countAllGrams = []string{
 // postings of; LIKE checks the whole term on the rows they hold.
 const rarestGramsToRead = 2
 
-// ftsRowsMatching selects an FTS5 search table's rows by ftsMatch's query,
-// then checks the term's LIKE pattern on each. The unary plus keeps the
-// LIKE from FTS5, which would read every trigram's postings for it.
-const ftsRowsMatching = "search_text MATCH ? AND +search_text LIKE ?"
+// ftsMatching returns SQL for the rows of kind's FTS5 search table whose
+// text LIKE pattern finds, as the derived table m (column id), and its
+// arguments. FTS5 reads only the postings of ftsMatch's rarest trigrams;
+// LIKE checks each row they hold, with a unary plus that keeps it from
+// FTS5 (which would read every trigram's postings for it). A search drives
+// from these rows: SQLite would otherwise walk the whole table in the
+// page's order and look each row up among them.
+func (s *Store) ftsMatching(ctx context.Context, kind, q, pattern string) (string, []any, error) {
+	match, err := s.ftsMatch(ctx, kind, q)
+	if err != nil {
+		return "", nil, err
+	}
+	return "(SELECT rowid AS id FROM " + kind + "_search WHERE search_text MATCH ? AND +search_text LIKE ?) m", []any{match, pattern}, nil
+}
 
 // ftsMatch returns the FTS5 query for the search term q (three characters
 // or more, as indexedTerm allows) in kind's search table: its rarest trigrams by the kept counts, in
