@@ -308,14 +308,20 @@ type Approval struct {
 	Due           time.Time
 }
 
-// ApprovalsWaitingFor lists submitted gates of running programmes whose
-// committee includes email, oldest first (one query).
-func (s *Store) ApprovalsWaitingFor(ctx context.Context, email string) ([]Approval, error) {
+// ApprovalsWaitingFor lists the first limit submitted gates of running
+// programmes whose committee includes email, oldest first, and how many
+// wait in all: the start page shows a few and counts the rest.
+func (s *Store) ApprovalsWaitingFor(ctx context.Context, email string, limit int) ([]Approval, int64, error) {
+	p := Page{Number: 1, Size: limit}.normalised()
 	var out []Approval
 	err := approvalsWaiting(s.db.WithContext(ctx), email).
 		Select("programme_phases.programme_id, programmes.name AS programme_name, programme_phases.phase, programme_phases.submitted_by, programme_phases.submitted_at, programme_phases.due").
-		Order("programme_phases.submitted_at").Limit(MaxPageSize).Scan(&out).Error
-	return out, translate(err, "approvals waiting")
+		Order("programme_phases.submitted_at").Limit(p.Size).Scan(&out).Error
+	if err != nil {
+		return nil, 0, translate(err, "approvals waiting")
+	}
+	total, err := countUnlessComplete(approvalsWaiting(s.db.WithContext(ctx), email), p, len(out))
+	return out, total, translate(err, "count approvals waiting")
 }
 
 // approvalsWaiting are the submitted gates of running programmes whose

@@ -282,9 +282,21 @@ func (s *Store) OpenMeasuresOwnedBy(ctx context.Context, email string) ([]Measur
 
 // OpenReviews lists reviews not closed yet, newest first.
 func (s *Store) OpenReviews(ctx context.Context) ([]Review, error) {
+	out, _, err := s.OpenReviewsFirst(ctx, MaxPageSize)
+	return out, err
+}
+
+// OpenReviewsFirst are the first limit reviews not closed, newest first,
+// and how many there are in all: the controller's start page shows a few.
+func (s *Store) OpenReviewsFirst(ctx context.Context, limit int) ([]Review, int64, error) {
+	p := Page{Number: 1, Size: limit}.normalised()
+	open := func() *gorm.DB { return s.db.WithContext(ctx).Model(&Review{}).Where("status <> ?", ReviewClosed) }
 	var out []Review
-	err := s.db.WithContext(ctx).Where("status <> ?", ReviewClosed).Order("id DESC").Limit(MaxPageSize).Find(&out).Error
-	return out, translate(err, "open reviews")
+	if err := open().Order("id DESC").Limit(p.Size).Find(&out).Error; err != nil {
+		return nil, 0, translate(err, "open reviews")
+	}
+	total, err := countUnlessComplete(open(), p, len(out))
+	return out, total, translate(err, "count open reviews")
 }
 
 // Cadences lists every programme's review cadence.
@@ -292,4 +304,16 @@ func (s *Store) Cadences(ctx context.Context) ([]ReviewCadence, error) {
 	var out []ReviewCadence
 	err := s.db.WithContext(ctx).Order("programme_id").Find(&out).Error
 	return out, translate(err, "cadences")
+}
+
+// CadencesFirst are the first limit review cadences by programme and how
+// many there are in all.
+func (s *Store) CadencesFirst(ctx context.Context, limit int) ([]ReviewCadence, int64, error) {
+	p := Page{Number: 1, Size: limit}.normalised()
+	var out []ReviewCadence
+	if err := s.db.WithContext(ctx).Order("programme_id").Limit(p.Size).Find(&out).Error; err != nil {
+		return nil, 0, translate(err, "cadences")
+	}
+	total, err := countUnlessComplete(s.db.WithContext(ctx).Model(&ReviewCadence{}), p, len(out))
+	return out, total, translate(err, "count cadences")
 }

@@ -14,12 +14,15 @@ type homePage struct {
 	Programmes []programmeRow
 	Pager      pager
 	// Sections by role; nil when the user lacks the role.
-	Approvals  []store.Approval
-	Committee  bool
-	HR         *hrHome
-	Controller *controllerHome
-	KAM        *kamHome
-	CanCreate  bool
+	Approvals []store.Approval
+	// ApprovalsTotal counts all approvals waiting; Approvals are the
+	// first homeListLimit.
+	ApprovalsTotal int
+	Committee      bool
+	HR             *hrHome
+	Controller     *controllerHome
+	KAM            *kamHome
+	CanCreate      bool
 	// Work summarises My work.
 	Work *workSummary
 	now  time.Time
@@ -45,9 +48,13 @@ type hrHome struct {
 // homeListLimit is how many rows a start-page list shows.
 const homeListLimit = 20
 
+// controllerHome shows the first homeListLimit open reviews and cadences
+// with how many there are in all; the reviews page lists them.
 type controllerHome struct {
-	Reviews  []store.Review
-	Cadences []store.ReviewCadence
+	Reviews       []store.Review
+	ReviewsTotal  int
+	Cadences      []store.ReviewCadence
+	CadencesTotal int
 	// Names are the programmes' names by ID.
 	Names map[uint]string
 }
@@ -109,11 +116,11 @@ func (s *Server) roleSections(c echo.Context, page *homePage) error {
 	now := s.opts.Now()
 	if u.HasRole(store.RoleCommittee) {
 		page.Committee = true
-		list, err := s.opts.Store.ApprovalsWaitingFor(ctx, u.Email)
+		list, total, err := s.opts.Store.ApprovalsWaitingFor(ctx, u.Email, homeListLimit)
 		if err != nil {
 			return serverError(err)
 		}
-		page.Approvals = list
+		page.Approvals, page.ApprovalsTotal = list, int(total)
 	}
 	if policy.Possible(u, policy.ActPlanDecide) {
 		page.DecidesPlans = true
@@ -146,12 +153,14 @@ func (s *Server) roleSections(c echo.Context, page *homePage) error {
 	if u.HasRole(store.RoleController) {
 		h := &controllerHome{}
 		var err error
-		if h.Reviews, err = s.opts.Store.OpenReviews(ctx); err != nil {
+		var reviews, cadences int64
+		if h.Reviews, reviews, err = s.opts.Store.OpenReviewsFirst(ctx, homeListLimit); err != nil {
 			return serverError(err)
 		}
-		if h.Cadences, err = s.opts.Store.Cadences(ctx); err != nil {
+		if h.Cadences, cadences, err = s.opts.Store.CadencesFirst(ctx, homeListLimit); err != nil {
 			return serverError(err)
 		}
+		h.ReviewsTotal, h.CadencesTotal = int(reviews), int(cadences)
 		var ids []uint
 		for _, r := range h.Reviews {
 			ids = append(ids, r.ProgrammeID)
