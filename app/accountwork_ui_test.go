@@ -77,11 +77,32 @@ func TestRelationshipsOnTheContactMatrixInTheBrowser(t *testing.T) {
 	formPath := page + "/relationships-form"
 	kam3 := signIn(t, e.dev.URL, "kam3")
 	code, body := kam3.get(page)
-	if code != 200 || !strings.Contains(body, `action="`+formPath+`"`) || !strings.Contains(body, "Add a counterpart") ||
-		!strings.Contains(body, fmt.Sprintf(`name="contact_id" value="%d"`, top.ID)) {
-		t.Fatalf("KAM's key-account page = %d without the matrix's relationship forms:\n%s", code, body)
+	topForm := fmt.Sprintf("%s/relationship-form?form=contact-%d", page, top.ID)
+	if code != 200 || !strings.Contains(body, `hx-get="`+topForm+`"`) || !strings.Contains(body, "Add a counterpart") ||
+		strings.Contains(body, `action="`+formPath+`"`) {
+		t.Fatalf("KAM's key-account page = %d without the matrix's boxes to open, or with all their forms:\n%s", code, body)
 	}
 	gapsBefore := strings.Count(body, "no counterpart on this level")
+	// Opening a box fetches its form alone; without JavaScript its link
+	// shows the page with that form open.
+	code, frag := kam3.fragment(topForm)
+	if code != 200 || !strings.Contains(frag, `action="`+formPath+`"`) || !strings.Contains(frag, fmt.Sprintf(`name="contact_id" value="%d"`, top.ID)) ||
+		!strings.Contains(frag, `name="employee_id"`) || !strings.Contains(frag, `name="form_token"`) || strings.Contains(frag, "<html") {
+		t.Fatalf("the box's form = %d:\n%s", code, frag)
+	}
+	if code, loc, _ := kam3.getLocation(topForm); code != 303 || loc != fmt.Sprintf("%s?form=contact-%d#form-contact-%d", page, top.ID, top.ID) {
+		t.Fatalf("the box's form asked for as a page = %d to %q", code, loc)
+	}
+	if code, body := kam3.get(fmt.Sprintf("%s?form=contact-%d", page, top.ID)); code != 200 ||
+		!strings.Contains(body, fmt.Sprintf(`<details class="relationship" id="form-contact-%d" open>`, top.ID)) || strings.Count(body, `action="`+formPath+`"`) != 1 {
+		t.Fatalf("the page with one form open = %d:\n%s", code, body)
+	}
+	if code, _ := kam3.fragment(page + "/relationship-form?form=rel-999999"); code != http.StatusNotFound {
+		t.Errorf("the form of a relationship not on the account = %d, want 404", code)
+	}
+	if code, body := kam3.fragment(page + "/relationship-form?form=everything"); code != http.StatusUnprocessableEntity || !strings.Contains(body, "contact-&lt;id&gt;") {
+		t.Errorf("a form named wrongly = %d, want 422 naming the field:\n%.300s", code, body)
+	}
 
 	// A last contact in the future: refused at the field, input kept, nothing saved.
 	kam3Emp := strconv.FormatUint(uint64(e.emp["kam3"]), 10)
@@ -90,7 +111,7 @@ func TestRelationshipsOnTheContactMatrixInTheBrowser(t *testing.T) {
 	code, _, body = kam3.postLocation(formPath, form)
 	if code != 422 || !strings.Contains(body, "the last contact cannot be in the future") || !strings.Contains(body, `name="last_contact_at" value="2999-01-01"`) ||
 		!strings.Contains(body, `<option value="`+kam3Emp+`" selected>`) || !strings.Contains(body, `<option value="4" selected>`) ||
-		!strings.Contains(body, `value="likes facts"`) || !strings.Contains(body, `<details class="relationship" open>`) {
+		!strings.Contains(body, `value="likes facts"`) || !strings.Contains(body, fmt.Sprintf(`<details class="relationship" id="form-contact-%d" open>`, top.ID)) {
 		t.Fatalf("future last contact = %d, want 422 at the field with the input kept:\n%s", code, body)
 	}
 	if rels, _ := e.dev.Store.RelationshipsOf(ctx, e.emp["kam3"], cust.ID); len(rels) != 0 {
@@ -116,8 +137,13 @@ func TestRelationshipsOnTheContactMatrixInTheBrowser(t *testing.T) {
 
 	// Another of our people takes the contact over: the former one ends.
 	kamEmp := strconv.FormatUint(uint64(e.emp["kam"]), 10)
-	if !strings.Contains(body, fmt.Sprintf(`name="replaces_relationship_id" value="%d"`, first.ID)) {
-		t.Fatalf("the counterpart has no change form:\n%s", body)
+	changeForm := fmt.Sprintf("%s/relationship-form?form=rel-%d", page, first.ID)
+	if !strings.Contains(body, `hx-get="`+changeForm+`"`) {
+		t.Fatalf("the counterpart has no box to change it:\n%s", body)
+	}
+	if code, frag := kam3.fragment(changeForm); code != 200 || !strings.Contains(frag, fmt.Sprintf(`name="replaces_relationship_id" value="%d"`, first.ID)) ||
+		!strings.Contains(frag, `<option value="`+kam3Emp+`" selected>`) || !strings.Contains(frag, `value="likes facts"`) {
+		t.Fatalf("the counterpart's change form = %d:\n%s", code, frag)
 	}
 	code, loc, _ = kam3.postLocation(formPath, url.Values{"csrf": {kam3.csrf}, "contact_id": {fmt.Sprint(top.ID)}, "replaces_relationship_id": {fmt.Sprint(first.ID)},
 		"employee_id": {kamEmp}, "quality": {"5"}, "last_contact_at": {recent}, "op": {"save"}})
@@ -153,9 +179,15 @@ func TestRelationshipsOnTheContactMatrixInTheBrowser(t *testing.T) {
 	if code, _ := kam.post(formPath, url.Values{"csrf": {kam.csrf}, "contact_id": {fmt.Sprint(top.ID)}, "employee_id": {kamEmp}, "quality": {"3"}}); code != http.StatusForbidden {
 		t.Errorf("another account's KAM saving a relationship = %d, want 403", code)
 	}
+	if code, _ := kam.fragment(topForm); code != http.StatusForbidden {
+		t.Errorf("another account's KAM opening a relationship form = %d, want 403", code)
+	}
 	committee := signIn(t, e.dev.URL, "committee")
-	if code, body := committee.get(page); code != 200 || strings.Contains(body, "relationships-form") || strings.Contains(body, "Start a workshop") {
+	if code, body := committee.get(page); code != 200 || strings.Contains(body, "relationships-form") || strings.Contains(body, "relationship-form") || strings.Contains(body, "Start a workshop") {
 		t.Errorf("committee's key-account page = %d with the KAM's forms", code)
+	}
+	if code, _ := committee.fragment(topForm); code != http.StatusForbidden {
+		t.Errorf("the committee opening a relationship form = %d, want 403", code)
 	}
 }
 

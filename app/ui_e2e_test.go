@@ -27,6 +27,14 @@ var csrfField = regexp.MustCompile(`name="csrf" value="([0-9a-f]{64})"`)
 
 func (b *browser) get(path string) (int, string) {
 	b.t.Helper()
+	code, _, body := b.getLocation(path)
+	return code, body
+}
+
+// getLocation asks for path and returns the status, where a redirect
+// leads and the body (keeping the page's CSRF token).
+func (b *browser) getLocation(path string) (int, string, string) {
+	b.t.Helper()
 	resp, err := b.c.Get(b.base + path)
 	if err != nil {
 		b.t.Fatal(err)
@@ -36,6 +44,23 @@ func (b *browser) get(path string) (int, string) {
 	if m := csrfField.FindStringSubmatch(string(body)); m != nil {
 		b.csrf = m[1]
 	}
+	return resp.StatusCode, resp.Header.Get("Location"), string(body)
+}
+
+// fragment asks for path as htmx does when a part of a page is opened.
+func (b *browser) fragment(path string) (int, string) {
+	b.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, b.base+path, nil)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("HX-Request", "true")
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body)
 }
 

@@ -159,6 +159,7 @@ var routeGuards = map[string]guard{
 	"POST /programmes/:id/jour-fixes-form":                         {policy.ActJourFixeStart, programmeTarget},
 	"GET /jour-fixes/:id":                                          {policy.ActJourFixeRead, jourFixeTarget},
 	"POST /jour-fixes/:id/input-form":                              {policy.ActJourFixeInput, jourFixeTarget},
+	"GET /key-accounts/:id/relationship-form":                      {policy.ActAccountWrite, accountTarget},
 	"POST /key-accounts/:id/relationships-form":                    {policy.ActAccountWrite, accountTarget},
 	"POST /key-accounts/:id/workshops-form":                        {policy.ActAccountWrite, accountTarget},
 	"GET /workshops/:id":                                           {policy.ActAccountRead, workshopTarget},

@@ -343,5 +343,6 @@ func funcsFor(l lang) template.FuncMap {
 		// sameEmail compares e-mail addresses as the policy does.
 		"sameEmail": strings.EqualFold,
 		"confirm":   newConfirm,
+		"relbox":    newRelationshipBox,
 	}
 }

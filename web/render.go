@@ -122,6 +122,24 @@ func (s *Server) render(c echo.Context, status int, name string, data any) error
 	return c.HTMLBlob(status, withFormTokens(buf.Bytes(), v.CSRF))
 }
 
+// renderFragment writes one named template of a page's set, without the
+// layout: the part of a page htmx asks for when the reader opens it.
+func (s *Server) renderFragment(c echo.Context, status int, page, name string, data any) error {
+	t, ok := s.pages.byLang[language(c)][page]
+	if !ok {
+		return serverError(fmt.Errorf("no template %s", page))
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return serverError(fmt.Errorf("render %s of %s: %w", name, page, err))
+	}
+	csrf, _ := c.Get(ctxCSRF).(string)
+	c.Response().Header().Set("Content-Language", string(language(c)))
+	c.Response().Header().Add("Vary", "Accept-Language")
+	c.Response().Header().Add("Vary", "HX-Request")
+	return c.HTMLBlob(status, withFormTokens(buf.Bytes(), csrf))
+}
+
 func staticHandler() http.Handler {
 	sub, err := fs.Sub(staticFS, "static")
 	if err != nil {

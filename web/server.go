@@ -173,6 +173,7 @@ func (s *Server) routes() {
 	ui.POST("/programmes/:id/jour-fixes-form", s.jourFixeStartForm)
 	ui.GET("/jour-fixes/:id", s.jourFixePage)
 	ui.POST("/jour-fixes/:id/input-form", s.jourFixeInputForm)
+	ui.GET("/key-accounts/:id/relationship-form", s.relationshipFormFragment)
 	ui.POST("/key-accounts/:id/relationships-form", s.relationshipForm)
 	ui.POST("/key-accounts/:id/workshops-form", s.startWorkshopForm)
 	ui.GET("/workshops/:id", s.workshopPageView)

@@ -78,35 +78,18 @@ type relationshipForm struct {
 // FieldError is the refusal at the input named field, or "".
 func (f *relationshipForm) FieldError(field string) string { return f.Errors[field] }
 
-// relationshipForms fills the contact matrix's forms from the stored
-// relationships, the refused one as typed.
+// relationshipForms fills the forms the contact matrix shows open: the
+// refused one as typed, else the one the reader asked for with ?form= (the
+// way in without JavaScript). Every other form is fetched when its box is
+// first opened (relationshipFormFragment): sending them all would carry a
+// form and a select of employees per contact and per relationship, most
+// of them never opened.
 func (s *Server) relationshipForms(c echo.Context, p *accountPage) error {
-	base := employeePicker{Field: "employee_id", Blank: "— choose —"}
-	if err := s.loadEmployeePicker(c, &base, "", nil); err != nil {
-		return err
-	}
 	csrf, _ := c.Get(ctxCSRF).(string)
 	p.RelForms = map[string]*relationshipForm{}
-	for _, row := range p.Matrix.Rows {
-		for _, mc := range row.Contacts {
-			key := fmt.Sprintf("contact-%d", mc.Contact.ID)
-			p.RelForms[key] = &relationshipForm{Key: key, KeyAccountID: p.Matrix.KeyAccount.ID, ContactID: mc.Contact.ID, Quality: "3", Picker: base, CSRF: csrf}
-			for _, cp := range mc.Counterparts {
-				key := fmt.Sprintf("rel-%d", cp.RelationshipID)
-				f := &relationshipForm{Key: key, KeyAccountID: p.Matrix.KeyAccount.ID, ContactID: mc.Contact.ID, ReplacesID: cp.RelationshipID,
-					EmployeeID: uitoa(cp.EmployeeID), Quality: strconv.Itoa(cp.Quality), Notes: cp.Notes, CSRF: csrf,
-					// The counterpart stays selectable in her own form, listed or not.
-					Picker: base.choosing(store.Employee{ID: cp.EmployeeID, Name: cp.EmployeeName, HierarchyLevel: cp.EmployeeLevel})}
-				if cp.LastContactAt != nil {
-					f.LastContact = cp.LastContactAt.Format(time.DateOnly)
-				}
-				p.RelForms[key] = f
-			}
-		}
-	}
 	if r := p.Refused; r != nil {
-		if f, ok := p.RelForms[r.Key]; ok {
-			r.CSRF, r.KeyAccountID = csrf, f.KeyAccountID
+		if _, _, ok := relationshipFormOf(p.Matrix, r.Key); ok {
+			r.CSRF, r.KeyAccountID = csrf, p.Matrix.KeyAccount.ID
 			r.Picker = employeePicker{Field: "employee_id", Blank: "— choose —"}
 			if err := s.loadEmployeePicker(c, &r.Picker, "", []string{r.EmployeeID}); err != nil {
 				return err
@@ -116,8 +99,80 @@ func (s *Server) relationshipForms(c echo.Context, p *accountPage) error {
 			// The form's contact or relationship is gone: say why on top.
 			p.Error = strings.Join(fieldErrors(r.Errors), "; ")
 		}
+		return nil
+	}
+	key := c.QueryParam("form")
+	if key == "" {
+		return nil
+	}
+	f, counterpart, ok := relationshipFormOf(p.Matrix, key)
+	if !ok {
+		if p.Error == "" {
+			p.Error = relationshipFormGone
+		}
+		return nil
+	}
+	if err := s.fillRelationshipForm(c, f, counterpart); err != nil {
+		return err
+	}
+	p.RelForms[key] = f
+	return nil
+}
+
+// relationshipFormGone says why a form of the matrix cannot be shown.
+const relationshipFormGone = "That contact or relationship is no longer on this account."
+
+// relationshipFormOf is the matrix's form named key, as stored: "contact-<id>"
+// adds a counterpart to one of the account's contacts, "rel-<id>" changes
+// or ends one of its relationships (whose counterpart is returned). ok is
+// false when the matrix has no such contact or relationship.
+func relationshipFormOf(m *store.ContactMatrix, key string) (f *relationshipForm, counterpart *store.Employee, ok bool) {
+	for _, row := range m.Rows {
+		for _, mc := range row.Contacts {
+			if key == fmt.Sprintf("contact-%d", mc.Contact.ID) {
+				return &relationshipForm{Key: key, KeyAccountID: m.KeyAccount.ID, ContactID: mc.Contact.ID, Quality: "3"}, nil, true
+			}
+			for _, cp := range mc.Counterparts {
+				if key != fmt.Sprintf("rel-%d", cp.RelationshipID) {
+					continue
+				}
+				f := &relationshipForm{Key: key, KeyAccountID: m.KeyAccount.ID, ContactID: mc.Contact.ID, ReplacesID: cp.RelationshipID,
+					EmployeeID: uitoa(cp.EmployeeID), Quality: strconv.Itoa(cp.Quality), Notes: cp.Notes}
+				if cp.LastContactAt != nil {
+					f.LastContact = cp.LastContactAt.Format(time.DateOnly)
+				}
+				return f, &store.Employee{ID: cp.EmployeeID, Name: cp.EmployeeName, HierarchyLevel: cp.EmployeeLevel}, true
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+// fillRelationshipForm gives a stored form its select of employees (the
+// counterpart, if any, chosen and selectable whether listed or not) and the
+// page's CSRF token.
+func (s *Server) fillRelationshipForm(c echo.Context, f *relationshipForm, counterpart *store.Employee) error {
+	f.CSRF, _ = c.Get(ctxCSRF).(string)
+	f.Picker = employeePicker{Field: "employee_id", Blank: "— choose —"}
+	if err := s.loadEmployeePicker(c, &f.Picker, "", nil); err != nil {
+		return err
+	}
+	if counterpart != nil {
+		f.Picker = f.Picker.choosing(*counterpart)
 	}
 	return nil
+}
+
+// relationshipBox is one form's place in the matrix (template "relbox").
+type relationshipBox struct {
+	Key, Summary string
+	KeyAccountID uint
+	// Form is set when the page carries the form open.
+	Form *relationshipForm
+}
+
+func newRelationshipBox(p accountPage, key, summary string) relationshipBox {
+	return relationshipBox{Key: key, Summary: summary, KeyAccountID: p.Matrix.KeyAccount.ID, Form: p.RelForms[key]}
 }
 
 // relationshipForm adds a counterpart to a contact, changes one (another
