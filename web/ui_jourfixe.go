@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,6 +38,24 @@ type jourFixeScheduleRow struct {
 type accountChoice struct {
 	ID   uint
 	Name string
+}
+
+// AccountOptions are the options of a select of the programme's key
+// accounts, the one whose ID is selected chosen. Built here rather than
+// in the template: the page has two such selects, each with every key
+// account of the programme.
+func (j jourFixeSection) AccountOptions(selected string) template.HTML {
+	var b strings.Builder
+	b.Grow(len(j.Accounts) * 48)
+	for _, a := range j.Accounts {
+		id := uitoa(a.ID)
+		b.WriteString(`<option value="` + id + `"`)
+		if id == selected {
+			b.WriteString(" selected")
+		}
+		b.WriteString(">" + template.HTMLEscapeString(a.Name) + "</option>")
+	}
+	return template.HTML(b.String()) // the names escaped above
 }
 
 type jourFixeRow struct {

@@ -202,7 +202,10 @@ type programmePage struct {
 	// AccountsShown: the user may see key accounts (all, or those she
 	// keeps); KeyAccounts are the programme's she may see.
 	AccountsShown bool
-	KeyAccounts   []store.KeyAccountRow
+	// KeyAccounts are the first programmeAccountsListed by name, of
+	// KeyAccountsTotal; the key-accounts list pages through all of them.
+	KeyAccounts      []store.KeyAccountRow
+	KeyAccountsTotal int64
 	// TrainingShown: the training phase runs and the user may read training
 	// records; Training is who misses what.
 	TrainingShown bool

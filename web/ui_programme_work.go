@@ -83,6 +83,11 @@ func (rolloutView) ChannelLabel(channel string) string {
 // HasGroup reports whether group was ticked.
 func (f rolloutForm) HasGroup(group string) bool { return slices.Contains(f.Groups, group) }
 
+// programmeAccountsListed is how many key accounts the programme page lists;
+// the key-accounts list, filtered to the programme, pages through the rest.
+// Before, the page listed up to 200 and silently left out any further ones.
+const programmeAccountsListed = 20
+
 // fillProgrammeWork adds the key accounts, the training standing and the
 // roll-out's record to the programme page, each as far as the user may see it.
 func (s *Server) fillProgrammeWork(c echo.Context, p *programmePage) error {
@@ -94,11 +99,11 @@ func (s *Server) fillProgrammeWork(c echo.Context, p *programmePage) error {
 		if !all {
 			f.WorkedOnBy = employeeID
 		}
-		rows, _, err := s.opts.Store.ListKeyAccounts(ctx, f, store.Page{Number: 1, Size: store.MaxPageSize})
+		rows, total, err := s.opts.Store.ListKeyAccounts(ctx, f, store.Page{Number: 1, Size: programmeAccountsListed})
 		if err != nil {
 			return serverError(err)
 		}
-		p.KeyAccounts = rows
+		p.KeyAccounts, p.KeyAccountsTotal = rows, total
 	}
 	st := &p.State
 	if st.CurrentPhase == workflows.PhaseTraining && (st.Status == workflows.StatusActive || st.Status == workflows.StatusPaused) &&
