@@ -426,6 +426,25 @@ func (f *programmeFlow) importScores(b *browserSession) {
 	if meets != 3 {
 		t.Errorf("%d customers shown meeting the threshold, want 3", meets)
 	}
+	// One customer's revenue corrected in its row: its form comes as the
+	// row's box opens, and the save brings the lead back to the selection.
+	var rowID string
+	b.run(t, "find the first row", chromedp.Evaluate(`document.querySelector("#criteria tr[id^=score-]").id`, &rowID))
+	box := "#" + rowID + " details"
+	form := box + " form.score-row"
+	b.run(t, "open the first row's scores",
+		chromedp.Click(box+" > summary", chromedp.ByQuery),
+		chromedp.WaitVisible(form+" input[name=value_revenue]", chromedp.ByQuery),
+		chromedp.SetValue(form+" input[name=value_revenue]", "2.4 M", chromedp.ByQuery))
+	b.submit(t, "save the row's scores", form+" button[type=submit]", `p[role=status]`)
+	scores, err = f.dev.Store.Scores(context.Background(), f.programme)
+	corrected := false
+	for _, sc := range scores {
+		corrected = corrected || (rowID == fmt.Sprintf("score-%d", sc.CustomerID) && sc.CriterionKey == "revenue" && sc.Value == "2.4 M")
+	}
+	if err != nil || len(scores) != 24 || !corrected {
+		t.Fatalf("scores after the row's save = %+v, %v; want %s's revenue at 2.4 M", scores, err, rowID)
+	}
 }
 
 func (f *programmeFlow) computeProvisionalList(b *browserSession) {

@@ -87,11 +87,33 @@ func TestLeadSelectionInTheBrowser(t *testing.T) {
 
 	// A row's scores; a refusal keeps the row's input.
 	custs := e.customers(t)
+	rowPath := fmt.Sprintf("%s/scores/%d", sel, custs[0].ID)
+	// The page carries a box per row whose form comes when it is opened.
+	if !strings.Contains(page, `hx-get="`+rowPath+`"`) || strings.Contains(page, `class="score-row"`) {
+		t.Fatalf("the selection page's rows without boxes to open, or with all their forms:\n%s", page)
+	}
+	if c, frag := lead.fragment(rowPath + "?q=Kunde&page=1"); c != 200 || !strings.Contains(frag, `action="`+rowPath+`?q=Kunde"`) ||
+		!strings.Contains(frag, `name="met_revenue_potential"`) || !strings.Contains(frag, `name="form_token"`) || strings.Contains(frag, "<html") {
+		t.Fatalf("a row's scoring form = %d:\n%s", c, frag)
+	}
+	if c, loc, _ := lead.getLocation(rowPath + "?q=Kunde"); c != http.StatusSeeOther || loc != fmt.Sprintf("%s?q=Kunde&score=%d#score-%d", sel, custs[0].ID, custs[0].ID) {
+		t.Errorf("a row's scoring form asked for as a page = %d to %q", c, loc)
+	}
+	if c, body := lead.get(fmt.Sprintf("%s?score=%d", sel, custs[0].ID)); c != 200 || strings.Count(body, `class="score-row"`) != 1 ||
+		!strings.Contains(body, fmt.Sprintf(`<details id="score-form-%d" open>`, custs[0].ID)) {
+		t.Errorf("the page with one row's form open = %d:\n%s", c, body)
+	}
+	if c, _ := lead.fragment(fmt.Sprintf("%s/scores/999999", sel)); c != http.StatusNotFound {
+		t.Errorf("the scoring form of no customer = %d, want 404", c)
+	}
+	if c, _ := signIn(t, e.dev.URL, "kam").fragment(rowPath); c != http.StatusForbidden {
+		t.Errorf("kam opening a scoring form = %d, want 403", c)
+	}
 	row := url.Values{"csrf": {lead.csrf}, "met_revenue_potential": {"yes"}, "value_revenue_potential": {"3.2 M"}, "met_fit": {"yes"},
 		"evidence_fit": {strings.Repeat("x", 5001)}, "met_growth_potential": {"yes"}}
-	rowPath := fmt.Sprintf("%s/scores/%d", sel, custs[0].ID)
 	c, body = lead.post(rowPath, row)
-	if c != http.StatusUnprocessableEntity || !strings.Contains(body, `<p class="error">evidence is longer than 5000 characters</p>`) || !strings.Contains(body, `name="value_revenue_potential" value="3.2 M"`) {
+	if c != http.StatusUnprocessableEntity || !strings.Contains(body, `<p class="error">evidence is longer than 5000 characters</p>`) || !strings.Contains(body, `name="value_revenue_potential" value="3.2 M"`) ||
+		!strings.Contains(body, fmt.Sprintf(`<details id="score-form-%d" open>`, custs[0].ID)) {
 		t.Errorf("too long evidence = %d:\n%s", c, body)
 	}
 	row.Set("evidence_fit", "board decision 2025")
@@ -101,6 +123,10 @@ func TestLeadSelectionInTheBrowser(t *testing.T) {
 	scores, err := e.dev.Store.Scores(context.Background(), uint(id))
 	if err != nil || len(scores) != 4 {
 		t.Fatalf("scores after the row form = %v, %v; want one per criterion", scores, err)
+	}
+	if c, frag := lead.fragment(rowPath); c != 200 || !strings.Contains(frag, `name="value_revenue_potential" value="3.2 M"`) ||
+		!strings.Contains(frag, `name="met_fit" value="yes" checked`) || !strings.Contains(frag, `value="board decision 2025"`) {
+		t.Errorf("the row's form after the save = %d without the stored scores:\n%s", c, frag)
 	}
 
 	// Scores by CSV: the preview checks every row.

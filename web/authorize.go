@@ -73,6 +73,7 @@ var routeGuards = map[string]guard{
 	"GET /programmes/:id/selection": {policy.ActProgrammeRead, programmeTarget},
 	"POST /programmes/:id/selection/:customerID/decision":          {policy.ActProgrammeManage, programmeTarget},
 	"POST /programmes/:id/selection/criteria-form":                 {policy.ActProgrammeManage, programmeTarget},
+	"GET /programmes/:id/selection/scores/:customerID":             {policy.ActProgrammeManage, programmeTarget},
 	"POST /programmes/:id/selection/scores/:customerID":            {policy.ActProgrammeManage, programmeTarget},
 	"GET /programmes/:id/selection/scores/import":                  {policy.ActProgrammeManage, programmeTarget},
 	"GET /programmes/:id/selection/scores/import/template.csv":     {policy.ActProgrammeManage, programmeTarget},

@@ -402,6 +402,7 @@ var german = map[string]string{
 	"Your input is saved; you may change it until the meeting.": "Ihr Beitrag ist gespeichert; Sie können ihn bis zur Sitzung ändern.",
 	// The KAM's account work: relationships on the contact matrix, workshops (issue 14, item 2).
 	"Change or end": "Ändern oder beenden", "Add a counterpart": "Ansprechpartner ergänzen", "Add counterpart": "Ansprechpartner hinzufügen",
+	"Customers are scored while the criteria, KAM-profile or provisional-selection phase is open.": "Kunden werden bewertet, solange die Phase Kriterien, KAM-Profil oder vorläufige Auswahl offen ist.",
 	"Open the form": "Formular öffnen", "That contact or relationship is no longer on this account.": "Diesen Kontakt oder diese Beziehung gibt es bei diesem Account nicht mehr.",
 	"name the form as contact-<id> or rel-<id>": "Benennen Sie das Formular als contact-<id> oder rel-<id>",
 	"Our counterpart": "Unser Ansprechpartner", "Quality (1 poor – 5 excellent)": "Qualität (1 schlecht – 5 ausgezeichnet)", "Last contact": "Letzter Kontakt",

@@ -252,6 +252,7 @@ func (s *Server) routes() {
 	ui.POST("/admin/tokens/:id/revoke", s.adminRevokeToken)
 	ui.POST("/programmes/:id/selection/:customerID/decision", s.selectionDecision)
 	ui.POST("/programmes/:id/selection/criteria-form", s.selectionCriteriaForm)
+	ui.GET("/programmes/:id/selection/scores/:customerID", s.selectionScoreFormFragment)
 	ui.POST("/programmes/:id/selection/scores/:customerID", s.selectionScoreForm)
 	ui.GET("/programmes/:id/selection/scores/import", s.scoreImportForm)
 	ui.GET("/programmes/:id/selection/scores/import/template.csv", s.scoreImportTemplate)

@@ -19,8 +19,9 @@ type selectionRow struct {
 	Met          map[string]bool
 	MetCount     int
 	Meets        bool
-	// Cells are the row's scoring form (only when the user may score).
-	Cells []scoreCell
+	// ScoreBox is the row's scoring form behind its summary (only when the
+	// user may score): carried open, or fetched when the box is opened.
+	ScoreBox *scoreBox
 }
 
 // keyAccountRow is a key account in the responsibilities section.
@@ -59,7 +60,6 @@ type selectionPage struct {
 	CanCompute      bool
 	CanAssign       bool
 	Criteria        criteriaForm
-	ScoreError      *scoreFormError
 	KeyAccounts     []keyAccountRow
 	KAMs            []store.Employee
 	AssignError     *assignFormError
@@ -172,6 +172,24 @@ func (p *selectionPage) DecisionFor(customerID uint) *decisionFormError {
 	return nil
 }
 
+// selectionPhaseOpen says of a phase whether the user may work in it now:
+// it is the programme's current phase, in progress, and the policy lets
+// the user manage the programme.
+func (s *Server) selectionPhaseOpen(c echo.Context, id uint, st workflows.ProgrammeState) func(workflows.Phase) bool {
+	manage := st.Status == workflows.StatusActive && s.may(c, policy.ActProgrammeManage, policy.Target{ProgrammeID: id})
+	return func(ph workflows.Phase) bool {
+		cur := st.Phase(ph)
+		return manage && st.CurrentPhase == ph && cur != nil && cur.Status == workflows.PhaseInProgress
+	}
+}
+
+// scoringOpen says whether customers may be scored: the programme has
+// criteria and its criteria, KAM-profile or provisional-selection phase is
+// open to the user.
+func scoringOpen(st workflows.ProgrammeState, open func(workflows.Phase) bool) bool {
+	return len(st.Criteria) > 0 && (open(workflows.PhaseCriteria) || open(workflows.PhaseKAMProfile) || open(workflows.PhaseProvisionalSelection))
+}
+
 // selectionForms fills the lead's forms: the criteria editor, the rows'
 // scoring forms, the compute button and the responsibilities, each while
 // the policy lets the user manage the programme and its phase is open.
@@ -179,33 +197,14 @@ func (s *Server) selectionForms(c echo.Context, id uint, p *selectionPage) error
 	ctx := c.Request().Context()
 	st := p.State
 	p.Criteria = newCriteriaForm(st)
-	manage := st.Status == workflows.StatusActive && s.may(c, policy.ActProgrammeManage, policy.Target{ProgrammeID: id})
-	open := func(ph workflows.Phase) bool {
-		cur := st.Phase(ph)
-		return manage && st.CurrentPhase == ph && cur != nil && cur.Status == workflows.PhaseInProgress
-	}
+	open := s.selectionPhaseOpen(c, id, st)
 	p.CanEditCriteria = open(workflows.PhaseCriteria)
-	p.CanScore = len(st.Criteria) > 0 && (open(workflows.PhaseCriteria) || open(workflows.PhaseKAMProfile) || open(workflows.PhaseProvisionalSelection))
+	p.CanScore = scoringOpen(st, open)
 	p.CanCompute = open(workflows.PhaseProvisionalSelection)
 	p.CanAssign = open(workflows.PhaseResponsibilities)
-	if p.CanScore && len(p.Rows) > 0 {
-		ids := make([]uint, len(p.Rows))
-		for i, r := range p.Rows {
-			ids[i] = r.CustomerID
-		}
-		scores, err := s.opts.Store.ScoresOf(ctx, id, ids)
-		if err != nil {
-			return serverError(err)
-		}
-		stored := map[string]store.CustomerScore{}
-		for _, sc := range scores {
-			stored[fmt.Sprintf("%d/%s", sc.CustomerID, sc.CriterionKey)] = sc
-		}
-		for i := range p.Rows {
-			for _, cr := range st.Criteria {
-				sc := stored[fmt.Sprintf("%d/%s", p.Rows[i].CustomerID, cr.Key)]
-				p.Rows[i].Cells = append(p.Rows[i].Cells, scoreCell{Key: cr.Key, Name: cr.Name, Met: sc.Met, Value: sc.Value, Evidence: sc.Evidence})
-			}
+	if p.CanScore {
+		if err := s.scoreBoxes(c, p); err != nil {
+			return err
 		}
 	}
 	kas, err := s.opts.Store.KeyAccountRowsOf(ctx, id)

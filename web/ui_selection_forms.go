@@ -123,22 +123,12 @@ type scoreCell struct {
 	Error           string
 }
 
-// scoreFormError keeps a refused row's input and reasons.
-type scoreFormError struct {
-	CustomerID uint
-	Cells      []scoreCell
-}
-
 // selectionScoreForm scores one customer from its row of the matrix: every
 // criterion met or not, with optional value and evidence.
 func (s *Server) selectionScoreForm(c echo.Context) error {
-	id, err := uiID(c)
+	id, customerID, err := selectionCustomer(c)
 	if err != nil {
 		return err
-	}
-	customerID, err := idParam(c, "customerID")
-	if err != nil {
-		return clientError(http.StatusNotFound, "There is no such customer.")
 	}
 	ctx := c.Request().Context()
 	st, err := s.programmeState(ctx, id)
@@ -167,7 +157,12 @@ func (s *Server) selectionScoreForm(c echo.Context) error {
 			}
 		}
 		return s.selectionRefusal(c, id, ae, func(p *selectionPage) {
-			p.ScoreError = &scoreFormError{CustomerID: customerID, Cells: cells}
+			// The refused row shows its form open, as typed.
+			for i := range p.Rows {
+				if b := p.Rows[i].ScoreBox; b != nil && p.Rows[i].CustomerID == customerID {
+					b.Form = s.scoreForm(c, scoreAction(id, customerID, p.Pager.Q, p.Pager.Page), customerID, cells)
+				}
+			}
 			if placed < len(ae.Fields) {
 				p.Error = ae.text() // about no criterion's cell
 			}
@@ -176,6 +171,9 @@ func (s *Server) selectionScoreForm(c echo.Context) error {
 	back := fmt.Sprintf("/programmes/%d/selection?done=scores-saved", id)
 	if q := c.FormValue("q"); q != "" {
 		back += "&q=" + url.QueryEscape(q)
+	}
+	if page, err := pageNumber(c, "page"); err == nil && page > 1 {
+		back += "&page=" + strconv.Itoa(page)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#score-%d", back, customerID))
 }
