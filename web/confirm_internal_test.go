@@ -23,10 +23,34 @@ func TestConfirmStepRefusesTyposAndMissingParts(t *testing.T) {
 		{"action", "/x", "label", "Archive", "consequence", "gone", "lable", "x"},
 		{"action", "/x", "label", "Archive", "consequence", "gone", "count", "3"},
 		{"action", "/x", "label"},
+		{"action", "javascript:alert(1)", "label", "Archive", "consequence", "gone"},
+		{"action", "//elsewhere.example/x", "label", "Archive", "consequence", "gone"},
+		{"action", "/x\"><script>", "label", "Archive", "consequence", "gone"},
 	} {
 		if _, err := newConfirm(kv...); err == nil || !strings.HasPrefix(err.Error(), "confirm:") {
 			t.Errorf("newConfirm(%v) = %v", kv, err)
 		}
+	}
+}
+
+// TestConfirmationEscapesAsTemplatesDo: the markup built in Go escapes the
+// record's name, the typed value and the translated texts as html/template
+// does, in the reader's language.
+func TestConfirmationEscapesAsTemplatesDo(t *testing.T) {
+	c, err := newConfirm("id", "done-1", "csrf", "tok", "action", "/key-accounts/1/actions/2/done-form?x=1&y=2", "label", "Mark done", "class", "secondary",
+		"name", `O'Brien & <Söhne> "1+1"`, "consequence", "The action is recorded as done today and leaves everyone's open work; this cannot be undone.",
+		"field", "note", "fieldlabel", "Note", "fieldvalue", `</textarea><script>`, "textarea", true, "maxlength", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.lang = langDE
+	want := `<details class="confirm" id="done-1"><summary class="secondary">Als erledigt markieren…</summary>` +
+		`<div class="confirm-body" role="group" aria-label="Als erledigt markieren"><p class="consequence"><strong>O&#39;Brien &amp; &lt;Söhne&gt; &#34;1&#43;1&#34;</strong>: `
+	got := string(c.HTML())
+	if !strings.HasPrefix(got, want) || !strings.Contains(got, `action="/key-accounts/1/actions/2/done-form?x=1&amp;y=2"`) ||
+		!strings.Contains(got, `<textarea name="note" rows="3" maxlength="10">&lt;/textarea&gt;&lt;script&gt;</textarea>`) ||
+		!strings.Contains(got, `<button type="submit" class="secondary">Als erledigt markieren</button>`) || strings.Contains(got, "<script>") {
+		t.Fatalf("confirmation markup:\n%s", got)
 	}
 }
 

@@ -342,7 +342,11 @@ func funcsFor(l lang) template.FuncMap {
 		"handoverLabel": handoverLabel,
 		// sameEmail compares e-mail addresses as the policy does.
 		"sameEmail": strings.EqualFold,
-		"confirm":   newConfirm,
-		"relbox":    newRelationshipBox,
+		"confirm": func(kv ...any) (confirmStep, error) {
+			c, err := newConfirm(kv...)
+			c.lang = l
+			return c, err
+		},
+		"relbox": newRelationshipBox,
 	}
 }
