@@ -135,7 +135,11 @@ func isLocalPath(s string) bool {
 		return false
 	}
 	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/-_.~?=&%#", r)) {
+		// The characters html/template's URL normaliser leaves as they
+		// are (RFC 3986's unreserved and most reserved ones, % for
+		// escapes), so the markup is the template's: no space, quote,
+		// parenthesis, angle bracket or backslash.
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._~:/?#[]@!$&*+,;=%", r)) {
 			return false
 		}
 	}
@@ -152,6 +156,9 @@ var htmlText = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;",
 // would; the action is checked to be a path of ours by newConfirm.
 func (c confirmStep) HTML() template.HTML {
 	l := c.lang
+	if l == "" {
+		l = langEN
+	}
 	label := htmlText.Replace(l.translate(c.Label))
 	var b strings.Builder
 	b.Grow(700)

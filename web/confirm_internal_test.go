@@ -52,6 +52,22 @@ func TestConfirmationEscapesAsTemplatesDo(t *testing.T) {
 		!strings.Contains(got, `<button type="submit" class="secondary">Als erledigt markieren</button>`) || strings.Contains(got, "<script>") {
 		t.Fatalf("confirmation markup:\n%s", got)
 	}
+	// An input rather than a textarea, the page to go back to, a counted
+	// consequence; a step built outside a template speaks English.
+	c, err = newConfirm("csrf", "tok", "action", "/training/sessions/3/cancel?from=a+b", "label", "Cancel session", "from", "my-work",
+		"consequence", "{{.Count}} people enrolled or waitlisted will be told the session is cancelled.", "count", 2,
+		"field", "reason", "fieldlabel", "Reason", "fieldvalue", `"quoted"`, "required", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = string(c.HTML())
+	for _, part := range []string{`<details class="confirm"><summary class="primary">Cancel session…</summary>`, `action="/training/sessions/3/cancel?from=a&#43;b"`,
+		`<input type="hidden" name="from" value="my-work">`, `2 people enrolled or waitlisted`, `<label>Reason <input name="reason" value="&#34;quoted&#34;" required></label>`,
+		`<button type="submit">Cancel session</button>`} {
+		if !strings.Contains(got, part) {
+			t.Errorf("confirmation without %s:\n%s", part, got)
+		}
+	}
 }
 
 // renderPage executes a page template as render does, in English.
