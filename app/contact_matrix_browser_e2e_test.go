@@ -55,16 +55,24 @@ func TestBrowserKAMKeepsTheContactMatrix(t *testing.T) {
 		chromedp.Click(box+" > summary", chromedp.ByQuery),
 		chromedp.WaitVisible(form+" select[name=employee_id]", chromedp.ByQuery))
 
-	narrowed := fmt.Sprintf(`(() => { const o = [...document.querySelectorAll('%s select[name=employee_id] option')].filter(o => o.value); return o.length === 1 && o[0].value === "%d"; })()`,
-		form, colleague.ID)
+	// The finder asks as the name is typed; on a loaded machine an answer to
+	// a part of the name may still be on its way when the list first shows
+	// her alone, and would reset the choice. So the test waits until no
+	// request is in flight, and checks the choice held before it sends.
+	settled := `!document.querySelector(".htmx-request")`
+	narrowed := fmt.Sprintf(`(() => { const o = [...document.querySelectorAll('%s select[name=employee_id] option')].filter(o => o.value); return %s && o.length === 1 && o[0].value === "%d"; })()`,
+		form, settled, colleague.ID)
 	b.run(t, "find the colleague by name",
 		chromedp.SendKeys(form+" input[name=find]", colleague.Name, chromedp.ByQuery),
+		chromedp.Sleep(400*time.Millisecond), // the finder's delay (250 ms) after the last key
 		chromedp.Poll(narrowed, nil, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(settle)))
+	held := fmt.Sprintf(`%s && document.querySelector('%s select[name=employee_id]').value === "%d"`, settled, form, colleague.ID)
 	b.run(t, "fill in the relationship",
 		chromedp.SetValue(form+" select[name=employee_id]", fmt.Sprint(colleague.ID), chromedp.ByQuery),
 		chromedp.SetValue(form+" select[name=quality]", "4", chromedp.ByQuery),
 		chromedp.SetValue(form+" input[name=last_contact_at]", "2999-01-01", chromedp.ByQuery),
-		chromedp.SendKeys(form+" input[name=notes]", "likes facts", chromedp.ByQuery))
+		chromedp.SendKeys(form+" input[name=notes]", "likes facts", chromedp.ByQuery),
+		chromedp.Poll(held, nil, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(settle)))
 	b.submit(t, "save with a last contact in the future", form+" button[value=save]", box+"[open] p.error")
 
 	var kept map[string]string
