@@ -303,18 +303,27 @@ func (p *Policy) May(ctx context.Context, u *store.User, a Action, t Target) (bo
 	return false, nil
 }
 
-// Holds reports whether u stands in rel to t.
+// Holds reports whether u stands in rel to t. The relations the store
+// answers are asked once per context made by Remembering.
 func (p *Policy) Holds(ctx context.Context, u *store.User, rel Relation, t Target) (bool, error) {
+	switch rel {
+	case ProgrammeLead, ProgrammeCommittee, AccountKeeper, MeasureOwner, Participant:
+		return remembered(ctx, questionOf(rel, u.Email, u.EmployeeID, t), func() (bool, error) { return p.holds(ctx, u, rel, t) })
+	}
+	return p.holds(ctx, u, rel, t)
+}
+
+func (p *Policy) holds(ctx context.Context, u *store.User, rel Relation, t Target) (bool, error) {
 	switch rel {
 	case ProgrammeLead:
 		if !u.HasRole(store.RoleLead) || t.programme() == 0 {
 			return false, nil
 		}
-		prog, _, err := p.Store.ProgrammeByID(ctx, t.programme())
+		lead, err := p.Store.ProgrammeLeadEmail(ctx, t.programme())
 		if err != nil {
 			return false, err
 		}
-		return strings.EqualFold(prog.LeadEmail, u.Email), nil
+		return strings.EqualFold(lead, u.Email), nil
 	case ProgrammeCommittee:
 		if !u.HasRole(store.RoleCommittee) || t.programme() == 0 {
 			return false, nil

@@ -146,6 +146,11 @@ func (s *Store) ContactMatrix(ctx context.Context, keyAccountID uint, now time.T
 	if err != nil {
 		return nil, err
 	}
+	return s.ContactMatrixOf(ctx, ka, now, untouchedAfter)
+}
+
+// ContactMatrixOf is ContactMatrix of a key account already read.
+func (s *Store) ContactMatrixOf(ctx context.Context, ka *KeyAccount, now time.Time, untouchedAfter time.Duration) (*ContactMatrix, error) {
 	m := &ContactMatrix{KeyAccount: *ka, UntouchedAfter: untouchedAfter}
 	if err := s.db.WithContext(ctx).Preload("Contacts", func(db *gorm.DB) *gorm.DB {
 		return db.Where("archived_at IS NULL").Order("name")

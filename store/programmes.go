@@ -169,6 +169,38 @@ func (s *Store) ProgrammeByID(ctx context.Context, id uint) (*Programme, []Progr
 	return &p, phases, translate(err, "programme phases")
 }
 
+// ProgrammeEventsPage is a page of a programme's audit trail, newest
+// first, with how many entries it has in all. A programme gathers entries
+// for years (a decision, an assignment, a training and a plan per key
+// account, every reminder); its page shows one page of them.
+func (s *Store) ProgrammeEventsPage(ctx context.Context, id uint, p Page) ([]ProgrammeEvent, int64, error) {
+	var total int64
+	if err := s.db.WithContext(ctx).Model(&ProgrammeEvent{}).Where("programme_id = ?", id).Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "programme events")
+	}
+	var out []ProgrammeEvent
+	if total == 0 {
+		return out, 0, nil
+	}
+	err := s.db.WithContext(ctx).Where("programme_id = ?", id).Order("seq DESC").
+		Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
+	return out, total, translate(err, "programme events")
+}
+
+// ProgrammeLeadEmail is the programme's lead, read alone: the policy asks
+// it on every page of a programme. ErrNotFound if there is no such
+// programme.
+func (s *Store) ProgrammeLeadEmail(ctx context.Context, id uint) (string, error) {
+	var leads []string
+	if err := s.db.WithContext(ctx).Model(&Programme{}).Where("id = ?", id).Limit(1).Pluck("lead_email", &leads).Error; err != nil {
+		return "", translate(err, "programme lead")
+	}
+	if len(leads) == 0 {
+		return "", fmt.Errorf("programme %d: %w", id, ErrNotFound)
+	}
+	return leads[0], nil
+}
+
 // ProgrammeEvents returns a programme's audit trail in order.
 func (s *Store) ProgrammeEvents(ctx context.Context, id uint) ([]ProgrammeEvent, error) {
 	var out []ProgrammeEvent

@@ -196,6 +196,21 @@ func (s *Store) KeyAccounts(ctx context.Context, programmeID uint) ([]KeyAccount
 	return out, translate(err, "key accounts")
 }
 
+// KeyAccountName is a key account by its customer's name, for choosing one.
+type KeyAccountName struct {
+	ID           uint
+	CustomerName string
+}
+
+// KeyAccountNames are the programme's key accounts by customer name: the
+// two columns a select of them needs, not the whole rows.
+func (s *Store) KeyAccountNames(ctx context.Context, programmeID uint) ([]KeyAccountName, error) {
+	var out []KeyAccountName
+	err := s.db.WithContext(ctx).Model(&KeyAccount{}).Select("id", "customer_name").
+		Where("programme_id = ?", programmeID).Order("customer_name, id").Scan(&out).Error
+	return out, translate(err, "key account names")
+}
+
 // Employee loads one employee.
 func (s *Store) Employee(ctx context.Context, id uint) (*Employee, error) {
 	var e Employee

@@ -44,6 +44,9 @@ func (s *Server) keyAccountFor(c echo.Context) (*store.KeyAccount, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ka := loadedKeyAccount(c, id); ka != nil {
+		return ka, nil
+	}
 	ka, err := s.opts.Store.KeyAccountByID(c.Request().Context(), id)
 	if err != nil {
 		return nil, storeError(err, "key account")
@@ -56,9 +59,12 @@ func keyAccountScope(u *store.User) (all bool, employeeID *uint) { return policy
 
 // keyAccountAccess loads key account id if the policy lets the user read it.
 func (s *Server) keyAccountAccess(c echo.Context, id uint) (*store.KeyAccount, error) {
-	ka, err := s.opts.Store.KeyAccountByID(c.Request().Context(), id)
-	if err != nil {
-		return nil, storeError(err, "key account")
+	ka := loadedKeyAccount(c, id)
+	if ka == nil {
+		var err error
+		if ka, err = s.opts.Store.KeyAccountByID(c.Request().Context(), id); err != nil {
+			return nil, storeError(err, "key account")
+		}
 	}
 	ok, err := s.policy.May(c.Request().Context(), currentUser(c), policy.ActAccountRead, policy.Target{KeyAccount: ka})
 	if err != nil {
@@ -83,7 +89,7 @@ func (s *Server) matrix(c echo.Context) (*store.ContactMatrix, error) {
 		}
 		after = time.Duration(n) * 24 * time.Hour
 	}
-	m, err := s.opts.Store.ContactMatrix(c.Request().Context(), ka.ID, s.opts.Now(), after)
+	m, err := s.opts.Store.ContactMatrixOf(c.Request().Context(), ka, s.opts.Now(), after)
 	if err != nil {
 		return nil, serverError(err)
 	}

@@ -314,6 +314,12 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		if !policy.Possible(u, g.act) {
 			return errNotAllowed(g.act)
 		}
+		reading := changesNothing(c.Request())
+		if reading {
+			// A page asks the policy many times about one programme or
+			// account; a reading request learns each relation once.
+			c.SetRequest(c.Request().WithContext(policy.Remembering(c.Request().Context())))
+		}
 		t, err := s.targetOf(c, g.target)
 		if err != nil {
 			return err
@@ -325,8 +331,30 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		if !allowed {
 			return errNotAllowed(g.act)
 		}
+		if reading {
+			c.Set(ctxTarget, t)
+		}
 		return next(c)
 	}
+}
+
+// ctxTarget holds the route's target as authorize loaded it, for a request
+// that changes nothing: its handler need not read it again. A changing
+// request reads afresh what it changes.
+const ctxTarget = "target"
+
+// changesNothing: the request only reads (GET, HEAD).
+func changesNothing(r *http.Request) bool {
+	return r.Method == http.MethodGet || r.Method == http.MethodHead
+}
+
+// loadedKeyAccount is the key account authorize loaded for this reading
+// request, if it is the one with id.
+func loadedKeyAccount(c echo.Context, id uint) *store.KeyAccount {
+	if t, ok := c.Get(ctxTarget).(policy.Target); ok && t.KeyAccount != nil && t.KeyAccount.ID == id {
+		return t.KeyAccount
+	}
+	return nil
 }
 
 // may asks the policy for the signed-in user; a failure to find out is
@@ -371,7 +399,7 @@ func (s *Server) targetOf(c echo.Context, kind targetKind) (policy.Target, error
 	}
 	switch kind {
 	case programmeTarget:
-		if _, _, err := s.opts.Store.ProgrammeByID(ctx, id); err != nil {
+		if _, err := s.opts.Store.ProgrammeLeadEmail(ctx, id); err != nil {
 			return t, storeError(err, "programme")
 		}
 		t.ProgrammeID = id

@@ -266,7 +266,7 @@ func (s *Server) renderAccountPage(c echo.Context, id uint, status int, p accoun
 	t := policy.Target{KeyAccount: ka}
 	p.CanAssign = s.may(c, policy.ActWorkAssign, t)
 	p.CanPlanWorkshop = s.may(c, policy.ActWorkshopPlan, t)
-	if p.Matrix, err = s.opts.Store.ContactMatrix(ctx, ka.ID, now, untouchedAfter); err != nil {
+	if p.Matrix, err = s.opts.Store.ContactMatrixOf(ctx, ka, now, untouchedAfter); err != nil {
 		return serverError(err)
 	}
 	if p.Plan, err = s.opts.Store.LatestPlan(ctx, ka.ID); err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -74,7 +74,7 @@ type jourFixeForms struct {
 
 // programmeAccountNames names the programme's key accounts by customer.
 func (s *Server) programmeAccountNames(ctx context.Context, programmeID uint) ([]accountChoice, map[uint]string, error) {
-	kas, err := s.opts.Store.KeyAccounts(ctx, programmeID)
+	kas, err := s.opts.Store.KeyAccountNames(ctx, programmeID)
 	if err != nil {
 		return nil, nil, serverError(err)
 	}

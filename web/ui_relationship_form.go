@@ -26,7 +26,7 @@ func (s *Server) relationshipFormFragment(c echo.Context) error {
 	if c.Request().Header.Get("HX-Request") != "true" {
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/key-accounts/%d?form=%s#form-%s", ka.ID, key, key))
 	}
-	m, err := s.opts.Store.ContactMatrix(c.Request().Context(), ka.ID, s.opts.Now(), untouchedAfter)
+	m, err := s.opts.Store.ContactMatrixOf(c.Request().Context(), ka, s.opts.Now(), untouchedAfter)
 	if err != nil {
 		return serverError(err)
 	}
