@@ -106,7 +106,7 @@ var german = map[string]string{
 	"Phases": "Phasen", "Phase": "Phase", "Results": "Ergebnisse", "submitted by": "eingereicht von", "· approved by": "· freigegeben von",
 	"Sent back:": "Zurückgewiesen:", "Submit phase": "Phase einreichen", "Approve": "Freigeben", "What to rework": "Was zu überarbeiten ist",
 	"Reject": "Zurückweisen", "Audit trail": "Protokoll", "When": "Wann", "What": "Was", "Who": "Wer", "Comment": "Kommentar",
-	"Nothing recorded yet.": "Noch nichts erfasst.", "Key-account selection": "Key-Account-Auswahl", "planned until": "geplant bis",
+	"Nothing recorded yet.": "Noch nichts erfasst.", "newest first": "neueste zuerst", "No entries on this page.": "Auf dieser Seite steht nichts.", "Key-account selection": "Key-Account-Auswahl", "planned until": "geplant bis",
 	"· Steering committee": "· Lenkungsausschuss", "· Started": "· Gestartet", "version": "Version",
 
 	// Programme page: key accounts, training standing, roll-out record.

@@ -99,19 +99,18 @@ type eventNames struct {
 	Employees map[string]string
 }
 
-// eventNames collects the names the programme's comments may name: its
-// candidates, and the KAMs, deputies and trained people.
-func (s *Server) eventNames(ctx context.Context, st workflows.ProgrammeState) (eventNames, error) {
+// eventNames collects the names the shown comments name: the programme's
+// candidates (in its state already), and the employees the entries name,
+// read for these entries only: a programme names hundreds of KAMs,
+// deputies and trained people over the years.
+func (s *Server) eventNames(ctx context.Context, st workflows.ProgrammeState, events []store.ProgrammeEvent) (eventNames, error) {
 	n := eventNames{Customers: map[string]string{}, Employees: map[string]string{}}
 	for _, c := range st.Candidates {
 		n.Customers[strconv.FormatUint(uint64(c.CustomerID), 10)] = c.CustomerName
 	}
-	var ids []uint
-	for _, a := range st.Assignments {
-		ids = append(ids, a.KAMEmployeeID, a.DeputyEmployeeID)
-	}
-	for _, t := range st.Training {
-		ids = append(ids, t.EmployeeID)
+	ids := employeesNamed(events)
+	if len(ids) == 0 {
+		return n, nil
 	}
 	employees, err := s.opts.Store.EmployeesByID(ctx, ids)
 	if err != nil {
@@ -121,6 +120,39 @@ func (s *Server) eventNames(ctx context.Context, st workflows.ProgrammeState) (e
 		n.Employees[strconv.FormatUint(uint64(id), 10)] = e.Name
 	}
 	return n, nil
+}
+
+// employeesNamed are the IDs of the employees the entries' comments name,
+// by the parameters their texts show as an employee.
+func employeesNamed(events []store.ProgrammeEvent) []uint {
+	var ids []uint
+	add := func(key string, args []string) {
+		for _, f := range eventTexts[key] {
+			for i, kind := range f.labels {
+				if kind != labelEmployee || i < 1 || i > len(args) {
+					continue
+				}
+				if id, err := strconv.ParseUint(args[i-1], 10, 64); err == nil && id > 0 {
+					ids = append(ids, uint(id))
+				}
+			}
+		}
+	}
+	for _, ev := range events {
+		if ev.CommentKey != "" {
+			var args []string
+			if ev.CommentArgs != "" && json.Unmarshal([]byte(ev.CommentArgs), &args) == nil {
+				add(ev.CommentKey, args)
+			}
+			continue
+		}
+		for _, o := range oldComments[ev.Kind] {
+			if m := o.pattern.FindStringSubmatch(ev.Comment); m != nil {
+				add(o.key, m[1:])
+			}
+		}
+	}
+	return ids
 }
 
 // eventComment writes the comment of an audit-trail entry in the language:

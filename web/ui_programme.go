@@ -186,7 +186,9 @@ type programmePage struct {
 	State    workflows.ProgrammeState
 	Warnings []string
 	Timeline timeline
-	Events   []store.ProgrammeEvent
+	// Events are a page of the audit trail, newest first (?events=).
+	Events      []store.ProgrammeEvent
+	EventsPager pager
 	// Names are the customers and people the audit trail's comments name.
 	Names       eventNames
 	IsLead      bool
@@ -325,12 +327,17 @@ func (s *Server) programmePageData(c echo.Context, id uint) (*programmePage, err
 		}
 		return nil, err
 	}
-	events, err := s.opts.Store.ProgrammeEvents(ctx, id)
+	eventsPage, err := pageNumber(c, "events")
+	if err != nil {
+		return nil, err
+	}
+	events, total, err := s.opts.Store.ProgrammeEventsPage(ctx, id, store.Page{Number: eventsPage, Size: listPageSize})
 	if err != nil {
 		return nil, serverError(err)
 	}
 	p := &programmePage{ID: id, State: st, Warnings: st.Warnings(s.opts.Now()), Timeline: buildTimeline(st, s.opts.Now()), Events: events, Now: s.opts.Now()}
-	if p.Names, err = s.eventNames(ctx, st); err != nil {
+	p.EventsPager = sectionPager(fmt.Sprintf("/programmes/%d", id), "events", "audit-trail", c.QueryParams(), eventsPage, listPageSize, total)
+	if p.Names, err = s.eventNames(ctx, st, events); err != nil {
 		return nil, err
 	}
 	p.IsLead, p.IsCommittee = st.IsLead(actor(c)), st.IsCommittee(actor(c))
