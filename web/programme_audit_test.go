@@ -63,6 +63,11 @@ func TestProgrammePageShowsTheAuditTrailByPages(t *testing.T) {
 		t.Errorf("first page should count the 60 entries and link to the older ones:\n%s", page[strings.Index(page, `id="audit-trail"`):])
 	}
 
+	// A notice of what a form just did is not carried to the older pages.
+	if _, page = f.get(path + "?done=phase-approved"); !strings.Contains(page, `href="`+path+`?events=2#audit-trail" rel="next"`) {
+		t.Errorf("after a form's redirect, the pager should lead to ?events=2 alone:\n%s", page[strings.Index(page, `id="audit-trail"`):])
+	}
+
 	code, page = f.get(path + "?events=3")
 	if got := shown(page); code != http.StatusOK || len(got) != 10 || got[0] != 1 || got[9] != 10 {
 		t.Fatalf("third page = %d with entries %v; want the oldest 10 (1–10)", code, got)

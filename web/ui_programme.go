@@ -336,7 +336,9 @@ func (s *Server) programmePageData(c echo.Context, id uint) (*programmePage, err
 		return nil, serverError(err)
 	}
 	p := &programmePage{ID: id, State: st, Warnings: st.Warnings(s.opts.Now()), Timeline: buildTimeline(st, s.opts.Now()), Events: events, Now: s.opts.Now()}
-	p.EventsPager = sectionPager(fmt.Sprintf("/programmes/%d", id), "events", "audit-trail", c.QueryParams(), eventsPage, listPageSize, total)
+	// The pager keeps no other parameter: ?done= would say again on every
+	// page what the last form did.
+	p.EventsPager = sectionPager(fmt.Sprintf("/programmes/%d", id), "events", "audit-trail", nil, eventsPage, listPageSize, total)
 	if p.Names, err = s.eventNames(ctx, st, events); err != nil {
 		return nil, err
 	}
