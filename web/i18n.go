@@ -348,5 +348,8 @@ func funcsFor(l lang) template.FuncMap {
 			return c, err
 		},
 		"relbox": newRelationshipBox,
+		// ownerForm and timelineSVG are markup a page repeats, built in Go.
+		"ownerForm":   l.ownerForm,
+		"timelineSVG": l.timelineSVG,
 	}
 }

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+)
+
+// ownerForm is an open action's "give to" form on the key-account page:
+// the owner's e-mail field and its button, with the refused input and its
+// reason at the field when errShown names this action. A page shows one
+// per open action (up to a page of 25), so it is written in Go: the same
+// markup through the template engine cost most of the page's rendering
+// in reflective calls.
+func (l lang) ownerForm(csrf string, keyAccountID, actionID uint, errShown *ownerFormError) template.HTML {
+	mine := errShown != nil && errShown.ActionID == actionID
+	id := strconv.FormatUint(uint64(actionID), 10)
+	var b strings.Builder
+	b.Grow(480)
+	b.WriteString(`<form method="post" action="/key-accounts/`)
+	b.WriteString(strconv.FormatUint(uint64(keyAccountID), 10))
+	b.WriteString(`/actions/`)
+	b.WriteString(id)
+	b.WriteString(`/owner-form" class="inline"><input type="hidden" name="csrf" value="`)
+	writeEscaped(&b, csrf)
+	b.WriteString(`">` + "\n" + `<label>`)
+	writeEscaped(&b, l.translate("Give to (e-mail)"))
+	b.WriteString(` <input name="owner_email" type="email" required maxlength="254" value="`)
+	if mine {
+		writeEscaped(&b, errShown.Input)
+		b.WriteString(`" aria-invalid="true" aria-describedby="owner-error-`)
+		b.WriteString(id)
+	}
+	b.WriteString(`"></label>`)
+	if mine {
+		b.WriteString(` <small class="error" id="owner-error-`)
+		b.WriteString(id)
+		b.WriteString(`" role="alert">`)
+		writeEscaped(&b, errShown.Message)
+		b.WriteString(`</small>`)
+	}
+	b.WriteString("\n" + `<button type="submit" class="secondary">`)
+	writeEscaped(&b, l.translate("Reassign"))
+	b.WriteString(`</button></form>`)
+	return template.HTML(b.String())
+}
+
+// writeEscaped writes s escaped as html/template escapes text and quoted
+// attribute values, so markup built in Go reads as the templates' does.
+func writeEscaped(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var r string
+		switch s[i] {
+		case 0:
+			r = "\uFFFD"
+		case '"':
+			r = "&#34;"
+		case '&':
+			r = "&amp;"
+		case '\'':
+			r = "&#39;"
+		case '+':
+			r = "&#43;"
+		case '<':
+			r = "&lt;"
+		case '>':
+			r = "&gt;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(r)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
+}
