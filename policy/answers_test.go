@@ -73,3 +73,26 @@ func TestRememberingAsksTheStoreOnce(t *testing.T) {
 		t.Errorf("her other programme: %v, %v; want true", ok, err)
 	}
 }
+
+// TestAKnownLeadIsNotReadAgain: a target that carries its programme's lead
+// (the route read it to find the programme) is judged on it, without a
+// read; without it the store is asked.
+func TestAKnownLeadIsNotReadAgain(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	ctx := context.Background()
+	pol := &policy.Policy{Store: st}
+	leadRole := []store.UserRole{{Role: store.RoleLead}}
+	lead := &store.User{Email: "Lead@Example.com", Roles: leadRole}
+	stranger := &store.User{Email: "someone@example.com", Roles: leadRole}
+	const gone = 4242 // no such programme: a read would fail
+	known := policy.Target{ProgrammeID: gone, ProgrammeLead: "lead@example.com"}
+	if ok, err := pol.May(ctx, lead, policy.ActJourFixeSchedule, known); err != nil || !ok {
+		t.Errorf("the lead, known: %v, %v; want true without a read", ok, err)
+	}
+	if ok, err := pol.May(ctx, stranger, policy.ActJourFixeSchedule, known); err != nil || ok {
+		t.Errorf("another lead, lead known: %v, %v; want false", ok, err)
+	}
+	if _, err := pol.May(ctx, lead, policy.ActJourFixeSchedule, policy.Target{ProgrammeID: gone}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("lead not known: %v; want the store's not found", err)
+	}
+}

@@ -187,7 +187,11 @@ func RuleOf(a Action) (Rule, bool) {
 // Target is what an action is done on; the fields that apply are set.
 type Target struct {
 	ProgrammeID uint
-	KeyAccount  *store.KeyAccount
+	// ProgrammeLead is the programme's lead's e-mail when the caller read
+	// it already (a programme route reads it to know the programme
+	// exists); empty, the policy reads it when it needs it.
+	ProgrammeLead string
+	KeyAccount    *store.KeyAccount
 	// OwnerEmail is the owner of the action or measure acted on.
 	OwnerEmail string
 	ReviewID   uint
@@ -319,9 +323,12 @@ func (p *Policy) holds(ctx context.Context, u *store.User, rel Relation, t Targe
 		if !u.HasRole(store.RoleLead) || t.programme() == 0 {
 			return false, nil
 		}
-		lead, err := p.Store.ProgrammeLeadEmail(ctx, t.programme())
-		if err != nil {
-			return false, err
+		lead := t.ProgrammeLead
+		if lead == "" {
+			var err error
+			if lead, err = p.Store.ProgrammeLeadEmail(ctx, t.programme()); err != nil {
+				return false, err
+			}
 		}
 		return strings.EqualFold(lead, u.Email), nil
 	case ProgrammeCommittee:

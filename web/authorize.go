@@ -399,10 +399,13 @@ func (s *Server) targetOf(c echo.Context, kind targetKind) (policy.Target, error
 	}
 	switch kind {
 	case programmeTarget:
-		if _, err := s.opts.Store.ProgrammeLeadEmail(ctx, id); err != nil {
+		lead, err := s.opts.Store.ProgrammeLeadEmail(ctx, id)
+		if err != nil {
 			return t, storeError(err, "programme")
 		}
-		t.ProgrammeID = id
+		// The policy's lead check takes the lead from here, not the
+		// database again.
+		t.ProgrammeID, t.ProgrammeLead = id, lead
 	case accountTarget:
 		err = account(id)
 	case accountAction:
