@@ -360,6 +360,10 @@ func loadedKeyAccount(c echo.Context, id uint) *store.KeyAccount {
 // may asks the policy for the signed-in user; a failure to find out is
 // "no" (and logged), so a page still renders without the button.
 func (s *Server) may(c echo.Context, act policy.Action, t policy.Target) bool {
+	// The route's programme's lead, read by authorize, is not read again.
+	if rt, ok := c.Get(ctxTarget).(policy.Target); ok && t.ProgrammeLead == "" && t.ProgrammeID != 0 && t.ProgrammeID == rt.ProgrammeID {
+		t.ProgrammeLead = rt.ProgrammeLead
+	}
 	ok, err := s.policy.May(c.Request().Context(), currentUser(c), act, t)
 	if err != nil {
 		s.logFor(c.Request().Context()).Error("policy", "action", act, "err", err)
