@@ -31,6 +31,9 @@ type dataset struct {
 	jourFixes     int
 	jfInputs      int
 	kamAccount    uint // a key account of the demo user kam@
+	// agedProgramme is at its roll-out, its history agedEvents long.
+	agedProgramme uint
+	agedEvents    int64
 	customerPages int
 }
 
@@ -241,14 +244,32 @@ func generate(ctx context.Context, e *env, scale int, taskQueue string) (*datase
 		return nil, fmt.Errorf("scores: %w", err)
 	}
 	ds.scored = len(scores)
+
+	// The second programme is at its roll-out with all its key accounts
+	// selected, assigned, trained and planned: a programme's page in its
+	// second year.
+	var aged []store.KeyAccount
+	for _, a := range accounts {
+		if a.ProgrammeID == ds.programmes[1] {
+			aged = append(aged, a)
+		}
+	}
+	if err := d.toRollout(ctx, ds.programmes[1], aged); err != nil {
+		return nil, fmt.Errorf("programme to roll-out: %w", err)
+	}
+	ds.agedProgramme = ds.programmes[1]
+	if err := db.Model(&store.ProgrammeEvent{}).Where("programme_id = ?", ds.agedProgramme).Count(&ds.agedEvents).Error; err != nil {
+		return nil, err
+	}
 	return ds, nil
 }
 
 func (ds *dataset) describe() string {
 	return fmt.Sprintf("%d customers, %d contacts, %d key accounts, %d KAMs, %d relationships, %d programmes, %d workshops with %d participants, "+
-		"%d actions, %d training sessions with %d enrolments, %d jour fixes with %d inputs, %d customers scored",
+		"%d actions, %d training sessions with %d enrolments, %d jour fixes with %d inputs, %d customers scored; "+
+		"one programme at its roll-out with %d audit entries",
 		ds.customers, ds.contacts, ds.keyAccounts, ds.kams, ds.relationships, len(ds.programmes), ds.workshops, ds.participants,
-		ds.actions, ds.sessions, ds.enrolments, ds.jourFixes, ds.jfInputs, ds.scored)
+		ds.actions, ds.sessions, ds.enrolments, ds.jourFixes, ds.jfInputs, ds.scored, ds.agedEvents)
 }
 
 // Per 1× scale, training and jour fixe: two required courses, a session

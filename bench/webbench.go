@@ -368,6 +368,7 @@ func webAt(ctx context.Context, o options, driver string, scale int) ([]webFigur
 		{name: "home: KAM", path: "/", role: "kam"},
 		{name: "my work: KAM", path: "/my-work", role: "kam"},
 		{name: "programme", path: fmt.Sprintf("/programmes/%d", p0), role: "lead"},
+		{name: "programme at roll-out", path: fmt.Sprintf("/programmes/%d", ds.agedProgramme), role: "lead"},
 		{name: "selection", path: fmt.Sprintf("/programmes/%d/selection", p0), role: "lead"},
 		{name: "key account (contact matrix)", path: fmt.Sprintf("/key-accounts/%d", ds.kamAccount), role: "kam"},
 		{name: "key accounts list", path: "/key-accounts", role: "lead"},
