@@ -85,7 +85,7 @@ func TestAKnownLeadIsNotReadAgain(t *testing.T) {
 	lead := &store.User{Email: "Lead@Example.com", Roles: leadRole}
 	stranger := &store.User{Email: "someone@example.com", Roles: leadRole}
 	const gone = 4242 // no such programme: a read would fail
-	known := policy.Target{ProgrammeID: gone, ProgrammeLead: "lead@example.com"}
+	known := policy.Target{ProgrammeID: gone, LeadEmail: "lead@example.com"}
 	if ok, err := pol.May(ctx, lead, policy.ActJourFixeSchedule, known); err != nil || !ok {
 		t.Errorf("the lead, known: %v, %v; want true without a read", ok, err)
 	}

@@ -187,11 +187,13 @@ func RuleOf(a Action) (Rule, bool) {
 // Target is what an action is done on; the fields that apply are set.
 type Target struct {
 	ProgrammeID uint
-	// ProgrammeLead is the programme's lead's e-mail when the caller read
-	// it already (a programme route reads it to know the programme
-	// exists); empty, the policy reads it when it needs it.
-	ProgrammeLead string
-	KeyAccount    *store.KeyAccount
+	// LeadEmail, when set, must be the e-mail of the lead of the target's
+	// programme, read in this request (a programme route reads it to know
+	// the programme exists): the lead check takes it instead of reading it
+	// again, and a remembering context keeps that answer for the request.
+	// Empty, the policy reads it when it needs it.
+	LeadEmail  string
+	KeyAccount *store.KeyAccount
 	// OwnerEmail is the owner of the action or measure acted on.
 	OwnerEmail string
 	ReviewID   uint
@@ -323,7 +325,7 @@ func (p *Policy) holds(ctx context.Context, u *store.User, rel Relation, t Targe
 		if !u.HasRole(store.RoleLead) || t.programme() == 0 {
 			return false, nil
 		}
-		lead := t.ProgrammeLead
+		lead := t.LeadEmail
 		if lead == "" {
 			var err error
 			if lead, err = p.Store.ProgrammeLeadEmail(ctx, t.programme()); err != nil {

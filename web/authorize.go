@@ -360,15 +360,21 @@ func loadedKeyAccount(c echo.Context, id uint) *store.KeyAccount {
 // may asks the policy for the signed-in user; a failure to find out is
 // "no" (and logged), so a page still renders without the button.
 func (s *Server) may(c echo.Context, act policy.Action, t policy.Target) bool {
-	// The route's programme's lead, read by authorize, is not read again.
-	if rt, ok := c.Get(ctxTarget).(policy.Target); ok && t.ProgrammeLead == "" && t.ProgrammeID != 0 && t.ProgrammeID == rt.ProgrammeID {
-		t.ProgrammeLead = rt.ProgrammeLead
-	}
-	ok, err := s.policy.May(c.Request().Context(), currentUser(c), act, t)
+	ok, err := s.policy.May(c.Request().Context(), currentUser(c), act, withRouteLead(c, t))
 	if err != nil {
 		s.logFor(c.Request().Context()).Error("policy", "action", act, "err", err)
 	}
 	return ok && err == nil
+}
+
+// withRouteLead gives t the lead authorize read for this reading request's
+// programme when t names that same programme, so the lead is not read
+// again; any other target is left to the policy to read.
+func withRouteLead(c echo.Context, t policy.Target) policy.Target {
+	if rt, ok := c.Get(ctxTarget).(policy.Target); ok && t.LeadEmail == "" && t.ProgrammeID != 0 && t.ProgrammeID == rt.ProgrammeID {
+		t.LeadEmail = rt.LeadEmail
+	}
+	return t
 }
 
 // targetOf loads what the route's path names; unknown IDs are 404.
@@ -409,7 +415,7 @@ func (s *Server) targetOf(c echo.Context, kind targetKind) (policy.Target, error
 		}
 		// The policy's lead check takes the lead from here, not the
 		// database again.
-		t.ProgrammeID, t.ProgrammeLead = id, lead
+		t.ProgrammeID, t.LeadEmail = id, lead
 	case accountTarget:
 		err = account(id)
 	case accountAction:

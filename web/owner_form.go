@@ -9,9 +9,8 @@ import (
 // ownerForm is an open action's "give to" form on the key-account page:
 // the owner's e-mail field and its button, with the refused input and its
 // reason at the field when errShown names this action. A page shows one
-// per open action (up to a page of 25), so it is written in Go: the same
-// markup through the template engine cost most of the page's rendering
-// in reflective calls.
+// per open action (up to a page of 25); it is written in Go like the
+// confirmations, held by its test to the bytes the template wrote.
 func (l lang) ownerForm(csrf string, keyAccountID, actionID uint, errShown *ownerFormError) template.HTML {
 	mine := errShown != nil && errShown.ActionID == actionID
 	id := strconv.FormatUint(uint64(actionID), 10)
@@ -45,8 +44,27 @@ func (l lang) ownerForm(csrf string, keyAccountID, actionID uint, errShown *owne
 	return template.HTML(b.String())
 }
 
-// writeEscaped writes s escaped as html/template escapes text and quoted
-// attribute values, so markup built in Go reads as the templates' does.
+// writeURLPart writes s as html/template escapes a value in a URL's query
+// or fragment: every byte but the unreserved ones percent-encoded. In an
+// attribute, what it writes needs no further escaping.
+func writeURLPart(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+}
+
+// writeEscaped writes s escaped as html/template escapes text, RCDATA
+// (<title>) and double-quoted attribute values that are not URLs, scripts
+// or styles, so markup built in Go reads as the templates' does. A URL
+// needs its own escaping first.
 func writeEscaped(b *strings.Builder, s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {

@@ -59,5 +59,20 @@ func TestTimelineSVGWritesWhatTheTemplateWrote(t *testing.T) {
 				}
 			}
 		}
+		// Escaping: every character html/template escapes, in a label, an
+		// attribute, a link's fragment and a title.
+		tl := buildTimeline(running, day("2026-05-10"))
+		hostile := `"<&'+>` + "\x00 é"
+		tl.Ticks[0].Label, tl.Ticks[0].Anchor = "2026"+hostile, "middle"+hostile
+		tl.Rows[0].Phase, tl.Rows[0].Status = workflows.Phase("set up"+hostile), workflows.PhaseStatus("done"+hostile)
+		tl.Rows[1].Phase = workflows.Phase("strategy/x?y#z" + hostile)
+		tl.TodayAnchor = "end" + hostile
+		var want strings.Builder
+		if err := tmpl.Execute(&want, tl); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(l.timelineSVG(tl)); got != want.String() {
+			t.Errorf("%s, escaping: the Go timeline differs from the template's\n got %s\nwant %s", l, got, want.String())
+		}
 	}
 }
