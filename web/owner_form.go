@@ -63,33 +63,8 @@ func writeURLPart(b *strings.Builder, s string) {
 
 // writeEscaped writes s escaped as html/template escapes text, RCDATA
 // (<title>) and double-quoted attribute values that are not URLs, scripts
-// or styles, so markup built in Go reads as the templates' does. A URL
-// needs its own escaping first.
+// or styles (htmlText, as the confirmations do). A URL needs its own
+// escaping first (writeURLPart).
 func writeEscaped(b *strings.Builder, s string) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var r string
-		switch s[i] {
-		case 0:
-			r = "\uFFFD"
-		case '"':
-			r = "&#34;"
-		case '&':
-			r = "&amp;"
-		case '\'':
-			r = "&#39;"
-		case '+':
-			r = "&#43;"
-		case '<':
-			r = "&lt;"
-		case '>':
-			r = "&gt;"
-		default:
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(r)
-		last = i + 1
-	}
-	b.WriteString(s[last:])
+	_, _ = htmlText.WriteString(b, s)
 }
