@@ -195,7 +195,9 @@ func TestHashBoundAnswers429(t *testing.T) {
 	attacker := newBrowser()
 	csrf := loginToken(t, f.server.URL, attacker)
 	store.ResetPasswordHashPeak()
-	const n = 30
+	// Enough guesses that one hash at a time cannot serve them all within
+	// the 2 s a sign-in waits, on a fast machine too: 30 took 1.7 s on one.
+	const n = 100
 	answers := make([]signInAttempt, n)
 	var wg sync.WaitGroup
 	for i := range n {
