@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,16 +93,6 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		// SQLite parses every statement it runs, in this process: a tenth of
-		// a work page's CPU. Prepared once per connection and kept, a
-		// statement is parsed once. The least recently used are closed
-		// beyond the bound (lists of IDs make a statement per length);
-		// none expires by age, as an expiring statement could be closed
-		// between a request taking it and running it. MySQL interpolates
-		// its arguments instead (mysqlDSN), keeping no state on the server.
-		PrepareStmt:        o.Driver == "sqlite",
-		PrepareStmtMaxSize: preparedStatementsKept,
-		PrepareStmtTTL:     preparedStatementsNeverExpire,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", o.Driver, err)
@@ -144,21 +135,33 @@ func sqliteDSN(path string) string {
 		"&_pragma=cache_size(-32768)&_pragma=mmap_size(268435456)"
 }
 
-// The SQLite statement cache: how many statements stay prepared, and an
-// age no statement reaches (a zero would mean gorm's default of a day).
-const (
-	preparedStatementsKept        = 500
-	preparedStatementsNeverExpire = 10 * 365 * 24 * time.Hour
-)
-
 // mysqlDSN insists on the parameters the models rely on and has the driver
 // interpolate arguments: a statement with arguments is then one round trip
-// instead of a prepare, an execute and a close. The driver escapes for the
-// connection's character set and refuses collations where that is unsafe.
+// instead of a prepare, an execute and a close. The driver's escaping is
+// safe in utf8mb4, not in multibyte sets such as gbk or sjis, so utf8mb4 is
+// the only character set (and collation family) accepted.
 func mysqlDSN(dsn string) (string, error) {
 	cfg, err := gomysql.ParseDSN(dsn)
 	if err != nil {
 		return "", fmt.Errorf("mysql dsn: %w: %v", ErrInvalid, err)
+	}
+	// The driver keeps the charset list to itself; read it from the DSN's
+	// parameters, which follow the last slash (a password may hold one).
+	if _, query, ok := strings.Cut(dsn[strings.LastIndex(dsn, "/")+1:], "?"); ok {
+		params, err := url.ParseQuery(query)
+		if err != nil {
+			return "", fmt.Errorf("mysql dsn: %w: %v", ErrInvalid, err)
+		}
+		for _, list := range params["charset"] {
+			for _, cs := range strings.Split(list, ",") {
+				if cs != "utf8mb4" {
+					return "", fmt.Errorf("mysql dsn: %w: charset=%s: only utf8mb4 is supported", ErrInvalid, cs)
+				}
+			}
+		}
+	}
+	if cfg.Collation != "" && !strings.HasPrefix(cfg.Collation, "utf8mb4_") {
+		return "", fmt.Errorf("mysql dsn: %w: collation=%s: only a utf8mb4 collation is supported", ErrInvalid, cfg.Collation)
 	}
 	if !cfg.ParseTime {
 		return "", fmt.Errorf("mysql dsn: %w: parseTime=true is required", ErrInvalid)
