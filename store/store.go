@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -70,6 +71,7 @@ type Store struct {
 // Open connects without migrating; call Migrate before use.
 func Open(ctx context.Context, o Options) (*Store, error) {
 	var dialector gorm.Dialector
+	var pool *sql.DB // SQLite's, opened here
 	switch o.Driver {
 	case "sqlite":
 		if o.Path == "" {
@@ -78,7 +80,12 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(o.Path), 0o755); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
-		dialector = sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: sqliteDSN(o.Path)})
+		connector, err := newSQLiteConnector(sqliteDSN(o.Path))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		pool = sql.OpenDB(connector)
+		dialector = sqlite.New(sqlite.Config{DriverName: "sqlite", Conn: pool})
 	case "mysql":
 		dsn, err := mysqlDSN(o.DSN)
 		if err != nil {
@@ -95,6 +102,9 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	})
 	if err != nil {
+		if pool != nil {
+			_ = pool.Close()
+		}
 		return nil, fmt.Errorf("open %s: %w", o.Driver, err)
 	}
 	if err := db.Callback().Create().After("gorm:create").Register("kamflow:search_grams", indexCreated); err != nil {
