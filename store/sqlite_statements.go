@@ -8,14 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 )
 
 // SQLite parses every statement it runs, in kamflow's process: before
 // this, preparing was about a tenth of a work page's CPU. Each connection
-// therefore keeps the statements it has read prepared — its own, so no
-// request ever waits for another connection or a shared lock, and a
-// transaction's statements are its connection's. Only reads are kept
-// (pages are reads); writes and scripts are prepared each time as before.
+// therefore keeps the reads it has prepared — its own, so no request ever
+// waits for another connection or a shared lock, and a transaction's reads
+// are its connection's. Only SELECT and WITH are kept (pages are reads);
+// writes, INSERT … RETURNING among them (a statement per number of rows),
+// are prepared each time as before.
 
 // keptStatementsPerConnection bounds each connection's statements; beyond
 // it the least recently used is closed (lists of IDs make one statement
@@ -48,20 +50,23 @@ func (c *sqliteConnector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, need := range []any{(*driver.QueryerContext)(nil), (*driver.ConnBeginTx)(nil), (*driver.ExecerContext)(nil), (*driver.ConnPrepareContext)(nil)} {
-		if !reflect.TypeOf(conn).Implements(reflect.TypeOf(need).Elem()) {
-			_ = conn.Close()
-			return nil, fmt.Errorf("sqlite connection %T lacks %s", conn, reflect.TypeOf(need).Elem())
-		}
+	_, queries := conn.(driver.QueryerContext)
+	_, execs := conn.(driver.ExecerContext)
+	_, prepares := conn.(driver.ConnPrepareContext)
+	_, begins := conn.(driver.ConnBeginTx)
+	if !queries || !execs || !prepares || !begins {
+		_ = conn.Close()
+		return nil, fmt.Errorf("sqlite connection %T lacks a context method database/sql needs", conn)
 	}
 	return &keepingConn{Conn: conn, kept: map[string]*keptStatement{}, order: list.New()}, nil
 }
 
 func (c *sqliteConnector) Driver() driver.Driver { return c.base }
 
-// keepingConn is one SQLite connection with the read statements it keeps
-// prepared. database/sql uses a connection from one goroutine at a time,
-// and closes a result's rows under the same lock.
+// keepingConn is one SQLite connection with the reads it keeps prepared.
+// database/sql serialises every call to a connection, its rows and its
+// statements by the connection's lock, including the Close of rows by the
+// goroutine that watches a request's context; so no lock here.
 type keepingConn struct {
 	driver.Conn
 	kept  map[string]*keptStatement
@@ -81,6 +86,9 @@ type keptStatement struct {
 
 // QueryContext runs a read through the connection's kept statement.
 func (c *keepingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if !isRead(query) {
+		return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
+	}
 	ks, err := c.statement(ctx, query)
 	if err != nil {
 		return nil, err
@@ -94,6 +102,12 @@ func (c *keepingConn) QueryContext(ctx context.Context, query string, args []dri
 	}
 	ks.inUse = true
 	return &keptRows{Rows: rows, ks: ks}, nil
+}
+
+// isRead reports whether query is a SELECT or WITH.
+func isRead(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n(")
+	return len(q) >= 6 && (strings.EqualFold(q[:6], "select") || strings.EqualFold(q[:4], "with"))
 }
 
 // statement is query's kept statement, prepared now if it is new; nil when
@@ -134,7 +148,8 @@ func (c *keepingConn) drop(ks *keptStatement) {
 	_ = ks.stmt.Close()
 }
 
-// Close closes the kept statements, then the connection.
+// Close closes the kept statements, then the connection. database/sql
+// closes a connection only when no rows of it are open, so none is in use.
 func (c *keepingConn) Close() error {
 	var errs []error
 	for _, ks := range c.kept {

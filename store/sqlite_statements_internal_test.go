@@ -7,8 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
-
-	"gorm.io/gorm"
+	"time"
 )
 
 // openKeeping opens a SQLite store and pins one of its connections, so a
@@ -74,12 +73,70 @@ func TestSQLiteConnectionKeepsItsReads(t *testing.T) {
 	if again := driverConn().kept[q]; again != first || again.inUse {
 		t.Errorf("second run: kept %p (in use %v), want the first's %p, free", again, again != nil && again.inUse, first)
 	}
-	// Writes are not kept: they run once, and scripts may hold several.
+	// Writes are not kept, those returning rows (gorm's creates) included.
+	const insert = "INSERT INTO customers (name, country, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id"
+	now := time.Now().UTC()
+	if got := countRows(t, conn, insert, "Neu GmbH", "DE", now, now); got < 1 {
+		t.Fatalf("inserted id %d", got)
+	}
 	if _, err := conn.ExecContext(context.Background(), "UPDATE customers SET notes = ? WHERE id = ?", "x", 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := driverConn().kept["UPDATE customers SET notes = ? WHERE id = ?"]; ok {
-		t.Error("a write was kept")
+	for query := range driverConn().kept {
+		if !isRead(query) {
+			t.Errorf("kept %q; only reads should be", query)
+		}
+	}
+	if _, ok := driverConn().kept[insert]; ok {
+		t.Errorf("the insert returning its id was kept")
+	}
+}
+
+// A kept read that fails on a later row, or whose request is cancelled
+// with its rows open, runs again and reads right.
+func TestSQLiteKeptReadRunsAgainAfterAFailure(t *testing.T) {
+	_, conn, driverConn := openKeeping(t)
+	// abs() of the smallest integer overflows: an error at the row n = ?.
+	const q = "SELECT CASE WHEN n = ? THEN abs(-9223372036854775808) ELSE n END FROM (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) ORDER BY n"
+	read := func(ctx context.Context, failAt int) ([]int, error) {
+		rows, err := conn.QueryContext(ctx, q, failAt)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []int
+		for rows.Next() {
+			var n int
+			if err := rows.Scan(&n); err != nil {
+				return out, err
+			}
+			out = append(out, n)
+		}
+		return out, rows.Err()
+	}
+	if got, err := read(context.Background(), 2); err == nil {
+		t.Fatalf("read %v with no error; want integer overflow at the second row", got)
+	}
+	if got, err := read(context.Background(), 0); err != nil || len(got) != 3 {
+		t.Errorf("after the failure: %v, %v; want [1 2 3]", got, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	rows, err := conn.QueryContext(ctx, q, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rows.Next() {
+		t.Fatal(rows.Err())
+	}
+	cancel()
+	for rows.Next() {
+	}
+	_ = rows.Close()
+	if ks := driverConn().kept[q]; ks == nil || ks.inUse {
+		t.Fatalf("after the cancelled read: kept %+v, want kept and free", ks)
+	}
+	if got, err := read(context.Background(), 0); err != nil || len(got) != 3 {
+		t.Errorf("after the cancelled read: %v, %v; want [1 2 3]", got, err)
 	}
 }
 
@@ -148,6 +205,7 @@ func TestSQLiteKeptReadsAreBounded(t *testing.T) {
 	if !rows.Next() {
 		t.Fatalf("no first row: %v", rows.Err())
 	}
+	pushedOut := driverConn().kept[oldest]
 	for i := range keptStatementsPerConnection {
 		countRows(t, conn, fmt.Sprintf("SELECT %d + ?", i), 1)
 	}
@@ -155,8 +213,8 @@ func TestSQLiteKeptReadsAreBounded(t *testing.T) {
 	if len(kc.kept) != keptStatementsPerConnection || kc.order.Len() != keptStatementsPerConnection {
 		t.Errorf("%d kept (%d in order), want the bound %d", len(kc.kept), kc.order.Len(), keptStatementsPerConnection)
 	}
-	if _, ok := kc.kept[oldest]; ok {
-		t.Errorf("the least recently used read is still kept")
+	if _, ok := kc.kept[oldest]; ok || pushedOut == nil || !pushedOut.dropped {
+		t.Errorf("the least recently used read, in use: still kept %v, marked to close with its rows %v", ok, pushedOut != nil && pushedOut.dropped)
 	}
 	n := 1
 	for rows.Next() {
@@ -166,38 +224,40 @@ func TestSQLiteKeptReadsAreBounded(t *testing.T) {
 		t.Errorf("the pushed-out read's rows: %d rows, %v; want 3, nil", n, err)
 	}
 	// And it runs again, kept anew.
-	if got := countRows(t, conn, "SELECT COUNT(*) FROM ("+oldest+")"); got != 3 {
-		t.Errorf("count = %d", got)
+	if got := countRows(t, conn, oldest); got != 0 {
+		t.Errorf("first row = %d", got)
+	}
+	if again := driverConn().kept[oldest]; again == nil || again == pushedOut {
+		t.Errorf("run again: kept %p, want a new statement (the pushed-out one was %p)", again, pushedOut)
 	}
 }
 
-// A read in a transaction runs on the transaction's connection: it sees
-// the transaction's own row, and others do not once it rolls back.
+// A read in a transaction runs on, and is kept by, the transaction's
+// connection: it sees the transaction's own row, and after the rollback
+// the same kept statement no longer does.
 func TestSQLiteKeptReadsRunInTheirTransaction(t *testing.T) {
-	s, _, _ := openKeeping(t)
-	db := s.db
-	var before, inside, after int64
+	_, conn, driverConn := openKeeping(t)
+	ctx := context.Background()
 	const q = "SELECT COUNT(*) FROM customers WHERE id > ?"
-	if err := db.Raw(q, 0).Scan(&before).Error; err != nil {
+	before := countRows(t, conn, q, 0)
+	kept := driverConn().kept[q]
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	rollback := errors.New("roll back")
-	err := db.Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&Customer{Name: "Im Vorgang GmbH", Country: "DE"}).Error; err != nil {
-			return err
-		}
-		if err := tx.Raw(q, 0).Scan(&inside).Error; err != nil {
-			return err
-		}
-		return rollback
-	})
-	if !errors.Is(err, rollback) {
+	now := time.Now().UTC()
+	if _, err := tx.ExecContext(ctx, "INSERT INTO customers (name, country, created_at, updated_at) VALUES (?, ?, ?, ?)", "Im Vorgang GmbH", "DE", now, now); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Raw(q, 0).Scan(&after).Error; err != nil {
+	inside := countRows(t, tx, q, 0)
+	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
+	after := countRows(t, conn, q, 0)
 	if inside != before+1 || after != before {
 		t.Errorf("customers before %d, inside the transaction %d, after its rollback %d", before, inside, after)
+	}
+	if again := driverConn().kept[q]; kept == nil || again != kept {
+		t.Errorf("kept %p before the transaction, %p after; want the same statement throughout", kept, again)
 	}
 }

@@ -107,14 +107,18 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", o.Driver, err)
 	}
-	if err := db.Callback().Create().After("gorm:create").Register("kamflow:search_grams", indexCreated); err != nil {
-		return nil, fmt.Errorf("open %s: %w", o.Driver, err)
-	}
-	if err := db.Callback().Create().After("gorm:create").Register("kamflow:row_counts", countCreated); err != nil {
-		return nil, fmt.Errorf("open %s: %w", o.Driver, err)
-	}
 	sqlDB, err := db.DB()
 	if err != nil {
+		if pool != nil {
+			_ = pool.Close()
+		}
+		return nil, fmt.Errorf("open %s: %w", o.Driver, err)
+	}
+	if err := errors.Join(
+		db.Callback().Create().After("gorm:create").Register("kamflow:search_grams", indexCreated),
+		db.Callback().Create().After("gorm:create").Register("kamflow:row_counts", countCreated),
+	); err != nil {
+		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open %s: %w", o.Driver, err)
 	}
 	if o.Driver == "sqlite" {
