@@ -356,7 +356,7 @@ type ProgrammeRecord struct {
 // unknown programme. A programme whose workflow has not yet recorded its
 // start shows status "starting" with its planned milestones.
 func (s *Store) ProgrammeRecordByID(ctx context.Context, id uint) (*ProgrammeRecord, error) {
-	return s.programmeRecord(ctx, id, true)
+	return s.programmeRecord(ctx, id, true, func(Programme) LaterLists { return LaterLists{Assignments: true, Training: true, PlanApprovals: true} })
 }
 
 // ProgrammeSelectionRecordByID loads the part of a programme's record that
@@ -365,7 +365,22 @@ func (s *Store) ProgrammeRecordByID(ctx context.Context, id uint) (*ProgrammeRec
 // approvals, conflicts, briefings) stay empty. Five statements instead of
 // ten, on a page every scoring lead reloads.
 func (s *Store) ProgrammeSelectionRecordByID(ctx context.Context, id uint) (*ProgrammeRecord, error) {
-	return s.programmeRecord(ctx, id, false)
+	return s.programmeRecord(ctx, id, false, func(Programme) LaterLists { return LaterLists{} })
+}
+
+// LaterLists names the lists of a programme's record that grow with its
+// key accounts in its later phases.
+type LaterLists struct {
+	Assignments, Training, PlanApprovals bool
+}
+
+// ProgrammePageRecordByID loads a programme's record for its page: all of
+// it but the later lists, of which only those wanted for the programme (by
+// its current phase) are read. A programme in its second year has one
+// assignment, training and approved plan per key account; its page shows
+// none of them.
+func (s *Store) ProgrammePageRecordByID(ctx context.Context, id uint, wanted func(Programme) LaterLists) (*ProgrammeRecord, error) {
+	return s.programmeRecord(ctx, id, true, wanted)
 }
 
 // recordList is one of a programme record's lists: where it goes and its order.
@@ -375,7 +390,10 @@ type recordList struct {
 	order string
 }
 
-func (s *Store) programmeRecord(ctx context.Context, id uint, full bool) (*ProgrammeRecord, error) {
+// programmeRecord reads the programme, its phases, criteria, candidates
+// and committee; the roll-out's conflicts and briefings when rollout is
+// set; and the later lists wanted for it.
+func (s *Store) programmeRecord(ctx context.Context, id uint, rollout bool, wanted func(Programme) LaterLists) (*ProgrammeRecord, error) {
 	var r ProgrammeRecord
 	db := s.db.WithContext(ctx)
 	if err := db.First(&r.Programme, id).Error; err != nil {
@@ -386,14 +404,18 @@ func (s *Store) programmeRecord(ctx context.Context, id uint, full bool) (*Progr
 		{"criteria", &r.Criteria, "position"},
 		{"candidates", &r.Candidates, "position"},
 	}
-	if full {
-		steps = append(steps, []recordList{
-			{"assignments", &r.Assignments, "customer_id"},
-			{"training", &r.Training, "employee_id"},
-			{"plan approvals", &r.PlanApprovals, "seq, customer_id"},
-			{"conflicts", &r.Conflicts, "conflict_id"},
-			{"briefings", &r.Briefings, "briefing_id"},
-		}...)
+	later := wanted(r.Programme)
+	if later.Assignments {
+		steps = append(steps, recordList{"assignments", &r.Assignments, "customer_id"})
+	}
+	if later.Training {
+		steps = append(steps, recordList{"training", &r.Training, "employee_id"})
+	}
+	if later.PlanApprovals {
+		steps = append(steps, recordList{"plan approvals", &r.PlanApprovals, "seq, customer_id"})
+	}
+	if rollout {
+		steps = append(steps, recordList{"conflicts", &r.Conflicts, "conflict_id"}, recordList{"briefings", &r.Briefings, "briefing_id"})
 	}
 	for _, st := range steps {
 		if err := db.Where("programme_id = ?", id).Order(st.order).Find(st.dst).Error; err != nil {

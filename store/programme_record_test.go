@@ -115,6 +115,25 @@ func TestProgrammeRecordAppliesEventsOnceAndInOrderOfSeq(t *testing.T) {
 		if _, err := s.ProgrammeSelectionRecordByID(ctx, p.ID+100); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown programme's selection record: %v, want ErrNotFound", err)
 		}
+		// The page's record: all of it but the later lists not wanted for
+		// the programme, which the choice sees (here at its strategy).
+		var seenPhase string
+		page, err := s.ProgrammePageRecordByID(ctx, p.ID, func(pr store.Programme) store.LaterLists {
+			seenPhase = pr.CurrentPhase
+			return store.LaterLists{Training: true}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seenPhase != "strategy" || len(page.Phases) != len(rec.Phases) || len(page.Candidates) != 2 || len(page.Committee) != 1 {
+			t.Errorf("page record at %q = %+v; want the record's programme, phases, candidates and committee", seenPhase, page)
+		}
+		if len(page.Training) != 1 || len(page.Assignments)+len(page.PlanApprovals) != 0 {
+			t.Errorf("page record's later lists: assignments %v, training %v, plans %v; want the training alone", page.Assignments, page.Training, page.PlanApprovals)
+		}
+		if _, err := s.ProgrammePageRecordByID(ctx, p.ID+100, func(store.Programme) store.LaterLists { return store.LaterLists{} }); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("unknown programme's page record: %v, want ErrNotFound", err)
+		}
 		events, err := s.ProgrammeEvents(ctx, p.ID)
 		if err != nil || len(events) != 5 {
 			t.Fatalf("audit = %d events, %v; want 5, each once", len(events), err)

@@ -16,6 +16,18 @@ func (s *Server) programmeState(ctx context.Context, id uint) (workflows.Program
 	return stateOf(s.opts.Store.ProgrammeRecordByID(ctx, id))
 }
 
+// programmePageState is programmeState for the programme's page: of the
+// lists its later phases fill (assignments, training, approved plans) only
+// those the current phase's hindrances read (workflows.ListsJudgedAt); the
+// page shows no other, and a programme in its second year has one of each
+// per key account.
+func (s *Server) programmePageState(ctx context.Context, id uint) (workflows.ProgrammeState, error) {
+	return stateOf(s.opts.Store.ProgrammePageRecordByID(ctx, id, func(p store.Programme) store.LaterLists {
+		l := workflows.ListsJudgedAt(workflows.Phase(p.CurrentPhase))
+		return store.LaterLists{Assignments: l.Assignments, Training: l.Training, PlanApprovals: l.PlanApprovals}
+	}))
+}
+
 // programmeSelectionState is programmeState for the selection page: the
 // programme, its phases, committee, criteria and candidates, without the
 // later phases' lists.

@@ -319,7 +319,7 @@ func (p *programmePage) FieldedHindrances() bool {
 
 func (s *Server) programmePageData(c echo.Context, id uint) (*programmePage, error) {
 	ctx := c.Request().Context()
-	st, err := s.programmeState(ctx, id)
+	st, err := s.programmePageState(ctx, id)
 	if err != nil {
 		var ae *apiError
 		if errors.As(err, &ae) && ae.Status == http.StatusNotFound {

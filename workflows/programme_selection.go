@@ -467,6 +467,29 @@ func (s *ProgrammeState) SubmitHindrances(phase Phase) []SubmitHindrance {
 	return nil
 }
 
+// LaterLists names the lists of a programme's state that its later phases
+// fill: the assignments, the KAMs' training and the approved plans. A
+// programme in its second year has one of each per key account.
+type LaterLists struct {
+	Assignments, Training, PlanApprovals bool
+}
+
+// ListsJudgedAt names the later lists SubmitHindrances(phase) reads, so a
+// page showing the current phase's hindrances reads no other; the rest of
+// the state (phases, criteria, candidates, conflicts, briefings) it reads
+// whole. TestListsJudgedAtAreAllTheHindrancesRead holds the two together.
+func ListsJudgedAt(phase Phase) LaterLists {
+	switch phase {
+	case PhaseResponsibilities:
+		return LaterLists{Assignments: true}
+	case PhaseTraining:
+		return LaterLists{Assignments: true, Training: true}
+	case PhaseAccountPlans:
+		return LaterLists{PlanApprovals: true}
+	}
+	return LaterLists{}
+}
+
 // Warnings lists what a lead should look at, computed from the state.
 func (s *ProgrammeState) Warnings(now time.Time) []string {
 	var out []string
