@@ -377,8 +377,8 @@ type LaterLists struct {
 // ProgrammePageRecordByID loads a programme's record for its page: all of
 // it but the later lists, of which only those wanted for the programme (by
 // its current phase) are read. A programme in its second year has one
-// assignment, training and approved plan per key account; its page shows
-// none of them.
+// assignment, training and approved plan per key account; outside the
+// phases that judge them its page reads none of them.
 func (s *Store) ProgrammePageRecordByID(ctx context.Context, id uint, wanted func(Programme) LaterLists) (*ProgrammeRecord, error) {
 	return s.programmeRecord(ctx, id, true, wanted)
 }

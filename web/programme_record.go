@@ -18,12 +18,17 @@ func (s *Server) programmeState(ctx context.Context, id uint) (workflows.Program
 
 // programmePageState is programmeState for the programme's page: of the
 // lists its later phases fill (assignments, training, approved plans) only
-// those the current phase's hindrances read (workflows.ListsJudgedAt); the
-// page shows no other, and a programme in its second year has one of each
-// per key account.
+// those the page reads at the current phase — those its hindrances read
+// (workflows.ListsJudgedAt), and at training the assignments and training
+// its table of KAMs shows. A programme in its second year has one of each
+// per key account; at any other phase its page reads none of them.
 func (s *Server) programmePageState(ctx context.Context, id uint) (workflows.ProgrammeState, error) {
 	return stateOf(s.opts.Store.ProgrammePageRecordByID(ctx, id, func(p store.Programme) store.LaterLists {
-		l := workflows.ListsJudgedAt(workflows.Phase(p.CurrentPhase))
+		phase := workflows.Phase(p.CurrentPhase)
+		l := workflows.ListsJudgedAt(phase)
+		if phase == workflows.PhaseTraining { // programmeTrainingStanding
+			l.Assignments, l.Training = true, true
+		}
 		return store.LaterLists{Assignments: l.Assignments, Training: l.Training, PlanApprovals: l.PlanApprovals}
 	}))
 }
