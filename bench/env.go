@@ -60,12 +60,21 @@ type env struct {
 
 type queryCounterKey struct{}
 
+// statementStartKey keeps when a recorded statement began, in its
+// statement's settings (-statements).
+const statementStartKey = "bench:start"
+
 // requestCounts is what one request asked of the database and of Temporal.
 type requestCounts struct {
 	sql atomic.Int64
 	// temporal counts workflow queries and describes: reads that would
 	// wait on Temporal (and on a worker, for queries).
 	temporal atomic.Int64
+	// statements holds the SQL of each statement when the request is
+	// marked for it (-statements): what a page's round trips are.
+	record     bool
+	mu         sync.Mutex
+	statements []string
 }
 
 // temporalReadCounter is a client interceptor counting the workflow reads made
@@ -175,7 +184,7 @@ func startEnv(ctx context.Context, o options, driver, tag string) (_ *env, err e
 	// requests leave their count behind for queriesOf.
 	h := srv.Handler()
 	e.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := new(requestCounts)
+		n := &requestCounts{record: o.statements && r.Header.Get("X-Bench-Request") != ""}
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), queryCounterKey{}, n)))
 		if id := r.Header.Get("X-Bench-Request"); id != "" {
 			e.queries.Store(id, n)
@@ -218,6 +227,11 @@ func (e *env) stop() {
 
 // countQueries adds one to the request's counter for every SQL statement.
 func countQueries(db *gorm.DB) {
+	start := func(tx *gorm.DB) {
+		if n, ok := tx.Statement.Context.Value(queryCounterKey{}).(*requestCounts); ok && n.record {
+			tx.Statement.Settings.Store(statementStartKey, time.Now())
+		}
+	}
 	count := func(tx *gorm.DB) {
 		// GORM builds a subquery by running its callbacks dry: nothing is
 		// sent to the database.
@@ -226,9 +240,21 @@ func countQueries(db *gorm.DB) {
 		}
 		if n, ok := tx.Statement.Context.Value(queryCounterKey{}).(*requestCounts); ok {
 			n.sql.Add(1)
+			if n.record {
+				took := "?"
+				if t, ok := tx.Statement.Settings.Load(statementStartKey); ok {
+					took = fmt.Sprintf("%.2f ms", float64(time.Since(t.(time.Time)).Microseconds())/1000)
+				}
+				n.mu.Lock()
+				n.statements = append(n.statements, "["+took+"] "+tx.Dialector.Explain(tx.Statement.SQL.String(), tx.Statement.Vars...))
+				n.mu.Unlock()
+			}
 		}
 	}
 	cb := db.Callback()
+	_ = cb.Query().Before("gorm:query").Register("bench:start", start)
+	_ = cb.Row().Before("gorm:row").Register("bench:start", start)
+	_ = cb.Raw().Before("gorm:raw").Register("bench:start", start)
 	_ = cb.Query().After("gorm:query").Register("bench:count", count)
 	_ = cb.Row().After("gorm:row").Register("bench:count", count)
 	_ = cb.Raw().After("gorm:raw").Register("bench:count", count)
@@ -259,6 +285,14 @@ func (e *env) queriesOf(c *http.Client, rawURL, token string) (int, int64, int64
 	for i := 0; i < 200; i++ {
 		if v, ok := e.queries.LoadAndDelete(id); ok {
 			n := v.(*requestCounts)
+			if n.record {
+				n.mu.Lock()
+				fmt.Fprintf(os.Stderr, "bench: %s %s: %d statements\n", e.driver, rawURL, len(n.statements))
+				for i, q := range n.statements {
+					fmt.Fprintf(os.Stderr, "  %2d. %s\n", i+1, q)
+				}
+				n.mu.Unlock()
+			}
 			return resp.StatusCode, n.sql.Load(), n.temporal.Load(), nil
 		}
 		time.Sleep(5 * time.Millisecond)

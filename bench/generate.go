@@ -274,7 +274,8 @@ func (ds *dataset) describe() string {
 
 // Per 1× scale, training and jour fixe: two required courses, a session
 // of each every month for two years (12 seats), every KAM enrolled in
-// both — most completed, some upcoming, a few waitlisted or cancelled;
+// both — most completed, some upcoming, a few waitlisted, cancelled or
+// not attended, the last week's attendance still to record;
 // a monthly jour fixe per programme for two years, each KAM giving input
 // for each of her accounts.
 const (
@@ -311,18 +312,29 @@ func generateTraining(ctx context.Context, e *env, ds *dataset, rng *rand.Rand, 
 	for ci := range courses {
 		for k, kam := range kams {
 			sess := sessions[ci*perCourse+k*perCourse/len(kams)]
-			status := store.EnrolmentCompleted
+			// Attendance is recorded when the session has ended, except
+			// for the last week's: HR has those still to record.
+			e := store.Enrolment{SessionID: sess.ID, EmployeeID: kam.ID, ProgrammeID: &ds.programmes[k%len(ds.programmes)],
+				Status: store.EnrolmentCompleted, UpdatedBy: "hr@" + store.DemoDomain}
+			ended := sess.EndsAt
 			switch {
 			case sess.StartsAt.After(now):
-				status = store.EnrolmentEnrolled
+				e.Status = store.EnrolmentEnrolled
 				if rng.IntN(10) == 0 {
-					status = store.EnrolmentWaitlisted
+					t := sess.StartsAt.AddDate(0, 0, -14)
+					e.Status, e.WaitlistedAt = store.EnrolmentWaitlisted, &t
 				}
+			case sess.StartsAt.After(now.AddDate(0, 0, -7)):
+				e.Status = store.EnrolmentEnrolled
 			case rng.IntN(20) == 0:
-				status = store.EnrolmentCancelled
+				t := sess.StartsAt.AddDate(0, 0, -3)
+				e.Status, e.StatusAt, e.StatusNote = store.EnrolmentCancelled, &t, "Kundentermin"
+			case rng.IntN(20) == 0:
+				e.Status, e.StatusAt = store.EnrolmentNoShow, &ended
+			default:
+				e.StatusAt = &ended
 			}
-			enrolments = append(enrolments, store.Enrolment{SessionID: sess.ID, EmployeeID: kam.ID, ProgrammeID: &ds.programmes[k%len(ds.programmes)],
-				Status: status, UpdatedBy: "hr@" + store.DemoDomain})
+			enrolments = append(enrolments, e)
 		}
 	}
 	if err := db.CreateInBatches(&enrolments, 500).Error; err != nil {

@@ -40,6 +40,8 @@ type options struct {
 	// keep leaves each run's generated database in place (for EXPLAIN)
 	// instead of dropping it.
 	keep bool
+	// statements prints the SQL statements of each page's counted request.
+	statements bool
 	// pages limits the web part to the pages whose names contain one of
 	// these (the minimal page is always measured); empty: every page.
 	pages []string
@@ -72,6 +74,7 @@ func run(args []string) error {
 	fs.BoolVar(&o.appendTo, "append", false, "add this run's sections to the existing report instead of replacing it")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process (server, worker, bench) to this file")
 	fs.BoolVar(&o.keep, "keep", false, "keep each run's generated database (MySQL database, SQLite data directory) and print where it is, to inspect query plans")
+	fs.BoolVar(&o.statements, "statements", false, "web part: print to stderr the SQL statements of one request of each page")
 	fs.StringVar(&pages, "pages", "", "web part: measure only the pages whose names contain one of these comma-separated words (such as \"home,training\"); the minimal page always")
 	if err := fs.Parse(args); err != nil {
 		return err

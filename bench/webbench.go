@@ -421,6 +421,12 @@ func webAt(ctx context.Context, o options, driver string, scale int) ([]webFigur
 			figs[i].qs, figs[i].wf = qs, wf
 		}
 		measure(c, u, tok, o.clients, o.clients*2) // warm-up
+		if o.statements && !p.minimal {
+			// Once more, warm, for the statements' times.
+			if _, _, _, err := e.queriesOf(c, u, tok); err != nil {
+				return nil, "", err
+			}
+		}
 	}
 	for round := 0; round < o.rounds; round++ {
 		idle := idleRate(idleSampleDuration)

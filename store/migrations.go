@@ -56,6 +56,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0037_key_account_customer_name", Migrate: migrate0037, Rollback: rollback0037},
 		{ID: "0038_row_counts", Migrate: migrate0038, Rollback: rollback0038},
 		{ID: "0039_search_gram_counts", Migrate: migrate0039, Rollback: rollback0039},
+		{ID: "0040_recorded_enrolments_index", Migrate: migrate0040, Rollback: rollback0040},
 	}
 }
 
@@ -1834,3 +1835,18 @@ func rollback0039(tx *gorm.DB) error {
 	}
 	return nil
 }
+
+// --- 0040: attendance recorded, newest first, from the index ---
+//
+// HR's desk lists the enrolments recorded in the last months, newest
+// first. By their status the database read every recorded enrolment of the
+// company's history and sorted them; by when they were recorded it reads
+// the index backwards and stops at the page's end.
+
+var m0040Indexes = []migrationIndex{
+	{"enrolments", "idx_enrolments_status_at", "status_at"},
+}
+
+func migrate0040(tx *gorm.DB) error { return createIndexes(tx, m0040Indexes) }
+
+func rollback0040(tx *gorm.DB) error { return dropIndexes(tx, m0040Indexes) }

@@ -148,14 +148,13 @@ type ProgrammeCommittee struct {
 // ListProgrammes returns programmes, newest first.
 func (s *Store) ListProgrammes(ctx context.Context, p Page) ([]Programme, int64, error) {
 	p = p.normalised()
-	q := s.db.WithContext(ctx).Model(&Programme{}).Where("status <> ?", "starting")
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, translate(err, "count programmes")
-	}
+	listed := func() *gorm.DB { return s.db.WithContext(ctx).Model(&Programme{}).Where("status <> ?", "starting") }
 	var out []Programme
-	err := q.Order("id DESC").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
-	return out, total, translate(err, "list programmes")
+	if err := listed().Order("id DESC").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error; err != nil {
+		return nil, 0, translate(err, "list programmes")
+	}
+	total, err := countUnlessComplete(listed(), p, len(out))
+	return out, total, translate(err, "count programmes")
 }
 
 // ProgrammeByID loads a programme projection and its milestones in order.

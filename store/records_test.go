@@ -202,8 +202,30 @@ func TestEnrolmentOutcomeAndWaitlistPlace(t *testing.T) {
 			t.Errorf("completed enrolment = %+v", e)
 		}
 		rec, _, err := s.RecordedEnrolments(ctx, at.Add(-time.Hour), store.Page{})
-		if err != nil || len(rec) != 1 || rec[0].ID != es[0].ID || rec[0].Employee == nil || rec[0].Session.Course == nil {
+		if err != nil || len(rec) != 1 || rec[0].ID != es[0].ID || rec[0].Employee == nil || rec[0].Session == nil || rec[0].Session.Course == nil {
 			t.Fatalf("recorded = %+v, %v", rec, err)
+		}
+		// Read with its session, course and employee in one statement.
+		if r := rec[0]; r.Employee.ID != emps[0].ID || r.Employee.Name != emps[0].Name || r.Session.ID != ts.ID || !r.Session.StartsAt.Equal(ts.StartsAt) ||
+			r.Session.Place != "Bern" || r.Session.Course.ID != course.ID || r.Session.Course.Title != "Negotiation" || r.StatusNote != "left early but passed" || !r.StatusAt.Equal(at) {
+			t.Errorf("recorded enrolment = %+v with %+v, %+v, %+v", r, r.Employee, r.Session, r.Session.Course)
+		}
+		// Awaiting attendance: the enrolled of a session that has started.
+		early := &store.TrainingSession{CourseID: course.ID, StartsAt: now.Add(24 * time.Hour), EndsAt: now.Add(32 * time.Hour), Capacity: 2, Place: "Basel"}
+		if err := s.SaveSession(ctx, early); err != nil {
+			t.Fatal(err)
+		}
+		held, err := s.Enrol(ctx, early.ID, emps[3].ID, nil, "hr@example.com", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if waiting, total, err := s.EnrolmentsAwaitingAttendance(ctx, now, store.Page{}); err != nil || len(waiting) != 0 || total != 0 {
+			t.Errorf("awaiting before any session began = %d (%d), %v", len(waiting), total, err)
+		}
+		waiting, total, err := s.EnrolmentsAwaitingAttendance(ctx, now.Add(48*time.Hour), store.Page{})
+		if err != nil || total != 1 || len(waiting) != 1 || waiting[0].ID != held.ID || waiting[0].Employee == nil || waiting[0].Employee.ID != emps[3].ID ||
+			waiting[0].Session == nil || waiting[0].Session.Place != "Basel" || waiting[0].Session.Course == nil || waiting[0].Session.Course.Title != "Negotiation" {
+			t.Errorf("awaiting after the Basel session began = %+v (%d), %v; want %d with its employee, session and course", waiting, total, err, held.ID)
 		}
 		if rec, _, _ := s.RecordedEnrolments(ctx, at.Add(time.Hour), store.Page{}); len(rec) != 0 {
 			t.Errorf("recorded since later = %d", len(rec))

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+	"gorm.io/gorm/schema"
 )
 
 // Course is a training HR offers.
@@ -194,8 +196,8 @@ func (s SessionSeats) CourseTitle() string {
 	return s.Course.Title
 }
 
-// UpcomingSessions lists sessions starting after from with their seat counts
-// (two queries).
+// UpcomingSessions lists sessions starting after from with their course
+// and seat counts (one statement).
 func (s *Store) UpcomingSessions(ctx context.Context, from time.Time, onlyFree bool) ([]SessionSeats, error) {
 	return s.upcomingSessions(ctx, from, onlyFree, Page{Number: 1, Size: MaxPageSize})
 }
@@ -226,59 +228,67 @@ func (s *Store) upcoming(ctx context.Context, from time.Time, onlyFree bool) *go
 // UpcomingSessionsPage is one page of UpcomingSessions (soonest first) and
 // how many sessions are upcoming in all.
 func (s *Store) UpcomingSessionsPage(ctx context.Context, from time.Time, p Page) ([]SessionSeats, int64, error) {
-	var total int64
-	if err := s.upcoming(ctx, from, false).Count(&total).Error; err != nil {
-		return nil, 0, translate(err, "count upcoming sessions")
-	}
+	p = p.normalised()
 	out, err := s.upcomingSessions(ctx, from, false, p)
-	return out, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := countUnlessComplete(s.upcoming(ctx, from, false), p, len(out))
+	return out, total, translate(err, "count upcoming sessions")
 }
 
 func (s *Store) upcomingSessions(ctx context.Context, from time.Time, onlyFree bool, p Page) ([]SessionSeats, error) {
 	p = p.normalised()
-	var sessions []TrainingSession
-	// Free seats are counted in the query, so a page of free sessions is
+	// One statement: the sessions with their course and seat counts. Free
+	// seats are counted in the filter too, so a page of free sessions is
 	// full and in order.
-	err := s.upcoming(ctx, from, onlyFree).Preload("Course").Order("starts_at, id").
-		Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&sessions).Error
+	var rows []sessionSeatsRow
+	err := s.upcoming(ctx, from, onlyFree).
+		Select("training_sessions.*, "+seatCount+" AS enrolled, "+seatCount+" AS waitlisted, "+courseColumns(), EnrolmentEnrolled, EnrolmentWaitlisted).
+		Joins("LEFT JOIN courses ON courses.id = training_sessions.course_id").
+		Order("training_sessions.starts_at, training_sessions.id").
+		Offset((p.Number - 1) * p.Size).Limit(p.Size).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err, "upcoming sessions")
 	}
-	ids := make([]uint, len(sessions))
-	for i, ts := range sessions {
-		ids[i] = ts.ID
-	}
-	type count struct {
-		SessionID uint
-		Status    string
-		N         int
-	}
-	var counts []count
-	if len(ids) > 0 {
-		err = s.db.WithContext(ctx).Model(&Enrolment{}).Select("session_id, status, COUNT(*) AS n").
-			Where("session_id IN ?", ids).Group("session_id, status").Scan(&counts).Error
-		if err != nil {
-			return nil, translate(err, "seat counts")
-		}
-	}
-	byID := map[uint]*SessionSeats{}
-	out := make([]SessionSeats, 0, len(sessions))
-	for _, ts := range sessions {
-		out = append(out, SessionSeats{TrainingSession: ts})
-	}
-	for i := range out {
-		byID[out[i].ID] = &out[i]
-	}
-	for _, c := range counts {
-		switch c.Status {
-		case EnrolmentEnrolled:
-			byID[c.SessionID].Enrolled = c.N
-		case EnrolmentWaitlisted:
-			byID[c.SessionID].Waitlisted = c.N
+	out := make([]SessionSeats, len(rows))
+	for i, r := range rows {
+		out[i] = SessionSeats{TrainingSession: r.TrainingSession, Enrolled: r.Enrolled, Waitlisted: r.Waitlisted}
+		if r.Course.ID != 0 {
+			c := r.Course
+			out[i].Course = &c
 		}
 	}
 	return out, nil
 }
+
+// sessionSeatsRow is a row of upcomingSessions: the session, its seat
+// counts and its course's columns, prefixed so that they cannot clash
+// with the session's.
+type sessionSeatsRow struct {
+	TrainingSession
+	Enrolled   int
+	Waitlisted int
+	Course     Course `gorm:"embedded;embeddedPrefix:course__"`
+}
+
+// seatCount is a column counting the session's enrolments of the status
+// bound to its placeholder.
+const seatCount = "(SELECT COUNT(*) FROM enrolments e WHERE e.session_id = training_sessions.id AND e.status = ?)"
+
+// courseColumns selects every column of the joined courses row as
+// sessionSeatsRow's Course reads them (gorm's default naming, as Open's).
+var courseColumns = sync.OnceValue(func() string {
+	sch, err := schema.Parse(&Course{}, &sync.Map{}, schema.NamingStrategy{})
+	if err != nil {
+		panic(fmt.Sprintf("course schema: %v", err))
+	}
+	cols := make([]string, len(sch.DBNames))
+	for i, n := range sch.DBNames {
+		cols[i] = "courses." + n + " AS course__" + n
+	}
+	return strings.Join(cols, ", ")
+})
 
 // Enrol places the employee in the session, or on its waitlist when it is
 // full, in one transaction that locks the session row.
@@ -539,7 +549,8 @@ func (s *Store) EnrolmentsAwaitingAttendance(ctx context.Context, now time.Time,
 func pageOfEnrolments(query func() *gorm.DB, order string, p Page, what string) ([]Enrolment, int64, error) {
 	p = p.normalised()
 	var out []Enrolment
-	err := query().Preload("Session.Course").Preload("Employee").Order(order).
+	// Joined, not preloaded: one statement instead of four.
+	err := query().Joins("Session").Joins("Session.Course").Joins("Employee").Order(order).
 		Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
 	if err != nil {
 		return nil, 0, translate(err, what)
@@ -567,9 +578,9 @@ func (s *Store) WaitlistPosition(ctx context.Context, e *Enrolment) (int, error)
 func (s *Store) RecordedEnrolments(ctx context.Context, since time.Time, p Page) ([]Enrolment, int64, error) {
 	recorded := func() *gorm.DB {
 		return s.db.WithContext(ctx).Model(&Enrolment{}).
-			Where("status IN ? AND status_at >= ?", []string{EnrolmentCompleted, EnrolmentNoShow, EnrolmentCancelled}, since.UTC())
+			Where("enrolments.status IN ? AND enrolments.status_at >= ?", []string{EnrolmentCompleted, EnrolmentNoShow, EnrolmentCancelled}, since.UTC())
 	}
-	return pageOfEnrolments(recorded, "status_at DESC, id DESC", p, "recorded enrolments")
+	return pageOfEnrolments(recorded, "enrolments.status_at DESC, enrolments.id DESC", p, "recorded enrolments")
 }
 
 // OpenPlacesOf lists the places the employees hold (enrolled or

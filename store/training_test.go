@@ -135,5 +135,24 @@ func TestUpcomingSessionsPage(t *testing.T) {
 		if err != nil || len(all) != 2 || all[0].ID != ids[2] || all[1].ID != ids[0] {
 			t.Fatalf("upcoming free = %+v, %v; want days 2 and 3", all, err)
 		}
+
+		// Each session comes whole in the one statement: its own columns,
+		// its course and both seat counts.
+		listed, total, err := s.UpcomingSessionsPage(ctx, now, store.Page{Number: 1, Size: 5})
+		if err != nil || total != 3 || len(listed) != 3 {
+			t.Fatalf("one page of all = %d sessions, total %d, %v; want 3 of 3", len(listed), total, err)
+		}
+		day1 := listed[0]
+		if day1.ID != ids[1] || day1.Enrolled != 2 || day1.Waitlisted != 1 || day1.Told() != 3 || day1.FreeSeats() != 0 ||
+			!day1.StartsAt.Equal(now.AddDate(0, 0, 1)) || !day1.EndsAt.Equal(now.AddDate(0, 0, 1).Add(8*time.Hour)) ||
+			day1.Place != "Zürich" || day1.Capacity != 2 || day1.CourseID != course.ID || day1.CancelledAt != nil {
+			t.Fatalf("day 1 = %+v; want 2 enrolled and 1 waitlisted of 2 seats, from 09:00 in Zürich", day1)
+		}
+		if c := day1.Course; c == nil || c.ID != course.ID || c.Title != "KAM Basics" || !c.RequiredKAM || c.DurationDays != 1 || c.CreatedAt.IsZero() || day1.CourseTitle() != "KAM Basics" {
+			t.Fatalf("day 1's course = %+v; want KAM Basics, required, one day", c)
+		}
+		if listed[1].Enrolled != 0 || listed[1].Waitlisted != 0 || listed[1].Course == nil || listed[1].Course.ID != course.ID {
+			t.Fatalf("day 2 = %+v; want no one enrolled, its course loaded", listed[1])
+		}
 	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -81,13 +82,36 @@ func (s *Server) loadEmployeePicker(c echo.Context, pk *employeePicker, find str
 			}
 		}
 	}
-	listed, total, err := s.opts.Store.EmployeeChoices(ctx, store.EmployeeChoice{Find: find, KAMsFirst: pk.Groups, AccountKAMs: pk.AccountKAMs,
+	listed, total, err := s.employeeChoices(c, store.EmployeeChoice{Find: find, KAMsFirst: pk.Groups, AccountKAMs: pk.AccountKAMs,
 		Except: except, Limit: employeesListed})
 	if err != nil {
 		return serverError(err)
 	}
 	pk.Listed, pk.More = listed, total-int64(len(listed))
 	return nil
+}
+
+// employeeChoices reads the store's EmployeeChoices once per request and
+// choice: a page with two pickers offering the same people (HR's desk
+// enrols and records training) asks once. Readers never change the
+// slice; pickers copy before they narrow it.
+func (s *Server) employeeChoices(c echo.Context, ch store.EmployeeChoice) ([]store.Employee, int64, error) {
+	key := fmt.Sprintf("employee-choices:%q/%t/%t/%v/%d", ch.Find, ch.KAMsFirst, ch.AccountKAMs, ch.Except, ch.Limit)
+	if got, ok := c.Get(key).(employeeChoicesRead); ok {
+		return got.listed, got.total, nil
+	}
+	listed, total, err := s.opts.Store.EmployeeChoices(c.Request().Context(), ch)
+	if err != nil {
+		return nil, 0, err
+	}
+	c.Set(key, employeeChoicesRead{listed: listed, total: total})
+	return listed, total, nil
+}
+
+// employeeChoicesRead is one EmployeeChoices answer kept for its request.
+type employeeChoicesRead struct {
+	listed []store.Employee
+	total  int64
 }
 
 // Any says whether the select offers anyone.
