@@ -203,6 +203,12 @@ func TestListKeyAccountsFiltersNamesAndWorkedOnBy(t *testing.T) {
 		if total != 4 || len(first) != 3 || len(rows) != 1 {
 			t.Fatalf("pages of size 3 = %d and %d rows of %d", len(first), len(rows), total)
 		}
+		// A page that is full is counted; one past the end too.
+		for _, pg := range []store.Page{{Number: 1, Size: 3}, {Number: 1, Size: 4}, {Number: 1, Size: 5}, {Number: 3, Size: 3}} {
+			if got, n, err := s.ListKeyAccounts(ctx, store.KeyAccountFilter{}, pg); err != nil || n != 4 || len(got) != min(max(4-(pg.Number-1)*pg.Size, 0), pg.Size) {
+				t.Errorf("page %+v = %d rows of %d, %v; want the count 4", pg, len(got), n, err)
+			}
+		}
 		all := append(first, rows...)
 		for i := 1; i < len(all); i++ {
 			a, b := all[i-1], all[i]

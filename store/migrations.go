@@ -57,6 +57,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0038_row_counts", Migrate: migrate0038, Rollback: rollback0038},
 		{ID: "0039_search_gram_counts", Migrate: migrate0039, Rollback: rollback0039},
 		{ID: "0040_recorded_enrolments_index", Migrate: migrate0040, Rollback: rollback0040},
+		{ID: "0041_employee_picker_indexes", Migrate: migrate0041, Rollback: rollback0041},
 	}
 }
 
@@ -1850,3 +1851,20 @@ var m0040Indexes = []migrationIndex{
 func migrate0040(tx *gorm.DB) error { return createIndexes(tx, m0040Indexes) }
 
 func rollback0040(tx *gorm.DB) error { return dropIndexes(tx, m0040Indexes) }
+
+// --- 0041: employees in the pickers' order from the index ---
+//
+// Every picker of employees lists the first few active ones, KAMs first
+// or by name, and the people page lists them by name: without an index in
+// that order the database sorted the company's whole staff for each view.
+// (MariaDB before 10.8 reads DESC as ASC and sorts the KAMs-first order as
+// before; MySQL 8, later MariaDB and SQLite read it from the index.)
+
+var m0041Indexes = []migrationIndex{
+	{"employees", "idx_employees_active_kams_first", "archived_at, kam_qualified DESC, name, id"},
+	{"employees", "idx_employees_active_by_name", "archived_at, name, id"},
+}
+
+func migrate0041(tx *gorm.DB) error { return createIndexes(tx, m0041Indexes) }
+
+func rollback0041(tx *gorm.DB) error { return dropIndexes(tx, m0041Indexes) }

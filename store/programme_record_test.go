@@ -138,6 +138,20 @@ func TestProgrammeRecordAppliesEventsOnceAndInOrderOfSeq(t *testing.T) {
 		if err != nil || len(events) != 5 {
 			t.Fatalf("audit = %d events, %v; want 5, each once", len(events), err)
 		}
+		// Its pages, newest first, with the count: a page not full is
+		// the count; a full one and one past the end are counted.
+		for _, tc := range []struct {
+			page          store.Page
+			firstSeq, len int
+		}{{store.Page{Number: 1, Size: 25}, 5, 5}, {store.Page{Number: 1, Size: 5}, 5, 5}, {store.Page{Number: 2, Size: 2}, 3, 2}, {store.Page{Number: 4, Size: 2}, 0, 0}} {
+			got, total, err := s.ProgrammeEventsPage(ctx, p.ID, tc.page)
+			if err != nil || total != 5 || len(got) != tc.len || (tc.len > 0 && got[0].Seq != tc.firstSeq) {
+				t.Errorf("audit page %+v = %d events of %d, %v; want %d of 5 from seq %d", tc.page, len(got), total, err, tc.len, tc.firstSeq)
+			}
+		}
+		if got, total, err := s.ProgrammeEventsPage(ctx, p.ID+100, store.Page{}); err != nil || total != 0 || len(got) != 0 {
+			t.Errorf("unknown programme's audit page = %d of %d, %v; want none", len(got), total, err)
+		}
 
 		// A list computed anew replaces the old one whole; a decision
 		// numbered before it but applied after it is ignored.

@@ -173,17 +173,14 @@ func (s *Store) ProgrammeByID(ctx context.Context, id uint) (*Programme, []Progr
 // for years (a decision, an assignment, a training and a plan per key
 // account, every reminder); its page shows one page of them.
 func (s *Store) ProgrammeEventsPage(ctx context.Context, id uint, p Page) ([]ProgrammeEvent, int64, error) {
-	var total int64
-	if err := s.db.WithContext(ctx).Model(&ProgrammeEvent{}).Where("programme_id = ?", id).Count(&total).Error; err != nil {
+	p = p.normalised()
+	trail := func() *gorm.DB { return s.db.WithContext(ctx).Model(&ProgrammeEvent{}).Where("programme_id = ?", id) }
+	var out []ProgrammeEvent
+	if err := trail().Order("seq DESC").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error; err != nil {
 		return nil, 0, translate(err, "programme events")
 	}
-	var out []ProgrammeEvent
-	if total == 0 {
-		return out, 0, nil
-	}
-	err := s.db.WithContext(ctx).Where("programme_id = ?", id).Order("seq DESC").
-		Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out).Error
-	return out, total, translate(err, "programme events")
+	total, err := countUnlessComplete(trail(), p, len(out))
+	return out, total, translate(err, "count programme events")
 }
 
 // ProgrammeLeadEmail is the programme's lead, read alone: the policy asks
