@@ -236,16 +236,48 @@ func (l lang) translateCount(msg string, count int) string {
 // translateWith returns a message with its parameters {1}, {2}… filled
 // in after translation, so each language puts them where it needs them.
 func (l lang) translateWith(msg string, args ...any) string {
-	pairs := make([]string, 0, 2*len(args))
-	for i, a := range args {
+	values := make([]string, 0, len(args))
+	for _, a := range args {
 		v := fmt.Sprint(a)
 		switch n := a.(type) {
 		case int, int64, uint, float64:
 			v = l.formatNumber(n, 1)
 		}
-		pairs = append(pairs, "{"+strconv.Itoa(i+1)+"}", v)
+		values = append(values, v)
 	}
-	return strings.NewReplacer(pairs...).Replace(l.translate(msg))
+	return fillPlaceholders(l.translate(msg), values)
+}
+
+// fillPlaceholders puts values[i-1] where s says {i}, in one pass (what a
+// strings.Replacer of the pairs does, without building one per message:
+// pages fill hundreds). Braces around anything else, and numbers without
+// a value, stay as they are; a value is never filled in again.
+func fillPlaceholders(s string, values []string) string {
+	first := strings.IndexByte(s, '{')
+	if first < 0 || len(values) == 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16*len(values))
+	b.WriteString(s[:first])
+	for i := first; i < len(s); {
+		if s[i] == '{' {
+			j := i + 1
+			for j < len(s) && j-i <= 4 && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if j > i+1 && j < len(s) && s[j] == '}' {
+				if n, err := strconv.Atoi(s[i+1 : j]); err == nil && n >= 1 && n <= len(values) && s[i+1] != '0' {
+					b.WriteString(values[n-1])
+					i = j + 1
+					continue
+				}
+			}
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
 }
 
 // quote puts a person's words in the language's quotation marks.
