@@ -383,5 +383,9 @@ func funcsFor(l lang) template.FuncMap {
 		// ownerForm and timelineSVG are markup a page repeats, built in Go.
 		"ownerForm":   l.ownerForm,
 		"timelineSVG": l.timelineSVG,
+		// The training desk's long tables (training_rows.go).
+		"trainingSessionRows":    l.trainingSessionRows,
+		"awaitingAttendanceRows": l.awaitingAttendanceRows,
+		"recordedAttendanceRows": l.recordedAttendanceRows,
 	}
 }

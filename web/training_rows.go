@@ -1,0 +1,98 @@
+package web
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kamflow/kamflow/store"
+)
+
+// The training desk's three long tables (upcoming sessions, attendance to
+// record, attendance recorded) are written here rather than by
+// training.html: a desk shows 25 rows of each, and executing a template of
+// a dozen parts per row was the larger part of the desk's rendering. Every
+// text is escaped as html/template escapes it (htmlText); a test holds
+// each to the bytes the template wrote, in both languages.
+
+// cancelSessionConsequence is what cancelling a session tells HR.
+const cancelSessionConsequence = "{{.Count}} people enrolled or waitlisted will be told the session is cancelled. A cancelled session cannot be reopened."
+
+// trainingSessionRows are the upcoming sessions' rows: course, times,
+// place, seats, waitlist, the participants' link and the cancel step.
+func (l lang) trainingSessionRows(zone *time.Location, csrf string, sessions []store.SessionSeats) (template.HTML, error) {
+	var b strings.Builder
+	b.Grow(1400 * len(sessions))
+	for _, s := range sessions {
+		id := strconv.FormatUint(uint64(s.ID), 10)
+		b.WriteString(`<tr id="session-` + id + `"><td><a href="/training/sessions/` + id + `">`)
+		if s.Course != nil {
+			b.WriteString(htmlText.Replace(s.Course.Title))
+		}
+		b.WriteString(`</a>`)
+		if s.Course != nil && s.Course.RequiredKAM {
+			b.WriteString(` <small class="muted">` + htmlText.Replace(l.translate("required for KAMs")) + `</small>`)
+		}
+		b.WriteString(`</td><td>` + htmlText.Replace(l.formatWhen(zone, s.StartsAt)) + ` – ` + htmlText.Replace(l.formatDay(zone, s.EndsAt)) +
+			`</td><td>` + htmlText.Replace(s.Place) + `</td><td>` + htmlText.Replace(l.translateWith("{1} free of {2}", s.FreeSeats(), s.Capacity)) +
+			`</td><td>` + strconv.Itoa(s.Waitlisted) + "</td>\n")
+		b.WriteString(`<td><a href="/training/sessions/` + id + `#participants">` + htmlText.Replace(l.translate("Participants and waitlist")) + "</a></td>\n")
+		c, err := newConfirm("id", "cancel-session-"+id, "csrf", csrf, "action", "/training/sessions/"+id+"/cancel", "label", "Cancel session",
+			"class", "danger", "name", s.CourseTitle()+", "+l.formatDay(zone, s.StartsAt), "consequence", cancelSessionConsequence, "count", s.Told())
+		if err != nil {
+			return "", err
+		}
+		c.lang = l
+		b.WriteString(`<td>` + string(c.HTML()) + `</td></tr>`)
+	}
+	return template.HTML(b.String()), nil
+}
+
+// awaitingAttendanceRows are the enrolments of sessions that have begun,
+// each with its form recording attended or no-show.
+func (l lang) awaitingAttendanceRows(zone *time.Location, csrf string, awaiting []store.Enrolment) template.HTML {
+	attended, noShow, token := htmlText.Replace(l.translate("Attended")), htmlText.Replace(l.translate("No-show")), htmlText.Replace(csrf)
+	var b strings.Builder
+	b.Grow(600 * len(awaiting))
+	for _, e := range awaiting {
+		id := strconv.FormatUint(uint64(e.ID), 10)
+		b.WriteString(`<tr id="enrolment-` + id + `">`)
+		l.enrolmentCells(&b, zone, e)
+		b.WriteString("\n" + `<td><form method="post" action="/training/enrolments/` + id + `/attendance" class="inline"><input type="hidden" name="csrf" value="` + token + "\">\n" +
+			`<button type="submit" name="attended" value="true">` + attended + `</button> <button type="submit" name="attended" value="false" class="secondary">` + noShow + `</button></form></td></tr>`)
+	}
+	return template.HTML(b.String())
+}
+
+// recordedAttendanceRows are the enrolments whose outcome was recorded:
+// status, by whom, when and the note.
+func (l lang) recordedAttendanceRows(zone *time.Location, recorded []store.Enrolment) template.HTML {
+	var b strings.Builder
+	b.Grow(400 * len(recorded))
+	for _, e := range recorded {
+		b.WriteString(`<tr id="recorded-` + strconv.FormatUint(uint64(e.ID), 10) + `">`)
+		l.enrolmentCells(&b, zone, e)
+		b.WriteString(`<td>` + htmlText.Replace(l.label("status", e.Status)) + `</td><td>` + htmlText.Replace(e.UpdatedBy) + `</td><td>`)
+		if e.StatusAt != nil {
+			b.WriteString(htmlText.Replace(l.formatDay(zone, e.StatusAt)))
+		}
+		b.WriteString(`</td><td>` + htmlText.Replace(e.StatusNote) + `</td></tr>`)
+	}
+	return template.HTML(b.String())
+}
+
+// enrolmentCells are an enrolment's course, session day and employee.
+func (l lang) enrolmentCells(b *strings.Builder, zone *time.Location, e store.Enrolment) {
+	var course, day, name string
+	if e.Session != nil {
+		day = l.formatDay(zone, e.Session.StartsAt)
+		if e.Session.Course != nil {
+			course = e.Session.Course.Title
+		}
+	}
+	if e.Employee != nil {
+		name = e.Employee.Name
+	}
+	b.WriteString(`<td>` + htmlText.Replace(course) + `</td><td>` + htmlText.Replace(day) + `</td><td>` + htmlText.Replace(name) + `</td>`)
+}

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kamflow/kamflow/store"
+)
+
+// The training desk's tables as training.html wrote them before they
+// moved to Go (training_rows.go); the Go rows must write the same bytes.
+const (
+	sessionRowsTemplate = `{{define "confirm"}}{{.HTML}}{{end}}{{$csrf := .CSRF}}{{$p := .}}` + `{{range $p.Sessions}}<tr id="session-{{.ID}}"><td><a href="/training/sessions/{{.ID}}">{{with .Course}}{{.Title}}{{end}}</a>{{with .Course}}{{if .RequiredKAM}} <small class="muted">{{t "required for KAMs"}}</small>{{end}}{{end}}</td><td>{{when $.Zone .StartsAt}} – {{day $.Zone .EndsAt}}</td><td>{{.Place}}</td><td>{{tf "{1} free of {2}" .FreeSeats .Capacity}}</td><td>{{.Waitlisted}}</td>
+<td><a href="/training/sessions/{{.ID}}#participants">{{t "Participants and waitlist"}}</a></td>
+<td>{{template "confirm" (confirm "id" (printf "cancel-session-%d" .ID) "csrf" $csrf "action" (printf "/training/sessions/%d/cancel" .ID) "label" "Cancel session" "class" "danger" "name" (printf "%s, %s" .CourseTitle (day $.Zone .StartsAt)) "consequence" "{{.Count}} people enrolled or waitlisted will be told the session is cancelled. A cancelled session cannot be reopened." "count" .Told)}}</td></tr>{{end}}`
+	awaitingRowsTemplate = `{{$csrf := .CSRF}}{{$p := .}}` + `{{range $p.Awaiting}}<tr id="enrolment-{{.ID}}"><td>{{.Session.Course.Title}}</td><td>{{day $.Zone .Session.StartsAt}}</td><td>{{.Employee.Name}}</td>
+<td><form method="post" action="/training/enrolments/{{.ID}}/attendance" class="inline"><input type="hidden" name="csrf" value="{{$csrf}}">
+<button type="submit" name="attended" value="true">{{t "Attended"}}</button> <button type="submit" name="attended" value="false" class="secondary">{{t "No-show"}}</button></form></td></tr>{{end}}`
+	recordedRowsTemplate = `{{$p := .}}` + `{{range $p.Recorded}}<tr id="recorded-{{.ID}}"><td>{{.Session.Course.Title}}</td><td>{{day $.Zone .Session.StartsAt}}</td><td>{{.Employee.Name}}</td><td>{{label "status" .Status}}</td><td>{{.UpdatedBy}}</td><td>{{with .StatusAt}}{{day $.Zone .}}{{end}}</td><td>{{.StatusNote}}</td></tr>{{end}}`
+)
+
+// deskRowsInput is what the fragments above read: the page's lists, the
+// form token and the reader's zone.
+type deskRowsInput struct {
+	Zone               *time.Location
+	CSRF               string
+	Sessions           []store.SessionSeats
+	Awaiting, Recorded []store.Enrolment
+}
+
+// TestTrainingDeskRowsWriteWhatTheTemplateWrote: upcoming sessions with
+// and without their course, required or not, full or with seats and a
+// waitlist; enrolments awaiting and recorded, with and without the time
+// of their outcome; every text with characters html/template escapes, in
+// two zones and both languages.
+func TestTrainingDeskRowsWriteWhatTheTemplateWrote(t *testing.T) {
+	hostile := `"><script>alert('x+y')</script>&` + "\x00"
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC) // the night Berlin's clocks go forward
+	basics := &store.Course{ID: 1, Title: "KAM Grundlagen", RequiredKAM: true}
+	odd := &store.Course{ID: 2, Title: "Verhandlung " + hostile}
+	session := func(id uint, c *store.Course, place string, capacity, enrolled, waitlisted int) store.SessionSeats {
+		s := store.SessionSeats{TrainingSession: store.TrainingSession{ID: id, StartsAt: start.AddDate(0, 0, int(id)), EndsAt: start.AddDate(0, 0, int(id)).Add(8 * time.Hour),
+			Place: place, Capacity: capacity, Course: c}, Enrolled: enrolled, Waitlisted: waitlisted}
+		if c != nil {
+			s.CourseID = c.ID
+		}
+		return s
+	}
+	sessions := []store.SessionSeats{
+		session(7, basics, "Schulungszentrum Zürich", 12, 3, 0),
+		session(123456, odd, hostile, 2, 2, 5),
+		session(9, nil, "https://meet.example.com/k?a=1&b=2", 1, 0, 1),
+	}
+	recordedAt := start.Add(-48 * time.Hour)
+	enrolment := func(id uint, sess store.SessionSeats, c *store.Course, name, status, by, note string, at *time.Time) store.Enrolment {
+		ts := sess.TrainingSession
+		ts.Course = c
+		return store.Enrolment{ID: id, SessionID: ts.ID, Session: &ts, EmployeeID: id + 100, Employee: &store.Employee{ID: id + 100, Name: name},
+			Status: status, UpdatedBy: by, StatusNote: note, StatusAt: at}
+	}
+	awaiting := []store.Enrolment{
+		enrolment(31, sessions[0], basics, "Änne Müller", store.EnrolmentEnrolled, "hr@example.com", "", nil),
+		enrolment(32, sessions[1], odd, hostile, store.EnrolmentEnrolled, "hr@example.com", "", nil),
+	}
+	recorded := []store.Enrolment{
+		enrolment(41, sessions[0], basics, "Änne Müller", store.EnrolmentCompleted, "hr+desk@example.com", "left early but passed", &recordedAt),
+		enrolment(42, sessions[1], odd, "Bo", store.EnrolmentNoShow, "hr@example.com", hostile, &recordedAt),
+		enrolment(43, sessions[2], basics, "Cem", store.EnrolmentCancelled, hostile, "Kundentermin", nil),
+	}
+	for _, l := range uiLanguages {
+		sessionsTmpl := template.Must(template.New("sessions").Funcs(funcsFor(l)).Parse(sessionRowsTemplate))
+		awaitingTmpl := template.Must(template.New("awaiting").Funcs(funcsFor(l)).Parse(awaitingRowsTemplate))
+		recordedTmpl := template.Must(template.New("recorded").Funcs(funcsFor(l)).Parse(recordedRowsTemplate))
+		for _, zone := range []*time.Location{berlin, newYork} {
+			for _, csrf := range []string{"tok-abc_123", `a"b+c`} {
+				in := deskRowsInput{Zone: zone, CSRF: csrf, Sessions: sessions, Awaiting: awaiting, Recorded: recorded}
+				execute := func(tmpl *template.Template) string {
+					var b strings.Builder
+					if err := tmpl.Execute(&b, in); err != nil {
+						t.Fatal(err)
+					}
+					return b.String()
+				}
+				got, err := l.trainingSessionRows(zone, csrf, sessions)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := execute(sessionsTmpl); string(got) != want {
+					t.Errorf("%s, %s, %q: session rows differ\n got %s\nwant %s", l, zone, csrf, got, want)
+				}
+				if got, want := string(l.awaitingAttendanceRows(zone, csrf, awaiting)), execute(awaitingTmpl); got != want {
+					t.Errorf("%s, %s, %q: awaiting rows differ\n got %s\nwant %s", l, zone, csrf, got, want)
+				}
+				if got, want := string(l.recordedAttendanceRows(zone, recorded)), execute(recordedTmpl); got != want {
+					t.Errorf("%s, %s: recorded rows differ\n got %s\nwant %s", l, zone, got, want)
+				}
+			}
+		}
+	}
+	// No rows, no markup.
+	if got, err := langEN.trainingSessionRows(berlin, "t", nil); got != "" || err != nil {
+		t.Errorf("no sessions = %q, %v", got, err)
+	}
+	if got := langDE.awaitingAttendanceRows(berlin, "t", nil) + langDE.recordedAttendanceRows(berlin, nil); got != "" {
+		t.Errorf("no enrolments = %q", got)
+	}
+	// The German desk reads German.
+	got, _ := langDE.trainingSessionRows(berlin, "t", sessions[:1])
+	for _, want := range []string{"Teilnehmende und Warteliste", "9 von 12 frei", "Pflicht für KAMs", "Termin absagen"} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("German session row lacks %q:\n%s", want, got)
+		}
+	}
+}
