@@ -314,27 +314,27 @@ func generateTraining(ctx context.Context, e *env, ds *dataset, rng *rand.Rand, 
 			sess := sessions[ci*perCourse+k*perCourse/len(kams)]
 			// Attendance is recorded when the session has ended, except
 			// for the last week's: HR has those still to record.
-			e := store.Enrolment{SessionID: sess.ID, EmployeeID: kam.ID, ProgrammeID: &ds.programmes[k%len(ds.programmes)],
+			en := store.Enrolment{SessionID: sess.ID, EmployeeID: kam.ID, ProgrammeID: &ds.programmes[k%len(ds.programmes)],
 				Status: store.EnrolmentCompleted, UpdatedBy: "hr@" + store.DemoDomain}
 			ended := sess.EndsAt
 			switch {
 			case sess.StartsAt.After(now):
-				e.Status = store.EnrolmentEnrolled
+				en.Status = store.EnrolmentEnrolled
 				if rng.IntN(10) == 0 {
 					t := sess.StartsAt.AddDate(0, 0, -14)
-					e.Status, e.WaitlistedAt = store.EnrolmentWaitlisted, &t
+					en.Status, en.WaitlistedAt = store.EnrolmentWaitlisted, &t
 				}
 			case sess.StartsAt.After(now.AddDate(0, 0, -7)):
-				e.Status = store.EnrolmentEnrolled
+				en.Status = store.EnrolmentEnrolled
 			case rng.IntN(20) == 0:
 				t := sess.StartsAt.AddDate(0, 0, -3)
-				e.Status, e.StatusAt, e.StatusNote = store.EnrolmentCancelled, &t, "Kundentermin"
+				en.Status, en.StatusAt, en.StatusNote = store.EnrolmentCancelled, &t, "Kundentermin"
 			case rng.IntN(20) == 0:
-				e.Status, e.StatusAt = store.EnrolmentNoShow, &ended
+				en.Status, en.StatusAt = store.EnrolmentNoShow, &ended
 			default:
-				e.StatusAt = &ended
+				en.StatusAt = &ended
 			}
-			enrolments = append(enrolments, e)
+			enrolments = append(enrolments, en)
 		}
 	}
 	if err := db.CreateInBatches(&enrolments, 500).Error; err != nil {

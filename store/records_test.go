@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -229,6 +230,73 @@ func TestEnrolmentOutcomeAndWaitlistPlace(t *testing.T) {
 		}
 		if rec, _, _ := s.RecordedEnrolments(ctx, at.Add(time.Hour), store.Page{}); len(rec) != 0 {
 			t.Errorf("recorded since later = %d", len(rec))
+		}
+	})
+}
+
+// TestRecordedEnrolmentsListEveryOutcomeNewestFirst: the desk's recorded
+// list holds the completed, not attended and cancelled enrolments since a
+// time, newest first, a page at a time with their count; enrolled and
+// waitlisted ones are not in it, whenever their status last changed.
+func TestRecordedEnrolmentsListEveryOutcomeNewestFirst(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		if _, err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		emps, _, _ := s.ListEmployees(ctx, store.Page{})
+		if len(emps) < 5 {
+			t.Fatalf("demo staff = %d, want 5 or more", len(emps))
+		}
+		now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+		course := &store.Course{Title: "Präsentieren", DurationDays: 1}
+		if err := s.SaveCourse(ctx, course); err != nil {
+			t.Fatal(err)
+		}
+		ts := &store.TrainingSession{CourseID: course.ID, StartsAt: now.Add(24 * time.Hour), EndsAt: now.Add(32 * time.Hour), Capacity: 10, Place: "Luzern"}
+		if err := s.SaveSession(ctx, ts); err != nil {
+			t.Fatal(err)
+		}
+		var ids []uint
+		for _, e := range emps[:5] {
+			en, err := s.Enrol(ctx, ts.ID, e.ID, nil, "hr@example.com", now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, en.ID)
+		}
+		at := func(h int) time.Time { return now.Add(time.Duration(h) * time.Hour) }
+		for i, step := range []struct {
+			to string
+			at time.Time
+		}{
+			{store.EnrolmentCompleted, at(40)}, {store.EnrolmentNoShow, at(41)}, {store.EnrolmentCancelled, at(42)},
+			{store.EnrolmentEnrolled, at(43)}, {store.EnrolmentWaitlisted, at(44)}, // changed later, but open
+		} {
+			if ok, err := s.SetEnrolmentStatusNoted(ctx, ids[i], []string{store.EnrolmentEnrolled}, step.to, "hr@example.com", "", step.at); !ok || err != nil {
+				t.Fatalf("enrolment %d to %s = %v, %v", i, step.to, ok, err)
+			}
+		}
+		for _, tc := range []struct {
+			page store.Page
+			want []uint
+		}{
+			{store.Page{Number: 1, Size: 10}, []uint{ids[2], ids[1], ids[0]}},
+			{store.Page{Number: 1, Size: 2}, []uint{ids[2], ids[1]}},
+			{store.Page{Number: 2, Size: 2}, []uint{ids[0]}},
+			{store.Page{Number: 3, Size: 2}, nil},
+		} {
+			got, total, err := s.RecordedEnrolments(ctx, at(30), tc.page)
+			var gotIDs []uint
+			for _, e := range got {
+				gotIDs = append(gotIDs, e.ID)
+			}
+			if err != nil || total != 3 || !slices.Equal(gotIDs, tc.want) {
+				t.Errorf("recorded, page %+v = %v of %d, %v; want %v of 3", tc.page, gotIDs, total, err, tc.want)
+			}
+		}
+		if got, total, err := s.RecordedEnrolments(ctx, at(41), store.Page{}); err != nil || total != 2 || len(got) != 2 || got[0].ID != ids[2] {
+			t.Errorf("recorded since the no-show = %d of %d, %v; want the cancellation and the no-show", len(got), total, err)
 		}
 	})
 }

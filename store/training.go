@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
-	"gorm.io/gorm/schema"
 )
 
 // Course is a training HR offers.
@@ -218,9 +216,11 @@ func (s *Store) UpcomingFreeSessions(ctx context.Context, from time.Time, limit 
 // upcoming selects the sessions starting after from and not cancelled;
 // onlyFree keeps those with fewer people enrolled than seats.
 func (s *Store) upcoming(ctx context.Context, from time.Time, onlyFree bool) *gorm.DB {
-	db := s.db.WithContext(ctx).Model(&TrainingSession{}).Where("starts_at > ? AND cancelled_at IS NULL", from.UTC())
+	// Qualified: upcomingSessions joins the courses.
+	db := s.db.WithContext(ctx).Model(&TrainingSession{}).
+		Where("training_sessions.starts_at > ? AND training_sessions.cancelled_at IS NULL", from.UTC())
 	if onlyFree {
-		db = db.Where("capacity > (SELECT COUNT(*) FROM enrolments e WHERE e.session_id = training_sessions.id AND e.status = ?)", EnrolmentEnrolled)
+		db = db.Where("training_sessions.capacity > "+seatCount, EnrolmentEnrolled)
 	}
 	return db
 }
@@ -244,7 +244,7 @@ func (s *Store) upcomingSessions(ctx context.Context, from time.Time, onlyFree b
 	// full and in order.
 	var rows []sessionSeatsRow
 	err := s.upcoming(ctx, from, onlyFree).
-		Select("training_sessions.*, "+seatCount+" AS enrolled, "+seatCount+" AS waitlisted, "+courseColumns(), EnrolmentEnrolled, EnrolmentWaitlisted).
+		Select("training_sessions.*, "+seatCount+" AS enrolled, "+seatCount+" AS waitlisted, "+s.courseColumns(), EnrolmentEnrolled, EnrolmentWaitlisted).
 		Joins("LEFT JOIN courses ON courses.id = training_sessions.course_id").
 		Order("training_sessions.starts_at, training_sessions.id").
 		Offset((p.Number - 1) * p.Size).Limit(p.Size).Scan(&rows).Error
@@ -277,18 +277,21 @@ type sessionSeatsRow struct {
 const seatCount = "(SELECT COUNT(*) FROM enrolments e WHERE e.session_id = training_sessions.id AND e.status = ?)"
 
 // courseColumns selects every column of the joined courses row as
-// sessionSeatsRow's Course reads them (gorm's default naming, as Open's).
-var courseColumns = sync.OnceValue(func() string {
-	sch, err := schema.Parse(&Course{}, &sync.Map{}, schema.NamingStrategy{})
-	if err != nil {
-		panic(fmt.Sprintf("course schema: %v", err))
-	}
-	cols := make([]string, len(sch.DBNames))
-	for i, n := range sch.DBNames {
-		cols[i] = "courses." + n + " AS course__" + n
-	}
-	return strings.Join(cols, ", ")
-})
+// sessionSeatsRow's Course reads them, named as the store names them.
+func (s *Store) courseColumns() string {
+	s.courseColumnsOnce.Do(func() {
+		stmt := &gorm.Statement{DB: s.db}
+		if err := stmt.Parse(&Course{}); err != nil {
+			panic(fmt.Sprintf("course schema: %v", err))
+		}
+		cols := make([]string, len(stmt.Schema.DBNames))
+		for i, n := range stmt.Schema.DBNames {
+			cols[i] = "courses." + n + " AS course__" + n
+		}
+		s.courseColumnsList = strings.Join(cols, ", ")
+	})
+	return s.courseColumnsList
+}
 
 // Enrol places the employee in the session, or on its waitlist when it is
 // full, in one transaction that locks the session row.
@@ -536,6 +539,9 @@ func (s *Store) DeleteEnrolment(ctx context.Context, id uint) error {
 // started, oldest first: HR records who attended. One page of them, and
 // how many in all.
 func (s *Store) EnrolmentsAwaitingAttendance(ctx context.Context, now time.Time, p Page) ([]Enrolment, int64, error) {
+	// The list joins the session again as its Session (pageOfEnrolments):
+	// one more lookup by primary key per row, kept so that the count needs
+	// no more than this.
 	awaiting := func() *gorm.DB {
 		return s.db.WithContext(ctx).Model(&Enrolment{}).Joins("JOIN training_sessions ts ON ts.id = enrolments.session_id").
 			Where("enrolments.status = ? AND ts.starts_at <= ? AND ts.cancelled_at IS NULL", EnrolmentEnrolled, now.UTC())

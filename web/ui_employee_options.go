@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -93,19 +94,20 @@ func (s *Server) loadEmployeePicker(c echo.Context, pk *employeePicker, find str
 
 // employeeChoices reads the store's EmployeeChoices once per request and
 // choice: a page with two pickers offering the same people (HR's desk
-// enrols and records training) asks once. Readers never change the
-// slice; pickers copy before they narrow it.
+// enrols and records training) asks once. The key is the whole choice, so
+// a field added to it keys too. Readers never change the slice (pickers
+// copy before they narrow it); it is clipped, so an append copies.
 func (s *Server) employeeChoices(c echo.Context, ch store.EmployeeChoice) ([]store.Employee, int64, error) {
-	key := fmt.Sprintf("employee-choices:%q/%t/%t/%v/%d", ch.Find, ch.KAMsFirst, ch.AccountKAMs, ch.Except, ch.Limit)
+	key := fmt.Sprintf("employee-choices:%#v", ch)
 	if got, ok := c.Get(key).(employeeChoicesRead); ok {
-		return got.listed, got.total, nil
+		return slices.Clip(got.listed), got.total, nil
 	}
 	listed, total, err := s.opts.Store.EmployeeChoices(c.Request().Context(), ch)
 	if err != nil {
 		return nil, 0, err
 	}
 	c.Set(key, employeeChoicesRead{listed: listed, total: total})
-	return listed, total, nil
+	return slices.Clip(listed), total, nil
 }
 
 // employeeChoicesRead is one EmployeeChoices answer kept for its request.
