@@ -365,13 +365,20 @@ func (s *Store) EmployeeChoices(ctx context.Context, ch EmployeeChoice) ([]Emplo
 	if limit < 1 || limit > MaxPageSize {
 		limit = MaxPageSize
 	}
-	query := func() *gorm.DB {
+	// The list asks "KAM of a key account?" of each employee in the order
+	// of the index on name and stops at its limit; as a subquery with
+	// LIMIT 1, MariaDB cannot turn it into a semi-join that reads every key
+	// account first (0.7 against 0.3 ms at the bench's 10×). The count
+	// asks all employees, which that semi-join answers fastest.
+	const kamOfAnAccountForList = "(SELECT 1 FROM key_accounts ka WHERE ka.kam_employee_id = employees.id LIMIT 1) IS NOT NULL"
+	const kamOfAnAccount = "EXISTS (SELECT 1 FROM key_accounts ka WHERE ka.kam_employee_id = employees.id)"
+	query := func(accountKAMs string) *gorm.DB {
 		db := employeesMatching(s.db.WithContext(ctx).Model(&Employee{}).Where(archivedIs(false)), ch.Find)
 		if len(ch.Except) > 0 {
 			db = db.Where("id NOT IN ?", ch.Except)
 		}
 		if ch.AccountKAMs {
-			db = db.Where("EXISTS (SELECT 1 FROM key_accounts ka WHERE ka.kam_employee_id = employees.id)")
+			db = db.Where(accountKAMs)
 		}
 		return db
 	}
@@ -380,10 +387,10 @@ func (s *Store) EmployeeChoices(ctx context.Context, ch EmployeeChoice) ([]Emplo
 		order = "kam_qualified DESC, name, id"
 	}
 	var out []Employee
-	if err := query().Order(order).Limit(limit).Find(&out).Error; err != nil {
+	if err := query(kamOfAnAccountForList).Order(order).Limit(limit).Find(&out).Error; err != nil {
 		return nil, 0, translate(err, "employee choices")
 	}
-	total, err := countUnlessComplete(query(), Page{Number: 1, Size: limit}, len(out))
+	total, err := countUnlessComplete(query(kamOfAnAccount), Page{Number: 1, Size: limit}, len(out))
 	return out, total, translate(err, "count employee choices")
 }
 
