@@ -58,6 +58,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0039_search_gram_counts", Migrate: migrate0039, Rollback: rollback0039},
 		{ID: "0040_recorded_enrolments_index", Migrate: migrate0040, Rollback: rollback0040},
 		{ID: "0041_employee_picker_indexes", Migrate: migrate0041, Rollback: rollback0041},
+		{ID: "0042_session_seat_counts", Migrate: migrate0042, Rollback: rollback0042},
 	}
 }
 
@@ -1868,3 +1869,37 @@ var m0041Indexes = []migrationIndex{
 func migrate0041(tx *gorm.DB) error { return createIndexes(tx, m0041Indexes) }
 
 func rollback0041(tx *gorm.DB) error { return dropIndexes(tx, m0041Indexes) }
+
+// --- 0042: each training session's seats taken, kept ---
+//
+// See seat_counts.go: the HR start page counted the enrolments of every
+// upcoming session to find those with a free seat, and both training lists
+// counted them for each session shown.
+
+type m0042TrainingSession struct {
+	EnrolledCount   int `gorm:"not null;default:0"`
+	WaitlistedCount int `gorm:"not null;default:0"`
+}
+
+func (m0042TrainingSession) TableName() string { return "training_sessions" }
+
+func migrate0042(tx *gorm.DB) error {
+	for _, f := range []string{"EnrolledCount", "WaitlistedCount"} {
+		if err := tx.Migrator().AddColumn(&m0042TrainingSession{}, f); err != nil {
+			return err
+		}
+	}
+	return recountSeats(tx, nil)
+}
+
+// rollback0042 drops the columns in place: gorm's SQLite migrator copies
+// the table to drop one, and dropping the old training_sessions deletes
+// its enrolments through their foreign key.
+func rollback0042(tx *gorm.DB) error {
+	for _, c := range []string{"enrolled_count", "waitlisted_count"} {
+		if err := tx.Exec("ALTER TABLE training_sessions DROP COLUMN " + c).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -121,6 +121,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if err := errors.Join(
 		db.Callback().Create().After("gorm:create").Register("kamflow:search_grams", indexCreated),
 		db.Callback().Create().After("gorm:create").Register("kamflow:row_counts", countCreated),
+		db.Callback().Create().After("gorm:create").Register("kamflow:seat_counts", countEnrolmentsCreated),
 	); err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open %s: %w", o.Driver, err)

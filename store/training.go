@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -36,9 +37,14 @@ type TrainingSession struct {
 	Trainer     string    `gorm:"size:200"`
 	CancelledAt *time.Time
 	// Revision counts changes of date or place so calendar entries update.
-	Revision  int `gorm:"not null;default:0"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Revision int `gorm:"not null;default:0"`
+	// EnrolledCount and WaitlistedCount are the session's enrolments with a
+	// seat and waiting, kept as they are written (seat_counts.go); saving
+	// a session never writes them.
+	EnrolledCount   int `gorm:"not null;default:0"`
+	WaitlistedCount int `gorm:"not null;default:0"`
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // Enrolment statuses.
@@ -141,7 +147,7 @@ func (s *Store) SaveSession(ctx context.Context, ts *TrainingSession) error {
 			}
 			ts.CreatedAt = old.CreatedAt
 		}
-		return tx.Omit("Course").Save(ts).Error
+		return tx.Omit("Course", "EnrolledCount", "WaitlistedCount").Save(ts).Error
 	})
 	return translate(err, "save session")
 }
@@ -220,7 +226,7 @@ func (s *Store) upcoming(ctx context.Context, from time.Time, onlyFree bool) *go
 	db := s.db.WithContext(ctx).Model(&TrainingSession{}).
 		Where("training_sessions.starts_at > ? AND training_sessions.cancelled_at IS NULL", from.UTC())
 	if onlyFree {
-		db = db.Where("training_sessions.capacity > "+seatCount, EnrolmentEnrolled)
+		db = db.Where("training_sessions.capacity > training_sessions.enrolled_count")
 	}
 	return db
 }
@@ -239,12 +245,10 @@ func (s *Store) UpcomingSessionsPage(ctx context.Context, from time.Time, p Page
 
 func (s *Store) upcomingSessions(ctx context.Context, from time.Time, onlyFree bool, p Page) ([]SessionSeats, error) {
 	p = p.normalised()
-	// One statement: the sessions with their course and seat counts. Free
-	// seats are counted in the filter too, so a page of free sessions is
-	// full and in order.
+	// One statement: the sessions with their course and kept seat counts.
 	var rows []sessionSeatsRow
 	err := s.upcoming(ctx, from, onlyFree).
-		Select("training_sessions.*, "+seatCount+" AS enrolled, "+seatCount+" AS waitlisted, "+s.courseColumns(), EnrolmentEnrolled, EnrolmentWaitlisted).
+		Select("training_sessions.*, " + s.courseColumns()).
 		Joins("LEFT JOIN courses ON courses.id = training_sessions.course_id").
 		Order("training_sessions.starts_at, training_sessions.id").
 		Offset((p.Number - 1) * p.Size).Limit(p.Size).Scan(&rows).Error
@@ -253,7 +257,7 @@ func (s *Store) upcomingSessions(ctx context.Context, from time.Time, onlyFree b
 	}
 	out := make([]SessionSeats, len(rows))
 	for i, r := range rows {
-		out[i] = SessionSeats{TrainingSession: r.TrainingSession, Enrolled: r.Enrolled, Waitlisted: r.Waitlisted}
+		out[i] = SessionSeats{TrainingSession: r.TrainingSession, Enrolled: r.EnrolledCount, Waitlisted: r.WaitlistedCount}
 		if r.Course.ID != 0 {
 			c := r.Course
 			out[i].Course = &c
@@ -262,19 +266,12 @@ func (s *Store) upcomingSessions(ctx context.Context, from time.Time, onlyFree b
 	return out, nil
 }
 
-// sessionSeatsRow is a row of upcomingSessions: the session, its seat
-// counts and its course's columns, prefixed so that they cannot clash
-// with the session's.
+// sessionSeatsRow is a row of upcomingSessions: the session and its
+// course's columns, prefixed so that they cannot clash with the session's.
 type sessionSeatsRow struct {
 	TrainingSession
-	Enrolled   int
-	Waitlisted int
-	Course     Course `gorm:"embedded;embeddedPrefix:course__"`
+	Course Course `gorm:"embedded;embeddedPrefix:course__"`
 }
-
-// seatCount is a column counting the session's enrolments of the status
-// bound to its placeholder.
-const seatCount = "(SELECT COUNT(*) FROM enrolments e WHERE e.session_id = training_sessions.id AND e.status = ?)"
 
 // courseColumns selects every column of the joined courses row as
 // sessionSeatsRow's Course reads them, named as the store names them.
@@ -380,12 +377,24 @@ func (s *Store) SetEnrolmentStatus(ctx context.Context, id uint, from []string, 
 func (s *Store) SetEnrolmentStatusNoted(ctx context.Context, id uint, from []string, to, by, note string, at time.Time) (bool, error) {
 	moved := false
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		old, err := lockSessionOfEnrolment(tx, id)
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil // no such enrolment: nothing moves, as before
+		}
+		if err != nil {
+			return err
+		}
 		res := tx.Model(&Enrolment{}).Where("id = ? AND status IN ?", id, from).
 			Updates(map[string]any{"status": to, "updated_by": by, "status_note": strings.TrimSpace(note), "status_at": at.UTC()})
 		if res.Error != nil {
 			return res.Error
 		}
 		moved = res.RowsAffected == 1
+		if moved {
+			if err := moveSeats(tx, old.SessionID, old.Status, to); err != nil {
+				return err
+			}
+		}
 		if to == EnrolmentCompleted {
 			// Also on a repeat, so a retried activity never leaves it out.
 			return recordSessionTraining(tx, id, by)
@@ -424,6 +433,9 @@ func (s *Store) PromoteFromWaitlist(ctx context.Context, sessionID uint) (uint, 
 			return err
 		}
 		if err := tx.Model(&Enrolment{}).Where("id = ?", next.ID).Update("status", EnrolmentEnrolled).Error; err != nil {
+			return err
+		}
+		if err := moveSeats(tx, sessionID, EnrolmentWaitlisted, EnrolmentEnrolled); err != nil {
 			return err
 		}
 		promoted = next.ID
@@ -532,7 +544,21 @@ func (s *Store) PhaseDue(ctx context.Context, programmeID uint, phase string) (t
 
 // DeleteEnrolment removes an enrolment whose workflow never started.
 func (s *Store) DeleteEnrolment(ctx context.Context, id uint) error {
-	return translate(s.db.WithContext(ctx).Delete(&Enrolment{}, id).Error, "delete enrolment")
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		old, err := lockSessionOfEnrolment(tx, id)
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil // deleted already: a retry
+		}
+		if err != nil {
+			return err
+		}
+		res := tx.Delete(&Enrolment{}, id)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return moveSeats(tx, old.SessionID, old.Status, "")
+	})
+	return translate(err, "delete enrolment")
 }
 
 // EnrolmentsAwaitingAttendance lists enrolled places of sessions that have
