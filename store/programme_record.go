@@ -162,12 +162,22 @@ func (s *Store) ApplyProgrammeEvent(ctx context.Context, snap ProgrammeSnapshot)
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&p).Error; err != nil {
 			return err
 		}
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ev)
-		if res.Error != nil {
-			return res.Error
+		// The programme's events are applied one at a time (its row
+		// locked), so whether this one was applied before is asked, not
+		// raced, and not read from an insert's row count: MariaDB returns
+		// a skipped row when gorm asks for the IDs, and gorm counts it.
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").First(&Programme{}, p.ID).Error; err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		var applied int64
+		if err := tx.Model(&ProgrammeEvent{}).Where("programme_id = ? AND seq = ?", ev.ProgrammeID, ev.Seq).Count(&applied).Error; err != nil {
+			return err
+		}
+		if applied > 0 {
 			return nil // applied before
+		}
+		if err := tx.Create(&ev).Error; err != nil {
+			return err
 		}
 		if snap.TrainingFact != nil {
 			if err := applyTrainingFact(tx, ev.ProgrammeID, *snap.TrainingFact); err != nil {

@@ -284,3 +284,38 @@ func TestSuggestKAMsMatchesHierarchy(t *testing.T) {
 		}
 	})
 }
+
+// TestReplayedEventChangesNothing: an event applied again — a retried
+// activity — is recognised as applied on both databases (MariaDB answers
+// a skipped insert with its row when asked to return IDs), so its word on
+// a KAM's training does not overwrite a later one.
+func TestReplayedEventChangesNothing(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		start := time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC)
+		p, err := s.CreateProgramme(ctx, "Rollout", "lead@x.test", start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap := func(seq int, note string) store.ProgrammeSnapshot {
+			at := start.Add(time.Duration(seq) * time.Hour)
+			return store.ProgrammeSnapshot{
+				Programme:    store.Programme{ID: p.ID, Name: "Rollout", LeadEmail: "lead@x.test", Status: "active", CurrentPhase: "training", StartDate: start, FocusLimit: 10},
+				Event:        store.ProgrammeEvent{ProgrammeID: p.ID, Seq: seq, Kind: "training_exception", Actor: "hr@x.test", At: at},
+				TrainingFact: &store.TrainingFact{EmployeeID: 11, Exception: true, Note: note, By: "hr@x.test", At: at},
+			}
+		}
+		for _, s2 := range []store.ProgrammeSnapshot{snap(1, "first word"), snap(2, "second word"), snap(1, "first word")} {
+			if err := s.ApplyProgrammeEvent(ctx, s2); err != nil {
+				t.Fatalf("apply %d: %v", s2.Event.Seq, err)
+			}
+		}
+		var notes []string
+		if err := s.DB().Table("training_exceptions").Where("programme_id = ? AND employee_id = 11", p.ID).Pluck("note", &notes).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(notes) != 1 || notes[0] != "second word" {
+			t.Fatalf("exception notes = %q; want the second word, not the replayed first", notes)
+		}
+	})
+}
