@@ -59,6 +59,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0040_recorded_enrolments_index", Migrate: migrate0040, Rollback: rollback0040},
 		{ID: "0041_employee_picker_indexes", Migrate: migrate0041, Rollback: rollback0041},
 		{ID: "0042_session_seat_counts", Migrate: migrate0042, Rollback: rollback0042},
+		{ID: "0043_key_account_count", Migrate: migrate0043, Rollback: rollback0043},
 	}
 }
 
@@ -1902,4 +1903,19 @@ func rollback0042(tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// --- 0043: the key-accounts list's number kept ---
+//
+// See row_counts.go: the list counted every key account on each view.
+
+func migrate0043(tx *gorm.DB) error {
+	if err := tx.Create(&m0038RowCount{Name: allKeyAccounts}).Error; err != nil {
+		return err
+	}
+	return recountKeyAccounts(tx)
+}
+
+func rollback0043(tx *gorm.DB) error {
+	return tx.Where("name = ?", allKeyAccounts).Delete(&m0038RowCount{}).Error
 }

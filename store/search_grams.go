@@ -318,8 +318,8 @@ type ReindexCounts struct {
 // Reindex rebuilds what kamflow derives in the database from stored rows:
 // the search index of contacts and customers (trigram postings on MySQL,
 // FTS5 on SQLite), each programme's criteria met, the customers' names on
-// their key accounts, the numbers of customers and the training sessions'
-// seats taken. kamflow keeps them current as it writes; rows loaded with
+// their key accounts, the numbers of customers and key accounts and the
+// training sessions' seats taken. kamflow keeps them current as it writes; rows loaded with
 // SQL outside kamflow (a bulk load, a restore of single tables) need this
 // once. One transaction.
 func (s *Store) Reindex(ctx context.Context) (ReindexCounts, error) {
@@ -357,6 +357,9 @@ func (s *Store) Reindex(ctx context.Context) (ReindexCounts, error) {
 			return err
 		}
 		if err := recountSeats(tx, nil); err != nil {
+			return err
+		}
+		if err := recountKeyAccounts(tx); err != nil {
 			return err
 		}
 		if err := tx.Table("key_accounts").Count(&n.KeyAccounts).Error; err != nil {

@@ -81,7 +81,7 @@ func lockSessionOfEnrolment(tx *gorm.DB, id uint) (Enrolment, error) {
 
 // countEnrolmentsCreated is a create callback (registered by Open): it
 // counts the enrolments a create wrote into their sessions' kept numbers,
-// in the create's transaction. A create that skipped rows on a conflict
+// in the create's transaction. A create that may skip rows on a conflict
 // leaves it unknown which were written: then their sessions are counted
 // again.
 func countEnrolmentsCreated(db *gorm.DB) {
@@ -109,7 +109,7 @@ func countEnrolmentsCreated(db *gorm.DB) {
 	slices.Sort(sessions)
 	tx := db.Session(&gorm.Session{NewDB: true, SkipHooks: true})
 	var err error
-	if created != db.RowsAffected {
+	if mayHaveSkipped(db, created) {
 		err = recountSeats(tx, sessions)
 	} else {
 		for _, id := range sessions {

@@ -287,3 +287,69 @@ func TestCustomerNumbersKept(t *testing.T) {
 		totals(6, 1)
 	})
 }
+
+// TestKeyAccountNumberKept: the key-accounts list's number is kept as
+// accounts are confirmed (again: written once), in batches and on both
+// databases; a filtered list still counts its rows; accounts loaded with
+// SQL are counted by Reindex, and those written before migration 0043 by
+// it.
+func TestKeyAccountNumberKept(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx, now := context.Background(), time.Now().UTC().Truncate(time.Second)
+		total := func(want int64, f store.KeyAccountFilter) {
+			t.Helper()
+			_, n, err := s.ListKeyAccounts(ctx, f, store.Page{Size: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rows int64
+			s.DB().Table("key_accounts").Count(&rows)
+			if n != want {
+				t.Errorf("key accounts listed with %+v = %d; want %d (rows: %d)", f, n, want, rows)
+			}
+		}
+		var custs []uint
+		for i := range 7 {
+			c := store.Customer{Name: fmt.Sprintf("Konto %d AG", i)}
+			if err := s.CreateCustomer(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+			custs = append(custs, c.ID)
+		}
+		p, err := s.CreateProgramme(ctx, "KAM", "lead@example.com", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total(0, store.KeyAccountFilter{})
+		if err := s.ConfirmKeyAccounts(ctx, p.ID, custs[:3], now); err != nil {
+			t.Fatal(err)
+		}
+		total(3, store.KeyAccountFilter{})
+		// Confirmed again with one more: the three are skipped, one written.
+		if err := s.ConfirmKeyAccounts(ctx, p.ID, custs[:4], now); err != nil {
+			t.Fatal(err)
+		}
+		total(4, store.KeyAccountFilter{})
+		batch := []store.KeyAccount{{ProgrammeID: p.ID, CustomerID: custs[4], ConfirmedAt: now}, {ProgrammeID: p.ID, CustomerID: custs[5], ConfirmedAt: now}}
+		if err := s.DB().CreateInBatches(&batch, 1).Error; err != nil {
+			t.Fatal(err)
+		}
+		total(6, store.KeyAccountFilter{})
+		total(1, store.KeyAccountFilter{CustomerID: custs[0]})
+		if err := s.DB().Exec("INSERT INTO key_accounts (programme_id, customer_id, customer_name, confirmed_at, updated_at) VALUES (?, ?, 'Konto 6 AG', ?, ?)", p.ID, custs[6], now, now).Error; err != nil {
+			t.Fatal(err)
+		}
+		total(6, store.KeyAccountFilter{})
+		if _, err := s.Reindex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		total(7, store.KeyAccountFilter{})
+		if err := store.RollbackMigrationForTest(s, "0043_key_account_count"); err != nil {
+			t.Fatalf("rollback 0043: %v", err)
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatalf("0043 again: %v", err)
+		}
+		total(7, store.KeyAccountFilter{})
+	})
+}
