@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kamflow/kamflow/policy"
 	"github.com/kamflow/kamflow/store"
@@ -94,22 +95,35 @@ func (s *Server) fillJourFixeSection(c echo.Context, p *programmePage) error {
 	t := policy.Target{ProgrammeID: p.ID}
 	j := &p.JourFixe
 	j.CanSchedule, j.CanStart = s.may(c, policy.ActJourFixeSchedule, t), s.may(c, policy.ActJourFixeStart, t)
-	var names map[uint]string
-	var err error
-	if j.Accounts, names, err = s.programmeAccountNames(ctx, p.ID); err != nil {
+	// The accounts' names, the schedules and the meetings, read at once.
+	var (
+		reads     errgroup.Group
+		names     map[uint]string
+		schedules []store.JourFixeSchedule
+		list      []store.JourFixe
+	)
+	reads.Go(func() (err error) {
+		j.Accounts, names, err = s.programmeAccountNames(ctx, p.ID)
+		return err
+	})
+	reads.Go(func() (err error) {
+		if schedules, err = s.opts.Store.JourFixeSchedulesOf(ctx, p.ID); err != nil {
+			return serverError(err)
+		}
+		return nil
+	})
+	reads.Go(func() (err error) {
+		if list, err = s.opts.Store.JourFixesOf(ctx, p.ID); err != nil {
+			return serverError(err)
+		}
+		return nil
+	})
+	if err := reads.Wait(); err != nil {
 		return err
 	}
 	scope := func(ka uint) string { return names[ka] }
-	schedules, err := s.opts.Store.JourFixeSchedulesOf(ctx, p.ID)
-	if err != nil {
-		return serverError(err)
-	}
 	for _, sc := range schedules {
 		j.Schedules = append(j.Schedules, jourFixeScheduleRow{KeyAccountID: sc.KeyAccountID, Scope: scope(sc.KeyAccountID), DayOfMonth: sc.DayOfMonth, SetBy: sc.SetBy, UpdatedAt: sc.UpdatedAt})
-	}
-	list, err := s.opts.Store.JourFixesOf(ctx, p.ID)
-	if err != nil {
-		return serverError(err)
 	}
 	for _, jf := range list {
 		row := jourFixeRow{ID: jf.ID, MeetingAt: jf.MeetingAt, Status: jf.Status}

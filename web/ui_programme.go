@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/workflows"
@@ -331,24 +332,38 @@ func (s *Server) programmePageData(c echo.Context, id uint) (*programmePage, err
 	if err != nil {
 		return nil, err
 	}
-	events, total, err := s.opts.Store.ProgrammeEventsPage(ctx, id, store.Page{Number: eventsPage, Size: listPageSize})
-	if err != nil {
-		return nil, serverError(err)
+	// The audit trail is read (with the names its entries show) while the
+	// sections below read theirs: the page waits for the longer of the two.
+	var (
+		trail  errgroup.Group
+		events []store.ProgrammeEvent
+		total  int64
+		names  eventNames
+	)
+	trail.Go(func() error {
+		var err error
+		if events, total, err = s.opts.Store.ProgrammeEventsPage(ctx, id, store.Page{Number: eventsPage, Size: listPageSize}); err != nil {
+			return serverError(err)
+		}
+		names, err = s.eventNames(ctx, st, events)
+		return err
+	})
+	p := &programmePage{ID: id, State: st, Warnings: st.Warnings(s.opts.Now()), Timeline: buildTimeline(st, s.opts.Now()), Now: s.opts.Now()}
+	p.IsLead, p.IsCommittee = st.IsLead(actor(c)), st.IsCommittee(actor(c))
+	err = s.fillJourFixeSection(c, p)
+	if err == nil {
+		err = s.fillProgrammeWork(c, p)
 	}
-	p := &programmePage{ID: id, State: st, Warnings: st.Warnings(s.opts.Now()), Timeline: buildTimeline(st, s.opts.Now()), Events: events, Now: s.opts.Now()}
+	if trailErr := trail.Wait(); err == nil {
+		err = trailErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.Events, p.Names = events, names
 	// The pager keeps no other parameter: ?done= would say again on every
 	// page what the last form did.
 	p.EventsPager = sectionPager(fmt.Sprintf("/programmes/%d", id), "events", "audit-trail", nil, eventsPage, listPageSize, total)
-	if p.Names, err = s.eventNames(ctx, st, events); err != nil {
-		return nil, err
-	}
-	p.IsLead, p.IsCommittee = st.IsLead(actor(c)), st.IsCommittee(actor(c))
-	if err := s.fillJourFixeSection(c, p); err != nil {
-		return nil, err
-	}
-	if err := s.fillProgrammeWork(c, p); err != nil {
-		return nil, err
-	}
 	return p, nil
 }
 
