@@ -119,6 +119,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", o.Driver, err)
 	}
 	if err := errors.Join(
+		parseSchemas(db),
 		db.Callback().Create().After("gorm:create").Register("kamflow:search_grams", indexCreated),
 		db.Callback().Create().After("gorm:create").Register("kamflow:row_counts", countCreated),
 		db.Callback().Create().After("gorm:create").Register("kamflow:seat_counts", countEnrolmentsCreated),
