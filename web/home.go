@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kamflow/kamflow/policy"
 	"github.com/kamflow/kamflow/store"
@@ -78,128 +79,169 @@ type programmeRow struct {
 	Progress store.PhaseProgress
 }
 
-// home lists the programmes with their current phase.
+// home lists the programmes with their current phase, the user's work in
+// short and what each of her roles works on first. Its lists are read at
+// once, each into its own field; what needs the echo context (the policy's
+// answers, My work's links) is done on the request's goroutine after.
 func (s *Server) home(c echo.Context) error {
 	lq, err := parseListQuery(c)
 	if err != nil {
 		return err
 	}
-	progs, total, err := s.opts.Store.ListProgrammes(c.Request().Context(), store.Page{Number: lq.Page, Size: listPageSize})
-	if err != nil {
+	ctx := c.Request().Context()
+	page := homePage{now: s.opts.Now(), CanCreate: policy.Possible(currentUser(c), policy.ActProgrammeCreate)}
+	var (
+		reads    errgroup.Group
+		progs    []store.Programme
+		total    int64
+		progress map[uint]store.PhaseProgress
+		work     store.WorkSummary
+	)
+	reads.Go(func() (err error) {
+		if progs, total, err = s.opts.Store.ListProgrammes(ctx, store.Page{Number: lq.Page, Size: listPageSize}); err != nil {
+			return err
+		}
+		ids := make([]uint, len(progs))
+		for i, p := range progs {
+			ids[i] = p.ID
+		}
+		progress, err = s.opts.Store.ProgressOf(ctx, ids, page.now)
+		return err
+	})
+	query := s.workQuery(c)
+	reads.Go(func() (err error) {
+		work, err = s.opts.Store.WorkSummaryFor(ctx, query, myWorkSummaryLimit)
+		return err
+	})
+	decide := s.readRoleSections(c, &reads, &page)
+	if err := reads.Wait(); err != nil {
 		return serverError(err)
 	}
-	ids := make([]uint, len(progs))
-	for i, p := range progs {
-		ids[i] = p.ID
-	}
-	progress, err := s.opts.Store.ProgressOf(c.Request().Context(), ids, s.opts.Now())
-	if err != nil {
-		return serverError(err)
-	}
-	page := homePage{Pager: newPager("/", listQuery{Page: lq.Page}, listPageSize, total), now: s.opts.Now(), CanCreate: policy.Possible(currentUser(c), policy.ActProgrammeCreate)}
+	page.Pager = newPager("/", listQuery{Page: lq.Page}, listPageSize, total)
 	for _, p := range progs {
 		page.Programmes = append(page.Programmes, programmeRow{Programme: p, Progress: progress[p.ID]})
 	}
-	if err := s.roleSections(c, &page); err != nil {
-		return err
-	}
-	if page.Work, err = s.myWorkSummary(c); err != nil {
+	decide()
+	if page.Work, err = s.workSummaryRows(c, work); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "home.html", page)
 }
 
-// roleSections fills what each of the user's roles works on first.
-func (s *Server) roleSections(c echo.Context, page *homePage) error {
+// readRoleSections starts reading, in reads, what each of the user's roles
+// works on first; the function it returns keeps, once they are read, what
+// the policy lets her see of them (the plans she may decide).
+func (s *Server) readRoleSections(c echo.Context, reads *errgroup.Group, page *homePage) (decide func()) {
 	ctx := c.Request().Context()
 	u := currentUser(c)
-	now := s.opts.Now()
+	now := page.now
+	var decisions []func()
 	if u.HasRole(store.RoleCommittee) {
 		page.Committee = true
-		list, total, err := s.opts.Store.ApprovalsWaitingFor(ctx, u.Email, homeListLimit)
-		if err != nil {
-			return serverError(err)
-		}
-		page.Approvals, page.ApprovalsTotal = list, int(total)
+		reads.Go(func() error {
+			list, total, err := s.opts.Store.ApprovalsWaitingFor(ctx, u.Email, homeListLimit)
+			page.Approvals, page.ApprovalsTotal = list, int(total)
+			return err
+		})
 	}
 	if policy.Possible(u, policy.ActPlanDecide) {
 		page.DecidesPlans = true
-		list, err := s.opts.Store.PlansWaitingFor(ctx, u.Email)
-		if err != nil {
-			return serverError(err)
-		}
-		for _, w := range list {
-			if s.may(c, policy.ActPlanDecide, policy.Target{ProgrammeID: w.ProgrammeID}) {
-				page.PlansWaiting = append(page.PlansWaiting, w)
+		var list []store.PlanWaiting
+		reads.Go(func() (err error) {
+			list, err = s.opts.Store.PlansWaitingFor(ctx, u.Email)
+			return err
+		})
+		decisions = append(decisions, func() {
+			for _, w := range list {
+				if s.may(c, policy.ActPlanDecide, policy.Target{ProgrammeID: w.ProgrammeID}) {
+					page.PlansWaiting = append(page.PlansWaiting, w)
+				}
 			}
-		}
+		})
 	}
 	if u.HasRole(store.RoleHR) {
 		h := &hrHome{}
-		var err error
-		var free int64
-		if h.FreeSessions, free, err = s.opts.Store.UpcomingFreeSessions(ctx, now, homeListLimit); err != nil {
-			return serverError(err)
-		}
-		h.FreeTotal = int(free)
-		// The start page shows the first few; the count says how many in all.
-		waiting, total, err := s.opts.Store.TrainingOutstanding(ctx, 0, store.Page{Number: 1, Size: homeListLimit})
-		if err != nil {
-			return serverError(err)
-		}
-		h.Missing, h.MissingTotal = waiting, int(total)
 		page.HR = h
+		reads.Go(func() error {
+			list, free, err := s.opts.Store.UpcomingFreeSessions(ctx, now, homeListLimit)
+			h.FreeSessions, h.FreeTotal = list, int(free)
+			return err
+		})
+		// The start page shows the first few; the count says how many in all.
+		reads.Go(func() error {
+			waiting, total, err := s.opts.Store.TrainingOutstanding(ctx, 0, store.Page{Number: 1, Size: homeListLimit})
+			h.Missing, h.MissingTotal = waiting, int(total)
+			return err
+		})
 	}
 	if u.HasRole(store.RoleController) {
 		h := &controllerHome{}
-		var err error
-		var reviews, cadences int64
-		if h.Reviews, reviews, err = s.opts.Store.OpenReviewsFirst(ctx, homeListLimit); err != nil {
-			return serverError(err)
-		}
-		if h.Cadences, cadences, err = s.opts.Store.CadencesFirst(ctx, homeListLimit); err != nil {
-			return serverError(err)
-		}
-		h.ReviewsTotal, h.CadencesTotal = int(reviews), int(cadences)
-		var ids []uint
-		for _, r := range h.Reviews {
-			ids = append(ids, r.ProgrammeID)
-		}
-		for _, cd := range h.Cadences {
-			ids = append(ids, cd.ProgrammeID)
-		}
-		if h.Names, err = s.opts.Store.ProgrammeNames(ctx, ids); err != nil {
-			return serverError(err)
-		}
 		page.Controller = h
+		// The names of the programmes are read once both lists are.
+		reads.Go(func() error {
+			var lists errgroup.Group
+			lists.Go(func() error {
+				list, total, err := s.opts.Store.OpenReviewsFirst(ctx, homeListLimit)
+				h.Reviews, h.ReviewsTotal = list, int(total)
+				return err
+			})
+			lists.Go(func() error {
+				list, total, err := s.opts.Store.CadencesFirst(ctx, homeListLimit)
+				h.Cadences, h.CadencesTotal = list, int(total)
+				return err
+			})
+			if err := lists.Wait(); err != nil {
+				return err
+			}
+			var ids []uint
+			for _, r := range h.Reviews {
+				ids = append(ids, r.ProgrammeID)
+			}
+			for _, cd := range h.Cadences {
+				ids = append(ids, cd.ProgrammeID)
+			}
+			var err error
+			h.Names, err = s.opts.Store.ProgrammeNames(ctx, ids)
+			return err
+		})
 	}
 	if u.HasRole(store.RoleKAM) && u.EmployeeID != nil {
+		me := *u.EmployeeID
 		h := &kamHome{}
-		kas, err := s.opts.Store.KeyAccountsOfKAM(ctx, *u.EmployeeID)
-		if err != nil {
-			return serverError(err)
-		}
-		for _, ka := range kas {
-			role := "deputy"
-			switch {
-			case ka.CoveringEmployeeID != nil && *ka.CoveringEmployeeID == *u.EmployeeID:
-				role = "covering (handover)"
-			case ka.KAMEmployeeID != nil && *ka.KAMEmployeeID == *u.EmployeeID:
-				role = "KAM"
-			}
-			h.Accounts = append(h.Accounts, kamAccount{KeyAccount: ka, Role: role})
-		}
-		var open int64
-		if h.Actions, open, err = s.opts.Store.OpenActionsPage(ctx, u.Email, homeListLimit); err != nil {
-			return serverError(err)
-		}
-		h.ActionsTotal = int(open)
-		if h.Workshops, err = s.opts.Store.UpcomingWorkshopsOf(ctx, *u.EmployeeID, now, homeListLimit); err != nil {
-			return serverError(err)
-		}
 		page.KAM = h
+		reads.Go(func() error {
+			kas, err := s.opts.Store.KeyAccountsOfKAM(ctx, me)
+			for _, ka := range kas {
+				h.Accounts = append(h.Accounts, kamAccount{KeyAccount: ka, Role: kamPart(ka, me)})
+			}
+			return err
+		})
+		reads.Go(func() error {
+			list, open, err := s.opts.Store.OpenActionsPage(ctx, u.Email, homeListLimit)
+			h.Actions, h.ActionsTotal = list, int(open)
+			return err
+		})
+		reads.Go(func() (err error) {
+			h.Workshops, err = s.opts.Store.UpcomingWorkshopsOf(ctx, me, now, homeListLimit)
+			return err
+		})
 	}
-	return nil
+	return func() {
+		for _, d := range decisions {
+			d()
+		}
+	}
+}
+
+// kamPart is what the KAM me is to an account she works on.
+func kamPart(ka store.KeyAccount, me uint) string {
+	switch {
+	case ka.CoveringEmployeeID != nil && *ka.CoveringEmployeeID == me:
+		return "covering (handover)"
+	case ka.KAMEmployeeID != nil && *ka.KAMEmployeeID == me:
+		return "KAM"
+	}
+	return "deputy"
 }
 
 // KAMOverdue marks an action past its due date.

@@ -168,13 +168,9 @@ func (s *Server) readableAccounts(c echo.Context) (func(uint) bool, error) {
 	return func(id uint) bool { return ids[id] }, nil
 }
 
-// myWorkSummary is the start page's part of My work: the counts and the
-// soonest few, read without the rest (store.WorkSummaryFor).
-func (s *Server) myWorkSummary(c echo.Context) (*workSummary, error) {
-	sum, err := s.opts.Store.WorkSummaryFor(c.Request().Context(), s.workQuery(c), myWorkSummaryLimit)
-	if err != nil {
-		return nil, serverError(err)
-	}
+// workSummaryRows is the start page's part of My work: the counts and the
+// soonest few as store.WorkSummaryFor read them, with their links and forms.
+func (s *Server) workSummaryRows(c echo.Context, sum store.WorkSummary) (*workSummary, error) {
 	rows, err := s.workRows(c, sum.Next)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kamflow/kamflow/schedules"
 	"github.com/kamflow/kamflow/store"
@@ -72,13 +73,12 @@ func (s *Server) loadTrainingPickers(c echo.Context, p *trainingPage) error {
 	return s.loadEmployeePicker(c, &p.RecordPicker, "", typed)
 }
 
-func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
+// trainingPageData reads HR's desk. Its lists are read at once, each into
+// its own field, while the request's goroutine reads the employee selects
+// (they use the echo context); fill, when given, first puts a refused
+// form's input on the page, which the selects keep.
+func (s *Server) trainingPageData(c echo.Context, fill func(*trainingPage)) (*trainingPage, error) {
 	ctx := c.Request().Context()
-	p := &trainingPage{}
-	var err error
-	if p.Courses, err = s.opts.Store.ListCourses(ctx); err != nil {
-		return nil, serverError(err)
-	}
 	lq, err := parseListQuery(c)
 	if err != nil {
 		return nil, err
@@ -93,23 +93,48 @@ func (s *Server) trainingPageData(c echo.Context) (*trainingPage, error) {
 		}
 		pages.Set(name, strconv.Itoa(number[name]))
 	}
-	var total int64
-	if p.Sessions, total, err = s.opts.Store.UpcomingSessionsPage(ctx, s.opts.Now(), store.Page{Number: lq.Page, Size: trainingSessionsPage}); err != nil {
-		return nil, serverError(err)
+	now := s.opts.Now()
+	p := &trainingPage{}
+	var (
+		reads                                       errgroup.Group
+		sessions, awaiting, recorded, standingTotal int64
+		standing                                    []store.KAMTrainingStanding
+	)
+	reads.Go(func() (err error) {
+		p.Courses, err = s.opts.Store.ListCourses(ctx)
+		return err
+	})
+	reads.Go(func() (err error) {
+		p.Sessions, sessions, err = s.opts.Store.UpcomingSessionsPage(ctx, now, store.Page{Number: lq.Page, Size: trainingSessionsPage})
+		return err
+	})
+	reads.Go(func() (err error) {
+		p.Awaiting, awaiting, err = s.opts.Store.EnrolmentsAwaitingAttendance(ctx, now, store.Page{Number: number["attendance"], Size: trainingDeskPage})
+		return err
+	})
+	reads.Go(func() (err error) {
+		p.Recorded, recorded, err = s.opts.Store.RecordedEnrolments(ctx, now.Add(-recordedFor), store.Page{Number: number["recorded"], Size: trainingDeskPage})
+		return err
+	})
+	reads.Go(func() (err error) {
+		standing, standingTotal, err = s.opts.Store.TrainingOutstanding(ctx, 0, store.Page{Number: number["standing"], Size: trainingDeskPage})
+		return err
+	})
+	if fill != nil {
+		fill(p)
 	}
-	p.Pager = newPager("/training", listQuery{Page: lq.Page}, trainingSessionsPage, total)
-	if p.Awaiting, total, err = s.opts.Store.EnrolmentsAwaitingAttendance(ctx, s.opts.Now(), store.Page{Number: number["attendance"], Size: trainingDeskPage}); err != nil {
-		return nil, serverError(err)
+	err = s.loadTrainingPickers(c, p)
+	if readErr := reads.Wait(); readErr != nil {
+		return nil, serverError(readErr)
 	}
-	p.AwaitingPager = sectionPager("/training", "attendance", "attendance", pages, number["attendance"], trainingDeskPage, total)
-	if p.Recorded, total, err = s.opts.Store.RecordedEnrolments(ctx, s.opts.Now().Add(-recordedFor), store.Page{Number: number["recorded"], Size: trainingDeskPage}); err != nil {
-		return nil, serverError(err)
-	}
-	p.RecordedPager = sectionPager("/training", "recorded", "recorded", pages, number["recorded"], trainingDeskPage, total)
-	if p.Standing, total, err = s.trainingStanding(c, number["standing"]); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	p.StandingPager = sectionPager("/training", "standing", "standing", pages, number["standing"], trainingDeskPage, total)
+	p.Pager = newPager("/training", listQuery{Page: lq.Page}, trainingSessionsPage, sessions)
+	p.AwaitingPager = sectionPager("/training", "attendance", "attendance", pages, number["attendance"], trainingDeskPage, awaiting)
+	p.RecordedPager = sectionPager("/training", "recorded", "recorded", pages, number["recorded"], trainingDeskPage, recorded)
+	p.Standing = s.standingRows(c, standing)
+	p.StandingPager = sectionPager("/training", "standing", "standing", pages, number["standing"], trainingDeskPage, standingTotal)
 	return p, nil
 }
 
@@ -126,14 +151,11 @@ const trainingDeskPage = 25
 // trainingPage is HR's desk: upcoming sessions with seats, enrolment, and
 // attendance for sessions that have started.
 func (s *Server) trainingPage(c echo.Context) error {
-	p, err := s.trainingPageData(c)
+	p, err := s.trainingPageData(c, nil)
 	if err != nil {
 		return err
 	}
 	p.Message = doneNotice(c)
-	if err := s.loadTrainingPickers(c, p); err != nil {
-		return err
-	}
 	return s.render(c, http.StatusOK, "training.html", p)
 }
 
@@ -145,21 +167,17 @@ func (s *Server) trainingRefusal(c echo.Context, err error, keep func(*trainingP
 	if !ok {
 		return err
 	}
-	p, perr := s.trainingPageData(c)
-	if perr != nil {
-		return perr
-	}
-	if keep != nil {
-		keep(p, r)
+	p, perr := s.trainingPageData(c, func(p *trainingPage) {
+		if keep != nil {
+			keep(p, r)
+		}
 		p.Error = r.Message
-	} else {
-		p.Error = r.Message
-		if p.Error == "" {
+		if keep == nil && p.Error == "" {
 			p.Error = (&apiError{Fields: r.Fields}).text()
 		}
-	}
-	if err := s.loadTrainingPickers(c, p); err != nil {
-		return err
+	})
+	if perr != nil {
+		return perr
 	}
 	return s.render(c, r.Status, "training.html", p)
 }

@@ -343,16 +343,14 @@ type standingRow struct {
 	CanConfirm bool
 }
 
-func (s *Server) trainingStanding(c echo.Context, page int) ([]standingRow, int64, error) {
-	list, total, err := s.opts.Store.TrainingOutstanding(c.Request().Context(), 0, store.Page{Number: page, Size: trainingDeskPage})
-	if err != nil {
-		return nil, 0, serverError(err)
-	}
+// standingRows are the KAMs programmes wait for, each with whether the
+// signed-in user may confirm her training.
+func (s *Server) standingRows(c echo.Context, list []store.KAMTrainingStanding) []standingRow {
 	out := make([]standingRow, 0, len(list))
 	for _, k := range list {
 		row := standingRow{KAMTrainingStanding: k}
 		row.CanConfirm = len(k.Missing) == 0 && s.may(c, policy.ActTrainingComplete, policy.Target{ProgrammeID: k.ProgrammeID})
 		out = append(out, row)
 	}
-	return out, total, nil
+	return out
 }
