@@ -96,6 +96,7 @@ func (s *Server) home(c echo.Context) error {
 		total    int64
 		progress map[uint]store.PhaseProgress
 		work     store.WorkSummary
+		readable func(uint) bool
 	)
 	reads.Go(func() (err error) {
 		if progs, total, err = s.opts.Store.ListProgrammes(ctx, store.Page{Number: lq.Page, Size: listPageSize}); err != nil {
@@ -108,9 +109,14 @@ func (s *Server) home(c echo.Context) error {
 		progress, err = s.opts.Store.ProgressOf(ctx, ids, page.now)
 		return err
 	})
-	query := s.workQuery(c)
+	// My work's few items, and, if one is about a key account, which
+	// accounts she may open.
+	query, readAccounts := s.workQuery(c), s.accountsReadable(c)
 	reads.Go(func() (err error) {
-		work, err = s.opts.Store.WorkSummaryFor(ctx, query, myWorkSummaryLimit)
+		if work, err = s.opts.Store.WorkSummaryFor(ctx, query, myWorkSummaryLimit); err != nil {
+			return err
+		}
+		readable, err = readAccounts(ctx, work.Next)
 		return err
 	})
 	decide := s.readRoleSections(c, &reads, &page)
@@ -122,9 +128,7 @@ func (s *Server) home(c echo.Context) error {
 		page.Programmes = append(page.Programmes, programmeRow{Programme: p, Progress: progress[p.ID]})
 	}
 	decide()
-	if page.Work, err = s.workSummaryRows(c, work); err != nil {
-		return err
-	}
+	page.Work = s.workSummaryRows(c, work, readable)
 	return s.render(c, http.StatusOK, "home.html", page)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kamflow/kamflow/store"
 )
@@ -43,12 +44,38 @@ func (s *Server) keyAccountsList(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	p := keyAccountsPage{Statuses: store.KeyAccountStatuses, ProgrammeID: f.ProgrammeID, KAMEmployeeID: f.KAMEmployeeID, CustomerID: f.CustomerID, Status: f.Status}
-	var rows []store.KeyAccountRow
-	var total int64
+	// The accounts with their open items, the programmes' names and the
+	// customer filtered by are read at once, each into its own variable,
+	// while the request's goroutine reads the KAM filter's select.
+	var (
+		reads    errgroup.Group
+		rows     []store.KeyAccountRow
+		total    int64
+		open     map[uint]store.OpenItems
+		customer map[uint]string
+	)
 	if visible {
-		if rows, total, err = s.opts.Store.ListKeyAccounts(ctx, f, store.Page{Number: lq.Page, Size: listPageSize}); err != nil {
-			return serverError(err)
-		}
+		reads.Go(func() (err error) {
+			if rows, total, err = s.opts.Store.ListKeyAccounts(ctx, f, store.Page{Number: lq.Page, Size: listPageSize}); err != nil {
+				return err
+			}
+			ids := make([]uint, len(rows))
+			for i, r := range rows {
+				ids[i] = r.ID
+			}
+			open, err = s.opts.Store.OpenItemsOf(ctx, ids, s.opts.Now())
+			return err
+		})
+	}
+	reads.Go(func() (err error) {
+		p.Programmes, _, err = s.opts.Store.ListProgrammes(ctx, store.Page{Number: 1, Size: store.MaxPageSize})
+		return err
+	})
+	if f.CustomerID != 0 {
+		reads.Go(func() (err error) {
+			customer, err = s.opts.Store.CustomerNames(ctx, []uint{f.CustomerID})
+			return err
+		})
 	}
 	// The KAMs to filter by: employees who are KAM of a key account, a
 	// few listed and the rest found by name (a company has hundreds).
@@ -57,34 +84,21 @@ func (s *Server) keyAccountsList(c echo.Context) error {
 	if f.KAMEmployeeID != 0 {
 		chosen = []string{uitoa(f.KAMEmployeeID)}
 	}
-	if err := s.loadEmployeePicker(c, &p.KAMPicker, "", chosen); err != nil {
-		return err
+	err = s.loadEmployeePicker(c, &p.KAMPicker, "", chosen)
+	if readErr := reads.Wait(); readErr != nil {
+		return serverError(readErr)
 	}
-	if p.Programmes, _, err = s.opts.Store.ListProgrammes(ctx, store.Page{Number: 1, Size: store.MaxPageSize}); err != nil {
-		return serverError(err)
+	if err != nil {
+		return err
 	}
 	names := map[uint]string{}
 	for _, pr := range p.Programmes {
 		names[pr.ID] = pr.Name
 	}
-	ids := make([]uint, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	open, err := s.opts.Store.OpenItemsOf(ctx, ids, s.opts.Now())
-	if err != nil {
-		return serverError(err)
-	}
 	for _, r := range rows {
 		p.Rows = append(p.Rows, keyAccountListRow{KeyAccountRow: r, ProgrammeName: names[r.ProgrammeID], Open: open[r.ID]})
 	}
-	if f.CustomerID != 0 {
-		if cn, err := s.opts.Store.CustomerNames(ctx, []uint{f.CustomerID}); err == nil {
-			p.CustomerName = cn[f.CustomerID]
-		} else {
-			return serverError(err)
-		}
-	}
+	p.CustomerName = customer[f.CustomerID]
 	// The pager's links keep the filters.
 	p.Pager = newPager("/key-accounts", lq, listPageSize, total)
 	v := url.Values{}

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,11 +71,16 @@ func (s *Server) myWorkAnswer(c echo.Context, err error) error {
 // myWork reads the user's work from the database with the links she can
 // follow and the forms the policy lets her use.
 func (s *Server) myWork(c echo.Context) ([]workRow, error) {
-	items, err := s.opts.Store.WorkWaitingFor(c.Request().Context(), s.workQuery(c))
+	ctx := c.Request().Context()
+	items, err := s.opts.Store.WorkWaitingFor(ctx, s.workQuery(c))
 	if err != nil {
 		return nil, serverError(err)
 	}
-	return s.workRows(c, items)
+	readable, err := s.accountsReadable(c)(ctx, items)
+	if err != nil {
+		return nil, err
+	}
+	return s.workRows(c, items, readable), nil
 }
 
 // workQuery asks for the signed-in user's work.
@@ -83,22 +90,11 @@ func (s *Server) workQuery(c echo.Context) store.WorkQuery {
 		Lead: u.HasRole(store.RoleLead), Committee: u.HasRole(store.RoleCommittee)}
 }
 
-// workRows adds to items the links she can follow and the forms she may
-// use; which accounts she may open is read once, and only if an item is
-// about one.
-func (s *Server) workRows(c echo.Context, items []store.WorkItem) ([]workRow, error) {
+// workRows adds to items the links she can follow (to the accounts
+// readable says she may open) and the forms she may use.
+func (s *Server) workRows(c echo.Context, items []store.WorkItem, readable func(uint) bool) []workRow {
 	u := currentUser(c)
 	now := s.opts.Now()
-	readable := func(uint) bool { return false }
-	for _, it := range items {
-		if it.KeyAccountID != 0 {
-			var err error
-			if readable, err = s.readableAccounts(c); err != nil {
-				return nil, err
-			}
-			break
-		}
-	}
 	rows := make([]workRow, 0, len(items))
 	for _, it := range items {
 		r := workRow{WorkItem: it, Overdue: it.Due.Before(now)}
@@ -144,38 +140,38 @@ func (s *Server) workRows(c echo.Context, items []store.WorkItem) ([]workRow, er
 		}
 		rows = append(rows, r)
 	}
-	return rows, nil
+	return rows
 }
 
-// readableAccounts answers which key accounts the user may open, with one
-// query at most (policy.AccountScope).
-func (s *Server) readableAccounts(c echo.Context) (func(uint) bool, error) {
+// accountsReadable returns what answers which key accounts the user may
+// open (policy.AccountScope): with one query at most, and none unless an
+// item is about an account. What it returns asks nothing of the echo
+// context, so a page may run it on a goroutine of its own.
+func (s *Server) accountsReadable(c echo.Context) func(context.Context, []store.WorkItem) (func(uint) bool, error) {
 	all, employeeID := keyAccountScope(currentUser(c))
-	if all {
-		return func(uint) bool { return true }, nil
+	return func(ctx context.Context, items []store.WorkItem) (func(uint) bool, error) {
+		if all {
+			return func(uint) bool { return true }, nil
+		}
+		if employeeID == nil || !slices.ContainsFunc(items, func(it store.WorkItem) bool { return it.KeyAccountID != 0 }) {
+			return func(uint) bool { return false }, nil
+		}
+		rows, _, err := s.opts.Store.ListKeyAccounts(ctx, store.KeyAccountFilter{WorkedOnBy: employeeID}, store.Page{Number: 1, Size: store.MaxPageSize})
+		if err != nil {
+			return nil, serverError(err)
+		}
+		ids := map[uint]bool{}
+		for _, r := range rows {
+			ids[r.ID] = true
+		}
+		return func(id uint) bool { return ids[id] }, nil
 	}
-	if employeeID == nil {
-		return func(uint) bool { return false }, nil
-	}
-	rows, _, err := s.opts.Store.ListKeyAccounts(c.Request().Context(), store.KeyAccountFilter{WorkedOnBy: employeeID}, store.Page{Number: 1, Size: store.MaxPageSize})
-	if err != nil {
-		return nil, serverError(err)
-	}
-	ids := map[uint]bool{}
-	for _, r := range rows {
-		ids[r.ID] = true
-	}
-	return func(id uint) bool { return ids[id] }, nil
 }
 
 // workSummaryRows is the start page's part of My work: the counts and the
 // soonest few as store.WorkSummaryFor read them, with their links and forms.
-func (s *Server) workSummaryRows(c echo.Context, sum store.WorkSummary) (*workSummary, error) {
-	rows, err := s.workRows(c, sum.Next)
-	if err != nil {
-		return nil, err
-	}
-	return &workSummary{Total: sum.Total, Overdue: sum.Overdue, Next: rows}, nil
+func (s *Server) workSummaryRows(c echo.Context, sum store.WorkSummary, readable func(uint) bool) *workSummary {
+	return &workSummary{Total: sum.Total, Overdue: sum.Overdue, Next: s.workRows(c, sum.Next, readable)}
 }
 
 // OpenItems are a handover's open checklist items, in words.

@@ -332,15 +332,16 @@ func (s *Server) programmePageData(c echo.Context, id uint) (*programmePage, err
 	if err != nil {
 		return nil, err
 	}
-	// The audit trail is read (with the names its entries show) while the
-	// sections below read theirs: the page waits for the longer of the two.
+	// The audit trail (with the names its entries show), the key accounts,
+	// the training standing and the roll-out's departments are read while
+	// the jour-fixe section reads its own: the page waits for the longest.
 	var (
-		trail  errgroup.Group
+		reads  errgroup.Group
 		events []store.ProgrammeEvent
 		total  int64
 		names  eventNames
 	)
-	trail.Go(func() error {
+	reads.Go(func() error {
 		var err error
 		if events, total, err = s.opts.Store.ProgrammeEventsPage(ctx, id, store.Page{Number: eventsPage, Size: listPageSize}); err != nil {
 			return serverError(err)
@@ -350,12 +351,10 @@ func (s *Server) programmePageData(c echo.Context, id uint) (*programmePage, err
 	})
 	p := &programmePage{ID: id, State: st, Warnings: st.Warnings(s.opts.Now()), Timeline: buildTimeline(st, s.opts.Now()), Now: s.opts.Now()}
 	p.IsLead, p.IsCommittee = st.IsLead(actor(c)), st.IsCommittee(actor(c))
+	s.readProgrammeWork(c, p, &reads)
 	err = s.fillJourFixeSection(c, p)
-	if err == nil {
-		err = s.fillProgrammeWork(c, p)
-	}
-	if trailErr := trail.Wait(); err == nil {
-		err = trailErr
+	if readErr := reads.Wait(); err == nil {
+		err = readErr
 	}
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kamflow/kamflow/policy"
 	"github.com/kamflow/kamflow/store"
@@ -88,9 +89,11 @@ func (f rolloutForm) HasGroup(group string) bool { return slices.Contains(f.Grou
 // Before, the page listed up to 200 and silently left out any further ones.
 const programmeAccountsListed = 20
 
-// fillProgrammeWork adds the key accounts, the training standing and the
-// roll-out's record to the programme page, each as far as the user may see it.
-func (s *Server) fillProgrammeWork(c echo.Context, p *programmePage) error {
+// readProgrammeWork adds the key accounts, the training standing and the
+// roll-out's record to the programme page, each as far as the user may see
+// it: the policy is asked here, on the request's goroutine, and the reads
+// are started in reads, each filling its own field of p.
+func (s *Server) readProgrammeWork(c echo.Context, p *programmePage, reads *errgroup.Group) {
 	ctx := c.Request().Context()
 	u := currentUser(c)
 	all, employeeID := keyAccountScope(u)
@@ -99,39 +102,40 @@ func (s *Server) fillProgrammeWork(c echo.Context, p *programmePage) error {
 		if !all {
 			f.WorkedOnBy = employeeID
 		}
-		rows, total, err := s.opts.Store.ListKeyAccounts(ctx, f, store.Page{Number: 1, Size: programmeAccountsListed})
-		if err != nil {
-			return serverError(err)
-		}
-		p.KeyAccounts, p.KeyAccountsTotal = rows, total
+		reads.Go(func() (err error) {
+			if p.KeyAccounts, p.KeyAccountsTotal, err = s.opts.Store.ListKeyAccounts(ctx, f, store.Page{Number: 1, Size: programmeAccountsListed}); err != nil {
+				return serverError(err)
+			}
+			return nil
+		})
 	}
 	st := &p.State
 	if st.CurrentPhase == workflows.PhaseTraining && (st.Status == workflows.StatusActive || st.Status == workflows.StatusPaused) &&
 		s.may(c, policy.ActTrainingRecord, policy.Target{}) {
-		people, err := s.programmeTrainingStanding(ctx, st)
-		if err != nil {
-			return err
-		}
-		p.Training, p.TrainingShown = people, true
+		p.TrainingShown = true
 		p.MayEnrol = s.may(c, policy.ActTrainingManage, policy.Target{})
+		reads.Go(func() (err error) {
+			p.Training, err = s.programmeTrainingStanding(ctx, st)
+			return err
+		})
 	}
 	if rollout := st.Phase(workflows.PhaseRollout); st.RolloutChecks && rollout != nil && rollout.Status != workflows.PhasePending {
 		v := &rolloutView{Conflicts: st.Conflicts, Briefings: st.Briefings, Channels: workflows.BriefingChannels,
 			Form: rolloutForm{InformedOn: s.opts.Now().UTC().Format("2006-01-02"), Channel: workflows.BriefingChannels[0]}}
 		v.MayRecord = p.IsLead && rollout.Status == workflows.PhaseInProgress && st.Status == workflows.StatusActive
 		if v.MayRecord {
-			deps, err := s.opts.Store.EmployeeDepartments(ctx)
-			if err != nil {
-				return serverError(err)
-			}
-			v.Departments = deps
+			reads.Go(func() (err error) {
+				if v.Departments, err = s.opts.Store.EmployeeDepartments(ctx); err != nil {
+					return serverError(err)
+				}
+				return nil
+			})
 		}
 		p.Rollout = v
 	}
 	if ph := st.Phase(st.CurrentPhase); p.IsLead && ph != nil && ph.Status == workflows.PhaseInProgress {
 		p.Hindrances = st.SubmitHindrances(st.CurrentPhase)
 	}
-	return nil
 }
 
 // programmeTrainingStanding lists the programme's KAMs and deputies (assignment
@@ -163,16 +167,26 @@ func (s *Server) programmeTrainingStanding(ctx context.Context, st *workflows.Pr
 	for i, pe := range people {
 		ids[i] = pe.EmployeeID
 	}
-	emps, err := s.opts.Store.EmployeesByID(ctx, ids)
-	if err != nil {
-		return nil, serverError(err)
-	}
-	missing, err := s.opts.Store.MissingRequiredCourses(ctx, ids)
-	if err != nil {
-		return nil, serverError(err)
-	}
-	places, err := s.opts.Store.OpenPlacesOf(ctx, ids)
-	if err != nil {
+	// The people, the courses they miss and their places, read at once.
+	var (
+		reads   errgroup.Group
+		emps    map[uint]store.Employee
+		missing map[uint][]store.Course
+		places  []store.Enrolment
+	)
+	reads.Go(func() (err error) {
+		emps, err = s.opts.Store.EmployeesByID(ctx, ids)
+		return err
+	})
+	reads.Go(func() (err error) {
+		missing, err = s.opts.Store.MissingRequiredCourses(ctx, ids)
+		return err
+	})
+	reads.Go(func() (err error) {
+		places, err = s.opts.Store.OpenPlacesOf(ctx, ids)
+		return err
+	})
+	if err := reads.Wait(); err != nil {
 		return nil, serverError(err)
 	}
 	waiting := st.MissingTraining()
