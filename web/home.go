@@ -139,7 +139,7 @@ func (s *Server) readRoleSections(c echo.Context, reads *errgroup.Group, page *h
 	ctx := c.Request().Context()
 	u := currentUser(c)
 	now := page.now
-	var decisions []func()
+	var plans []store.PlanWaiting
 	if u.HasRole(store.RoleCommittee) {
 		page.Committee = true
 		reads.Go(func() error {
@@ -150,17 +150,9 @@ func (s *Server) readRoleSections(c echo.Context, reads *errgroup.Group, page *h
 	}
 	if policy.Possible(u, policy.ActPlanDecide) {
 		page.DecidesPlans = true
-		var list []store.PlanWaiting
 		reads.Go(func() (err error) {
-			list, err = s.opts.Store.PlansWaitingFor(ctx, u.Email)
+			plans, err = s.opts.Store.PlansWaitingFor(ctx, u.Email)
 			return err
-		})
-		decisions = append(decisions, func() {
-			for _, w := range list {
-				if s.may(c, policy.ActPlanDecide, policy.Target{ProgrammeID: w.ProgrammeID}) {
-					page.PlansWaiting = append(page.PlansWaiting, w)
-				}
-			}
 		})
 	}
 	if u.HasRole(store.RoleHR) {
@@ -231,8 +223,10 @@ func (s *Server) readRoleSections(c echo.Context, reads *errgroup.Group, page *h
 		})
 	}
 	return func() {
-		for _, d := range decisions {
-			d()
+		for _, w := range plans {
+			if s.may(c, policy.ActPlanDecide, policy.Target{ProgrammeID: w.ProgrammeID}) {
+				page.PlansWaiting = append(page.PlansWaiting, w)
+			}
 		}
 	}
 }
