@@ -151,10 +151,6 @@ func (s *Store) TrainingOutstanding(ctx context.Context, programmeID uint, p Pag
 	if err != nil {
 		return nil, 0, translate(err, "training outstanding")
 	}
-	if len(rows) == 0 {
-		total, err := countUnlessComplete(s.db.WithContext(ctx).Table("(?) AS w", waiting()), p, 0)
-		return nil, total, translate(err, "count training outstanding")
-	}
 	seen := map[uint]bool{}
 	var ids []uint
 	for _, r := range rows {
@@ -165,7 +161,8 @@ func (s *Store) TrainingOutstanding(ctx context.Context, programmeID uint, p Pag
 	}
 	// The count and the page's KAMs, courses missing and places held are
 	// read at once, each into its own variable: the desk and the start
-	// page wait for the slowest, not for their sum.
+	// page wait for the slowest, not for their sum. (For an empty page the
+	// last three ask nothing.)
 	var (
 		reads   errgroup.Group
 		total   int64
@@ -196,7 +193,7 @@ func (s *Store) TrainingOutstanding(ctx context.Context, programmeID uint, p Pag
 	for _, e := range open {
 		enrolments[e.EmployeeID] = append(enrolments[e.EmployeeID], e)
 	}
-	out := make([]KAMTrainingStanding, 0, len(rows))
+	var out []KAMTrainingStanding // nil for an empty page, as before
 	for _, r := range rows {
 		out = append(out, KAMTrainingStanding{ProgrammeID: r.ProgrammeID, ProgrammeName: r.ProgrammeName, Employee: emps[r.EmployeeID],
 			Missing: missing[r.EmployeeID], Enrolments: enrolments[r.EmployeeID]})
