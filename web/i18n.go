@@ -387,5 +387,8 @@ func funcsFor(l lang) template.FuncMap {
 		"trainingSessionRows":    l.trainingSessionRows,
 		"awaitingAttendanceRows": l.awaitingAttendanceRows,
 		"recordedAttendanceRows": l.recordedAttendanceRows,
+		// The customer and contact lists' rows (list_rows.go).
+		"customerRows": l.customerRows,
+		"contactRows":  l.contactRows,
 	}
 }

@@ -37,14 +37,7 @@ type deskRowsInput struct {
 // two zones and both languages.
 func TestTrainingDeskRowsWriteWhatTheTemplateWrote(t *testing.T) {
 	hostile := `"><script>alert('x+y')</script>&` + "\x00"
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	newYork, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Fatal(err)
-	}
+	berlin, newYork := rowZones(t)
 	start := time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC) // the night Berlin's clocks go forward
 	basics := &store.Course{ID: 1, Title: "KAM Grundlagen", RequiredKAM: true}
 	odd := &store.Course{ID: 2, Title: "Verhandlung " + hostile}
@@ -121,4 +114,18 @@ func TestTrainingDeskRowsWriteWhatTheTemplateWrote(t *testing.T) {
 			t.Errorf("German session row lacks %q:\n%s", want, got)
 		}
 	}
+}
+
+// rowZones are the zones the rows written in Go are checked in: one east
+// of UTC with a clock change in the test's data, one west of it.
+func rowZones(t *testing.T) (berlin, newYork *time.Location) {
+	t.Helper()
+	var err error
+	if berlin, err = time.LoadLocation("Europe/Berlin"); err != nil {
+		t.Fatal(err)
+	}
+	if newYork, err = time.LoadLocation("America/New_York"); err != nil {
+		t.Fatal(err)
+	}
+	return berlin, newYork
 }
