@@ -85,7 +85,7 @@ var german = map[string]string{
 	"My open actions": "Meine offenen Massnahmen", "Action": "Massnahme", "Actions": "Massnahmen", "No open actions.": "Keine offenen Massnahmen.",
 	"Next workshops": "Nächste Workshops", "No workshop planned yet.": "Noch kein Workshop geplant.",
 	"Upcoming sessions with free seats": "Kommende Termine mit freien Plätzen", "Course": "Kurs", "Starts": "Beginn",
-	"Place": "Ort", "Free seats": "Freie Plätze", "{1} free of {2}": "{1} von {2} frei",
+	"Place": "Ort", "Free seats": "Freie Plätze", "{1} free of {2}": "{1} von {2} frei", "{1} of {2} phases": "{1} von {2} Phasen",
 	"No upcoming session has free seats. Schedule sessions on the training page.": "Kein kommender Termin hat freie Plätze. Termine werden auf der Schulungsseite geplant.",
 	"Assigned KAMs still missing required training":                               "Zugeordnete KAMs ohne Pflichtschulung", "Missing": "Fehlt",
 	"Every assigned KAM has the required training.": "Alle zugeordneten KAMs haben die Pflichtschulungen.",

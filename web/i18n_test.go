@@ -74,7 +74,7 @@ func TestGermanCoversTemplates(t *testing.T) {
 	keys = append(keys, workflows.GuidingQuestions()...)
 	// The rows written in Go (training_rows.go, list_rows.go).
 	keys = append(keys, "required for KAMs", "Participants and waitlist", "Cancel session", "Attended", "No-show",
-		"archived", "Restore", "Add contact", "Edit", "Archive", archiveCustomerConsequence, archiveContactConsequence)
+		"archived", "Restore", "Add contact", "Edit", "Archive", archiveCustomerConsequence, archiveContactConsequence, "{1} of {2} phases")
 	for _, forms := range eventTexts {
 		for _, f := range forms {
 			if f.count == 0 {

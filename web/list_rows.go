@@ -9,10 +9,11 @@ import (
 	"github.com/kamflow/kamflow/store"
 )
 
-// The customer and contact lists' rows are written here rather than by
-// their templates: each list shows 25 rows with an archive step apiece,
-// and executing a template of some fifteen parts per row was most of
-// these pages' rendering — the lists and searches people open most. Every
+// The customer and contact lists' rows, and the start page's programmes,
+// are written here rather than by their templates: each list shows up to
+// 25 rows (the customers and contacts with an archive step apiece), and
+// executing a template of some fifteen parts per row was most of these
+// pages' rendering — the pages people open most. Every
 // text is escaped as html/template escapes it (htmlText); a test holds
 // the rows to the bytes the templates wrote, in both languages.
 
@@ -88,4 +89,112 @@ func (l lang) contactRows(csrf string, contacts []store.ContactRow, archived boo
 		b.WriteString(`</td></tr>`)
 	}
 	return template.HTML(b.String()), nil
+}
+
+// programmeRows are the start page's programmes: name, lead, status,
+// current phase, progress through the phases and the next due date.
+func (l lang) programmeRows(rows []programmeRow) template.HTML {
+	overdue := htmlText.Replace(l.translate("overdue"))
+	var b strings.Builder
+	b.Grow(700 * len(rows))
+	for _, p := range rows {
+		b.WriteString("\n  <tr")
+		if p.Progress.Overdue {
+			b.WriteString(` class="overdue"`)
+		}
+		done, total := strconv.Itoa(p.Progress.Done), strconv.Itoa(p.Progress.Total)
+		b.WriteString(">\n    <td><a href=\"/programmes/" + strconv.FormatUint(uint64(p.ID), 10) + `">` + htmlText.Replace(p.Name) + `</a></td><td>` + htmlText.Replace(p.LeadEmail) +
+			"</td>\n    <td><span class=\"badge " + htmlText.Replace(p.Status) + `">` + htmlText.Replace(l.label("status", p.Status)) + `</span></td><td>` +
+			htmlText.Replace(l.translate(phaseTitle(p.CurrentPhase))) + "</td>\n    <td><progress max=\"" + total + `" value="` + done + `" title="` +
+			htmlText.Replace(l.translateWith("{1} of {2} phases", p.Progress.Done, p.Progress.Total)) + `"></progress> ` + done + `/` + total + "</td>\n    <td>")
+		if p.Progress.NextDue != nil {
+			b.WriteString(htmlText.Replace(l.formatDate(*p.Progress.NextDue)))
+		}
+		if p.Progress.Overdue {
+			b.WriteString(` <strong>` + overdue + `</strong>`)
+		}
+		b.WriteString("</td>\n  </tr>\n  ")
+	}
+	return template.HTML(b.String())
+}
+
+// keyAccountRows are the key-accounts list's rows: customer, programme,
+// status, KAM (and who covers during a handover), deputy, and the open
+// actions (those overdue marked) and measures.
+func (l lang) keyAccountRows(rows []keyAccountListRow) template.HTML {
+	overdue := htmlText.Replace(l.translate("overdue"))
+	var b strings.Builder
+	b.Grow(800 * len(rows))
+	for _, r := range rows {
+		b.WriteString(`<tr`)
+		if r.Open.OverdueActions != 0 {
+			b.WriteString(` class="overdue"`)
+		}
+		b.WriteString(`><td><a href="/key-accounts/` + strconv.FormatUint(uint64(r.ID), 10) + `">` + htmlText.Replace(r.CustomerName) +
+			`</a></td><td><a href="/programmes/` + strconv.FormatUint(uint64(r.ProgrammeID), 10) + `">` + htmlText.Replace(r.ProgrammeName) + "</a></td>\n<td>")
+		l.keyAccountStatus(&b, r.KeyAccountRow)
+		b.WriteString(`</td><td>`)
+		l.keyAccountPeople(&b, r.KeyAccountRow)
+		b.WriteString("</td>\n<td class=\"num\">" + strconv.Itoa(r.Open.Actions))
+		if r.Open.OverdueActions != 0 {
+			b.WriteString(` <strong class="error">(` + strconv.Itoa(r.Open.OverdueActions) + ` ` + overdue + `)</strong>`)
+		}
+		b.WriteString(`</td><td class="num">` + strconv.Itoa(r.Open.Measures) + `</td></tr>`)
+	}
+	return template.HTML(b.String())
+}
+
+// programmeKeyAccountRows are the programme page's key accounts:
+// customer, KAM (and who covers), deputy and status.
+func (l lang) programmeKeyAccountRows(rows []store.KeyAccountRow) template.HTML {
+	var b strings.Builder
+	b.Grow(500 * len(rows))
+	for _, r := range rows {
+		b.WriteString(`<tr><td><a href="/key-accounts/` + strconv.FormatUint(uint64(r.ID), 10) + `">` + htmlText.Replace(r.CustomerName) + "</a></td>\n<td>")
+		l.keyAccountPeople(&b, r)
+		b.WriteString(`</td><td>`)
+		l.keyAccountStatus(&b, r)
+		b.WriteString(`</td></tr>`)
+	}
+	return template.HTML(b.String())
+}
+
+// keyAccountPeople are a key account's KAM cell (with who covers during
+// a handover) and its deputy cell, without the deputy's opening tag.
+func (l lang) keyAccountPeople(b *strings.Builder, r store.KeyAccountRow) {
+	if r.KAMEmployeeID != nil {
+		b.WriteString(htmlText.Replace(r.KAMName))
+	} else {
+		b.WriteString(`—`)
+	}
+	if r.CoveringEmployeeID != nil {
+		b.WriteString(` <small class="muted">(` + htmlText.Replace(l.translate("covering:")) + ` ` + htmlText.Replace(r.CoveringName) + `)</small>`)
+	}
+	b.WriteString("</td>\n<td>")
+	if r.DeputyEmployeeID != nil {
+		b.WriteString(htmlText.Replace(r.DeputyName))
+	} else {
+		b.WriteString(`—`)
+	}
+}
+
+// keyAccountStatus is a key account's status badge.
+func (l lang) keyAccountStatus(b *strings.Builder, r store.KeyAccountRow) {
+	status := r.Status()
+	b.WriteString(`<span class="badge ` + htmlText.Replace(status) + `">` + htmlText.Replace(l.label("status", status)) + `</span>`)
+}
+
+// programmeOptions are a programme select's options, the chosen one
+// selected.
+func programmeOptions(programmes []store.Programme, chosen uint) template.HTML {
+	var b strings.Builder
+	b.Grow(80 * len(programmes))
+	for _, p := range programmes {
+		b.WriteString(`<option value="` + strconv.FormatUint(uint64(p.ID), 10) + `"`)
+		if p.ID == chosen {
+			b.WriteString(` selected`)
+		}
+		b.WriteString(`>` + htmlText.Replace(p.Name) + `</option>`)
+	}
+	return template.HTML(b.String())
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kamflow/kamflow/store"
+	"github.com/kamflow/kamflow/workflows"
 )
 
 // The customer and contact lists' rows as customers.html and
@@ -15,7 +16,27 @@ import (
 const (
 	customerRowsTemplate = `{{define "confirm"}}{{.HTML}}{{end}}{{$csrf := .CSRF}}{{$p := .}}{{$arch := .Archived}}` + `{{range $p.Customers}}<tr><td><a href="/customers/{{.ID}}">{{.Name}}</a></td><td>{{.Industry}}</td><td>{{.Country}}</td><td class="num">{{num .AnnualRevenue}}</td><td class="num">{{dec .MarginPercent}} %</td><td>{{t .Potential}}</td>
 <td>{{if $arch}}{{if $p.CanArchive}}<span class="muted">{{t "archived"}} {{with .ArchivedAt}}{{day $.Zone .}}{{end}}</span> <form method="post" action="/customers/{{.ID}}/restore" class="inline"><input type="hidden" name="csrf" value="{{$csrf}}"><button type="submit" class="secondary">{{t "Restore"}}</button></form>{{end}}{{else}}<a href="/contacts/new?customer={{.ID}}">{{t "Add contact"}}</a> <a href="/customers/{{.ID}}/edit">{{t "Edit"}}</a>{{if $p.CanArchive}} {{template "confirm" (confirm "id" (printf "archive-customer-%d" .ID) "csrf" $csrf "action" (printf "/customers/%d/archive" .ID) "label" "Archive" "class" "secondary" "name" .Name "consequence" "The customer leaves the lists, the search and the selection; its contacts, key accounts and history stay, and it can be restored from the archived customers.")}}{{end}}{{end}}</td></tr>{{end}}`
-	contactRowsTemplate = `{{define "confirm"}}{{.HTML}}{{end}}{{$csrf := .CSRF}}{{$p := .}}{{$arch := .Archived}}` + `{{range $p.Contacts}}<tr><td>{{.CustomerName}}</td><td><a href="/contacts/{{.ID}}">{{.Name}}</a></td><td>{{.JobTitle}}</td><td>{{t .HierarchyLevel.Label}}</td><td>{{.Email}}</td><td>{{.Phone}}</td>
+	// The start page's programmes as home.html wrote them; the title of
+	// the progress bar is translated since (it was English on every page).
+	programmeRowsTemplate = `{{$d := .}}` + `{{range $d.Programmes}}
+  <tr{{if .Progress.Overdue}} class="overdue"{{end}}>
+    <td><a href="/programmes/{{.ID}}">{{.Name}}</a></td><td>{{.LeadEmail}}</td>
+    <td><span class="badge {{.Status}}">{{label "status" .Status}}</span></td><td>{{phaseLabel .CurrentPhase}}</td>
+    <td><progress max="{{.Progress.Total}}" value="{{.Progress.Done}}" title="{{tf "{1} of {2} phases" .Progress.Done .Progress.Total}}"></progress> {{.Progress.Done}}/{{.Progress.Total}}</td>
+    <td>{{with .Progress.NextDue}}{{date .}}{{end}}{{if .Progress.Overdue}} <strong>{{t "overdue"}}</strong>{{end}}</td>
+  </tr>
+  {{end}}`
+	// The key accounts as key_accounts.html and programme.html wrote them,
+	// and the list's programme select.
+	keyAccountRowsTemplate = `{{$p := .}}` + `{{range $p.Rows}}<tr{{if .Open.OverdueActions}} class="overdue"{{end}}><td><a href="/key-accounts/{{.ID}}">{{.CustomerName}}</a></td><td><a href="/programmes/{{.ProgrammeID}}">{{.ProgrammeName}}</a></td>
+<td><span class="badge {{.Status}}">{{label "status" .Status}}</span></td><td>{{if .KAMEmployeeID}}{{.KAMName}}{{else}}—{{end}}{{if .CoveringEmployeeID}} <small class="muted">({{t "covering:"}} {{.CoveringName}})</small>{{end}}</td>
+<td>{{if .DeputyEmployeeID}}{{.DeputyName}}{{else}}—{{end}}</td>
+<td class="num">{{.Open.Actions}}{{if .Open.OverdueActions}} <strong class="error">({{.Open.OverdueActions}} {{t "overdue"}})</strong>{{end}}</td><td class="num">{{.Open.Measures}}</td></tr>{{end}}`
+	programmeKeyAccountRowsTemplate = `{{$p := .}}` + `{{range $p.KeyAccounts}}<tr><td><a href="/key-accounts/{{.ID}}">{{.CustomerName}}</a></td>
+<td>{{if .KAMEmployeeID}}{{.KAMName}}{{else}}—{{end}}{{if .CoveringEmployeeID}} <small class="muted">({{t "covering:"}} {{.CoveringName}})</small>{{end}}</td>
+<td>{{if .DeputyEmployeeID}}{{.DeputyName}}{{else}}—{{end}}</td><td><span class="badge {{.Status}}">{{label "status" .Status}}</span></td></tr>{{end}}`
+	programmeOptionsTemplate = `{{$p := .}}` + `{{range $p.Programmes}}<option value="{{.ID}}"{{if eq .ID $p.ProgrammeID}} selected{{end}}>{{.Name}}</option>{{end}}`
+	contactRowsTemplate      = `{{define "confirm"}}{{.HTML}}{{end}}{{$csrf := .CSRF}}{{$p := .}}{{$arch := .Archived}}` + `{{range $p.Contacts}}<tr><td>{{.CustomerName}}</td><td><a href="/contacts/{{.ID}}">{{.Name}}</a></td><td>{{.JobTitle}}</td><td>{{t .HierarchyLevel.Label}}</td><td>{{.Email}}</td><td>{{.Phone}}</td>
 <td>{{if $arch}}<form method="post" action="/contacts/{{.ID}}/restore" class="inline"><input type="hidden" name="csrf" value="{{$csrf}}"><button type="submit" class="secondary">{{t "Restore"}}</button></form>{{else}}{{template "confirm" (confirm "id" (printf "archive-contact-%d" .ID) "csrf" $csrf "action" (printf "/contacts/%d/archive" .ID) "label" "Archive" "class" "secondary" "name" (printf "%s (%s)" .Name .CustomerName) "consequence" "The contact leaves the lists and the contact matrix; whoever reported to this contact reports to no one. It can be restored from the archived contacts.")}}{{end}}</td></tr>{{end}}`
 )
 
@@ -102,6 +123,107 @@ func TestListRowsWriteWhatTheTemplatesWrote(t *testing.T) {
 	for _, want := range []string{"12.345.678", "12,5 %", "Kontakt hinzufügen", "Bearbeiten", "Archivieren"} {
 		if !strings.Contains(string(got), want) {
 			t.Errorf("German customer row lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestProgrammeRowsWriteWhatTheTemplateWrote: programmes in every status,
+// overdue or not, with and without a next due date, at every phase and
+// none, with texts html/template escapes, in both languages.
+func TestProgrammeRowsWriteWhatTheTemplateWrote(t *testing.T) {
+	hostile := `"><script>alert('x+y')</script>&` + "\x00"
+	due := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
+	rows := []programmeRow{
+		{Programme: store.Programme{ID: 7, Name: "KAM Einführung 2027", LeadEmail: "lead@example.com", Status: "active", CurrentPhase: "criteria"},
+			Progress: store.PhaseProgress{Done: 2, Total: 11, NextDue: &due, Overdue: true}},
+		{Programme: store.Programme{ID: 123456, Name: hostile, LeadEmail: hostile, Status: hostile, CurrentPhase: hostile},
+			Progress: store.PhaseProgress{Done: 0, Total: 0}},
+		{Programme: store.Programme{ID: 9, Name: "Done", LeadEmail: "x@example.com", Status: "completed", CurrentPhase: ""},
+			Progress: store.PhaseProgress{Done: 11, Total: 11}},
+	}
+	for _, ph := range workflows.Phases() {
+		rows = append(rows, programmeRow{Programme: store.Programme{ID: 10, Name: "P", Status: "paused", CurrentPhase: string(ph)},
+			Progress: store.PhaseProgress{Done: 1, Total: 11, NextDue: &due}})
+	}
+	for _, l := range uiLanguages {
+		tmpl := template.Must(template.New("programmes").Funcs(funcsFor(l)).Parse(programmeRowsTemplate))
+		var want strings.Builder
+		if err := tmpl.Execute(&want, struct{ Programmes []programmeRow }{rows}); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(l.programmeRows(rows)); got != want.String() {
+			t.Errorf("%s: programme rows differ\n got %s\nwant %s", l, got, want.String())
+		}
+	}
+	if got := langEN.programmeRows(nil); got != "" {
+		t.Errorf("no programmes = %q", got)
+	}
+	got := string(langDE.programmeRows(rows[:1]))
+	for _, want := range []string{"2 von 11 Phasen", "31.01.2027", "überfällig"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("German programme row lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestKeyAccountRowsWriteWhatTheTemplatesWrote: key accounts active,
+// unassigned and in handover (covered or not), with and without a deputy,
+// with open, overdue and no items, texts html/template escapes; the
+// programme select with and without a programme chosen; both languages.
+func TestKeyAccountRowsWriteWhatTheTemplatesWrote(t *testing.T) {
+	hostile := `"><script>alert('x+y')</script>&` + "\x00"
+	id := func(v uint) *uint { return &v }
+	account := func(ka uint, kam, deputy, covering *uint, handover bool, customer string) store.KeyAccountRow {
+		return store.KeyAccountRow{KeyAccount: store.KeyAccount{ID: ka, ProgrammeID: 3, CustomerID: ka + 1000, KAMEmployeeID: kam, DeputyEmployeeID: deputy,
+			CoveringEmployeeID: covering, CustomerName: customer}, KAMName: "Änne Müller", DeputyName: "Bo " + hostile, CoveringName: "Cem & Co", HandoverOpen: handover}
+	}
+	accounts := []store.KeyAccountRow{
+		account(1, id(11), id(12), nil, false, "Müller & Söhne GmbH"),
+		account(2, nil, nil, nil, false, hostile),
+		account(3, id(11), nil, id(13), true, "O'Brien"),
+		account(4, nil, id(12), id(13), true, ""),
+	}
+	var rows []keyAccountListRow
+	for i, a := range accounts {
+		rows = append(rows, keyAccountListRow{KeyAccountRow: a, ProgrammeName: []string{"KAM 2027", hostile, "", "P"}[i],
+			Open: []store.OpenItems{{Actions: 3, OverdueActions: 1, Measures: 2}, {}, {Actions: 12}, {Measures: 1}}[i]})
+	}
+	programmes := []store.Programme{{ID: 3, Name: "KAM 2027"}, {ID: 4, Name: hostile}, {ID: 123456, Name: "Ä"}}
+	type input struct {
+		Rows        []keyAccountListRow
+		KeyAccounts []store.KeyAccountRow
+		Programmes  []store.Programme
+		ProgrammeID uint
+	}
+	for _, l := range uiLanguages {
+		execute := func(text string, in input) string {
+			var b strings.Builder
+			if err := template.Must(template.New("rows").Funcs(funcsFor(l)).Parse(text)).Execute(&b, in); err != nil {
+				t.Fatal(err)
+			}
+			return b.String()
+		}
+		in := input{Rows: rows, KeyAccounts: accounts, Programmes: programmes}
+		if got, want := string(l.keyAccountRows(rows)), execute(keyAccountRowsTemplate, in); got != want {
+			t.Errorf("%s: key-account rows differ\n got %s\nwant %s", l, got, want)
+		}
+		if got, want := string(l.programmeKeyAccountRows(accounts)), execute(programmeKeyAccountRowsTemplate, in); got != want {
+			t.Errorf("%s: the programme's key-account rows differ\n got %s\nwant %s", l, got, want)
+		}
+		for _, chosen := range []uint{0, 4, 99} {
+			in.ProgrammeID = chosen
+			if got, want := string(programmeOptions(programmes, chosen)), execute(programmeOptionsTemplate, in); got != want {
+				t.Errorf("%s, programme %d chosen: options differ\n got %s\nwant %s", l, chosen, got, want)
+			}
+		}
+	}
+	if langEN.keyAccountRows(nil)+langEN.programmeKeyAccountRows(nil)+programmeOptions(nil, 0) != "" {
+		t.Error("no rows wrote markup")
+	}
+	got := string(langDE.keyAccountRows(rows[2:3]))
+	for _, want := range []string{"vertreten durch", "Übergabe"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("German key-account row lacks %q:\n%s", want, got)
 		}
 	}
 }
