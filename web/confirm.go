@@ -127,6 +127,14 @@ func newConfirm(kv ...any) (confirmStep, error) {
 	return c, nil
 }
 
+// confirm builds a confirmation in the language, as the template function
+// "confirm" does, for rows written in Go.
+func (l lang) confirm(kv ...any) (confirmStep, error) {
+	c, err := newConfirm(kv...)
+	c.lang = l
+	return c, err
+}
+
 // isLocalPath says whether s is a path of this site made of characters a
 // URL carries as they are, so it can be written into an attribute escaped
 // as text only.

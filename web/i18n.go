@@ -374,12 +374,8 @@ func funcsFor(l lang) template.FuncMap {
 		"handoverLabel": handoverLabel,
 		// sameEmail compares e-mail addresses as the policy does.
 		"sameEmail": strings.EqualFold,
-		"confirm": func(kv ...any) (confirmStep, error) {
-			c, err := newConfirm(kv...)
-			c.lang = l
-			return c, err
-		},
-		"relbox": newRelationshipBox,
+		"confirm":   l.confirm,
+		"relbox":    newRelationshipBox,
 		// ownerForm and timelineSVG are markup a page repeats, built in Go.
 		"ownerForm":   l.ownerForm,
 		"timelineSVG": l.timelineSVG,

@@ -9,13 +9,13 @@ import (
 	"github.com/kamflow/kamflow/store"
 )
 
-// The customer and contact lists' rows, and the start page's programmes,
-// are written here rather than by their templates: each list shows up to
-// 25 rows (the customers and contacts with an archive step apiece), and
-// executing a template of some fifteen parts per row was most of these
-// pages' rendering — the pages people open most. Every
-// text is escaped as html/template escapes it (htmlText); a test holds
-// the rows to the bytes the templates wrote, in both languages.
+// The rows of the lists people open most — customers, contacts, the start
+// page's programmes, key accounts — are written here rather than by their
+// templates: a list shows up to 25 rows (the customers and contacts with
+// an archive step apiece), and executing a template of some fifteen parts
+// per row was most of these pages' rendering. Every text is escaped as
+// html/template escapes it (htmlText); a test holds the rows to the bytes
+// the templates wrote, in both languages.
 
 // archiveCustomerConsequence is what archiving a customer tells the user.
 const archiveCustomerConsequence = "The customer leaves the lists, the search and the selection; its contacts, key accounts and history stay, and it can be restored from the archived customers."
@@ -28,7 +28,7 @@ const archiveContactConsequence = "The contact leaves the lists and the contact 
 // edit and archive on the active list; restore on the archived one (both
 // archive and restore only for those who may).
 func (l lang) customerRows(zone *time.Location, csrf string, customers []store.Customer, archived, canArchive bool) (template.HTML, error) {
-	token := htmlText.Replace(csrf)
+	restore := l.restoreForm(csrf)
 	var b strings.Builder
 	b.Grow(1100 * len(customers))
 	for _, cu := range customers {
@@ -42,18 +42,16 @@ func (l lang) customerRows(zone *time.Location, csrf string, customers []store.C
 			if cu.ArchivedAt != nil {
 				b.WriteString(htmlText.Replace(l.formatDay(zone, cu.ArchivedAt)))
 			}
-			b.WriteString(`</span> <form method="post" action="/customers/` + id + `/restore" class="inline"><input type="hidden" name="csrf" value="` + token +
-				`"><button type="submit" class="secondary">` + htmlText.Replace(l.translate("Restore")) + `</button></form>`)
+			b.WriteString(`</span> ` + restore("/customers/"+id+"/restore"))
 		case !archived:
 			b.WriteString(`<a href="/contacts/new?customer=` + id + `">` + htmlText.Replace(l.translate("Add contact")) + `</a> <a href="/customers/` + id + `/edit">` +
 				htmlText.Replace(l.translate("Edit")) + `</a>`)
 			if canArchive {
-				c, err := newConfirm("id", "archive-customer-"+id, "csrf", csrf, "action", "/customers/"+id+"/archive", "label", "Archive",
+				c, err := l.confirm("id", "archive-customer-"+id, "csrf", csrf, "action", "/customers/"+id+"/archive", "label", "Archive",
 					"class", "secondary", "name", cu.Name, "consequence", archiveCustomerConsequence)
 				if err != nil {
 					return "", err
 				}
-				c.lang = l
 				b.WriteString(` ` + string(c.HTML()))
 			}
 		}
@@ -62,11 +60,19 @@ func (l lang) customerRows(zone *time.Location, csrf string, customers []store.C
 	return template.HTML(b.String()), nil
 }
 
+// restoreForm is an archived list's restore step: given the path it posts
+// to, the form with the page's token.
+func (l lang) restoreForm(csrf string) func(action string) string {
+	rest := `" class="inline"><input type="hidden" name="csrf" value="` + htmlText.Replace(csrf) +
+		`"><button type="submit" class="secondary">` + htmlText.Replace(l.translate("Restore")) + `</button></form>`
+	return func(action string) string { return `<form method="post" action="` + action + rest }
+}
+
 // contactRows are the contact list's rows: customer, name, job title,
 // level, e-mail and phone, then archive (active list) or restore
 // (archived list).
 func (l lang) contactRows(csrf string, contacts []store.ContactRow, archived bool) (template.HTML, error) {
-	token := htmlText.Replace(csrf)
+	restore := l.restoreForm(csrf)
 	var b strings.Builder
 	b.Grow(1000 * len(contacts))
 	for _, ct := range contacts {
@@ -75,15 +81,13 @@ func (l lang) contactRows(csrf string, contacts []store.ContactRow, archived boo
 			htmlText.Replace(ct.JobTitle) + `</td><td>` + htmlText.Replace(l.translate(ct.HierarchyLevel.Label())) + `</td><td>` + htmlText.Replace(ct.Email) +
 			`</td><td>` + htmlText.Replace(ct.Phone) + "</td>\n<td>")
 		if archived {
-			b.WriteString(`<form method="post" action="/contacts/` + id + `/restore" class="inline"><input type="hidden" name="csrf" value="` + token +
-				`"><button type="submit" class="secondary">` + htmlText.Replace(l.translate("Restore")) + `</button></form>`)
+			b.WriteString(restore("/contacts/" + id + "/restore"))
 		} else {
-			c, err := newConfirm("id", "archive-contact-"+id, "csrf", csrf, "action", "/contacts/"+id+"/archive", "label", "Archive",
+			c, err := l.confirm("id", "archive-contact-"+id, "csrf", csrf, "action", "/contacts/"+id+"/archive", "label", "Archive",
 				"class", "secondary", "name", ct.Name+" ("+ct.CustomerName+")", "consequence", archiveContactConsequence)
 			if err != nil {
 				return "", err
 			}
-			c.lang = l
 			b.WriteString(string(c.HTML()))
 		}
 		b.WriteString(`</td></tr>`)

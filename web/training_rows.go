@@ -38,12 +38,11 @@ func (l lang) trainingSessionRows(zone *time.Location, csrf string, sessions []s
 			`</td><td>` + htmlText.Replace(s.Place) + `</td><td>` + htmlText.Replace(l.translateWith("{1} free of {2}", s.FreeSeats(), s.Capacity)) +
 			`</td><td>` + strconv.Itoa(s.Waitlisted) + "</td>\n")
 		b.WriteString(`<td><a href="/training/sessions/` + id + `#participants">` + htmlText.Replace(l.translate("Participants and waitlist")) + "</a></td>\n")
-		c, err := newConfirm("id", "cancel-session-"+id, "csrf", csrf, "action", "/training/sessions/"+id+"/cancel", "label", "Cancel session",
+		c, err := l.confirm("id", "cancel-session-"+id, "csrf", csrf, "action", "/training/sessions/"+id+"/cancel", "label", "Cancel session",
 			"class", "danger", "name", s.CourseTitle()+", "+l.formatDay(zone, s.StartsAt), "consequence", cancelSessionConsequence, "count", s.Told())
 		if err != nil {
 			return "", err
 		}
-		c.lang = l
 		b.WriteString(`<td>` + string(c.HTML()) + `</td></tr>`)
 	}
 	return template.HTML(b.String()), nil
