@@ -375,7 +375,6 @@ func funcsFor(l lang) template.FuncMap {
 		// sameEmail compares e-mail addresses as the policy does.
 		"sameEmail": strings.EqualFold,
 		"confirm":   l.confirm,
-		"relbox":    newRelationshipBox,
 		// ownerForm and timelineSVG are markup a page repeats, built in Go.
 		"ownerForm":   l.ownerForm,
 		"timelineSVG": l.timelineSVG,
@@ -392,5 +391,7 @@ func funcsFor(l lang) template.FuncMap {
 		"keyAccountRows":          l.keyAccountRows,
 		"programmeKeyAccountRows": l.programmeKeyAccountRows,
 		"programmeOptions":        programmeOptions,
+		// The contact matrix's rows (matrix_rows.go).
+		"contactMatrixRows": l.contactMatrixRows,
 	}
 }

@@ -125,19 +125,29 @@ func (s *Server) render(c echo.Context, status int, name string, data any) error
 // renderFragment writes one named template of a page's set, without the
 // layout: the part of a page htmx asks for when the reader opens it.
 func (s *Server) renderFragment(c echo.Context, status int, page, name string, data any) error {
-	t, ok := s.pages.byLang[language(c)][page]
-	if !ok {
-		return serverError(fmt.Errorf("no template %s", page))
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
-		return serverError(fmt.Errorf("render %s of %s: %w", name, page, err))
+	out, err := s.fragmentHTML(c, page, name, data)
+	if err != nil {
+		return err
 	}
 	csrf, _ := c.Get(ctxCSRF).(string)
 	c.Response().Header().Set("Content-Language", string(language(c)))
 	c.Response().Header().Add("Vary", "Accept-Language")
 	c.Response().Header().Add("Vary", "HX-Request")
-	return c.HTMLBlob(status, withFormTokens(buf.Bytes(), csrf))
+	return c.HTMLBlob(status, withFormTokens([]byte(out), csrf))
+}
+
+// fragmentHTML is one named template of a page's set, in the reader's
+// language, as markup to put into a page.
+func (s *Server) fragmentHTML(c echo.Context, page, name string, data any) (template.HTML, error) {
+	t, ok := s.pages.byLang[language(c)][page]
+	if !ok {
+		return "", serverError(fmt.Errorf("no template %s", page))
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", serverError(fmt.Errorf("render %s of %s: %w", name, page, err))
+	}
+	return template.HTML(buf.String()), nil // html/template escaped it
 }
 
 func staticHandler() http.Handler {

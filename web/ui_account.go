@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -57,6 +58,8 @@ type accountPage struct {
 	// to a contact, "rel-<id>" changes or ends a relationship. A refused
 	// one carries what was typed and its errors.
 	RelForms map[string]*relationshipForm
+	// OpenForms are RelForms written out, by key.
+	OpenForms map[string]template.HTML
 	// Refused is the relationship form a refusal re-shows.
 	Refused *relationshipForm
 }
@@ -161,18 +164,6 @@ func (s *Server) fillRelationshipForm(c echo.Context, f *relationshipForm, count
 		f.Picker = f.Picker.choosing(*counterpart)
 	}
 	return nil
-}
-
-// relationshipBox is one form's place in the matrix (template "relbox").
-type relationshipBox struct {
-	Key, Summary string
-	KeyAccountID uint
-	// Form is set when the page carries the form open.
-	Form *relationshipForm
-}
-
-func newRelationshipBox(p accountPage, key, summary string) relationshipBox {
-	return relationshipBox{Key: key, Summary: summary, KeyAccountID: p.Matrix.KeyAccount.ID, Form: p.RelForms[key]}
 }
 
 // relationshipForm adds a counterpart to a contact, changes one (another
@@ -302,6 +293,14 @@ func (s *Server) renderAccountPage(c echo.Context, id uint, status int, p accoun
 		}
 		if err := s.relationshipForms(c, &p); err != nil {
 			return err
+		}
+		// The matrix's rows are written in Go (matrix_rows.go); the form
+		// a box carries open is its template's.
+		p.OpenForms = map[string]template.HTML{}
+		for key, f := range p.RelForms {
+			if p.OpenForms[key], err = s.fragmentHTML(c, "account.html", "relform", f); err != nil {
+				return err
+			}
 		}
 	}
 	hist, err := s.opts.Store.SatisfactionHistory(ctx, ka.ID)

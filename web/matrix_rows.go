@@ -1,0 +1,97 @@
+package web
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The contact matrix's rows are written here rather than by account.html:
+// a key account shows each of the customer's contacts with our
+// counterparts and a box per contact and per relationship, and executing
+// a template of some twenty parts per contact was a fair share of the key
+// account's rendering. Every text is escaped as html/template escapes it
+// (htmlText); a test holds the rows to the bytes the template wrote, in
+// both languages. A box's form, when the page carries it open, is the
+// template "relform" (OpenForms).
+
+// contactMatrixRows are the matrix's rows: per hierarchy level with
+// contacts, each contact with our counterparts (level, quality, last
+// contact) and, for those who may write the account, a box to change or
+// end each relationship and one to add a counterpart.
+func (l lang) contactMatrixRows(zone *time.Location, p accountPage) template.HTML {
+	m := p.Matrix
+	if m == nil {
+		return ""
+	}
+	account := strconv.FormatUint(uint64(m.KeyAccount.ID), 10)
+	box := func(b *strings.Builder, key, summary string) {
+		b.WriteString(`<details class="relationship" id="form-` + key + `"`)
+		form, open := p.OpenForms[key]
+		if open {
+			b.WriteString(` open`)
+		}
+		b.WriteString(`><summary>` + htmlText.Replace(l.translate(summary)) + `</summary>`)
+		if open {
+			b.WriteString(string(form))
+		} else {
+			b.WriteString(`<div class="relform-slot" hx-get="/key-accounts/` + account + `/relationship-form?form=` + key +
+				`" hx-trigger="toggle once from:closest details" hx-swap="outerHTML"><a href="/key-accounts/` + account + `?form=` + key + `#form-` + key + `">` +
+				htmlText.Replace(l.translate("Open the form")) + `</a></div>`)
+		}
+		b.WriteString(`</details>`)
+	}
+	mismatch := ` class="mismatch" title="` + htmlText.Replace(l.translate("other level than theirs")) + `"`
+	quality, last := htmlText.Replace(l.translate(", quality")), htmlText.Replace(l.translate(", last"))
+	var b strings.Builder
+	for _, row := range m.Rows {
+		if len(row.Contacts) == 0 {
+			continue
+		}
+		b.WriteString("\n\n")
+		for i, c := range row.Contacts {
+			b.WriteString("\n<tr")
+			if row.NoCounterpart {
+				b.WriteString(` class="gap"`)
+			}
+			b.WriteString(">\n  <td>")
+			if i == 0 {
+				b.WriteString(htmlText.Replace(l.translate(row.Level.Label())))
+				if row.NoCounterpart {
+					b.WriteString(`<br><small class="error">` + htmlText.Replace(l.translate("no counterpart on this level")) + `</small>`)
+				}
+			}
+			b.WriteString("</td>\n  <td>" + htmlText.Replace(c.Contact.Name) + ` <small class="muted">` + htmlText.Replace(c.Contact.JobTitle) + `</small>`)
+			if c.Untouched {
+				b.WriteString(` <small class="untouched">` + htmlText.Replace(l.translateCount("not met for {{.Count}} days", int(m.UntouchedAfter.Hours()/24))) + `</small>`)
+			}
+			b.WriteString("</td>\n  <td>")
+			for _, cp := range c.Counterparts {
+				b.WriteString(`<div`)
+				if cp.LevelMismatch {
+					b.WriteString(mismatch)
+				}
+				b.WriteString(`>` + htmlText.Replace(cp.EmployeeName) + ` <small class="muted">(` + htmlText.Replace(l.translate(cp.EmployeeLevel.Label())) + quality + ` ` +
+					strconv.Itoa(cp.Quality) + `/5`)
+				if cp.LastContactAt != nil {
+					b.WriteString(last + ` ` + htmlText.Replace(l.formatDay(zone, cp.LastContactAt)))
+				}
+				b.WriteString(")</small></div>\n  ")
+				if p.CanWriteAccount {
+					box(&b, "rel-"+strconv.FormatUint(uint64(cp.RelationshipID), 10), "Change or end")
+				}
+			}
+			if len(c.Counterparts) == 0 {
+				b.WriteString(`<span class="muted">—</span>`)
+			}
+			b.WriteString("\n  ")
+			if p.CanWriteAccount {
+				box(&b, "contact-"+strconv.FormatUint(uint64(c.Contact.ID), 10), "Add a counterpart")
+			}
+			b.WriteString("</td>\n</tr>\n")
+		}
+		b.WriteString("\n")
+	}
+	return template.HTML(b.String())
+}
