@@ -32,7 +32,7 @@ func (l lang) customerRows(zone *time.Location, csrf string, customers []store.C
 	var b strings.Builder
 	b.Grow(1100 * len(customers))
 	for _, cu := range customers {
-		id := strconv.FormatUint(uint64(cu.ID), 10)
+		id := uitoa(cu.ID)
 		b.WriteString(`<tr><td><a href="/customers/` + id + `">` + htmlText.Replace(cu.Name) + `</a></td><td>` + htmlText.Replace(cu.Industry) +
 			`</td><td>` + htmlText.Replace(cu.Country) + `</td><td class="num">` + htmlText.Replace(l.formatNumber(cu.AnnualRevenue, 0)) +
 			`</td><td class="num">` + htmlText.Replace(l.formatNumber(cu.MarginPercent, 1)) + ` %</td><td>` + htmlText.Replace(l.translate(cu.Potential)) + "</td>\n<td>")
@@ -76,7 +76,7 @@ func (l lang) contactRows(csrf string, contacts []store.ContactRow, archived boo
 	var b strings.Builder
 	b.Grow(1000 * len(contacts))
 	for _, ct := range contacts {
-		id := strconv.FormatUint(uint64(ct.ID), 10)
+		id := uitoa(ct.ID)
 		b.WriteString(`<tr><td>` + htmlText.Replace(ct.CustomerName) + `</td><td><a href="/contacts/` + id + `">` + htmlText.Replace(ct.Name) + `</a></td><td>` +
 			htmlText.Replace(ct.JobTitle) + `</td><td>` + htmlText.Replace(l.translate(ct.HierarchyLevel.Label())) + `</td><td>` + htmlText.Replace(ct.Email) +
 			`</td><td>` + htmlText.Replace(ct.Phone) + "</td>\n<td>")
@@ -107,7 +107,7 @@ func (l lang) programmeRows(rows []programmeRow) template.HTML {
 			b.WriteString(` class="overdue"`)
 		}
 		done, total := strconv.Itoa(p.Progress.Done), strconv.Itoa(p.Progress.Total)
-		b.WriteString(">\n    <td><a href=\"/programmes/" + strconv.FormatUint(uint64(p.ID), 10) + `">` + htmlText.Replace(p.Name) + `</a></td><td>` + htmlText.Replace(p.LeadEmail) +
+		b.WriteString(">\n    <td><a href=\"/programmes/" + uitoa(p.ID) + `">` + htmlText.Replace(p.Name) + `</a></td><td>` + htmlText.Replace(p.LeadEmail) +
 			"</td>\n    <td><span class=\"badge " + htmlText.Replace(p.Status) + `">` + htmlText.Replace(l.label("status", p.Status)) + `</span></td><td>` +
 			htmlText.Replace(l.translate(phaseTitle(p.CurrentPhase))) + "</td>\n    <td><progress max=\"" + total + `" value="` + done + `" title="` +
 			htmlText.Replace(l.translateWith("{1} of {2} phases", p.Progress.Done, p.Progress.Total)) + `"></progress> ` + done + `/` + total + "</td>\n    <td>")
@@ -134,8 +134,8 @@ func (l lang) keyAccountRows(rows []keyAccountListRow) template.HTML {
 		if r.Open.OverdueActions != 0 {
 			b.WriteString(` class="overdue"`)
 		}
-		b.WriteString(`><td><a href="/key-accounts/` + strconv.FormatUint(uint64(r.ID), 10) + `">` + htmlText.Replace(r.CustomerName) +
-			`</a></td><td><a href="/programmes/` + strconv.FormatUint(uint64(r.ProgrammeID), 10) + `">` + htmlText.Replace(r.ProgrammeName) + "</a></td>\n<td>")
+		b.WriteString(`><td><a href="/key-accounts/` + uitoa(r.ID) + `">` + htmlText.Replace(r.CustomerName) +
+			`</a></td><td><a href="/programmes/` + uitoa(r.ProgrammeID) + `">` + htmlText.Replace(r.ProgrammeName) + "</a></td>\n<td>")
 		l.keyAccountStatus(&b, r.KeyAccountRow)
 		b.WriteString(`</td><td>`)
 		l.keyAccountPeople(&b, r.KeyAccountRow)
@@ -154,7 +154,7 @@ func (l lang) programmeKeyAccountRows(rows []store.KeyAccountRow) template.HTML 
 	var b strings.Builder
 	b.Grow(500 * len(rows))
 	for _, r := range rows {
-		b.WriteString(`<tr><td><a href="/key-accounts/` + strconv.FormatUint(uint64(r.ID), 10) + `">` + htmlText.Replace(r.CustomerName) + "</a></td>\n<td>")
+		b.WriteString(`<tr><td><a href="/key-accounts/` + uitoa(r.ID) + `">` + htmlText.Replace(r.CustomerName) + "</a></td>\n<td>")
 		l.keyAccountPeople(&b, r)
 		b.WriteString(`</td><td>`)
 		l.keyAccountStatus(&b, r)
@@ -194,11 +194,18 @@ func programmeOptions(programmes []store.Programme, chosen uint) template.HTML {
 	var b strings.Builder
 	b.Grow(80 * len(programmes))
 	for _, p := range programmes {
-		b.WriteString(`<option value="` + strconv.FormatUint(uint64(p.ID), 10) + `"`)
-		if p.ID == chosen {
-			b.WriteString(` selected`)
-		}
-		b.WriteString(`>` + htmlText.Replace(p.Name) + `</option>`)
+		writeOption(&b, uitoa(p.ID), p.ID == chosen, p.Name)
 	}
 	return template.HTML(b.String())
+}
+
+// writeOption writes one <option> of a select built in Go: its value,
+// whether it is chosen, and its text, each escaped as html/template
+// escapes them.
+func writeOption(b *strings.Builder, value string, selected bool, text string) {
+	b.WriteString(`<option value="` + htmlText.Replace(value) + `"`)
+	if selected {
+		b.WriteString(` selected`)
+	}
+	b.WriteString(`>` + htmlText.Replace(text) + `</option>`)
 }

@@ -227,3 +227,30 @@ func TestKeyAccountRowsWriteWhatTheTemplatesWrote(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteOptionEscapesAsTemplate holds the option writer that the
+// programme select, the employee picker and the jour fixe's account select
+// share to the bytes html/template writes for the same option, with
+// hostile values and texts.
+func TestWriteOptionEscapesAsTemplate(t *testing.T) {
+	tmpl := template.Must(template.New("o").Parse(`<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Text}}</option>`))
+	for _, c := range []struct {
+		Value, Text string
+		Selected    bool
+	}{
+		{"12", "Müller & Söhne", true},
+		{"7", `<script>alert("x")</script> 'quoted' a+b`, false},
+		{`"><img src=x>`, "nul\x00byte", true},
+		{"", "", false},
+	} {
+		var want strings.Builder
+		if err := tmpl.Execute(&want, c); err != nil {
+			t.Fatal(err)
+		}
+		var got strings.Builder
+		writeOption(&got, c.Value, c.Selected, c.Text)
+		if got.String() != want.String() {
+			t.Errorf("writeOption(%q, %v, %q)\n got %s\nwant %s", c.Value, c.Selected, c.Text, got.String(), want.String())
+		}
+	}
+}

@@ -25,7 +25,11 @@ func (l lang) contactMatrixRows(zone *time.Location, p accountPage) template.HTM
 	if m == nil {
 		return ""
 	}
-	account := strconv.FormatUint(uint64(m.KeyAccount.ID), 10)
+	account := uitoa(m.KeyAccount.ID)
+	// box is a form behind its summary: shown when the page carries it
+	// (refused, or asked for by ?form=), else fetched by htmx when the box
+	// is first opened, with a link to the page showing it open for readers
+	// without JavaScript.
 	box := func(b *strings.Builder, key, summary string) {
 		b.WriteString(`<details class="relationship" id="form-` + key + `"`)
 		form, open := p.OpenForms[key]
@@ -79,7 +83,7 @@ func (l lang) contactMatrixRows(zone *time.Location, p accountPage) template.HTM
 				}
 				b.WriteString(")</small></div>\n  ")
 				if p.CanWriteAccount {
-					box(&b, "rel-"+strconv.FormatUint(uint64(cp.RelationshipID), 10), "Change or end")
+					box(&b, "rel-"+uitoa(cp.RelationshipID), "Change or end")
 				}
 			}
 			if len(c.Counterparts) == 0 {
@@ -87,7 +91,7 @@ func (l lang) contactMatrixRows(zone *time.Location, p accountPage) template.HTM
 			}
 			b.WriteString("\n  ")
 			if p.CanWriteAccount {
-				box(&b, "contact-"+strconv.FormatUint(uint64(c.Contact.ID), 10), "Add a counterpart")
+				box(&b, "contact-"+uitoa(c.Contact.ID), "Add a counterpart")
 			}
 			b.WriteString("</td>\n</tr>\n")
 		}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"html/template"
-	"strconv"
 	"strings"
 )
 
@@ -13,11 +12,11 @@ import (
 // confirmations, held by its test to the bytes the template wrote.
 func (l lang) ownerForm(csrf string, keyAccountID, actionID uint, errShown *ownerFormError) template.HTML {
 	mine := errShown != nil && errShown.ActionID == actionID
-	id := strconv.FormatUint(uint64(actionID), 10)
+	id := uitoa(actionID)
 	var b strings.Builder
 	b.Grow(480)
 	b.WriteString(`<form method="post" action="/key-accounts/`)
-	b.WriteString(strconv.FormatUint(uint64(keyAccountID), 10))
+	b.WriteString(uitoa(keyAccountID))
 	b.WriteString(`/actions/`)
 	b.WriteString(id)
 	b.WriteString(`/owner-form" class="inline"><input type="hidden" name="csrf" value="`)

@@ -25,7 +25,7 @@ func (l lang) trainingSessionRows(zone *time.Location, csrf string, sessions []s
 	var b strings.Builder
 	b.Grow(1400 * len(sessions))
 	for _, s := range sessions {
-		id := strconv.FormatUint(uint64(s.ID), 10)
+		id := uitoa(s.ID)
 		b.WriteString(`<tr id="session-` + id + `"><td><a href="/training/sessions/` + id + `">`)
 		if s.Course != nil {
 			b.WriteString(htmlText.Replace(s.Course.Title))
@@ -55,7 +55,7 @@ func (l lang) awaitingAttendanceRows(zone *time.Location, csrf string, awaiting 
 	var b strings.Builder
 	b.Grow(600 * len(awaiting))
 	for _, e := range awaiting {
-		id := strconv.FormatUint(uint64(e.ID), 10)
+		id := uitoa(e.ID)
 		b.WriteString(`<tr id="enrolment-` + id + `">`)
 		l.enrolmentCells(&b, zone, e)
 		b.WriteString("\n" + `<td><form method="post" action="/training/enrolments/` + id + `/attendance" class="inline"><input type="hidden" name="csrf" value="` + token + "\">\n" +
@@ -70,7 +70,7 @@ func (l lang) recordedAttendanceRows(zone *time.Location, recorded []store.Enrol
 	var b strings.Builder
 	b.Grow(400 * len(recorded))
 	for _, e := range recorded {
-		b.WriteString(`<tr id="recorded-` + strconv.FormatUint(uint64(e.ID), 10) + `">`)
+		b.WriteString(`<tr id="recorded-` + uitoa(e.ID) + `">`)
 		l.enrolmentCells(&b, zone, e)
 		b.WriteString(`<td>` + htmlText.Replace(l.label("status", e.Status)) + `</td><td>` + htmlText.Replace(e.UpdatedBy) + `</td><td>`)
 		if e.StatusAt != nil {

@@ -144,11 +144,7 @@ func (pk employeePicker) Options() template.HTML {
 		b.WriteString(`<option value="">` + template.HTMLEscapeString(l.translate(pk.Blank)) + `</option>`)
 	}
 	option := func(e store.Employee, selected bool, mark string) {
-		b.WriteString(`<option value="` + uitoa(e.ID) + `"`)
-		if selected {
-			b.WriteString(" selected")
-		}
-		b.WriteString(">" + template.HTMLEscapeString(mark+e.Name+" ("+l.translate(e.HierarchyLevel.Label())+")") + "</option>")
+		writeOption(&b, uitoa(e.ID), selected, mark+e.Name+" ("+l.translate(e.HierarchyLevel.Label())+")")
 	}
 	group := func(label string, kams bool) {
 		if pk.Groups {

@@ -50,11 +50,7 @@ func (j jourFixeSection) AccountOptions(selected string) template.HTML {
 	b.Grow(len(j.Accounts) * 48)
 	for _, a := range j.Accounts {
 		id := uitoa(a.ID)
-		b.WriteString(`<option value="` + id + `"`)
-		if id == selected {
-			b.WriteString(" selected")
-		}
-		b.WriteString(">" + template.HTMLEscapeString(a.Name) + "</option>")
+		writeOption(&b, id, id == selected, a.Name)
 	}
 	return template.HTML(b.String()) // the names escaped above
 }
