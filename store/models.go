@@ -197,4 +197,8 @@ type Session struct {
 	// IDToken is the company sign-in's ID token, handed back to the
 	// identity provider at sign-out; nil for a password sign-in.
 	IDToken *string `gorm:"type:text"`
+	// UnreadNotifications is how many of the user's notifications were
+	// unread when SessionUser looked the session up (the header's badge on
+	// every page, read in the same statement); not stored.
+	UnreadNotifications int64 `gorm:"-"`
 }

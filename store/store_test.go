@@ -126,6 +126,49 @@ func TestSessionsExpireAndSignOut(t *testing.T) {
 	})
 }
 
+// TestSessionUserCountsUnreadNotifications: the header's badge is read
+// with the session, counting only the user's own messages not yet read.
+func TestSessionUserCountsUnreadNotifications(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u, err := s.CreateUser(ctx, store.NewUser{Email: "Reader@Example.com", Name: "R", Password: "pw", Roles: []store.Role{store.RoleKAM}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		token, _, err := s.CreateSession(ctx, u.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unread := func() int64 {
+			t.Helper()
+			sess, _, err := s.SessionUser(ctx, token, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sess.UnreadNotifications
+		}
+		if n := unread(); n != 0 {
+			t.Fatalf("unread before any message = %d, want 0", n)
+		}
+		for i, to := range [][]string{{"READER@example.com", "other@example.com"}, {"reader@example.com"}, {"other@example.com"}} {
+			err := s.EnqueueNotification(ctx, store.NewNotification{Key: fmt.Sprintf("n%d", i), Recipients: to, Subject: "s", Body: "b"})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := unread(); n != 2 {
+			t.Fatalf("unread = %d, want 2 (the reader's two, not the other's)", n)
+		}
+		if err := s.MarkNotificationsRead(ctx, u.Email, 0, now); err != nil {
+			t.Fatal(err)
+		}
+		if n := unread(); n != 0 {
+			t.Fatalf("unread after marking all read = %d, want 0", n)
+		}
+	})
+}
+
 func TestContactValidation(t *testing.T) {
 	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()

@@ -142,11 +142,14 @@ func (s *Store) createSession(ctx context.Context, userID uint, idToken *string,
 }
 
 // SessionUser resolves a cookie token to its unexpired session and its
-// enabled user with her roles — in one query, as it runs on every page.
+// enabled user with her roles and her unread notifications — in one query,
+// as it runs on every page.
 func (s *Store) SessionUser(ctx context.Context, token string, now time.Time) (*Session, *User, error) {
 	var row signedInUser
 	err := s.db.WithContext(ctx).Table("sessions").
-		Select(signedInUserColumns+", sessions.csrf_token AS session_csrf, sessions.expires_at AS session_expires_at, sessions.created_at AS session_created_at").
+		Select(signedInUserColumns+", sessions.csrf_token AS session_csrf, sessions.expires_at AS session_expires_at, sessions.created_at AS session_created_at, "+
+			// Recipients are stored in lower case, as users' e-mails are.
+			"(SELECT COUNT(*) FROM notifications WHERE notifications.recipient = users.email AND notifications.read_at IS NULL) AS unread_notifications").
 		Joins("JOIN users ON users.id = sessions.user_id").
 		Where("sessions.token_hash = ? AND sessions.expires_at > ? AND users.disabled = ?", hashToken(token), now, false).
 		Limit(1).Scan(&row).Error
@@ -156,7 +159,8 @@ func (s *Store) SessionUser(ctx context.Context, token string, now time.Time) (*
 	if row.ID == 0 {
 		return nil, nil, fmt.Errorf("session: %w", ErrNotFound)
 	}
-	sess := &Session{TokenHash: hashToken(token), UserID: row.ID, CSRFToken: row.SessionCSRF, ExpiresAt: row.SessionExpiresAt, CreatedAt: row.SessionCreatedAt}
+	sess := &Session{TokenHash: hashToken(token), UserID: row.ID, CSRFToken: row.SessionCSRF, ExpiresAt: row.SessionExpiresAt, CreatedAt: row.SessionCreatedAt,
+		UnreadNotifications: row.UnreadNotifications}
 	return sess, row.user(), nil
 }
 
@@ -176,10 +180,11 @@ type signedInUser struct {
 	UpdatedAt    time.Time
 	RoleList     *string
 	// What the session or the token adds to its user's row.
-	SessionCSRF      string
-	SessionExpiresAt time.Time
-	SessionCreatedAt time.Time
-	TokenID          uint
+	SessionCSRF         string
+	SessionExpiresAt    time.Time
+	SessionCreatedAt    time.Time
+	UnreadNotifications int64
+	TokenID             uint
 }
 
 // signedInUserColumns selects a signedInUser; GROUP_CONCAT joins with ","

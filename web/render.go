@@ -105,11 +105,8 @@ func (s *Server) render(c echo.Context, status int, name string, data any) error
 		for _, r := range u.Roles {
 			uv.Roles = append(uv.Roles, string(r.Role))
 		}
-		// The badge is a courtesy: a page does not fail for it.
-		unread, err := s.opts.Store.UnreadNotifications(c.Request().Context(), u.Email)
-		if err != nil {
-			s.log.Warn("unread notifications", "err", err)
-		}
+		// The badge's count was read with the session (loadSession).
+		unread, _ := c.Get(ctxUnread).(int64)
 		uv.Unread = int(unread)
 		v.User = uv
 	}

@@ -22,6 +22,9 @@ const (
 	csrfField       = "csrf"
 	ctxUser         = "user"
 	ctxCSRF         = "csrf"
+	// ctxUnread is the signed-in user's unread notifications, read with
+	// her session.
+	ctxUnread = "unread"
 )
 
 // loadSession puts the signed-in user (if any) and the CSRF token expected
@@ -37,6 +40,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			case err == nil:
 				c.Set(ctxUser, u)
 				c.Set(ctxCSRF, sess.CSRFToken)
+				c.Set(ctxUnread, sess.UnreadNotifications)
 			case errors.Is(err, store.ErrNotFound):
 				s.clearCookie(c, sessionCookie)
 			default:
