@@ -367,7 +367,6 @@ func funcsFor(l lang) template.FuncMap {
 		"lang":          func() string { return string(l) },
 		"label":         l.label,
 		"agenda":        l.agenda,
-		"eventComment":  l.eventComment,
 		"phaseResult":   l.phaseResult,
 		"days":          func(hours float64) int { return int(hours / 24) },
 		"list":          func(v ...string) []string { return v },
@@ -393,5 +392,8 @@ func funcsFor(l lang) template.FuncMap {
 		"programmeOptions":        programmeOptions,
 		// The contact matrix's rows (matrix_rows.go).
 		"contactMatrixRows": l.contactMatrixRows,
+		// The programme page's audit trail and jour fixes (programme_rows.go).
+		"auditRows":    l.auditRows,
+		"jourFixeRows": l.jourFixeRows,
 	}
 }

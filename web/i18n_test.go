@@ -72,8 +72,9 @@ func TestGermanCoversTemplates(t *testing.T) {
 	keys = append(keys, workflows.AgendaIntro, workflows.AgendaClose, "Staff informed ({1}):", "; key accounts named", "Conflicts: none logged.",
 		"Conflicts logged and resolved ({1}):", "{1} (between {2}): {3}", "master data", workflows.NoteOutgoingUnavailable)
 	keys = append(keys, workflows.GuidingQuestions()...)
-	// The rows written in Go (training_rows.go, list_rows.go, matrix_rows.go).
-	keys = append(keys, "required for KAMs", "Participants and waitlist", "Cancel session", "Attended", "No-show",
+	// The rows written in Go (training_rows.go, list_rows.go, matrix_rows.go,
+	// programme_rows.go).
+	keys = append(keys, "all key accounts", "held", "collecting input", "required for KAMs", "Participants and waitlist", "Cancel session", "Attended", "No-show",
 		"archived", "Restore", "Add contact", "Edit", "Archive", archiveCustomerConsequence, archiveContactConsequence, "{1} of {2} phases",
 		"Change or end", "Add a counterpart", "Open the form", "other level than theirs", ", quality", ", last", "no counterpart on this level")
 	for _, forms := range eventTexts {
