@@ -367,7 +367,6 @@ func funcsFor(l lang) template.FuncMap {
 		"lang":          func() string { return string(l) },
 		"label":         l.label,
 		"agenda":        l.agenda,
-		"phaseResult":   l.phaseResult,
 		"days":          func(hours float64) int { return int(hours / 24) },
 		"list":          func(v ...string) []string { return v },
 		"handoverLabel": handoverLabel,
@@ -395,5 +394,6 @@ func funcsFor(l lang) template.FuncMap {
 		// The programme page's audit trail and jour fixes (programme_rows.go).
 		"auditRows":    l.auditRows,
 		"jourFixeRows": l.jourFixeRows,
+		"phaseRows":    l.phaseRows,
 	}
 }
