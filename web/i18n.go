@@ -395,5 +395,7 @@ func funcsFor(l lang) template.FuncMap {
 		"auditRows":    l.auditRows,
 		"jourFixeRows": l.jourFixeRows,
 		"phaseRows":    l.phaseRows,
+		// The selection's score table (selection_rows.go).
+		"selectionRows": l.selectionRows,
 	}
 }

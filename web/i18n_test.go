@@ -77,7 +77,7 @@ func TestGermanCoversTemplates(t *testing.T) {
 	keys = append(keys, "gate", "submitted by", "· approved by", "Sent back:", "This phase completes by itself when everything it waits for is there.",
 		"Who is missing which course", "Not ready yet:", "Not ready yet: see the roll-out record below.", "Roll-out record",
 		"The result is composed from the briefings and the conflicts with their resolutions; add notes if you like.", "Notes", "Results", "(optional)",
-		"Submit phase", "Approve", approveConsequence, "What to rework", "Reject")
+		"Submit phase", "Approve", approveConsequence, "What to rework", "Reject", "candidate", "Score")
 	keys = append(keys, "all key accounts", "held", "collecting input", "required for KAMs", "Participants and waitlist", "Cancel session", "Attended", "No-show",
 		"archived", "Restore", "Add contact", "Edit", "Archive", archiveCustomerConsequence, archiveContactConsequence, "{1} of {2} phases",
 		"Change or end", "Add a counterpart", "Open the form", "other level than theirs", ", quality", ", last", "no counterpart on this level")

@@ -417,5 +417,5 @@ func (s *Server) selectionRefusal(c echo.Context, id uint, refusal error, keep f
 	} else {
 		p.Fields = r.Fields
 	}
-	return s.render(c, r.Status, "selection.html", p)
+	return s.renderSelection(c, r.Status, p)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,7 +13,7 @@ import (
 )
 
 // scoreBox is a customer's scoring form in its row of the selection page,
-// behind its summary (template "scorebox"). The page carries the form only
+// behind its summary (selectionRows). The page carries the form only
 // for a refused row or the one asked for with ?score= (the way in without
 // JavaScript); every other box fetches its form when first opened
 // (selectionScoreFormFragment). Sending every row's form made the page
@@ -23,6 +24,8 @@ type scoreBox struct {
 	// a GET); PageURL the page showing it open.
 	Fragment, PageURL string
 	Form              *scoreForm
+	// FormHTML is Form written out by its template (renderSelection).
+	FormHTML template.HTML
 }
 
 // scoreForm is one customer's scores as stored or as typed.
