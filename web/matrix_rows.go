@@ -13,8 +13,8 @@ import (
 // a template of some twenty parts per contact was a fair share of the key
 // account's rendering. Every text is escaped as html/template escapes it
 // (htmlText); a test holds the rows to the bytes the template wrote, in
-// both languages. A box's form, when the page carries it open, is the
-// template "relform" (OpenForms).
+// both languages. A box (formBox) holds its form, when the page carries
+// it open, as the template "relform" wrote it (OpenForms).
 
 // contactMatrixRows are the matrix's rows: per hierarchy level with
 // contacts, each contact with our counterparts (level, quality, last
@@ -26,25 +26,10 @@ func (l lang) contactMatrixRows(zone *time.Location, p accountPage) template.HTM
 		return ""
 	}
 	account := uitoa(m.KeyAccount.ID)
-	// box is a form behind its summary: shown when the page carries it
-	// (refused, or asked for by ?form=), else fetched by htmx when the box
-	// is first opened, with a link to the page showing it open for readers
-	// without JavaScript.
 	box := func(b *strings.Builder, key, summary string) {
-		b.WriteString(`<details class="relationship" id="form-` + key + `"`)
 		form, open := p.OpenForms[key]
-		if open {
-			b.WriteString(` open`)
-		}
-		b.WriteString(`><summary>` + htmlText.Replace(l.translate(summary)) + `</summary>`)
-		if open {
-			b.WriteString(string(form))
-		} else {
-			b.WriteString(`<div class="relform-slot" hx-get="/key-accounts/` + account + `/relationship-form?form=` + key +
-				`" hx-trigger="toggle once from:closest details" hx-swap="outerHTML"><a href="/key-accounts/` + account + `?form=` + key + `#form-` + key + `">` +
-				htmlText.Replace(l.translate("Open the form")) + `</a></div>`)
-		}
-		b.WriteString(`</details>`)
+		l.writeFormBox(b, formBox{Attrs: `class="relationship" id="form-` + key + `"`, Summary: summary, Form: form, Open: open, SlotClass: "relform-slot",
+			Fragment: "/key-accounts/" + account + "/relationship-form?form=" + key, PageURL: "/key-accounts/" + account + "?form=" + key + "#form-" + key})
 	}
 	mismatch := ` class="mismatch" title="` + htmlText.Replace(l.translate("other level than theirs")) + `"`
 	quality, last := htmlText.Replace(l.translate(", quality")), htmlText.Replace(l.translate(", last"))

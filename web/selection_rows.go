@@ -12,15 +12,14 @@ import (
 // fifteen parts per row and one per cell was a fair share of the page's
 // rendering. Every text is escaped as html/template escapes it
 // (htmlText); a test holds the rows to the bytes the template wrote, in
-// both languages. A box's form, when the page carries it open, is the
-// template "scoreform" (scoreBox.FormHTML).
+// both languages. A box (formBox) holds its form, when the page carries
+// it open, as the template "scoreform" wrote it (scoreBox.FormHTML).
 
 // selectionRows are the score table's rows: the customer, whether it
 // meets each criterion, how many it meets (a candidate marked) and, for
 // those who may score, its scoring box.
 func (l lang) selectionRows(p *selectionPage) template.HTML {
 	candidate := ` <small>` + htmlText.Replace(l.translate("candidate")) + `</small>`
-	score, openForm := htmlText.Replace(l.translate("Score")), htmlText.Replace(l.translate("Open the form"))
 	var b strings.Builder
 	b.Grow(len(p.Rows) * (400 + 16*len(p.State.Criteria)))
 	for _, r := range p.Rows {
@@ -42,23 +41,11 @@ func (l lang) selectionRows(p *selectionPage) template.HTML {
 			b.WriteString(candidate)
 		}
 		b.WriteString("</td>\n")
-		// A box is written open with its form when the page carries one
-		// (refused, or asked for by ?score=), else fetched when first
-		// opened, with a link to the page showing it open for readers
-		// without JavaScript.
 		if box := r.ScoreBox; p.CanScore && box != nil {
-			b.WriteString(`<td><details id="score-form-` + uitoa(box.CustomerID) + `"`)
-			if box.Form != nil {
-				b.WriteString(` open`)
-			}
-			b.WriteString(`><summary>` + score + `</summary>`)
-			if box.Form != nil {
-				b.WriteString(string(box.FormHTML))
-			} else {
-				b.WriteString(`<div class="scoreform-slot" hx-get="` + htmlText.Replace(box.Fragment) +
-					`" hx-trigger="toggle once from:closest details" hx-swap="outerHTML"><a href="` + htmlText.Replace(box.PageURL) + `">` + openForm + `</a></div>`)
-			}
-			b.WriteString(`</details></td>`)
+			b.WriteString(`<td>`)
+			l.writeFormBox(&b, formBox{Attrs: `id="score-form-` + uitoa(box.CustomerID) + `"`, Summary: "Score", Form: box.FormHTML, Open: box.Form != nil,
+				SlotClass: "scoreform-slot", Fragment: box.Fragment, PageURL: box.PageURL})
+			b.WriteString(`</td>`)
 		}
 		b.WriteString("\n</tr>\n")
 	}
