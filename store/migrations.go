@@ -60,6 +60,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0041_employee_picker_indexes", Migrate: migrate0041, Rollback: rollback0041},
 		{ID: "0042_session_seat_counts", Migrate: migrate0042, Rollback: rollback0042},
 		{ID: "0043_key_account_count", Migrate: migrate0043, Rollback: rollback0043},
+		{ID: "0044_enrolment_session_start", Migrate: migrate0044, Rollback: rollback0044},
 	}
 }
 
@@ -1918,4 +1919,47 @@ func migrate0043(tx *gorm.DB) error {
 
 func rollback0043(tx *gorm.DB) error {
 	return tx.Where("name = ?", allKeyAccounts).Delete(&m0038RowCount{}).Error
+}
+
+// --- 0044: attendance to record, oldest session first, from the index ---
+//
+// HR's desk lists the places enrolled in sessions that have started,
+// oldest session first. Joined to the session for its start, the database
+// went through every session ever started (the company's whole history)
+// to find the few with places still enrolled, then sorted them. With the
+// session's start kept on each enrolment the index gives those places in
+// the order shown. The store keeps it current: Enrolment.BeforeCreate and
+// SaveSession.
+
+type m0044Enrolment struct {
+	SessionStartsAt *time.Time
+}
+
+func (m0044Enrolment) TableName() string { return "enrolments" }
+
+// enrolmentStartsSQL copies every session's start onto its enrolments
+// (also run by Reindex, for enrolments loaded with SQL).
+const enrolmentStartsSQL = "UPDATE enrolments SET session_starts_at = (SELECT ts.starts_at FROM training_sessions ts WHERE ts.id = enrolments.session_id)"
+
+var m0044Indexes = []migrationIndex{
+	{"enrolments", "idx_enrolments_awaiting", "status, session_starts_at, id"},
+}
+
+func migrate0044(tx *gorm.DB) error {
+	if err := tx.Migrator().AddColumn(&m0044Enrolment{}, "SessionStartsAt"); err != nil {
+		return err
+	}
+	if err := tx.Exec(enrolmentStartsSQL).Error; err != nil {
+		return err
+	}
+	return createIndexes(tx, m0044Indexes)
+}
+
+// rollback0044 drops the column in place, as rollback0042 does: gorm's
+// SQLite migrator would copy the table to drop it.
+func rollback0044(tx *gorm.DB) error {
+	if err := dropIndexes(tx, m0044Indexes); err != nil {
+		return err
+	}
+	return tx.Exec("ALTER TABLE enrolments DROP COLUMN session_starts_at").Error
 }

@@ -318,10 +318,11 @@ type ReindexCounts struct {
 // Reindex rebuilds what kamflow derives in the database from stored rows:
 // the search index of contacts and customers (trigram postings on MySQL,
 // FTS5 on SQLite), each programme's criteria met, the customers' names on
-// their key accounts, the numbers of customers and key accounts and the
-// training sessions' seats taken. kamflow keeps them current as it writes; rows loaded with
-// SQL outside kamflow (a bulk load, a restore of single tables) need this
-// once. One transaction.
+// their key accounts, the sessions' starts on their enrolments, the numbers
+// of customers and key accounts and the training sessions' seats taken.
+// kamflow keeps them current as it writes; rows loaded with SQL outside
+// kamflow (a bulk load, a restore of single tables) need this once. One
+// transaction.
 func (s *Store) Reindex(ctx context.Context) (ReindexCounts, error) {
 	var n ReindexCounts
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -351,6 +352,9 @@ func (s *Store) Reindex(ctx context.Context) (ReindexCounts, error) {
 			}
 		}
 		if err := tx.Exec(keyAccountNamesSQL).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(enrolmentStartsSQL).Error; err != nil {
 			return err
 		}
 		if err := recountCustomers(tx); err != nil {

@@ -76,8 +76,31 @@ type Enrolment struct {
 	// MovedFromID names the enrolment HR moved to this one (another
 	// session of the same course); that one ends cancelled.
 	MovedFromID *uint `gorm:"index"`
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// SessionStartsAt is its session's start, kept with the enrolment so
+	// that the attendance still to record is read from an index in the
+	// order shown (migration 0044): Enrolment.BeforeCreate and SaveSession
+	// keep it current; read the start from Session.
+	SessionStartsAt time.Time `json:"-"`
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// BeforeCreate gives the enrolment its session's start when its writer
+// did not (place reads the session anyway; the demo company and the bench
+// write enrolments in bulk).
+func (e *Enrolment) BeforeCreate(tx *gorm.DB) error {
+	if !e.SessionStartsAt.IsZero() {
+		return nil
+	}
+	var starts []time.Time
+	if err := tx.Session(&gorm.Session{NewDB: true}).Table("training_sessions").Where("id = ?", e.SessionID).Pluck("starts_at", &starts).Error; err != nil {
+		return err
+	}
+	if len(starts) == 0 {
+		return fmt.Errorf("enrolment: %w: no session %d", ErrInvalid, e.SessionID)
+	}
+	e.SessionStartsAt = starts[0]
+	return nil
 }
 
 // Open reports whether the enrolment holds a seat or waits for one.
@@ -128,8 +151,11 @@ func (s *Store) SaveSession(ctx context.Context, ts *TrainingSession) error {
 			return err
 		}
 		if ts.ID != 0 {
+			// Locked first, as every writer of its enrolments locks it:
+			// the capacity is checked against them and their copy of the
+			// start is written.
 			var old TrainingSession
-			if err := tx.First(&old, ts.ID).Error; err != nil {
+			if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&old, ts.ID).Error; err != nil {
 				return err
 			}
 			if old.CancelledAt != nil {
@@ -147,6 +173,13 @@ func (s *Store) SaveSession(ctx context.Context, ts *TrainingSession) error {
 				ts.Revision++
 			}
 			ts.CreatedAt = old.CreatedAt
+			if !old.StartsAt.Equal(ts.StartsAt) {
+				// The enrolments' copy of the start; their own updated_at
+				// tells of their own changes.
+				if err := tx.Model(&Enrolment{}).Where("session_id = ?", ts.ID).UpdateColumn("session_starts_at", ts.StartsAt).Error; err != nil {
+					return err
+				}
+			}
 		}
 		return tx.Omit("Course", "EnrolledCount", "WaitlistedCount").Save(ts).Error
 	})
@@ -329,7 +362,7 @@ func (s *Store) place(ctx context.Context, want Enrolment, now time.Time) (*Enro
 			return err
 		}
 		e = want
-		e.Status = EnrolmentEnrolled
+		e.Status, e.SessionStartsAt = EnrolmentEnrolled, ts.StartsAt
 		if enrolled >= int64(ts.Capacity) {
 			t := now.UTC()
 			e.Status, e.WaitlistedAt = EnrolmentWaitlisted, &t
@@ -571,14 +604,19 @@ func (s *Store) DeleteEnrolment(ctx context.Context, id uint) error {
 // started, oldest first: HR records who attended. One page of them, and
 // how many in all.
 func (s *Store) EnrolmentsAwaitingAttendance(ctx context.Context, now time.Time, p Page) ([]Enrolment, int64, error) {
-	// The list joins the session again as its Session (pageOfEnrolments):
-	// one more lookup by primary key per row, kept so that the count needs
-	// no more than this.
+	// Read from the index on status and the session's start kept with each
+	// enrolment, in the order shown, stopping at the page's end: by the
+	// session's own start the database went through every session ever
+	// started to find the few with places still enrolled, then sorted.
+	// The join leaves out cancelled sessions, whose places their workflows
+	// are about to cancel; the list joins the session again as its Session
+	// (pageOfEnrolments): one more lookup by primary key per row, kept so
+	// that the count needs no more than this.
 	awaiting := func() *gorm.DB {
 		return s.db.WithContext(ctx).Model(&Enrolment{}).Joins("JOIN training_sessions ts ON ts.id = enrolments.session_id").
-			Where("enrolments.status = ? AND ts.starts_at <= ? AND ts.cancelled_at IS NULL", EnrolmentEnrolled, now.UTC())
+			Where("enrolments.status = ? AND enrolments.session_starts_at <= ? AND ts.cancelled_at IS NULL", EnrolmentEnrolled, now.UTC())
 	}
-	return pageOfEnrolments(awaiting, "ts.starts_at, enrolments.id", p, "enrolments awaiting attendance")
+	return pageOfEnrolments(awaiting, "enrolments.session_starts_at, enrolments.id", p, "enrolments awaiting attendance")
 }
 
 // pageOfEnrolments reads one page of the enrolments query selects, in
