@@ -256,14 +256,6 @@ func (s *Store) NotificationByID(ctx context.Context, id uint) (*Notification, e
 	return &n, nil
 }
 
-// UnreadNotifications counts the recipient's messages not yet read.
-func (s *Store) UnreadNotifications(ctx context.Context, recipient string) (int64, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&Notification{}).
-		Where("recipient = ? AND read_at IS NULL", strings.ToLower(recipient)).Count(&n).Error
-	return n, translate(err, "unread notifications")
-}
-
 // MarkNotificationsRead marks the recipient's messages read at at: the one
 // with id, or with id 0 all of them. Read messages keep their first time,
 // so marking again changes nothing.
