@@ -376,8 +376,11 @@ func funcsFor(l lang) template.FuncMap {
 		// ownerForm and timelineSVG are markup a page repeats, built in Go.
 		"ownerForm":   l.ownerForm,
 		"timelineSVG": l.timelineSVG,
-		// The training desk's long tables (training_rows.go).
+		// The training desk's long tables and its sessions select
+		// (training_rows.go).
 		"trainingSessionRows":    l.trainingSessionRows,
+		"trainingStandingRows":   l.trainingStandingRows,
+		"sessionOptions":         l.sessionOptions,
 		"awaitingAttendanceRows": l.awaitingAttendanceRows,
 		"recordedAttendanceRows": l.recordedAttendanceRows,
 		// The customer and contact lists' rows (list_rows.go).

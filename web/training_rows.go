@@ -9,12 +9,13 @@ import (
 	"github.com/kamflow/kamflow/store"
 )
 
-// The training desk's three long tables (upcoming sessions, attendance to
-// record, attendance recorded) are written here rather than by
-// training.html: a desk shows 25 rows of each, and executing a template of
-// a dozen parts per row was the larger part of the desk's rendering. Every
-// text is escaped as html/template escapes it (htmlText); a test holds
-// each to the bytes the template wrote, in both languages.
+// The training desk's long tables (upcoming sessions, KAMs the programmes
+// wait for, attendance to record, attendance recorded) and its select of
+// sessions are written here rather than by training.html: a desk shows 25
+// rows of each, and executing a template of a dozen parts per row was the
+// larger part of the desk's rendering. Every text is escaped as
+// html/template escapes it (htmlText); a test holds each to the bytes the
+// template wrote, in both languages.
 
 // cancelSessionConsequence is what cancelling a session tells HR.
 const cancelSessionConsequence = "{{.Count}} people enrolled or waitlisted will be told the session is cancelled. A cancelled session cannot be reopened."
@@ -46,6 +47,67 @@ func (l lang) trainingSessionRows(zone *time.Location, csrf string, sessions []s
 		b.WriteString(`<td>` + string(c.HTML()) + `</td></tr>`)
 	}
 	return template.HTML(b.String()), nil
+}
+
+// sessionOptions are the enrol form's sessions: course, start and free
+// seats, the one chosen (a session ID as the form sent it) selected.
+func (l lang) sessionOptions(zone *time.Location, sessions []store.SessionSeats, chosen string) template.HTML {
+	var b strings.Builder
+	b.Grow(120 * len(sessions))
+	for _, s := range sessions {
+		id := uitoa(s.ID)
+		writeOption(&b, id, id == chosen, s.CourseTitle()+" · "+l.formatWhen(zone, s.StartsAt)+" · "+l.translateWith("{1} free of {2}", s.FreeSeats(), s.Capacity))
+	}
+	return template.HTML(b.String())
+}
+
+// trainingStandingRows are the KAMs the programmes wait for: what each
+// misses, or HR's confirmation when nothing is, and where she is enrolled.
+func (l lang) trainingStandingRows(zone *time.Location, csrf string, rows []standingRow) template.HTML {
+	token := htmlText.Replace(csrf)
+	var b strings.Builder
+	b.Grow(500 * len(rows))
+	for _, r := range rows {
+		programme, employee := uitoa(r.ProgrammeID), uitoa(r.Employee.ID)
+		b.WriteString(`<tr id="standing-` + programme + `-` + employee + `"><td><a href="/programmes/` + programme + `">` + htmlText.Replace(r.ProgrammeName) +
+			`</a></td><td>` + htmlText.Replace(r.Employee.Name) + "</td>\n<td>")
+		if len(r.Missing) > 0 {
+			for i, c := range r.Missing {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(htmlText.Replace(c.Title))
+			}
+		} else {
+			b.WriteString(htmlText.Replace(l.translate("Every required course is recorded; the programme has not counted it yet.")) + "\n")
+			if r.CanConfirm {
+				b.WriteString(`<form method="post" action="/training/programmes/` + programme + `/kams/` + employee + `/complete-form" class="inline"><input type="hidden" name="csrf" value="` + token +
+					`"><button type="submit" class="secondary">` + htmlText.Replace(l.translate("Confirm for the programme")) + `</button></form>`)
+			}
+		}
+		b.WriteString("</td>\n<td>")
+		if len(r.Enrolments) == 0 {
+			b.WriteString(`<span class="muted">` + htmlText.Replace(l.translate("not enrolled")) + `</span>`)
+		}
+		for i, e := range r.Enrolments {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			var course, day string
+			if e.Session != nil {
+				day = l.formatDay(zone, e.Session.StartsAt)
+				if e.Session.Course != nil {
+					course = e.Session.Course.Title
+				}
+			}
+			b.WriteString(`<a href="/training/sessions/` + uitoa(e.SessionID) + `#enrolment-` + uitoa(e.ID) + `">` + htmlText.Replace(course) + ` · ` + htmlText.Replace(day) + `</a>`)
+			if e.Status == store.EnrolmentWaitlisted {
+				b.WriteString(` <small class="muted">` + htmlText.Replace(l.translate("(waitlisted)")) + `</small>`)
+			}
+		}
+		b.WriteString(`</td></tr>`)
+	}
+	return template.HTML(b.String())
 }
 
 // awaitingAttendanceRows are the enrolments of sessions that have begun,

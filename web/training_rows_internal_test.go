@@ -18,6 +18,11 @@ const (
 	awaitingRowsTemplate = `{{$csrf := .CSRF}}{{$p := .}}` + `{{range $p.Awaiting}}<tr id="enrolment-{{.ID}}"><td>{{.Session.Course.Title}}</td><td>{{day $.Zone .Session.StartsAt}}</td><td>{{.Employee.Name}}</td>
 <td><form method="post" action="/training/enrolments/{{.ID}}/attendance" class="inline"><input type="hidden" name="csrf" value="{{$csrf}}">
 <button type="submit" name="attended" value="true">{{t "Attended"}}</button> <button type="submit" name="attended" value="false" class="secondary">{{t "No-show"}}</button></form></td></tr>{{end}}`
+	sessionOptionsTemplate = `{{$p := .}}` + `{{range $p.Sessions}}<option value="{{.ID}}"{{if eq (print .ID) (index $p.EnrolForm "session_id")}} selected{{end}}>{{with .Course}}{{.Title}}{{end}} · {{when $.Zone .StartsAt}} · {{tf "{1} free of {2}" .FreeSeats .Capacity}}</option>{{end}}`
+	standingRowsTemplate   = `{{$csrf := .CSRF}}{{$p := .}}` + `{{range $p.Standing}}<tr id="standing-{{.ProgrammeID}}-{{.Employee.ID}}"><td><a href="/programmes/{{.ProgrammeID}}">{{.ProgrammeName}}</a></td><td>{{.Employee.Name}}</td>
+<td>{{if .Missing}}{{range $i, $c := .Missing}}{{if $i}}, {{end}}{{$c.Title}}{{end}}{{else}}{{t "Every required course is recorded; the programme has not counted it yet."}}
+{{if .CanConfirm}}<form method="post" action="/training/programmes/{{.ProgrammeID}}/kams/{{.Employee.ID}}/complete-form" class="inline"><input type="hidden" name="csrf" value="{{$csrf}}"><button type="submit" class="secondary">{{t "Confirm for the programme"}}</button></form>{{end}}{{end}}</td>
+<td>{{range $i, $e := .Enrolments}}{{if $i}}, {{end}}<a href="/training/sessions/{{$e.SessionID}}#enrolment-{{$e.ID}}">{{$e.Session.Course.Title}} · {{day $.Zone $e.Session.StartsAt}}</a>{{if eq $e.Status "waitlisted"}} <small class="muted">{{t "(waitlisted)"}}</small>{{end}}{{else}}<span class="muted">{{t "not enrolled"}}</span>{{end}}</td></tr>{{end}}`
 	recordedRowsTemplate = `{{$p := .}}` + `{{range $p.Recorded}}<tr id="recorded-{{.ID}}"><td>{{.Session.Course.Title}}</td><td>{{day $.Zone .Session.StartsAt}}</td><td>{{.Employee.Name}}</td><td>{{label "status" .Status}}</td><td>{{.UpdatedBy}}</td><td>{{with .StatusAt}}{{day $.Zone .}}{{end}}</td><td>{{.StatusNote}}</td></tr>{{end}}`
 )
 
@@ -28,6 +33,8 @@ type deskRowsInput struct {
 	CSRF               string
 	Sessions           []store.SessionSeats
 	Awaiting, Recorded []store.Enrolment
+	Standing           []standingRow
+	EnrolForm          map[string]string
 }
 
 // TestTrainingDeskRowsWriteWhatTheTemplateWrote: upcoming sessions with
@@ -70,13 +77,24 @@ func TestTrainingDeskRowsWriteWhatTheTemplateWrote(t *testing.T) {
 		enrolment(42, sessions[1], odd, "Bo", store.EnrolmentNoShow, "hr@example.com", hostile, &recordedAt),
 		enrolment(43, sessions[2], basics, "Cem", store.EnrolmentCancelled, hostile, "Kundentermin", nil),
 	}
+	standing := []standingRow{
+		{KAMTrainingStanding: store.KAMTrainingStanding{ProgrammeID: 3, ProgrammeName: "KAM Einführung 2027", Employee: store.Employee{ID: 11, Name: "Änne Müller"},
+			Missing: []store.Course{*basics, *odd}, Enrolments: []store.Enrolment{awaiting[0], waitlisted(awaiting[1])}}},
+		{KAMTrainingStanding: store.KAMTrainingStanding{ProgrammeID: 123456, ProgrammeName: hostile, Employee: store.Employee{ID: 12, Name: hostile},
+			Missing: []store.Course{*odd}}},
+		{KAMTrainingStanding: store.KAMTrainingStanding{ProgrammeID: 3, ProgrammeName: "KAM Einführung 2027", Employee: store.Employee{ID: 13, Name: "Bo"},
+			Enrolments: []store.Enrolment{awaiting[1]}}, CanConfirm: true},
+		{KAMTrainingStanding: store.KAMTrainingStanding{ProgrammeID: 4, ProgrammeName: "Zweite Welle", Employee: store.Employee{ID: 14, Name: "Cem"}}},
+	}
 	for _, l := range uiLanguages {
+		optionsTmpl := template.Must(template.New("options").Funcs(funcsFor(l)).Parse(sessionOptionsTemplate))
+		standingTmpl := template.Must(template.New("standing").Funcs(funcsFor(l)).Parse(standingRowsTemplate))
 		sessionsTmpl := template.Must(template.New("sessions").Funcs(funcsFor(l)).Parse(sessionRowsTemplate))
 		awaitingTmpl := template.Must(template.New("awaiting").Funcs(funcsFor(l)).Parse(awaitingRowsTemplate))
 		recordedTmpl := template.Must(template.New("recorded").Funcs(funcsFor(l)).Parse(recordedRowsTemplate))
 		for _, zone := range []*time.Location{berlin, newYork} {
 			for _, csrf := range []string{"tok-abc_123", `a"b+c`} {
-				in := deskRowsInput{Zone: zone, CSRF: csrf, Sessions: sessions, Awaiting: awaiting, Recorded: recorded}
+				in := deskRowsInput{Zone: zone, CSRF: csrf, Sessions: sessions, Awaiting: awaiting, Recorded: recorded, Standing: standing}
 				execute := func(tmpl *template.Template) string {
 					var b strings.Builder
 					if err := tmpl.Execute(&b, in); err != nil {
@@ -97,10 +115,27 @@ func TestTrainingDeskRowsWriteWhatTheTemplateWrote(t *testing.T) {
 				if got, want := string(l.recordedAttendanceRows(zone, recorded)), execute(recordedTmpl); got != want {
 					t.Errorf("%s, %s: recorded rows differ\n got %s\nwant %s", l, zone, got, want)
 				}
+				if got, want := string(l.trainingStandingRows(zone, csrf, standing)), execute(standingTmpl); got != want {
+					t.Errorf("%s, %s, %q: standing rows differ\n got %s\nwant %s", l, zone, csrf, got, want)
+				}
+				// The enrol form's select: nothing chosen, a session chosen,
+				// and what a refused form sent that is none of them.
+				for _, chosen := range []string{"", "123456", "9", "0", `9"`} {
+					in.EnrolForm = map[string]string{"session_id": chosen}
+					if chosen == "" {
+						in.EnrolForm = nil
+					}
+					if got, want := string(l.sessionOptions(zone, sessions, chosen)), execute(optionsTmpl); got != want {
+						t.Errorf("%s, %s, chosen %q: session options differ\n got %s\nwant %s", l, zone, chosen, got, want)
+					}
+				}
 			}
 		}
 	}
 	// No rows, no markup.
+	if got := langEN.trainingStandingRows(berlin, "t", nil) + langEN.sessionOptions(berlin, nil, "1"); got != "" {
+		t.Errorf("no standing KAMs, no sessions = %q", got)
+	}
 	if got, err := langEN.trainingSessionRows(berlin, "t", nil); got != "" || err != nil {
 		t.Errorf("no sessions = %q, %v", got, err)
 	}
@@ -128,4 +163,10 @@ func rowZones(t *testing.T) (berlin, newYork *time.Location) {
 		t.Fatal(err)
 	}
 	return berlin, newYork
+}
+
+// waitlisted is the enrolment e waiting for a seat.
+func waitlisted(e store.Enrolment) store.Enrolment {
+	e.Status = store.EnrolmentWaitlisted
+	return e
 }
