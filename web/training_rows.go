@@ -93,13 +93,7 @@ func (l lang) trainingStandingRows(zone *time.Location, csrf string, rows []stan
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			var course, day string
-			if e.Session != nil {
-				day = l.formatDay(zone, e.Session.StartsAt)
-				if e.Session.Course != nil {
-					course = e.Session.Course.Title
-				}
-			}
+			course, day := l.enrolmentSession(zone, e)
 			b.WriteString(`<a href="/training/sessions/` + uitoa(e.SessionID) + `#enrolment-` + uitoa(e.ID) + `">` + htmlText.Replace(course) + ` · ` + htmlText.Replace(day) + `</a>`)
 			if e.Status == store.EnrolmentWaitlisted {
 				b.WriteString(` <small class="muted">` + htmlText.Replace(l.translate("(waitlisted)")) + `</small>`)
@@ -145,15 +139,22 @@ func (l lang) recordedAttendanceRows(zone *time.Location, recorded []store.Enrol
 
 // enrolmentCells are an enrolment's course, session day and employee.
 func (l lang) enrolmentCells(b *strings.Builder, zone *time.Location, e store.Enrolment) {
-	var course, day, name string
-	if e.Session != nil {
-		day = l.formatDay(zone, e.Session.StartsAt)
-		if e.Session.Course != nil {
-			course = e.Session.Course.Title
-		}
-	}
+	course, day := l.enrolmentSession(zone, e)
+	var name string
 	if e.Employee != nil {
 		name = e.Employee.Name
 	}
 	b.WriteString(`<td>` + htmlText.Replace(course) + `</td><td>` + htmlText.Replace(day) + `</td><td>` + htmlText.Replace(name) + `</td>`)
+}
+
+// enrolmentSession is the course and the day of an enrolment's session, ""
+// for what is not loaded.
+func (l lang) enrolmentSession(zone *time.Location, e store.Enrolment) (course, day string) {
+	if e.Session == nil {
+		return "", ""
+	}
+	if e.Session.Course != nil {
+		course = e.Session.Course.Title
+	}
+	return course, l.formatDay(zone, e.Session.StartsAt)
 }
