@@ -68,14 +68,15 @@ func TestContactMatrixRowsWriteWhatTheTemplateWrote(t *testing.T) {
 	forms := map[string]*relationshipForm{"rel-8": {Key: "rel-8", Notes: hostile}, "contact-3": {Key: "contact-3"}}
 	for _, l := range uiLanguages {
 		funcs := funcsFor(l)
+		var relForms map[string]*relationshipForm // the forms open, as the template's relbox read them
 		funcs["relbox"] = func(p accountPage, key, summary string) relboxRef {
-			return relboxRef{Key: key, Summary: summary, KeyAccountID: p.Matrix.KeyAccount.ID, Form: p.RelForms[key]}
+			return relboxRef{Key: key, Summary: summary, KeyAccountID: p.Matrix.KeyAccount.ID, Form: relForms[key]}
 		}
 		tmpl := template.Must(template.New("matrix").Funcs(funcs).Parse(relformStub + relboxTemplate + matrixRowsTemplate))
 		for _, zone := range []*time.Location{berlin, newYork} {
 			for _, canWrite := range []bool{false, true} {
-				for _, relForms := range []map[string]*relationshipForm{nil, forms} {
-					p := accountPage{Matrix: matrix, CanWriteAccount: canWrite, RelForms: relForms, OpenForms: map[string]template.HTML{}}
+				for _, relForms = range []map[string]*relationshipForm{nil, forms} {
+					p := accountPage{Matrix: matrix, CanWriteAccount: canWrite, OpenForms: map[string]template.HTML{}}
 					for key, f := range relForms {
 						var b strings.Builder
 						if err := tmpl.ExecuteTemplate(&b, "relform", f); err != nil {

@@ -13,7 +13,7 @@ import (
 // rendering. Every text is escaped as html/template escapes it
 // (htmlText); a test holds the rows to the bytes the template wrote, in
 // both languages. A box (formBox) holds its form, when the page carries
-// it open, as the template "scoreform" wrote it (scoreBox.FormHTML).
+// it open, as the template "scoreform" wrote it (scoreBox.Form).
 
 // selectionRows are the score table's rows: the customer, whether it
 // meets each criterion, how many it meets (a candidate marked) and, for
@@ -43,7 +43,7 @@ func (l lang) selectionRows(p *selectionPage) template.HTML {
 		b.WriteString("</td>\n")
 		if box := r.ScoreBox; p.CanScore && box != nil {
 			b.WriteString(`<td>`)
-			l.writeFormBox(&b, formBox{Attrs: `id="score-form-` + uitoa(box.CustomerID) + `"`, Summary: "Score", Form: box.FormHTML, Open: box.Form != nil,
+			l.writeFormBox(&b, formBox{Attrs: `id="score-form-` + uitoa(box.CustomerID) + `"`, Summary: "Score", Form: box.Form, Open: box.Form != "",
 				SlotClass: "scoreform-slot", Fragment: box.Fragment, PageURL: box.PageURL})
 			b.WriteString(`</td>`)
 		}

@@ -17,7 +17,7 @@ const (
 {{if $p.CanScore}}<td>{{template "scorebox" .ScoreBox}}</td>{{end}}
 </tr>
 {{end}}`
-	scoreboxTemplate = `{{define "scorebox"}}<details id="score-form-{{.CustomerID}}"{{if .Form}} open{{end}}><summary>{{t "Score"}}</summary>{{with .Form}}{{template "scoreform" .}}{{else}}<div class="scoreform-slot" hx-get="{{.Fragment}}" hx-trigger="toggle once from:closest details" hx-swap="outerHTML"><a href="{{.PageURL}}">{{t "Open the form"}}</a></div>{{end}}</details>{{end}}`
+	scoreboxTemplate = `{{define "scorebox"}}<details id="score-form-{{.CustomerID}}"{{if .Form}} open{{end}}><summary>{{t "Score"}}</summary>{{with .Form}}{{.}}{{else}}<div class="scoreform-slot" hx-get="{{.Fragment}}" hx-trigger="toggle once from:closest details" hx-swap="outerHTML"><a href="{{.PageURL}}">{{t "Open the form"}}</a></div>{{end}}</details>{{end}}`
 	scoreformStub    = `{{define "scoreform"}}<form data-customer="{{.CustomerID}}" action="{{.Action}}"></form>{{end}}`
 )
 
@@ -41,14 +41,14 @@ func TestSelectionRowsWriteWhatTheTemplateWrote(t *testing.T) {
 				r.ScoreBox = &scoreBox{CustomerID: r.CustomerID, Fragment: scoreAction(p.ID, r.CustomerID, q, page), PageURL: scorePage(p.ID, r.CustomerID, q, page)}
 			}
 			open := p.Rows[1].ScoreBox
-			open.Form = &scoreForm{CustomerID: open.CustomerID, Action: open.Fragment}
+			openForm := &scoreForm{CustomerID: open.CustomerID, Action: open.Fragment}
 			for _, l := range uiLanguages {
 				tmpl := template.Must(template.New("rows").Funcs(funcsFor(l)).Parse(scoreboxTemplate + scoreformStub + selectionRowsTemplate))
 				var form strings.Builder
-				if err := tmpl.ExecuteTemplate(&form, "scoreform", open.Form); err != nil {
+				if err := tmpl.ExecuteTemplate(&form, "scoreform", openForm); err != nil {
 					t.Fatal(err)
 				}
-				open.FormHTML = template.HTML(form.String())
+				open.Form = template.HTML(form.String())
 				for _, canScore := range []bool{true, false} {
 					p.CanScore = canScore
 					var want strings.Builder

@@ -54,11 +54,10 @@ type accountPage struct {
 	// CanWriteAccount shows the contact matrix's relationship forms and
 	// "Start a workshop" (CanStartWorkshop: none this year yet).
 	CanWriteAccount, CanStartWorkshop bool
-	// RelForms are the matrix's forms: "contact-<id>" adds a counterpart
-	// to a contact, "rel-<id>" changes or ends a relationship. A refused
-	// one carries what was typed and its errors.
-	RelForms map[string]*relationshipForm
-	// OpenForms are RelForms written out, by key.
+	// OpenForms are the matrix's forms the page carries open, written out
+	// by their template ("relform"), by key: "contact-<id>" adds a
+	// counterpart to a contact, "rel-<id>" changes or ends a relationship.
+	// A refused one carries what was typed and its errors.
 	OpenForms map[string]template.HTML
 	// Refused is the relationship form a refusal re-shows.
 	Refused *relationshipForm
@@ -89,7 +88,11 @@ func (f *relationshipForm) FieldError(field string) string { return f.Errors[fie
 // of them never opened.
 func (s *Server) relationshipForms(c echo.Context, p *accountPage) error {
 	csrf, _ := c.Get(ctxCSRF).(string)
-	p.RelForms = map[string]*relationshipForm{}
+	p.OpenForms = map[string]template.HTML{}
+	open := func(key string, f *relationshipForm) (err error) {
+		p.OpenForms[key], err = s.fragmentHTML(c, "account.html", "relform", f)
+		return err
+	}
 	if r := p.Refused; r != nil {
 		if _, _, ok := relationshipFormOf(p.Matrix, r.Key); ok {
 			r.CSRF, r.KeyAccountID = csrf, p.Matrix.KeyAccount.ID
@@ -97,7 +100,9 @@ func (s *Server) relationshipForms(c echo.Context, p *accountPage) error {
 			if err := s.loadEmployeePicker(c, &r.Picker, "", []string{r.EmployeeID}); err != nil {
 				return err
 			}
-			p.RelForms[r.Key] = r
+			if err := open(r.Key, r); err != nil {
+				return err
+			}
 		} else if p.Error == "" {
 			// The form's contact or relationship is gone: say why on top.
 			p.Error = strings.Join(fieldErrors(r.Errors), "; ")
@@ -118,8 +123,7 @@ func (s *Server) relationshipForms(c echo.Context, p *accountPage) error {
 	if err := s.fillRelationshipForm(c, f, counterpart); err != nil {
 		return err
 	}
-	p.RelForms[key] = f
-	return nil
+	return open(key, f)
 }
 
 // relationshipFormGone says why a form of the matrix cannot be shown.
@@ -291,16 +295,10 @@ func (s *Server) renderAccountPage(c echo.Context, id uint, status int, p accoun
 		for _, w := range p.Workshops {
 			p.CanStartWorkshop = p.CanStartWorkshop && w.Year != now.Year()
 		}
-		if err := s.relationshipForms(c, &p); err != nil {
-			return err
-		}
 		// The matrix's rows are written in Go (matrix_rows.go); the form
 		// a box carries open is its template's.
-		p.OpenForms = map[string]template.HTML{}
-		for key, f := range p.RelForms {
-			if p.OpenForms[key], err = s.fragmentHTML(c, "account.html", "relform", f); err != nil {
-				return err
-			}
+		if err := s.relationshipForms(c, &p); err != nil {
+			return err
 		}
 	}
 	hist, err := s.opts.Store.SatisfactionHistory(ctx, ka.ID)

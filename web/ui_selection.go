@@ -123,23 +123,7 @@ func (s *Server) selectionPage(c echo.Context) error {
 		return err
 	}
 	p.Notice = doneNotice(c)
-	return s.renderSelection(c, http.StatusOK, p)
-}
-
-// renderSelection writes the selection page. Its score table is written
-// in Go (selection_rows.go); the form a row's box carries open is its
-// template's, written out here.
-func (s *Server) renderSelection(c echo.Context, status int, p *selectionPage) error {
-	for i := range p.Rows {
-		if b := p.Rows[i].ScoreBox; b != nil && b.Form != nil {
-			html, err := s.fragmentHTML(c, "selection.html", "scoreform", b.Form)
-			if err != nil {
-				return err
-			}
-			b.FormHTML = html
-		}
-	}
-	return s.render(c, status, "selection.html", p)
+	return s.render(c, http.StatusOK, "selection.html", p)
 }
 
 // selectionDecision confirms or rejects a candidate from the page.
@@ -169,7 +153,7 @@ func (s *Server) selectionDecision(c echo.Context) error {
 	// The reason and decision at the candidate's own row; the typed
 	// reason kept.
 	p.Error, p.Decision = r.Message, &decisionFormError{CustomerID: customerID, Reason: req.Reason, Refusal: r}
-	return s.renderSelection(c, r.Status, p)
+	return s.render(c, r.Status, "selection.html", p)
 }
 
 // decisionFormError is a refused candidate decision: its row, the reason

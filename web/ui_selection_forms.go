@@ -102,7 +102,7 @@ func (s *Server) selectionCriteriaForm(c echo.Context) error {
 			}
 			f.Errors[field] = msg
 		}
-		return s.selectionRefusal(c, id, ae, func(p *selectionPage) { p.Criteria = f })
+		return s.selectionRefusal(c, id, ae, func(p *selectionPage) error { p.Criteria = f; return nil })
 	}
 	threshold, perr := strconv.Atoi(f.Threshold)
 	if perr != nil {
@@ -156,16 +156,20 @@ func (s *Server) selectionScoreForm(c echo.Context) error {
 				placed++
 			}
 		}
-		return s.selectionRefusal(c, id, ae, func(p *selectionPage) {
+		return s.selectionRefusal(c, id, ae, func(p *selectionPage) error {
 			// The refused row shows its form open, as typed.
 			for i := range p.Rows {
 				if b := p.Rows[i].ScoreBox; b != nil && p.Rows[i].CustomerID == customerID {
-					b.Form = s.scoreForm(c, scoreAction(id, customerID, p.Pager.Q, p.Pager.Page), customerID, cells)
+					var err error
+					if b.Form, err = s.openScoreForm(c, scoreAction(id, customerID, p.Pager.Q, p.Pager.Page), customerID, cells); err != nil {
+						return err
+					}
 				}
 			}
 			if placed < len(ae.Fields) {
 				p.Error = ae.text() // about no criterion's cell
 			}
+			return nil
 		})
 	}
 	back := fmt.Sprintf("/programmes/%d/selection?done=scores-saved", id)
@@ -395,14 +399,14 @@ func (s *Server) selectionAssign(c echo.Context) error {
 		}
 		fe := &assignFormError{CustomerID: customerID, KAM: req.KAMEmployeeID, Deputy: req.DeputyEmployeeID,
 			KAMError: ae.Fields["kam_employee_id"], DeputyError: ae.Fields["deputy_employee_id"]}
-		return s.selectionRefusal(c, id, ae, func(p *selectionPage) { p.AssignError = fe })
+		return s.selectionRefusal(c, id, ae, func(p *selectionPage) error { p.AssignError = fe; return nil })
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/programmes/%d/selection?done=kam-assigned#account-%d", id, customerID))
 }
 
 // selectionRefusal shows the selection page with a refusal; keep puts the
 // refused form's input back.
-func (s *Server) selectionRefusal(c echo.Context, id uint, refusal error, keep func(*selectionPage)) error {
+func (s *Server) selectionRefusal(c echo.Context, id uint, refusal error, keep func(*selectionPage) error) error {
 	r, ok := refusalOf(refusal, nil)
 	if !ok {
 		return refusal
@@ -413,9 +417,11 @@ func (s *Server) selectionRefusal(c echo.Context, id uint, refusal error, keep f
 	}
 	p.Error = r.Message
 	if keep != nil {
-		keep(p)
+		if err := keep(p); err != nil {
+			return err
+		}
 	} else {
 		p.Fields = r.Fields
 	}
-	return s.renderSelection(c, r.Status, p)
+	return s.render(c, r.Status, "selection.html", p)
 }

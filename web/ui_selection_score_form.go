@@ -23,9 +23,9 @@ type scoreBox struct {
 	// Fragment is the address htmx asks for the form (the form's own, as
 	// a GET); PageURL the page showing it open.
 	Fragment, PageURL string
-	Form              *scoreForm
-	// FormHTML is Form written out by its template (renderSelection).
-	FormHTML template.HTML
+	// Form is the form the box carries open, written out by its template
+	// ("scoreform"); empty for a closed box.
+	Form template.HTML
 }
 
 // scoreForm is one customer's scores as stored or as typed.
@@ -95,9 +95,17 @@ func (s *Server) scoreBoxes(c echo.Context, p *selectionPage) error {
 		if err != nil {
 			return err
 		}
-		r.ScoreBox.Form = s.scoreForm(c, action, r.CustomerID, cells)
+		if r.ScoreBox.Form, err = s.openScoreForm(c, action, r.CustomerID, cells); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// openScoreForm is customer's scoring form written out, for a box that
+// carries it open.
+func (s *Server) openScoreForm(c echo.Context, action string, customerID uint, cells []scoreCell) (template.HTML, error) {
+	return s.fragmentHTML(c, "selection.html", "scoreform", s.scoreForm(c, action, customerID, cells))
 }
 
 // scoreForm is customer's scoring form posting to action.
