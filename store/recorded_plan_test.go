@@ -20,7 +20,8 @@ func TestRecordedEnrolmentsReadNewestFirstFromTheirIndex(t *testing.T) {
 	s := storetest.Open(t, "sqlite")
 	var listSQL string
 	var listVars []any
-	err := s.DB().Callback().Query().After("gorm:query").Register("test:plan", func(tx *gorm.DB) {
+	// The list is read as rows (the Row callback), its count as a query.
+	err := s.DB().Callback().Row().After("gorm:row").Register("test:plan", func(tx *gorm.DB) {
 		if listSQL == "" {
 			listSQL, listVars = tx.Statement.SQL.String(), append([]any(nil), tx.Statement.Vars...)
 		}

@@ -106,7 +106,7 @@ func (l lang) trainingStandingRows(zone *time.Location, csrf string, rows []stan
 
 // awaitingAttendanceRows are the enrolments of sessions that have begun,
 // each with its form recording attended or no-show.
-func (l lang) awaitingAttendanceRows(zone *time.Location, csrf string, awaiting []store.Enrolment) template.HTML {
+func (l lang) awaitingAttendanceRows(zone *time.Location, csrf string, awaiting []store.EnrolmentLine) template.HTML {
 	attended, noShow, token := htmlText.Replace(l.translate("Attended")), htmlText.Replace(l.translate("No-show")), htmlText.Replace(csrf)
 	var b strings.Builder
 	b.Grow(600 * len(awaiting))
@@ -122,7 +122,7 @@ func (l lang) awaitingAttendanceRows(zone *time.Location, csrf string, awaiting 
 
 // recordedAttendanceRows are the enrolments whose outcome was recorded:
 // status, by whom, when and the note.
-func (l lang) recordedAttendanceRows(zone *time.Location, recorded []store.Enrolment) template.HTML {
+func (l lang) recordedAttendanceRows(zone *time.Location, recorded []store.EnrolmentLine) template.HTML {
 	var b strings.Builder
 	b.Grow(400 * len(recorded))
 	for _, e := range recorded {
@@ -138,13 +138,12 @@ func (l lang) recordedAttendanceRows(zone *time.Location, recorded []store.Enrol
 }
 
 // enrolmentCells are an enrolment's course, session day and employee.
-func (l lang) enrolmentCells(b *strings.Builder, zone *time.Location, e store.Enrolment) {
-	course, day := l.enrolmentSession(zone, e)
-	var name string
-	if e.Employee != nil {
-		name = e.Employee.Name
+func (l lang) enrolmentCells(b *strings.Builder, zone *time.Location, e store.EnrolmentLine) {
+	var day string
+	if !e.SessionStartsAt.IsZero() {
+		day = l.formatDay(zone, e.SessionStartsAt)
 	}
-	b.WriteString(`<td>` + htmlText.Replace(course) + `</td><td>` + htmlText.Replace(day) + `</td><td>` + htmlText.Replace(name) + `</td>`)
+	b.WriteString(`<td>` + htmlText.Replace(e.CourseTitle) + `</td><td>` + htmlText.Replace(day) + `</td><td>` + htmlText.Replace(e.EmployeeName) + `</td>`)
 }
 
 // enrolmentSession is the course and the day of an enrolment's session, ""

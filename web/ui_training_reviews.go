@@ -27,11 +27,11 @@ type trainingPage struct {
 	Pager    pager
 	// Awaiting are a page (?attendance=) of the enrolled places of
 	// sessions that have started; AwaitingPager leads to the others.
-	Awaiting      []store.Enrolment
+	Awaiting      []store.EnrolmentLine
 	AwaitingPager pager
 	// Recorded are a page (?recorded=) of the enrolments that ended in the
 	// last recordedFor: attended, no-show or cancelled, by whom and when.
-	Recorded      []store.Enrolment
+	Recorded      []store.EnrolmentLine
 	RecordedPager pager
 	// Standing are a page of the assigned KAMs running programmes wait
 	// for (?standing=); StandingPager leads to the others.
