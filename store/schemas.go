@@ -20,7 +20,6 @@ import (
 var relationalModels = []any{
 	&AccountPlan{}, &Customer{}, &Enrolment{}, &Handover{}, &PlanGoal{}, &Review{},
 	&TrainingRecord{}, &TrainingSession{}, &User{}, &Workshop{},
-	&sessionSeatsRow{},
 }
 
 // parseSchemas parses relationalModels into db's schema cache.

@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -67,9 +66,6 @@ type Options struct {
 type Store struct {
 	db     *gorm.DB
 	driver string
-	// The courses' columns as upcomingSessions selects them, built once.
-	courseColumnsOnce sync.Once
-	courseColumnsList string
 }
 
 // Open connects without migrating; call Migrate before use.

@@ -280,49 +280,73 @@ func (s *Store) UpcomingSessionsPage(ctx context.Context, from time.Time, p Page
 
 func (s *Store) upcomingSessions(ctx context.Context, from time.Time, onlyFree bool, p Page) ([]SessionSeats, error) {
 	p = p.normalised()
-	// One statement: the sessions with their course and kept seat counts.
-	var rows []sessionSeatsRow
-	err := s.upcoming(ctx, from, onlyFree).
-		Select("training_sessions.*, " + s.courseColumns()).
+	// One statement: the sessions with their course and kept seat counts,
+	// scanned by hand (reflecting the two rows into structs cost more than
+	// the statement).
+	rows, err := s.upcoming(ctx, from, onlyFree).
+		Select(sessionSeatsColumns).
 		Joins("LEFT JOIN courses ON courses.id = training_sessions.course_id").
 		Order("training_sessions.starts_at, training_sessions.id").
-		Offset((p.Number - 1) * p.Size).Limit(p.Size).Scan(&rows).Error
+		Offset((p.Number - 1) * p.Size).Limit(p.Size).Rows()
 	if err != nil {
 		return nil, translate(err, "upcoming sessions")
 	}
-	out := make([]SessionSeats, len(rows))
-	for i, r := range rows {
-		out[i] = SessionSeats{TrainingSession: r.TrainingSession, Enrolled: r.EnrolledCount, Waitlisted: r.WaitlistedCount}
-		if r.Course.ID != 0 {
-			c := r.Course
-			out[i].Course = &c
+	defer rows.Close()
+	var out []SessionSeats
+	for rows.Next() {
+		seats, err := scanSessionSeats(rows)
+		if err != nil {
+			return nil, translate(err, "upcoming sessions")
 		}
+		out = append(out, seats)
 	}
-	return out, nil
+	return out, translate(rows.Err(), "upcoming sessions")
 }
 
-// sessionSeatsRow is a row of upcomingSessions: the session and its
-// course's columns, prefixed so that they cannot clash with the session's.
-type sessionSeatsRow struct {
-	TrainingSession
-	Course Course `gorm:"embedded;embeddedPrefix:course__"`
+// sessionSeatsColumns are a session's columns and its course's, in the
+// order scanSessionSeats reads them; a test holds them to every column of
+// both tables.
+const sessionSeatsColumns = "training_sessions.id, training_sessions.course_id, training_sessions.starts_at, training_sessions.ends_at, " +
+	"training_sessions.place, training_sessions.capacity, training_sessions.trainer, training_sessions.cancelled_at, training_sessions.revision, " +
+	"training_sessions.enrolled_count, training_sessions.waitlisted_count, training_sessions.created_at, training_sessions.updated_at, " +
+	"courses.id, courses.title, courses.provider, courses.description, courses.duration_days, courses.required_kam, courses.language, " +
+	"courses.archived_at, courses.created_at, courses.updated_at"
+
+// scanSessionSeats reads one row of sessionSeatsColumns: the session with
+// its seat counts, and its course when the join found one.
+func scanSessionSeats(rows *sql.Rows) (SessionSeats, error) {
+	var (
+		t                                      TrainingSession
+		place, trainer                         sql.NullString
+		cancelled                              sql.NullTime
+		courseID                               sql.NullInt64
+		title, provider, description, language sql.NullString
+		days                                   sql.NullFloat64
+		required                               sql.NullBool
+		archived, courseCreated, courseUpdated sql.NullTime
+	)
+	err := rows.Scan(&t.ID, &t.CourseID, &t.StartsAt, &t.EndsAt, &place, &t.Capacity, &trainer, &cancelled, &t.Revision,
+		&t.EnrolledCount, &t.WaitlistedCount, &t.CreatedAt, &t.UpdatedAt,
+		&courseID, &title, &provider, &description, &days, &required, &language, &archived, &courseCreated, &courseUpdated)
+	if err != nil {
+		return SessionSeats{}, err
+	}
+	t.Place, t.Trainer, t.CancelledAt = place.String, trainer.String, timeOrNil(cancelled)
+	if courseID.Valid {
+		t.Course = &Course{ID: uint(courseID.Int64), Title: title.String, Provider: provider.String, Description: description.String,
+			DurationDays: days.Float64, RequiredKAM: required.Bool, Language: language.String, ArchivedAt: timeOrNil(archived),
+			CreatedAt: courseCreated.Time, UpdatedAt: courseUpdated.Time}
+	}
+	return SessionSeats{TrainingSession: t, Enrolled: t.EnrolledCount, Waitlisted: t.WaitlistedCount}, nil
 }
 
-// courseColumns selects every column of the joined courses row as
-// sessionSeatsRow's Course reads them, named as the store names them.
-func (s *Store) courseColumns() string {
-	s.courseColumnsOnce.Do(func() {
-		stmt := &gorm.Statement{DB: s.db}
-		if err := stmt.Parse(&Course{}); err != nil {
-			panic(fmt.Sprintf("course schema: %v", err))
-		}
-		cols := make([]string, len(stmt.Schema.DBNames))
-		for i, n := range stmt.Schema.DBNames {
-			cols[i] = "courses." + n + " AS course__" + n
-		}
-		s.courseColumnsList = strings.Join(cols, ", ")
-	})
-	return s.courseColumnsList
+// timeOrNil is a nullable column's time, nil for NULL.
+func timeOrNil(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	at := t.Time
+	return &at
 }
 
 // Enrol places the employee in the session, or on its waitlist when it is
@@ -669,10 +693,7 @@ func pageOfEnrolmentLines(query func() *gorm.DB, order string, p Page, what stri
 			return nil, 0, translate(err, what)
 		}
 		l.UpdatedBy, l.StatusNote, l.CourseTitle, l.EmployeeName = updatedBy.String, note.String, title.String, name.String
-		if statusAt.Valid {
-			at := statusAt.Time
-			l.StatusAt = &at
-		}
+		l.StatusAt = timeOrNil(statusAt)
 		if starts.Valid {
 			l.SessionStartsAt = starts.Time
 		}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -92,14 +93,15 @@ func TestUpcomingSessionsPage(t *testing.T) {
 		}
 		emps, _, _ := s.ListEmployees(ctx, store.Page{})
 		now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-		course := &store.Course{Title: "KAM Basics", DurationDays: 1, RequiredKAM: true}
+		course := &store.Course{Title: "KAM Basics", DurationDays: 1, RequiredKAM: true, Provider: "Akademie Nord", Description: "Grundlagen", Language: "de"}
 		if err := s.SaveCourse(ctx, course); err != nil {
 			t.Fatal(err)
 		}
 		var ids []uint
 		// Saved out of order: days 3, 1, 2, then a past and a cancelled one.
 		for _, day := range []int{3, 1, 2, -1, 4} {
-			ts := &store.TrainingSession{CourseID: course.ID, StartsAt: now.AddDate(0, 0, day), EndsAt: now.AddDate(0, 0, day).Add(8 * time.Hour), Capacity: 2, Place: "Zürich"}
+			ts := &store.TrainingSession{CourseID: course.ID, StartsAt: now.AddDate(0, 0, day), EndsAt: now.AddDate(0, 0, day).Add(8 * time.Hour), Capacity: 2, Place: "Zürich",
+				Trainer: "A. Trainer"}
 			if err := s.SaveSession(ctx, ts); err != nil {
 				t.Fatal(err)
 			}
@@ -153,6 +155,17 @@ func TestUpcomingSessionsPage(t *testing.T) {
 		}
 		if listed[1].Enrolled != 0 || listed[1].Waitlisted != 0 || listed[1].Course == nil || listed[1].Course.ID != course.ID {
 			t.Fatalf("day 2 = %+v; want no one enrolled, its course loaded", listed[1])
+		}
+		// The rows scanned by hand are what gorm reads of the same sessions,
+		// field by field.
+		var whole []store.TrainingSession
+		if err := s.DB().Preload("Course").Where("id IN ?", []uint{ids[1], ids[2], ids[0]}).Order("starts_at, id").Find(&whole).Error; err != nil {
+			t.Fatal(err)
+		}
+		for i := range listed {
+			if !reflect.DeepEqual(listed[i].TrainingSession, whole[i]) || !reflect.DeepEqual(listed[i].Course, whole[i].Course) {
+				t.Errorf("listed session %d = %+v with %+v\nread by gorm: %+v with %+v", i, listed[i].TrainingSession, listed[i].Course, whole[i], whole[i].Course)
+			}
 		}
 	})
 }
