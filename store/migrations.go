@@ -61,6 +61,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0042_session_seat_counts", Migrate: migrate0042, Rollback: rollback0042},
 		{ID: "0043_key_account_count", Migrate: migrate0043, Rollback: rollback0043},
 		{ID: "0044_enrolment_session_start", Migrate: migrate0044, Rollback: rollback0044},
+		{ID: "0045_programme_progress", Migrate: migrate0045, Rollback: rollback0045},
 	}
 }
 
@@ -1962,4 +1963,37 @@ func rollback0044(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Exec("ALTER TABLE enrolments DROP COLUMN session_starts_at").Error
+}
+
+// --- 0045: a programme's progress kept on its row ---
+//
+// See programme_progress.go: the start pages summed every listed
+// programme's phases on each view.
+
+type m0045Programme struct {
+	PhasesTotal int `gorm:"not null;default:0"`
+	PhasesDone  int `gorm:"not null;default:0"`
+	NextDue     *time.Time
+}
+
+func (m0045Programme) TableName() string { return "programmes" }
+
+func migrate0045(tx *gorm.DB) error {
+	for _, col := range []string{"PhasesTotal", "PhasesDone", "NextDue"} {
+		if err := tx.Migrator().AddColumn(&m0045Programme{}, col); err != nil {
+			return err
+		}
+	}
+	return tx.Exec(programmeProgressSQL).Error
+}
+
+// rollback0045 drops the columns in place, as rollback0042 does: gorm's
+// SQLite migrator would copy the table to drop them.
+func rollback0045(tx *gorm.DB) error {
+	for _, c := range []string{"phases_total", "phases_done", "next_due"} {
+		if err := tx.Exec("ALTER TABLE programmes DROP COLUMN " + c).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

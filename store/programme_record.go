@@ -210,6 +210,11 @@ func (s *Store) ApplyProgrammeEvent(ctx context.Context, snap ProgrammeSnapshot)
 				return err
 			}
 		}
+		if len(snap.Phases) > 0 {
+			if err := refreshProgress(tx, p.ID); err != nil {
+				return err
+			}
+		}
 		if snap.CriteriaSet {
 			if err := replaceCriteria(tx, p.ID, seq, p.Threshold, snap.Criteria); err != nil {
 				return err
@@ -463,7 +468,7 @@ func (s *Store) PlanProgramme(ctx context.Context, id uint, committee []string, 
 				return err
 			}
 		}
-		return nil
+		return refreshProgress(tx, id)
 	})
 	return translate(err, fmt.Sprintf("plan programme %d", id))
 }

@@ -36,8 +36,15 @@ type Programme struct {
 	// RolloutChecks: the rollout phase waits for resolved conflicts and
 	// informed staff (programmes started before hand it in as text).
 	RolloutChecks bool `gorm:"not null;default:false"`
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// PhasesTotal, PhasesDone and NextDue are its progress, kept as its
+	// phases are written (programme_progress.go) so that lists read it
+	// with the row: its phases, those done, and the due date of the first
+	// phase by position not done (nil when all are done).
+	PhasesTotal int `gorm:"not null;default:0"`
+	PhasesDone  int `gorm:"not null;default:0"`
+	NextDue     *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // ProgrammePhase is one milestone of a programme's plan.
@@ -286,36 +293,14 @@ type PhaseProgress struct {
 	Overdue bool
 }
 
-// ProgressOf summarises the milestones of several programmes in one
-// aggregate query: per programme its phases, those done, and the due date
-// of the first phase (by position) not done.
-func (s *Store) ProgressOf(ctx context.Context, ids []uint, now time.Time) (map[uint]PhaseProgress, error) {
-	out := map[uint]PhaseProgress{}
-	if len(ids) == 0 {
-		return out, nil
+// ProgressAt is the programme's progress as lists show it at now: overdue
+// when the next phase's due date has passed.
+func (p Programme) ProgressAt(now time.Time) PhaseProgress {
+	pr := PhaseProgress{Done: p.PhasesDone, Total: p.PhasesTotal, NextDue: p.NextDue}
+	if p.NextDue != nil {
+		pr.Overdue = now.After(*p.NextDue)
 	}
-	var rows []struct {
-		ProgrammeID uint
-		Total, Done int
-		NextDue     *time.Time
-	}
-	// Raw: one statement with its subquery inline (a subquery built with
-	// GORM runs the query callbacks a second time, in a dry run).
-	err := s.db.WithContext(ctx).Raw(`SELECT a.programme_id, a.total, a.done, pp.due AS next_due FROM (
-		SELECT programme_id, COUNT(*) AS total, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS done, MIN(CASE WHEN status <> ? THEN position END) AS next_position
-		FROM programme_phases WHERE programme_id IN ? GROUP BY programme_id) AS a
-		LEFT JOIN programme_phases pp ON pp.programme_id = a.programme_id AND pp.position = a.next_position`, "done", "done", ids).Scan(&rows).Error
-	if err != nil {
-		return nil, translate(err, "programme progress")
-	}
-	for _, r := range rows {
-		p := PhaseProgress{Total: r.Total, Done: r.Done, NextDue: r.NextDue}
-		if r.NextDue != nil {
-			p.Overdue = now.After(*r.NextDue)
-		}
-		out[r.ProgrammeID] = p
-	}
-	return out, nil
+	return pr
 }
 
 // Approval is a submitted gate waiting for a committee member.

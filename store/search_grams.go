@@ -318,8 +318,9 @@ type ReindexCounts struct {
 // Reindex rebuilds what kamflow derives in the database from stored rows:
 // the search index of contacts and customers (trigram postings on MySQL,
 // FTS5 on SQLite), each programme's criteria met, the customers' names on
-// their key accounts, the sessions' starts on their enrolments, the numbers
-// of customers and key accounts and the training sessions' seats taken.
+// their key accounts, the sessions' starts on their enrolments, each
+// programme's progress, the numbers of customers and key accounts and the
+// training sessions' seats taken.
 // kamflow keeps them current as it writes; rows loaded with SQL outside
 // kamflow (a bulk load, a restore of single tables) need this once. One
 // transaction.
@@ -355,6 +356,9 @@ func (s *Store) Reindex(ctx context.Context) (ReindexCounts, error) {
 			return err
 		}
 		if err := tx.Exec(enrolmentStartsSQL).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(programmeProgressSQL).Error; err != nil {
 			return err
 		}
 		if err := recountCustomers(tx); err != nil {

@@ -94,19 +94,11 @@ func (s *Server) home(c echo.Context) error {
 		reads    errgroup.Group
 		progs    []store.Programme
 		total    int64
-		progress map[uint]store.PhaseProgress
 		work     store.WorkSummary
 		readable func(uint) bool
 	)
 	reads.Go(func() (err error) {
-		if progs, total, err = s.opts.Store.ListProgrammes(ctx, store.Page{Number: lq.Page, Size: listPageSize}); err != nil {
-			return err
-		}
-		ids := make([]uint, len(progs))
-		for i, p := range progs {
-			ids[i] = p.ID
-		}
-		progress, err = s.opts.Store.ProgressOf(ctx, ids, page.now)
+		progs, total, err = s.opts.Store.ListProgrammes(ctx, store.Page{Number: lq.Page, Size: listPageSize})
 		return err
 	})
 	// My work's few items, and, if one is about a key account, which
@@ -125,7 +117,7 @@ func (s *Server) home(c echo.Context) error {
 	}
 	page.Pager = newPager("/", listQuery{Page: lq.Page}, listPageSize, total)
 	for _, p := range progs {
-		page.Programmes = append(page.Programmes, programmeRow{Programme: p, Progress: progress[p.ID]})
+		page.Programmes = append(page.Programmes, programmeRow{Programme: p, Progress: p.ProgressAt(page.now)})
 	}
 	decide()
 	page.Work = s.workSummaryRows(c, work, readable)
