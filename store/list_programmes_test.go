@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -50,6 +51,29 @@ func TestListProgrammesPagesAndCounts(t *testing.T) {
 					t.Errorf("page %+v lists the starting programme %d", tc.page, p.ID)
 				}
 			}
+		}
+		// The rows scanned by hand are what gorm reads of the same
+		// programmes, field by field, with every nullable column set.
+		paused := now.Add(-time.Hour)
+		if err := s.DB().Model(&store.Programme{}).Where("id = ?", ids[1]).Updates(map[string]any{
+			"paused_at": paused, "cancel_reason": "Budget", "focus_limit": 12, "threshold": 2, "criteria_seq": 3, "candidates_seq": 4,
+			"rollout_checks": true, "phases_total": 11, "phases_done": 5, "next_due": now.AddDate(0, 1, 0), "last_event_seq": 9,
+		}).Error; err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := s.ListProgrammes(ctx, store.Page{Number: 1, Size: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var whole []store.Programme
+		if err := s.DB().Where("status <> ?", "starting").Order("id DESC").Find(&whole).Error; err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, whole) {
+			t.Errorf("listed programmes = %+v\nread by gorm: %+v", got, whole)
+		}
+		if got[2].ID != ids[1] || got[2].PausedAt == nil || got[2].CancelReason != "Budget" || !got[2].RolloutChecks || got[2].NextDue == nil {
+			t.Errorf("programme %d = %+v; want its pause, cancel reason, roll-out checks and next due date", ids[1], got[2])
 		}
 	})
 }

@@ -288,19 +288,8 @@ func (s *Store) upcomingSessions(ctx context.Context, from time.Time, onlyFree b
 		Joins("LEFT JOIN courses ON courses.id = training_sessions.course_id").
 		Order("training_sessions.starts_at, training_sessions.id").
 		Offset((p.Number - 1) * p.Size).Limit(p.Size).Rows()
-	if err != nil {
-		return nil, translate(err, "upcoming sessions")
-	}
-	defer rows.Close()
-	var out []SessionSeats
-	for rows.Next() {
-		seats, err := scanSessionSeats(rows)
-		if err != nil {
-			return nil, translate(err, "upcoming sessions")
-		}
-		out = append(out, seats)
-	}
-	return out, translate(rows.Err(), "upcoming sessions")
+	out, err := scanAll(rows, err, scanSessionSeats)
+	return out, translate(err, "upcoming sessions")
 }
 
 // sessionSeatsColumns are a session's columns and its course's, in the
@@ -338,15 +327,6 @@ func scanSessionSeats(rows *sql.Rows) (SessionSeats, error) {
 			CreatedAt: courseCreated.Time, UpdatedAt: courseUpdated.Time}
 	}
 	return SessionSeats{TrainingSession: t, Enrolled: t.EnrolledCount, Waitlisted: t.WaitlistedCount}, nil
-}
-
-// timeOrNil is a nullable column's time, nil for NULL.
-func timeOrNil(t sql.NullTime) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	at := t.Time
-	return &at
 }
 
 // Enrol places the employee in the session, or on its waitlist when it is
@@ -678,32 +658,30 @@ func pageOfEnrolmentLines(query func() *gorm.DB, order string, p Page, what stri
 		Joins("LEFT JOIN courses line_course ON line_course.id = line_session.course_id").
 		Joins("LEFT JOIN employees line_employee ON line_employee.id = enrolments.employee_id").
 		Order(order).Offset((p.Number - 1) * p.Size).Limit(p.Size).Rows()
+	out, err := scanAll(rows, err, scanEnrolmentLine)
 	if err != nil {
-		return nil, 0, translate(err, what)
-	}
-	defer rows.Close()
-	var out []EnrolmentLine
-	for rows.Next() {
-		var (
-			l                            EnrolmentLine
-			updatedBy, note, title, name sql.NullString
-			statusAt, starts             sql.NullTime
-		)
-		if err := rows.Scan(&l.ID, &l.SessionID, &l.EmployeeID, &l.Status, &updatedBy, &note, &statusAt, &title, &starts, &name); err != nil {
-			return nil, 0, translate(err, what)
-		}
-		l.UpdatedBy, l.StatusNote, l.CourseTitle, l.EmployeeName = updatedBy.String, note.String, title.String, name.String
-		l.StatusAt = timeOrNil(statusAt)
-		if starts.Valid {
-			l.SessionStartsAt = starts.Time
-		}
-		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, translate(err, what)
 	}
 	total, err := countUnlessComplete(query(), p, len(out))
 	return out, total, translate(err, "count "+what)
+}
+
+// scanEnrolmentLine reads one row of enrolmentLineColumns.
+func scanEnrolmentLine(rows *sql.Rows) (EnrolmentLine, error) {
+	var (
+		l                            EnrolmentLine
+		updatedBy, note, title, name sql.NullString
+		statusAt, starts             sql.NullTime
+	)
+	if err := rows.Scan(&l.ID, &l.SessionID, &l.EmployeeID, &l.Status, &updatedBy, &note, &statusAt, &title, &starts, &name); err != nil {
+		return EnrolmentLine{}, err
+	}
+	l.UpdatedBy, l.StatusNote, l.CourseTitle, l.EmployeeName = updatedBy.String, note.String, title.String, name.String
+	l.StatusAt = timeOrNil(statusAt)
+	if starts.Valid {
+		l.SessionStartsAt = starts.Time
+	}
+	return l, nil
 }
 
 // WaitlistPosition is a waitlisted enrolment's place in its session's
