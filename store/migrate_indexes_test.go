@@ -9,8 +9,9 @@ import (
 
 // TestMigrationsOfIndexesRollBack: on SQLite and MySQL, 0040 indexes the
 // enrolments by when their outcome was recorded (HR's desk reads the
-// newest first) and 0041 the active employees in the pickers' orders; a
-// rollback drops them and Migrate makes them again.
+// newest first), 0041 the active employees in the pickers' orders and
+// 0046 the gates and plans by status; a rollback drops them and Migrate
+// makes them again.
 func TestMigrationsOfIndexesRollBack(t *testing.T) {
 	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
 		for _, m := range []struct {
@@ -19,6 +20,8 @@ func TestMigrationsOfIndexesRollBack(t *testing.T) {
 		}{
 			{"0040_recorded_enrolments_index", "enrolments", []string{"idx_enrolments_status_at"}},
 			{"0041_employee_picker_indexes", "employees", []string{"idx_employees_active_kams_first", "idx_employees_active_by_name"}},
+			{"0046_decisions_waiting_indexes", "programme_phases", []string{"idx_programme_phases_status_submitted"}},
+			{"0046_decisions_waiting_indexes", "account_plans", []string{"idx_account_plans_status_submitted"}},
 		} {
 			has := func(when string, want bool) {
 				t.Helper()

@@ -62,6 +62,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0043_key_account_count", Migrate: migrate0043, Rollback: rollback0043},
 		{ID: "0044_enrolment_session_start", Migrate: migrate0044, Rollback: rollback0044},
 		{ID: "0045_programme_progress", Migrate: migrate0045, Rollback: rollback0045},
+		{ID: "0046_decisions_waiting_indexes", Migrate: migrate0046, Rollback: rollback0046},
 	}
 }
 
@@ -1997,3 +1998,21 @@ func rollback0045(tx *gorm.DB) error {
 	}
 	return nil
 }
+
+// --- 0046: the gates and plans waiting for a decision, from an index ---
+//
+// The committee's start page and My work list the submitted gates of the
+// programmes on its committee, and every decider the submitted account
+// plans. Without an index on their status the database read every phase
+// of each programme on the committee (eleven a programme) or every plan of
+// each account; by status it reads the few submitted ones and joins their
+// programme and committee by key, however many programmes there are.
+
+var m0046Indexes = []migrationIndex{
+	{"programme_phases", "idx_programme_phases_status_submitted", "status, submitted_at"},
+	{"account_plans", "idx_account_plans_status_submitted", "status, submitted_at"},
+}
+
+func migrate0046(tx *gorm.DB) error { return createIndexes(tx, m0046Indexes) }
+
+func rollback0046(tx *gorm.DB) error { return dropIndexes(tx, m0046Indexes) }

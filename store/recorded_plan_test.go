@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/kamflow/kamflow/store"
 	"github.com/kamflow/kamflow/store/storetest"
 )
@@ -18,35 +16,15 @@ import (
 // open to it).
 func TestRecordedEnrolmentsReadNewestFirstFromTheirIndex(t *testing.T) {
 	s := storetest.Open(t, "sqlite")
-	var listSQL string
-	var listVars []any
 	// The list is read as rows (the Row callback), its count as a query.
-	err := s.DB().Callback().Row().After("gorm:row").Register("test:plan", func(tx *gorm.DB) {
-		if listSQL == "" {
-			listSQL, listVars = tx.Statement.SQL.String(), append([]any(nil), tx.Statement.Vars...)
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	seen := recordRowReads(t, s)
 	if _, _, err := s.RecordedEnrolments(t.Context(), time.Now().AddDate(0, -3, 0), store.Page{}); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := s.DB().Raw("EXPLAIN QUERY PLAN "+listSQL, listVars...).Rows()
-	if err != nil {
-		t.Fatal(err)
+	if len(*seen) == 0 {
+		t.Fatal("the recorded enrolments were not read as rows")
 	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	text := strings.Join(plan, "\n")
+	text := sqlitePlan(t, s, (*seen)[0])
 	if !strings.Contains(text, "SEARCH enrolments USING INDEX idx_enrolments_status_at") || strings.Contains(text, "TEMP B-TREE FOR ORDER BY") {
 		t.Errorf("recorded enrolments' plan:\n%s\nwant the index on status_at and no sort", text)
 	}
