@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"time"
@@ -384,9 +385,9 @@ func (s *Store) ListKeyAccounts(ctx context.Context, f KeyAccountFilter, p Page)
 	// for its rows only.
 	page := s.keyAccountQuery(ctx, f).Select("ka.id").
 		Order("ka.programme_id, ka.customer_name, ka.id").Offset((p.Number - 1) * p.Size).Limit(p.Size)
-	var rows []KeyAccountRow
-	err := withNames(s.db.WithContext(ctx).Table("(?) AS page", page).Joins("JOIN key_accounts ka ON ka.id = page.id")).
-		Order("ka.programme_id, ka.customer_name, ka.id").Scan(&rows).Error
+	read, err := withNames(s.db.WithContext(ctx).Table("(?) AS page", page).Joins("JOIN key_accounts ka ON ka.id = page.id")).
+		Order("ka.programme_id, ka.customer_name, ka.id").Rows()
+	rows, err := scanAll(read, err, scanKeyAccountRow)
 	if err != nil {
 		return nil, 0, translate(err, "list key accounts")
 	}
@@ -399,22 +400,48 @@ func (s *Store) ListKeyAccounts(ctx context.Context, f KeyAccountFilter, p Page)
 	return rows, total, translate(err, "count key accounts")
 }
 
-// withNames selects key_accounts (as ka) as KeyAccountRows: with the
-// people's names and whether a handover is open (the customer's name is
-// the account's own).
+// withNames selects key_accounts (as ka) as KeyAccountRows, in the
+// columns scanKeyAccountRow reads: with the people's names and whether a
+// handover is open (the customer's name is the account's own).
 func withNames(q *gorm.DB) *gorm.DB {
-	return q.Select("ka.*, k.name AS kam_name, d.name AS deputy_name, cv.name AS covering_name, " +
-		"EXISTS (SELECT 1 FROM handovers h WHERE h.key_account_id = ka.id AND h.status = 'open') AS handover_open").
+	return q.Select(keyAccountColumns + ", k.name, d.name, cv.name, " +
+		"EXISTS (SELECT 1 FROM handovers h WHERE h.key_account_id = ka.id AND h.status = 'open')").
 		Joins("LEFT JOIN employees k ON k.id = ka.kam_employee_id").
 		Joins("LEFT JOIN employees d ON d.id = ka.deputy_employee_id").
 		Joins("LEFT JOIN employees cv ON cv.id = ka.covering_employee_id")
 }
 
+// keyAccountColumns are a key account's columns (as ka) in the order
+// scanKeyAccountRow reads them; a test holds them to every column of the
+// model.
+const keyAccountColumns = "ka.id, ka.programme_id, ka.customer_id, ka.kam_employee_id, ka.deputy_employee_id, " +
+	"ka.covering_employee_id, ka.customer_name, ka.confirmed_at, ka.updated_at"
+
+// scanKeyAccountRow reads one row of withNames: the key accounts' lists
+// are read on every view of the key-accounts list and the selection, and
+// gorm's reflection into the embedded struct cost more than the statement.
+func scanKeyAccountRow(rows *sql.Rows) (KeyAccountRow, error) {
+	var (
+		r                     KeyAccountRow
+		kam, deputy, covering sql.NullInt64
+		kamName, deputyName   sql.NullString
+		coveringName          sql.NullString
+	)
+	err := rows.Scan(&r.ID, &r.ProgrammeID, &r.CustomerID, &kam, &deputy, &covering, &r.CustomerName, &r.ConfirmedAt, &r.UpdatedAt,
+		&kamName, &deputyName, &coveringName, &r.HandoverOpen)
+	if err != nil {
+		return KeyAccountRow{}, err
+	}
+	r.KAMEmployeeID, r.DeputyEmployeeID, r.CoveringEmployeeID = uintOrNil(kam), uintOrNil(deputy), uintOrNil(covering)
+	r.KAMName, r.DeputyName, r.CoveringName = kamName.String, deputyName.String, coveringName.String
+	return r, nil
+}
+
 // KeyAccountRowsOf lists all key accounts of a programme by customer id,
 // with their names, in one statement (a programme has few: its focus).
 func (s *Store) KeyAccountRowsOf(ctx context.Context, programmeID uint) ([]KeyAccountRow, error) {
-	var rows []KeyAccountRow
-	err := withNames(s.keyAccountQuery(ctx, KeyAccountFilter{ProgrammeID: programmeID})).Order("ka.customer_id").Scan(&rows).Error
+	read, err := withNames(s.keyAccountQuery(ctx, KeyAccountFilter{ProgrammeID: programmeID})).Order("ka.customer_id").Rows()
+	rows, err := scanAll(read, err, scanKeyAccountRow)
 	return rows, translate(err, "key accounts with names")
 }
 

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -189,6 +190,21 @@ func TestListKeyAccountsFiltersNamesAndWorkedOnBy(t *testing.T) {
 			if r.ID == handed.ID && (r.KAMName != kam.Name || r.DeputyName != deputy.Name) {
 				t.Errorf("handed-over account's people = %q %q", r.KAMName, r.DeputyName)
 			}
+		}
+		// Scanned by hand, field by field as gorm reflected them.
+		var want []store.KeyAccountRow
+		err = s.DB().Table("key_accounts AS ka").
+			Select("ka.*, k.name AS kam_name, d.name AS deputy_name, cv.name AS covering_name, "+
+				"EXISTS (SELECT 1 FROM handovers h WHERE h.key_account_id = ka.id AND h.status = 'open') AS handover_open").
+			Joins("LEFT JOIN employees k ON k.id = ka.kam_employee_id").
+			Joins("LEFT JOIN employees d ON d.id = ka.deputy_employee_id").
+			Joins("LEFT JOIN employees cv ON cv.id = ka.covering_employee_id").
+			Where("ka.programme_id = ?", p1.ID).Order("ka.customer_id").Scan(&want).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(named, want) {
+			t.Errorf("key account rows scanned by hand:\n%+v\nwant gorm's:\n%+v", named, want)
 		}
 		if rows, total, _ := s.ListKeyAccounts(ctx, store.KeyAccountFilter{CustomerID: custs[0].ID}, store.Page{}); total != 2 || len(rows) != 2 {
 			t.Errorf("customer filter = %d of %d", len(rows), total)

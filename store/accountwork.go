@@ -1,10 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,13 +20,13 @@ import (
 type Action struct {
 	ID           uint   `gorm:"primaryKey"`
 	IdemKey      string `gorm:"size:150;not null;uniqueIndex"`
-	KeyAccountID uint   `gorm:"not null;index"`
+	KeyAccountID uint   `gorm:"not null;index:idx_actions_account_due,priority:1"`
 	Source       string `gorm:"size:20;not null"` // plan or workshop
 	SourceID     uint   `gorm:"not null"`
 	ObjectiveID  *uint
 	Title        string    `gorm:"size:300;not null"`
 	OwnerEmail   string    `gorm:"size:254;not null;index"`
-	Due          time.Time `gorm:"not null"`
+	Due          time.Time `gorm:"not null;index:idx_actions_account_due,priority:2"`
 	DoneAt       *time.Time
 	DoneBy       string `gorm:"size:254"`
 	CreatedAt    time.Time
@@ -222,20 +225,84 @@ type AccountActions struct {
 
 // ActionsPage pages through a key account's actions, open first by due
 // date, and counts them all, the open and the overdue (due before now) in
-// one statement.
+// one statement. From the counts it knows how much of the page the open
+// actions fill and reads each part in its order from an index (the open
+// ones from idx_actions_account_open, the done ones from
+// idx_actions_account_due), as many rows as the page shows, rather than
+// sorting all of the account's actions on every view. Should an action be
+// done between the two statements, the page may show one row of its
+// neighbour's; the next view is right again.
 func (s *Store) ActionsPage(ctx context.Context, keyAccountID uint, now time.Time, p Page) (AccountActions, error) {
 	p = p.normalised()
 	var out AccountActions
-	db := s.db.WithContext(ctx).Model(&Action{}).Where("key_account_id = ?", keyAccountID)
-	if err := db.Order("done_at IS NOT NULL, due, id").Offset((p.Number - 1) * p.Size).Limit(p.Size).Find(&out.Rows).Error; err != nil {
-		return out, translate(err, "actions")
-	}
 	var counts struct{ AllActions, OpenActions, OverdueActions int64 }
 	err := s.db.WithContext(ctx).Model(&Action{}).Where("key_account_id = ?", keyAccountID).
 		Select("COUNT(*) AS all_actions, COALESCE(SUM(CASE WHEN done_at IS NULL THEN 1 ELSE 0 END), 0) AS open_actions, "+
 			"COALESCE(SUM(CASE WHEN done_at IS NULL AND due < ? THEN 1 ELSE 0 END), 0) AS overdue_actions", now).Scan(&counts).Error
+	if err != nil {
+		return out, translate(err, "count actions")
+	}
 	out.Total, out.Open, out.Overdue = counts.AllActions, counts.OpenActions, counts.OverdueActions
-	return out, translate(err, "count actions")
+	size := int64(p.Size)
+	if int64(p.Number-1) >= (out.Total+size-1)/size {
+		return out, nil // past the last page (and no multiplication to overflow)
+	}
+	skip := int64(p.Number-1) * size
+	openSkip := min(skip, out.Open)
+	openTake := min(size, out.Open-openSkip)
+	doneSkip := skip - openSkip
+	doneTake := min(size-openTake, out.Total-out.Open-doneSkip)
+	part := func(cond string, skip, take int64) *gorm.DB {
+		return s.db.WithContext(ctx).Table("actions").Select(actionColumns).Where("actions.key_account_id = ? AND "+cond, keyAccountID).
+			Order("actions.due, actions.id").Offset(int(skip)).Limit(int(take))
+	}
+	open, done := part("actions.done_at IS NULL", openSkip, openTake), part("actions.done_at IS NOT NULL", doneSkip, doneTake)
+	var rows *sql.Rows
+	switch {
+	case openTake > 0 && doneTake > 0:
+		rows, err = s.db.WithContext(ctx).Raw("SELECT * FROM (?) AS open_actions UNION ALL SELECT * FROM (?) AS done_actions", open, done).Rows()
+	case openTake > 0:
+		rows, err = open.Rows()
+	case doneTake > 0:
+		rows, err = done.Rows()
+	default:
+		return out, nil
+	}
+	if out.Rows, err = scanAll(rows, err, scanAction); err != nil {
+		return out, translate(err, "actions")
+	}
+	// UNION ALL promises no order between its parts: the open ones first,
+	// each part in its own order.
+	slices.SortStableFunc(out.Rows, func(a, b Action) int { return cmp.Compare(doneRank(a), doneRank(b)) })
+	return out, nil
+}
+
+func doneRank(a Action) int {
+	if a.DoneAt != nil {
+		return 1
+	}
+	return 0
+}
+
+// actionColumns are an action's columns in the order scanAction reads
+// them; a test holds them to every column of the model.
+const actionColumns = "actions.id, actions.idem_key, actions.key_account_id, actions.source, actions.source_id, actions.objective_id, " +
+	"actions.title, actions.owner_email, actions.due, actions.done_at, actions.done_by, actions.created_at"
+
+// scanAction reads one row of actionColumns.
+func scanAction(rows *sql.Rows) (Action, error) {
+	var (
+		a         Action
+		objective sql.NullInt64
+		doneAt    sql.NullTime
+		doneBy    sql.NullString
+	)
+	if err := rows.Scan(&a.ID, &a.IdemKey, &a.KeyAccountID, &a.Source, &a.SourceID, &objective, &a.Title, &a.OwnerEmail,
+		&a.Due, &doneAt, &doneBy, &a.CreatedAt); err != nil {
+		return Action{}, err
+	}
+	a.ObjectiveID, a.DoneAt, a.DoneBy = uintOrNil(objective), timeOrNil(doneAt), doneBy.String
+	return a, nil
 }
 
 // ActionsFrom lists the actions agreed in one plan or workshop, in the

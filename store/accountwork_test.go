@@ -181,27 +181,13 @@ func TestActionsPageOrdersAndCounts(t *testing.T) {
 	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-		c := store.Customer{Name: "Seiten AG"}
-		if err := s.CreateCustomer(ctx, &c); err != nil {
-			t.Fatal(err)
-		}
-		p, err := s.CreateProgramme(ctx, "KAM", "lead@example.com", now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.ConfirmKeyAccounts(ctx, p.ID, []uint{c.ID}, now); err != nil {
-			t.Fatal(err)
-		}
-		kas, err := s.KeyAccounts(ctx, p.ID)
-		if err != nil || len(kas) != 1 {
-			t.Fatalf("key accounts: %v %v", kas, err)
-		}
+		ka := actionsAccount(t, s, now)
 		day := 24 * time.Hour
 		ids, err := s.AddActions(ctx, []store.Action{
-			{IdemKey: "p/late", KeyAccountID: kas[0].ID, Source: "plan", SourceID: 1, Title: "late", OwnerEmail: "k@example.com", Due: now.Add(-2 * day)},
-			{IdemKey: "p/done", KeyAccountID: kas[0].ID, Source: "plan", SourceID: 1, Title: "done", OwnerEmail: "k@example.com", Due: now.Add(-9 * day)},
-			{IdemKey: "p/soon", KeyAccountID: kas[0].ID, Source: "plan", SourceID: 1, Title: "soon", OwnerEmail: "k@example.com", Due: now.Add(3 * day)},
-			{IdemKey: "p/later", KeyAccountID: kas[0].ID, Source: "plan", SourceID: 1, Title: "later", OwnerEmail: "k@example.com", Due: now.Add(30 * day)},
+			{IdemKey: "p/late", KeyAccountID: ka, Source: "plan", SourceID: 1, Title: "late", OwnerEmail: "k@example.com", Due: now.Add(-2 * day)},
+			{IdemKey: "p/done", KeyAccountID: ka, Source: "plan", SourceID: 1, Title: "done", OwnerEmail: "k@example.com", Due: now.Add(-9 * day)},
+			{IdemKey: "p/soon", KeyAccountID: ka, Source: "plan", SourceID: 1, Title: "soon", OwnerEmail: "k@example.com", Due: now.Add(3 * day)},
+			{IdemKey: "p/later", KeyAccountID: ka, Source: "plan", SourceID: 1, Title: "later", OwnerEmail: "k@example.com", Due: now.Add(30 * day)},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -211,7 +197,7 @@ func TestActionsPageOrdersAndCounts(t *testing.T) {
 		}
 		var got []string
 		for n := 1; n <= 3; n++ {
-			page, err := s.ActionsPage(ctx, kas[0].ID, now, store.Page{Number: n, Size: 2})
+			page, err := s.ActionsPage(ctx, ka, now, store.Page{Number: n, Size: 2})
 			if err != nil {
 				t.Fatal(err)
 			}

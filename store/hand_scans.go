@@ -8,9 +8,10 @@ import (
 // Some lists the pages show on every view are scanned by hand rather than
 // by gorm, whose reflection into structs cost more than reading the rows:
 // the upcoming sessions (scanSessionSeats), the desk's attendance lists
-// (scanEnrolmentLine) and the programmes (scanProgramme). Each names its
-// columns in one list, held by a test to its model's columns where it
-// reads whole rows.
+// (scanEnrolmentLine), the programmes (scanProgramme), a key account's
+// actions (scanAction) and the key accounts with their people's names
+// (scanKeyAccountRow). Each names its columns in one list, held by a test
+// to its model's columns where it reads whole rows.
 
 // scanAll reads every row of a query with scan and closes them; err is
 // the query's own error, passed through.
@@ -37,4 +38,13 @@ func timeOrNil(t sql.NullTime) *time.Time {
 	}
 	at := t.Time
 	return &at
+}
+
+// uintOrNil is a nullable id column's value, nil for NULL.
+func uintOrNil(n sql.NullInt64) *uint {
+	if !n.Valid {
+		return nil
+	}
+	id := uint(n.Int64)
+	return &id
 }

@@ -11,9 +11,10 @@ import (
 
 // TestHandScannedColumnsCoverTheirTables: rows the store scans by hand
 // (upcomingSessions' sessions with their course, ListProgrammes'
-// programmes) name their columns in a list, so a column added to one of
-// those models must be added to its list (and to its scan function) or it
-// would be read as its zero value without a word.
+// programmes, ActionsPage's actions, withNames' key accounts) name their
+// columns in a list, so a column added to one of those models must be
+// added to its list (and to its scan function) or it would be read as its
+// zero value without a word.
 func TestHandScannedColumnsCoverTheirTables(t *testing.T) {
 	columnsOf := func(models ...any) []string {
 		t.Helper()
@@ -36,6 +37,8 @@ func TestHandScannedColumnsCoverTheirTables(t *testing.T) {
 	}{
 		{"sessionSeatsColumns", sessionSeatsColumns, columnsOf(&TrainingSession{}, &Course{})},
 		{"programmeColumns", programmeColumns, columnsOf(&Programme{})},
+		{"actionColumns", actionColumns, columnsOf(&Action{})},
+		{"keyAccountColumns", strings.ReplaceAll(keyAccountColumns, "ka.", "key_accounts."), columnsOf(&KeyAccount{})},
 	} {
 		got := slices.Sorted(slices.Values(strings.Split(tc.list, ", ")))
 		if !slices.Equal(got, tc.want) {

@@ -9,8 +9,9 @@ import (
 
 // TestMigrationsOfIndexesRollBack: on SQLite and MySQL, 0040 indexes the
 // enrolments by when their outcome was recorded (HR's desk reads the
-// newest first), 0041 the active employees in the pickers' orders and
-// 0046 the gates and plans by status; a rollback drops them and Migrate
+// newest first), 0041 the active employees in the pickers' orders, 0046
+// the gates and plans by status, 0047 the actions by account and due date
+// and 0048 the met scores by customer; a rollback drops them and Migrate
 // makes them again.
 func TestMigrationsOfIndexesRollBack(t *testing.T) {
 	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
@@ -22,6 +23,8 @@ func TestMigrationsOfIndexesRollBack(t *testing.T) {
 			{"0041_employee_picker_indexes", "employees", []string{"idx_employees_active_kams_first", "idx_employees_active_by_name"}},
 			{"0046_decisions_waiting_indexes", "programme_phases", []string{"idx_programme_phases_status_submitted"}},
 			{"0046_decisions_waiting_indexes", "account_plans", []string{"idx_account_plans_status_submitted"}},
+			{"0047_actions_by_account_and_due", "actions", []string{"idx_actions_account_due"}},
+			{"0048_scores_met_by_customer", "customer_scores", []string{"idx_customer_scores_met_by_customer"}},
 		} {
 			has := func(when string, want bool) {
 				t.Helper()

@@ -63,6 +63,8 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0044_enrolment_session_start", Migrate: migrate0044, Rollback: rollback0044},
 		{ID: "0045_programme_progress", Migrate: migrate0045, Rollback: rollback0045},
 		{ID: "0046_decisions_waiting_indexes", Migrate: migrate0046, Rollback: rollback0046},
+		{ID: "0047_actions_by_account_and_due", Migrate: migrate0047, Rollback: rollback0047},
+		{ID: "0048_scores_met_by_customer", Migrate: migrate0048, Rollback: rollback0048},
 	}
 }
 
@@ -2016,3 +2018,49 @@ var m0046Indexes = []migrationIndex{
 func migrate0046(tx *gorm.DB) error { return createIndexes(tx, m0046Indexes) }
 
 func rollback0046(tx *gorm.DB) error { return dropIndexes(tx, m0046Indexes) }
+
+// --- 0047: a key account's actions by due date from the index ---
+//
+// A key account's page lists its open actions by due date, then its done
+// ones. The open ones come in that order from idx_actions_account_open
+// (0036); for the done ones the index on the account alone is widened to
+// (account, due), which serves the same lookups and the foreign key and
+// reads them in order, instead of every action of the account being sorted
+// on each view.
+
+var (
+	m0047Added   = []migrationIndex{{"actions", "idx_actions_account_due", "key_account_id, due"}}
+	m0047Dropped = []migrationIndex{{"actions", "idx_actions_key_account_id", "key_account_id"}}
+)
+
+func migrate0047(tx *gorm.DB) error { return replaceIndexes(tx, m0047Dropped, m0047Added) }
+
+func rollback0047(tx *gorm.DB) error { return replaceIndexes(tx, m0047Added, m0047Dropped) }
+
+// replaceIndexes makes the new indexes before it drops the old ones, so
+// that a foreign key MySQL backs with an old one always has an index.
+func replaceIndexes(tx *gorm.DB, old, new []migrationIndex) error {
+	if err := createIndexes(tx, new); err != nil {
+		return err
+	}
+	return dropIndexes(tx, old)
+}
+
+// --- 0048: the criteria a page of customers meets, by customer ---
+//
+// The selection table shows, for each customer of its page, the criteria
+// it meets. 0013's index of met scores put the criterion before the
+// customer, so the page's fifty customers were found by walking every met
+// score of the programme (some 4,000 at 2,000 customers scored); with the
+// customer before the criterion each is one seek, and the criteria-met
+// summary's refresh (criteria_met.go) reads one customer's scores, or all
+// of them by customer, from the same index.
+
+var (
+	m0048Added   = []migrationIndex{{"customer_scores", "idx_customer_scores_met_by_customer", "programme_id, met, customer_id, criterion_key"}}
+	m0048Dropped = []migrationIndex{{"customer_scores", "idx_customer_scores_met", "programme_id, met, criterion_key, customer_id"}}
+)
+
+func migrate0048(tx *gorm.DB) error { return replaceIndexes(tx, m0048Dropped, m0048Added) }
+
+func rollback0048(tx *gorm.DB) error { return replaceIndexes(tx, m0048Added, m0048Dropped) }

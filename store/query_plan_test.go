@@ -29,6 +29,18 @@ func recordRowReads(t *testing.T, s *store.Store) *[]readStatement {
 	return &seen
 }
 
+// lastRead is the last of the recorded statements whose SQL holds part.
+func lastRead(t *testing.T, seen []readStatement, part string) readStatement {
+	t.Helper()
+	for i := len(seen) - 1; i >= 0; i-- {
+		if strings.Contains(seen[i].sql, part) {
+			return seen[i]
+		}
+	}
+	t.Fatalf("no statement read %q: %v", part, seen)
+	return readStatement{}
+}
+
 // sqlitePlan is SQLite's query plan for st, one step a line.
 func sqlitePlan(t *testing.T, s *store.Store, st readStatement) string {
 	t.Helper()

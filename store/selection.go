@@ -504,7 +504,7 @@ func (s *Store) ScorePage(ctx context.Context, programmeID uint, q string, p Pag
 		err := s.db.WithContext(ctx).Table("customer_scores s").Select("s.customer_id, s.criterion_key").
 			Joins("JOIN programme_criteria pc ON pc.programme_id = s.programme_id AND pc.criterion_key = s.criterion_key").
 			Where("s.programme_id = ? AND s.met = ? AND s.customer_id IN ?", programmeID, true, ids).
-			Order("s.criterion_key").Scan(&scores).Error
+			Order("s.customer_id, s.criterion_key").Scan(&scores).Error
 		if err != nil {
 			return nil, 0, translate(err, "score table scores")
 		}
