@@ -183,13 +183,13 @@ func startEnv(ctx context.Context, o options, driver, tag string) (_ *env, err e
 	// Each request carries a counter the GORM callbacks add to; marked
 	// requests leave their count behind for queriesOf.
 	h := srv.Handler()
-	e.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	e.srv = &http.Server{Handler: labelled(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := &requestCounts{record: o.statements && r.Header.Get("X-Bench-Request") != ""}
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), queryCounterKey{}, n)))
 		if id := r.Header.Get("X-Bench-Request"); id != "" {
 			e.queries.Store(id, n)
 		}
-	})}
+	}))}
 	go func() { _ = e.srv.Serve(ln) }()
 	e.url = "http://" + ln.Addr().String()
 	return e, nil

@@ -147,6 +147,15 @@ func run(args []string) error {
 			return err
 		}
 	}
+	if o.cpuProfile != "" && len(measuredLabels()) > 0 {
+		pprof.StopCPUProfile()
+		if err := r.pageProfiles(o.cpuProfile); err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		if err := r.write(o.out); err != nil {
+			return err
+		}
+	}
 	fmt.Println("report written to", o.out)
 	return nil
 }

@@ -45,8 +45,9 @@ type latency struct {
 	errors   int
 }
 
-// measure sends total GET requests from clients goroutines.
-func measure(c *http.Client, rawURL, token string, clients, total int) latency {
+// measure sends total GET requests from clients goroutines, each naming
+// its page (label) for the profile.
+func measure(c *http.Client, rawURL, token, label string, clients, total int) latency {
 	lat := make([]time.Duration, total)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -63,6 +64,7 @@ func measure(c *http.Client, rawURL, token string, clients, total int) latency {
 			defer wg.Done()
 			for i := range next {
 				req, _ := http.NewRequest("GET", rawURL, nil)
+				req.Header.Set(pageHeader, label)
 				if token != "" {
 					req.Header.Set("Authorization", "Bearer "+token)
 				}
@@ -112,12 +114,12 @@ type sample struct {
 }
 
 // cpuPerRequest measures one batch of n requests.
-func cpuPerRequest(c *http.Client, rawURL, token string, clients, n, single int, idle float64) sample {
+func cpuPerRequest(c *http.Client, rawURL, token, label string, clients, n, single int, idle float64) sample {
 	c0 := processCPU()
-	lat := measure(c, rawURL, token, clients, n)
+	lat := measure(c, rawURL, token, label, clients, n)
 	busy := processCPU() - c0 - time.Duration(idle*float64(lat.wall))
 	s := sample{cpu: busy / time.Duration(n), lat: lat}
-	s.single = measure(c, rawURL, token, 1, single).p50
+	s.single = measure(c, rawURL, token, label, 1, single).p50
 	return s
 }
 
@@ -150,7 +152,7 @@ func minimalPageServer(st *store.Store) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: e}
+	srv := &http.Server{Handler: labelled(e)}
 	go func() { _ = srv.Serve(ln) }()
 	return "http://" + ln.Addr().String() + "/", func() { _ = srv.Close() }, nil
 }
@@ -420,7 +422,8 @@ func webAt(ctx context.Context, o options, driver string, scale int) ([]webFigur
 			}
 			figs[i].qs, figs[i].wf = qs, wf
 		}
-		measure(c, u, tok, o.clients, o.clients*2) // warm-up
+		noteLabel(pageLabel(driver, scale, p.name))
+		measure(c, u, tok, pageLabel(driver, scale, p.name), o.clients, o.clients*2) // warm-up
 		if o.statements && !p.minimal {
 			// Once more, warm, for the statements' times.
 			if _, _, _, err := e.queriesOf(c, u, tok); err != nil {
@@ -434,7 +437,7 @@ func webAt(ctx context.Context, o options, driver string, scale int) ([]webFigur
 		for j := range pages {
 			i := (round + j) % len(pages)
 			c, tok, u := clientOf(pages[i])
-			got[i] = cpuPerRequest(c, u, tok, o.clients, o.requests, singleClientBatch, idle)
+			got[i] = cpuPerRequest(c, u, tok, pageLabel(driver, scale, pages[i].name), o.clients, o.requests, singleClientBatch, idle)
 		}
 		for i := range pages {
 			figs[i].samples = append(figs[i].samples, got[i])
