@@ -77,3 +77,46 @@ func TestListProgrammesPagesAndCounts(t *testing.T) {
 		}
 	})
 }
+
+// TestProgrammeChoicesOfferTheListedProgrammes: a select of programmes
+// offers what ListProgrammes lists — no programme still starting, newest
+// first — with each one's ID and name, and at most MaxPageSize of them.
+func TestProgrammeChoicesOfferTheListedProgrammes(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx, now := t.Context(), time.Now().UTC()
+		if got, err := s.ProgrammeChoices(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("choices without programmes = %v, %v", got, err)
+		}
+		var want []store.ProgrammeChoice
+		for i := 0; len(want) < store.MaxPageSize+2; i++ {
+			p, err := s.CreateProgramme(ctx, fmt.Sprintf("Programm %03d", i), "lead@example.com", now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i%7 == 3 {
+				continue // still starting
+			}
+			if err := s.DB().Model(&store.Programme{}).Where("id = ?", p.ID).Update("status", "active").Error; err != nil {
+				t.Fatal(err)
+			}
+			want = append([]store.ProgrammeChoice{{ID: p.ID, Name: p.Name}}, want...)
+		}
+		want = want[:store.MaxPageSize]
+		got, err := s.ProgrammeChoices(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("choices = %v\nwant %v", got, want)
+		}
+		listed, _, err := s.ListProgrammes(ctx, store.Page{Number: 1, Size: store.MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range listed {
+			if got[i].ID != p.ID || got[i].Name != p.Name {
+				t.Fatalf("choice %d = %+v; the list shows %d %q", i, got[i], p.ID, p.Name)
+			}
+		}
+	})
+}

@@ -153,10 +153,16 @@ type ProgrammeCommittee struct {
 	Email       string `gorm:"primaryKey;size:254;index"`
 }
 
+// listedProgrammes are the programmes lists show: every one but those
+// still starting (their workflow has not begun).
+func (s *Store) listedProgrammes(ctx context.Context) *gorm.DB {
+	return s.db.WithContext(ctx).Model(&Programme{}).Where("status <> ?", "starting")
+}
+
 // ListProgrammes returns programmes, newest first.
 func (s *Store) ListProgrammes(ctx context.Context, p Page) ([]Programme, int64, error) {
 	p = p.normalised()
-	listed := func() *gorm.DB { return s.db.WithContext(ctx).Model(&Programme{}).Where("status <> ?", "starting") }
+	listed := func() *gorm.DB { return s.listedProgrammes(ctx) }
 	// Scanned by hand: reflecting a page of programme rows into structs
 	// cost the start pages more than reading them.
 	rows, err := listed().Select(programmeColumns).Order("id DESC").Offset((p.Number - 1) * p.Size).Limit(p.Size).Rows()
@@ -166,6 +172,24 @@ func (s *Store) ListProgrammes(ctx context.Context, p Page) ([]Programme, int64,
 	}
 	total, err := countUnlessComplete(listed(), p, len(out))
 	return out, total, translate(err, "count programmes")
+}
+
+// ProgrammeChoice is a programme as a filter's select offers it.
+type ProgrammeChoice struct {
+	ID   uint
+	Name string
+}
+
+// ProgrammeChoices are what a select of programmes offers: the programmes
+// lists show, newest first, at most MaxPageSize of them, with their IDs
+// and names only (a list's filter needs no more of a programme's row).
+func (s *Store) ProgrammeChoices(ctx context.Context) ([]ProgrammeChoice, error) {
+	rows, err := s.listedProgrammes(ctx).Select("id, name").Order("id DESC").Limit(MaxPageSize).Rows()
+	out, err := scanAll(rows, err, func(rows *sql.Rows) (ProgrammeChoice, error) {
+		var c ProgrammeChoice
+		return c, rows.Scan(&c.ID, &c.Name)
+	})
+	return out, translate(err, "programme choices")
 }
 
 // programmeColumns are a programme's columns in the order scanProgramme

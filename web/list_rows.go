@@ -190,7 +190,7 @@ func (l lang) keyAccountStatus(b *strings.Builder, r store.KeyAccountRow) {
 
 // programmeOptions are a programme select's options, the chosen one
 // selected.
-func programmeOptions(programmes []store.Programme, chosen uint) template.HTML {
+func programmeOptions(programmes []store.ProgrammeChoice, chosen uint) template.HTML {
 	var b strings.Builder
 	b.Grow(80 * len(programmes))
 	for _, p := range programmes {

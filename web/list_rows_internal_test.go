@@ -188,11 +188,11 @@ func TestKeyAccountRowsWriteWhatTheTemplatesWrote(t *testing.T) {
 		rows = append(rows, keyAccountListRow{KeyAccountRow: a, ProgrammeName: []string{"KAM 2027", hostile, "", "P"}[i],
 			Open: []store.OpenItems{{Actions: 3, OverdueActions: 1, Measures: 2}, {}, {Actions: 12}, {Measures: 1}}[i]})
 	}
-	programmes := []store.Programme{{ID: 3, Name: "KAM 2027"}, {ID: 4, Name: hostile}, {ID: 123456, Name: "Ä"}}
+	programmes := []store.ProgrammeChoice{{ID: 3, Name: "KAM 2027"}, {ID: 4, Name: hostile}, {ID: 123456, Name: "Ä"}}
 	type input struct {
 		Rows        []keyAccountListRow
 		KeyAccounts []store.KeyAccountRow
-		Programmes  []store.Programme
+		Programmes  []store.ProgrammeChoice
 		ProgrammeID uint
 	}
 	for _, l := range uiLanguages {

@@ -15,7 +15,7 @@ import (
 // programme, KAM and status (the query of GET /api/v1/key-accounts).
 type keyAccountsPage struct {
 	Rows       []keyAccountListRow
-	Programmes []store.Programme
+	Programmes []store.ProgrammeChoice
 	// KAMPicker filters by KAM: a few listed, a finder for the rest.
 	KAMPicker employeePicker
 	Statuses  []string
@@ -68,7 +68,7 @@ func (s *Server) keyAccountsList(c echo.Context) error {
 		})
 	}
 	reads.Go(func() (err error) {
-		p.Programmes, _, err = s.opts.Store.ListProgrammes(ctx, store.Page{Number: 1, Size: store.MaxPageSize})
+		p.Programmes, err = s.opts.Store.ProgrammeChoices(ctx)
 		return err
 	})
 	if f.CustomerID != 0 {
