@@ -162,15 +162,14 @@ func (s *Store) listedProgrammes(ctx context.Context) *gorm.DB {
 // ListProgrammes returns programmes, newest first.
 func (s *Store) ListProgrammes(ctx context.Context, p Page) ([]Programme, int64, error) {
 	p = p.normalised()
-	listed := func() *gorm.DB { return s.listedProgrammes(ctx) }
 	// Scanned by hand: reflecting a page of programme rows into structs
 	// cost the start pages more than reading them.
-	rows, err := listed().Select(programmeColumns).Order("id DESC").Offset((p.Number - 1) * p.Size).Limit(p.Size).Rows()
+	rows, err := s.listedProgrammes(ctx).Select(programmeColumns).Order("id DESC").Offset((p.Number - 1) * p.Size).Limit(p.Size).Rows()
 	out, err := scanAll(rows, err, scanProgramme)
 	if err != nil {
 		return nil, 0, translate(err, "list programmes")
 	}
-	total, err := countUnlessComplete(listed(), p, len(out))
+	total, err := countUnlessComplete(s.listedProgrammes(ctx), p, len(out))
 	return out, total, translate(err, "count programmes")
 }
 
