@@ -52,15 +52,22 @@ func TestEmployeeChoicesOfAccountKAMs(t *testing.T) {
 		for _, tc := range []struct {
 			choice    store.EmployeeChoice
 			want      []uint
-			wantTotal int64
+			wantTotal store.Count
 		}{
-			{store.EmployeeChoice{AccountKAMs: true, Limit: 25}, []uint{emps[1].ID, emps[3].ID}, 2},
-			{store.EmployeeChoice{AccountKAMs: true, Limit: 1}, []uint{emps[1].ID}, 2}, // full: counted
-			{store.EmployeeChoice{AccountKAMs: true, Limit: 25, Except: []uint{emps[1].ID}}, []uint{emps[3].ID}, 1},
+			{store.EmployeeChoice{AccountKAMs: true, Limit: 25}, []uint{emps[1].ID, emps[3].ID}, store.Count{N: 2}},
+			{store.EmployeeChoice{AccountKAMs: true, Limit: 1}, []uint{emps[1].ID}, store.Count{N: 2}}, // full: counted
+			{store.EmployeeChoice{AccountKAMs: true, Limit: 25, Except: []uint{emps[1].ID}}, []uint{emps[3].ID}, store.Count{N: 1}},
+			// Counted up to a bound: over it, the bound and that there are more.
+			{store.EmployeeChoice{AccountKAMs: true, Limit: 1, CountUpTo: 1}, []uint{emps[1].ID}, store.Count{N: 1, Over: true}},
+			{store.EmployeeChoice{AccountKAMs: true, Limit: 1, CountUpTo: 2}, []uint{emps[1].ID}, store.Count{N: 2}},
+			{store.EmployeeChoice{AccountKAMs: true, Limit: 1, CountUpTo: 3}, []uint{emps[1].ID}, store.Count{N: 2}},
+			{store.EmployeeChoice{Limit: 2, CountUpTo: 3}, []uint{emps[0].ID, emps[1].ID}, store.Count{N: 3, Over: true}},
+			{store.EmployeeChoice{Limit: 2, CountUpTo: len(emps) - 1}, []uint{emps[0].ID, emps[1].ID}, store.Count{N: int64(len(emps) - 1)}},
+			{store.EmployeeChoice{Limit: 2, CountUpTo: len(emps) - 2}, []uint{emps[0].ID, emps[1].ID}, store.Count{N: int64(len(emps) - 2), Over: true}},
 		} {
 			got, total, err := s.EmployeeChoices(ctx, tc.choice)
 			if err != nil || total != tc.wantTotal || !slices.Equal(ids(got), tc.want) {
-				t.Errorf("choices %+v = %v of %d, %v; want %v of %d", tc.choice, ids(got), total, err, tc.want, tc.wantTotal)
+				t.Errorf("choices %+v = %v of %+v, %v; want %v of %+v", tc.choice, ids(got), total, err, tc.want, tc.wantTotal)
 			}
 		}
 	})

@@ -227,6 +227,40 @@ func countUnlessComplete(query *gorm.DB, p Page, got int) (int64, error) {
 	return total, err
 }
 
+// Count is how many rows match, counted up to a bound.
+type Count struct {
+	// N is how many were counted: every match unless Over, else the bound.
+	N int64
+	// Over says more rows match than the bound.
+	Over bool
+}
+
+// countUpTo counts the query's rows up to bound (every row for bound < 1),
+// reading at most bound+1 of them. A picker or a start page says "over
+// 100" where an exact count would read a whole company's rows per view.
+func countUpTo(query *gorm.DB, bound int) (Count, error) {
+	var n int64
+	if bound < 1 {
+		err := query.Count(&n).Error
+		return Count{N: n}, err
+	}
+	err := query.Session(&gorm.Session{NewDB: true}).
+		Table("(?) AS counted", query.Select("1").Limit(bound+1)).Count(&n).Error
+	if n > int64(bound) {
+		return Count{N: int64(bound), Over: true}, err
+	}
+	return Count{N: n}, err
+}
+
+// countUpToUnlessComplete is countUpTo, except when the first page was not
+// full: then it held every match and its length is the count.
+func countUpToUnlessComplete(query *gorm.DB, p Page, got, bound int) (Count, error) {
+	if p.Number == 1 && got < p.Size {
+		return Count{N: int64(got)}, nil
+	}
+	return countUpTo(query, bound)
+}
+
 // UpdateCustomer saves a customer's master data.
 func (s *Store) UpdateCustomer(ctx context.Context, c *Customer) error {
 	c.Name = strings.TrimSpace(c.Name)

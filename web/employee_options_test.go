@@ -123,6 +123,24 @@ func TestEmployeePickersFindBeyondTheFirstNames(t *testing.T) {
 		t.Errorf("except %s = %d %s", zoeID, code, frag)
 	}
 
+	// A large staff is counted up to a hundred past those listed: the
+	// select says there are over a hundred more.
+	for i := range 110 {
+		e := &store.Employee{Name: fmt.Sprintf("Berta Staff %03d", i), Email: fmt.Sprintf("berta%03d@example.com", i), HierarchyLevel: store.LevelSpecialist}
+		if err := f.store.CreateEmployee(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q = url.Values{"field": {"employee_id"}, "multiple": {"1"}, "groups": {"1"}}
+	if code, frag = f.get("/employee-options?" + q.Encode()); code != http.StatusOK ||
+		!strings.Contains(frag, `<option value="" disabled>over 100 more: type a name to find them</option>`) {
+		t.Errorf("the options of over 125 employees = %d:\n%s", code, frag)
+	}
+	q.Set("find", "berta staff 0")
+	if _, frag = f.get("/employee-options?" + q.Encode()); !strings.Contains(frag, `<option value="" disabled>75 more: type a name to find them</option>`) {
+		t.Errorf("the options of the 100 staff with a 0 = %s", frag)
+	}
+
 	// Bad input is refused at its field.
 	for _, bad := range []url.Values{
 		{"find": {"x"}},

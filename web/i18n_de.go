@@ -459,6 +459,7 @@ var german = map[string]string{
 	"except lists employee numbers separated by commas": "«except» nennt Mitarbeiternummern, durch Kommas getrennt",
 	"You may not see who is in this session.":           "Sie dürfen nicht sehen, wer an dieser Sitzung teilnimmt.",
 	"{1} more: type a name to find them":                "{1} weitere: Namen eingeben, um sie zu finden",
+	"over {1} more: type a name to find them":           "über {1} weitere: Namen eingeben, um sie zu finden",
 	"name the select the options are for":               "Nennen Sie die Auswahl, für die die Optionen sind",
 	"session must be a session's number":                "Die Sitzung muss die Nummer einer Sitzung sein",
 	"type at most 200 characters":                       "Höchstens 200 Zeichen eingeben",

@@ -22,6 +22,12 @@ import (
 // select per contact, spent most of its time rendering the same names.
 const employeesListed = 25
 
+// employeesCountedPast is how many employees beyond those listed a picker
+// counts: past it, it says "over 100 more". Typing a name narrows either
+// way, and counting every employee of a large company on every view grew
+// each page with a picker with the company.
+const employeesCountedPast = 100
+
 // employeePicker is a select of employees with a finder above it: the
 // page lists the first employeesListed (KAMs first where KAMs matter) and
 // the finder asks /employee-options for the ones matching what is typed,
@@ -42,9 +48,10 @@ type employeePicker struct {
 	AccountKAMs bool
 	// Chosen are listed first and selected; Suggested next, marked (the
 	// page's suggestion, not repeated when finding); Listed the others
-	// shown; More how many further employees match.
+	// shown; More how many further employees match (up to
+	// employeesCountedPast).
 	Chosen, Suggested, Listed []store.Employee
-	More                      int64
+	More                      store.Count
 	Error                     string
 	lang                      lang
 }
@@ -84,11 +91,12 @@ func (s *Server) loadEmployeePicker(c echo.Context, pk *employeePicker, find str
 		}
 	}
 	listed, total, err := s.employeeChoices(c, store.EmployeeChoice{Find: find, KAMsFirst: pk.Groups, AccountKAMs: pk.AccountKAMs,
-		Except: except, Limit: employeesListed})
+		Except: except, Limit: employeesListed, CountUpTo: employeesListed + employeesCountedPast})
 	if err != nil {
 		return serverError(err)
 	}
-	pk.Listed, pk.More = listed, total-int64(len(listed))
+	pk.Listed = listed
+	pk.More = store.Count{N: total.N - int64(len(listed)), Over: total.Over}
 	return nil
 }
 
@@ -97,14 +105,14 @@ func (s *Server) loadEmployeePicker(c echo.Context, pk *employeePicker, find str
 // enrols and records training) asks once. The key is the whole choice, so
 // a field added to it keys too. Readers never change the slice (pickers
 // copy before they narrow it); it is clipped, so an append copies.
-func (s *Server) employeeChoices(c echo.Context, ch store.EmployeeChoice) ([]store.Employee, int64, error) {
+func (s *Server) employeeChoices(c echo.Context, ch store.EmployeeChoice) ([]store.Employee, store.Count, error) {
 	key := fmt.Sprintf("employee-choices:%#v", ch)
 	if got, ok := c.Get(key).(employeeChoicesRead); ok {
 		return slices.Clip(got.listed), got.total, nil
 	}
 	listed, total, err := s.opts.Store.EmployeeChoices(c.Request().Context(), ch)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Count{}, err
 	}
 	c.Set(key, employeeChoicesRead{listed: listed, total: total})
 	return slices.Clip(listed), total, nil
@@ -113,7 +121,7 @@ func (s *Server) employeeChoices(c echo.Context, ch store.EmployeeChoice) ([]sto
 // employeeChoicesRead is one EmployeeChoices answer kept for its request.
 type employeeChoicesRead struct {
 	listed []store.Employee
-	total  int64
+	total  store.Count
 }
 
 // Any says whether the select offers anyone.
@@ -184,8 +192,12 @@ func (pk employeePicker) Options() template.HTML {
 	if pk.Groups {
 		group("Other employees", false)
 	}
-	if pk.More > 0 {
-		b.WriteString(`<option value="" disabled>` + template.HTMLEscapeString(l.translateWith("{1} more: type a name to find them", pk.More)) + `</option>`)
+	if pk.More.N > 0 {
+		more := "{1} more: type a name to find them"
+		if pk.More.Over {
+			more = "over {1} more: type a name to find them"
+		}
+		b.WriteString(`<option value="" disabled>` + template.HTMLEscapeString(l.translateWith(more, pk.More.N)) + `</option>`)
 	}
 	return template.HTML(b.String()) // every part escaped above
 }
