@@ -25,7 +25,7 @@ func TestFirstReadsAtOnce(t *testing.T) {
 	page := store.Page{Number: 1, Size: 25}
 	reads := []func() error{
 		func() error { _, _, err := s.UpcomingSessionsPage(ctx, now, page); return err },
-		func() error { _, _, err := s.UpcomingFreeSessions(ctx, now, 20); return err },
+		func() error { _, _, err := s.UpcomingFreeSessions(ctx, now, 20, 100); return err },
 		func() error { _, _, err := s.EnrolmentsAwaitingAttendance(ctx, now, page); return err },
 		func() error { _, _, err := s.RecordedEnrolments(ctx, now.AddDate(0, 0, -90), page); return err },
 		func() error { _, _, err := s.TrainingOutstanding(ctx, 0, page); return err },

@@ -241,16 +241,42 @@ func (s *Store) UpcomingSessions(ctx context.Context, from time.Time, onlyFree b
 	return s.upcomingSessions(ctx, from, onlyFree, Page{Number: 1, Size: MaxPageSize})
 }
 
+// FreeSession is an upcoming session with a free seat as a start page
+// lists it.
+type FreeSession struct {
+	ID                 uint
+	CourseTitle        string
+	StartsAt           time.Time
+	Place              string
+	Capacity, Enrolled int
+}
+
+// FreeSeats is capacity minus the enrolled.
+func (f FreeSession) FreeSeats() int { return max(0, f.Capacity-f.Enrolled) }
+
 // UpcomingFreeSessions are the first limit upcoming sessions with a free
-// seat, soonest first, and how many there are in all: the HR start page
-// shows a few and counts the rest without reading them.
-func (s *Store) UpcomingFreeSessions(ctx context.Context, from time.Time, limit int) ([]SessionSeats, int64, error) {
+// seat, soonest first, and how many there are in all, counted up to
+// countUpTo: the HR start page shows a few and counts the rest without
+// reading them. It reads the columns it shows only (a session with its
+// course is 23 columns, and decoding them was most of the list's cost).
+func (s *Store) UpcomingFreeSessions(ctx context.Context, from time.Time, limit, countUpTo int) ([]FreeSession, Count, error) {
 	p := Page{Number: 1, Size: limit}.normalised()
-	out, err := s.upcomingSessions(ctx, from, true, p)
+	rows, err := s.upcoming(ctx, from, true).
+		Select("training_sessions.id, courses.title, training_sessions.starts_at, training_sessions.place, " +
+			"training_sessions.capacity, training_sessions.enrolled_count").
+		Joins("LEFT JOIN courses ON courses.id = training_sessions.course_id").
+		Order("training_sessions.starts_at, training_sessions.id").Limit(p.Size).Rows()
+	out, err := scanAll(rows, err, func(rows *sql.Rows) (FreeSession, error) {
+		var f FreeSession
+		var title, place sql.NullString
+		err := rows.Scan(&f.ID, &title, &f.StartsAt, &place, &f.Capacity, &f.Enrolled)
+		f.CourseTitle, f.Place = title.String, place.String
+		return f, err
+	})
 	if err != nil {
-		return nil, 0, err
+		return nil, Count{}, translate(err, "free sessions")
 	}
-	total, err := countUnlessComplete(s.upcoming(ctx, from, true), p, len(out))
+	total, err := countUpToUnlessComplete(s.upcoming(ctx, from, true), p, len(out), countUpTo)
 	return out, total, translate(err, "count free sessions")
 }
 

@@ -129,9 +129,19 @@ func TestUpcomingSessionsPage(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		free, total, err := s.UpcomingFreeSessions(ctx, now, 1)
-		if err != nil || total != 2 || len(free) != 1 || free[0].ID != ids[2] || free[0].FreeSeats() != 2 {
-			t.Fatalf("free sessions = %+v, total %d, %v; want day 2 of days 2 and 3", free, total, err)
+		free, freeTotal, err := s.UpcomingFreeSessions(ctx, now, 1, 0)
+		if err != nil || freeTotal != (store.Count{N: 2}) || len(free) != 1 || free[0].ID != ids[2] || free[0].FreeSeats() != 2 {
+			t.Fatalf("free sessions = %+v, total %+v, %v; want day 2 of days 2 and 3", free, freeTotal, err)
+		}
+		if f := free[0]; f.CourseTitle != "KAM Basics" || !f.StartsAt.Equal(now.AddDate(0, 0, 2)) || f.Capacity != 2 || f.Enrolled != 0 {
+			t.Fatalf("day 2 as a free session = %+v; want KAM Basics from day 2, none of 2 seats taken", f)
+		}
+		// Counted up to a bound: the bound and that there are more.
+		if _, total, err := s.UpcomingFreeSessions(ctx, now, 1, 1); err != nil || total != (store.Count{N: 1, Over: true}) {
+			t.Fatalf("free sessions counted up to 1 = %+v, %v; want over 1", total, err)
+		}
+		if _, total, err := s.UpcomingFreeSessions(ctx, now, 1, 2); err != nil || total != (store.Count{N: 2}) {
+			t.Fatalf("free sessions counted up to 2 = %+v, %v; want 2", total, err)
 		}
 		all, err := s.UpcomingSessions(ctx, now, true)
 		if err != nil || len(all) != 2 || all[0].ID != ids[2] || all[1].ID != ids[0] {

@@ -36,9 +36,9 @@ type homePage struct {
 
 type hrHome struct {
 	// FreeSessions are the first homeListLimit upcoming sessions with free
-	// seats; FreeTotal counts them all.
-	FreeSessions []store.SessionSeats
-	FreeTotal    int
+	// seats; FreeTotal counts them up to homeCountedUpTo.
+	FreeSessions []store.FreeSession
+	FreeTotal    store.Count
 	// Missing are the first of the assigned KAMs running programmes wait
 	// for (store.TrainingOutstanding, the programmes' own count);
 	// MissingTotal counts them all.
@@ -48,6 +48,11 @@ type hrHome struct {
 
 // homeListLimit is how many rows a start-page list shows.
 const homeListLimit = 20
+
+// homeCountedUpTo bounds a start-page count of what grows with the
+// company's calendar: past it the page says "over 100 in all" and links
+// to the page that lists them.
+const homeCountedUpTo = 100
 
 // controllerHome shows the first homeListLimit open reviews and cadences
 // with how many there are in all; the reviews page lists them.
@@ -151,8 +156,8 @@ func (s *Server) readRoleSections(c echo.Context, reads *errgroup.Group, page *h
 		h := &hrHome{}
 		page.HR = h
 		reads.Go(func() error {
-			list, free, err := s.opts.Store.UpcomingFreeSessions(ctx, now, homeListLimit)
-			h.FreeSessions, h.FreeTotal = list, int(free)
+			list, free, err := s.opts.Store.UpcomingFreeSessions(ctx, now, homeListLimit, homeCountedUpTo)
+			h.FreeSessions, h.FreeTotal = list, free
 			return err
 		})
 		// The start page shows the first few; the count says how many in all.

@@ -165,3 +165,44 @@ func TestStartPageOfEveryRole(t *testing.T) {
 		t.Logf("start page:\n%s", body)
 	}
 }
+
+// TestHRStartPageCountsSessionsWithFreeSeatsUpToAHundred: HR's start page
+// lists the first 20 upcoming sessions with a free seat, each linking to
+// its session, and says how many there are: exactly up to a hundred, then
+// "over 100", with the training page that lists them all.
+func TestHRStartPageCountsSessionsWithFreeSeatsUpToAHundred(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := t.Context()
+	course := &store.Course{Title: "Verhandeln mit Einkäufern", DurationDays: 1}
+	if err := f.store.SaveCourse(ctx, course); err != nil {
+		t.Fatal(err)
+	}
+	first := time.Now().UTC().Add(48 * time.Hour).Truncate(time.Hour)
+	var firstID uint
+	addSessions := func(from, to int) {
+		for i := from; i < to; i++ {
+			start := first.Add(time.Duration(i) * 24 * time.Hour)
+			ts := &store.TrainingSession{CourseID: course.ID, StartsAt: start, EndsAt: start.Add(8 * time.Hour), Capacity: 8, Place: fmt.Sprintf("Raum %03d", i)}
+			if err := f.store.SaveSession(ctx, ts); err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				firstID = ts.ID
+			}
+		}
+	}
+	addSessions(0, 25)
+	f.login("hr@"+store.DemoDomain, store.DemoPassword)
+	code, body := f.get("/")
+	if code != http.StatusOK || strings.Count(body, "Verhandeln mit Einkäufern</a>") != 20 ||
+		!strings.Contains(body, fmt.Sprintf(`<a href="/training/sessions/%d">Verhandeln mit Einkäufern</a></td>`, firstID)) ||
+		!strings.Contains(body, `25 in all; the training page lists them. <a href="/training">`) || strings.Contains(body, "Raum 020") {
+		t.Fatalf("HR's start page with 25 sessions = %d, want the first 20 linked and the count 25:\n%s", code, body)
+	}
+	addSessions(25, 101)
+	code, body = f.get("/")
+	if code != http.StatusOK || strings.Count(body, "Verhandeln mit Einkäufern</a>") != 20 ||
+		!strings.Contains(body, `over 100 in all; the training page lists them. <a href="/training">`) {
+		t.Fatalf("HR's start page with 101 sessions = %d, want the first 20 and over 100:\n%s", code, body)
+	}
+}

@@ -304,6 +304,7 @@ var german = map[string]string{
 
 	"in all; My work lists them.":                                "insgesamt; Meine Arbeit zeigt sie alle.",
 	"in all; the training page lists them.":                      "insgesamt; die Schulungsseite zeigt sie alle.",
+	"over {1} in all; the training page lists them.":             "über {1} insgesamt; die Schulungsseite zeigt sie alle.",
 	"in all; the reviews page lists them.":                       "insgesamt; die Seite Reviews zeigt sie alle.",
 	"in all; the key-accounts list shows them.":                  "insgesamt; die Liste der Key Accounts zeigt sie alle.",
 	"in all; the training page lists sessions to enrol them in.": "insgesamt; die Schulungsseite zeigt Termine, für die sie angemeldet werden können.",
