@@ -350,12 +350,16 @@ func (s *Store) OpenItemsOf(ctx context.Context, keyAccountIDs []uint, now time.
 			out[c.KeyAccountID] = o
 		}
 	}
-	// Open and overdue actions in one pass over the accounts' actions.
+	// Open and overdue actions in one pass over the accounts' actions. The
+	// unary plus leaves the value as it is and drops the column's affinity:
+	// SQLite gives a datetime column NUMERIC affinity and applied it to the
+	// bound time on every row, trying to read it as a number (a quarter of
+	// the statement's time); MySQL ignores the plus.
 	var actions []struct {
 		KeyAccountID uint
 		N, Overdue   int
 	}
-	err := db.Table("actions").Select("key_account_id, COUNT(*) AS n, SUM(CASE WHEN due < ? THEN 1 ELSE 0 END) AS overdue", now).
+	err := db.Table("actions").Select("key_account_id, COUNT(*) AS n, SUM(CASE WHEN +due < ? THEN 1 ELSE 0 END) AS overdue", now).
 		Where("key_account_id IN ? AND done_at IS NULL", keyAccountIDs).Group("key_account_id").Scan(&actions).Error
 	if err != nil {
 		return nil, translate(err, "open actions")
