@@ -386,8 +386,11 @@ func funcsFor(l lang) template.FuncMap {
 		// The customer and contact lists' rows (list_rows.go).
 		"customerRows": l.customerRows,
 		"contactRows":  l.contactRows,
-		// The start page's programmes (list_rows.go).
-		"programmeRows": l.programmeRows,
+		// The start page's programmes (list_rows.go) and HR's tables
+		// (home_rows.go).
+		"programmeRows":       l.programmeRows,
+		"freeSessionRows":     l.freeSessionRows,
+		"missingTrainingRows": l.missingTrainingRows,
 		// The key accounts' rows and the programme select (list_rows.go).
 		"keyAccountRows":          l.keyAccountRows,
 		"programmeKeyAccountRows": l.programmeKeyAccountRows,
