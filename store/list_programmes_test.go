@@ -120,3 +120,54 @@ func TestProgrammeChoicesOfferTheListedProgrammes(t *testing.T) {
 		}
 	})
 }
+
+// TestProgrammeSummariesAreTheListedProgrammes: the start pages' summaries
+// are ListProgrammes' programmes, page by page in its order with its
+// total, each with the fields a list shows as its row holds them.
+func TestProgrammeSummariesAreTheListedProgrammes(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, s *store.Store) {
+		ctx, now := t.Context(), time.Now().UTC().Truncate(time.Second)
+		if got, total, err := s.ProgrammeSummaries(ctx, store.Page{}); err != nil || len(got) != 0 || total != 0 {
+			t.Fatalf("summaries without programmes = %v of %d, %v", got, total, err)
+		}
+		for i := range 8 {
+			p, err := s.CreateProgramme(ctx, fmt.Sprintf("Programm %d", i), fmt.Sprintf("lead%d@example.com", i), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 5 {
+				continue // still starting: not listed
+			}
+			status := []string{"active", "paused", "completed", "cancelled"}[i%4]
+			upd := map[string]any{"status": status, "current_phase": []string{"setup", "strategy", "criteria", "training"}[i%4],
+				"phases_done": i, "phases_total": 11}
+			if i%2 == 0 {
+				upd["next_due"] = now.AddDate(0, 0, i-3)
+			}
+			if err := s.DB().Model(&store.Programme{}).Where("id = ?", p.ID).Updates(upd).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, page := range []store.Page{{Number: 1, Size: 3}, {Number: 2, Size: 3}, {Number: 3, Size: 3}, {Number: 1, Size: 25}} {
+			listed, wantTotal, err := s.ListProgrammes(ctx, page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, total, err := s.ProgrammeSummaries(ctx, page)
+			if err != nil || total != wantTotal || total != 7 || len(got) != len(listed) {
+				t.Fatalf("page %+v = %d of %d, %v; want the %d of %d listed", page, len(got), total, err, len(listed), wantTotal)
+			}
+			for i, p := range listed {
+				want := store.ProgrammeSummary{ID: p.ID, Name: p.Name, LeadEmail: p.LeadEmail, Status: p.Status, CurrentPhase: p.CurrentPhase,
+					PhasesDone: p.PhasesDone, PhasesTotal: p.PhasesTotal, NextDue: p.NextDue}
+				g := got[i]
+				if g.NextDue != nil && want.NextDue != nil && g.NextDue.Equal(*want.NextDue) {
+					g.NextDue = want.NextDue
+				}
+				if !reflect.DeepEqual(g, want) {
+					t.Errorf("page %+v, row %d = %+v; the list's programme is %+v", page, i, got[i], want)
+				}
+			}
+		}
+	})
+}

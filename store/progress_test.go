@@ -61,6 +61,18 @@ func TestProgressKeptWithTheProgramme(t *testing.T) {
 			for _, p := range list {
 				out[p.ID] = p.ProgressAt(now)
 			}
+			// The start pages' summaries show the same progress.
+			summaries, _, err := s.ProgrammeSummaries(ctx, store.Page{})
+			if err != nil || len(summaries) != len(list) {
+				t.Fatalf("summaries = %d, %v; want the %d programmes listed", len(summaries), err, len(list))
+			}
+			for _, p := range summaries {
+				got, want := p.ProgressAt(now), out[p.ID]
+				if got.Done != want.Done || got.Total != want.Total || got.Overdue != want.Overdue ||
+					(got.NextDue == nil) != (want.NextDue == nil) || got.NextDue != nil && !got.NextDue.Equal(*want.NextDue) {
+					t.Fatalf("programme %d's summary shows %+v; its row %+v", p.ID, got, want)
+				}
+			}
 			return out
 		}
 		check := func(when string, now time.Time, runDone int, runNext time.Time, overdue bool) {

@@ -80,7 +80,7 @@ type kamAccount struct {
 }
 
 type programmeRow struct {
-	store.Programme
+	store.ProgrammeSummary
 	Progress store.PhaseProgress
 }
 
@@ -97,13 +97,13 @@ func (s *Server) home(c echo.Context) error {
 	page := homePage{now: s.opts.Now(), CanCreate: policy.Possible(currentUser(c), policy.ActProgrammeCreate)}
 	var (
 		reads    errgroup.Group
-		progs    []store.Programme
+		progs    []store.ProgrammeSummary
 		total    int64
 		work     store.WorkSummary
 		readable func(uint) bool
 	)
 	reads.Go(func() (err error) {
-		progs, total, err = s.opts.Store.ListProgrammes(ctx, store.Page{Number: lq.Page, Size: listPageSize})
+		progs, total, err = s.opts.Store.ProgrammeSummaries(ctx, store.Page{Number: lq.Page, Size: listPageSize})
 		return err
 	})
 	// My work's few items, and, if one is about a key account, which
@@ -122,7 +122,7 @@ func (s *Server) home(c echo.Context) error {
 	}
 	page.Pager = newPager("/", listQuery{Page: lq.Page}, listPageSize, total)
 	for _, p := range progs {
-		page.Programmes = append(page.Programmes, programmeRow{Programme: p, Progress: p.ProgressAt(page.now)})
+		page.Programmes = append(page.Programmes, programmeRow{ProgrammeSummary: p, Progress: p.ProgressAt(page.now)})
 	}
 	decide()
 	page.Work = s.workSummaryRows(c, work, readable)

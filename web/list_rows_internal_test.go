@@ -134,15 +134,15 @@ func TestProgrammeRowsWriteWhatTheTemplateWrote(t *testing.T) {
 	hostile := `"><script>alert('x+y')</script>&` + "\x00"
 	due := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
 	rows := []programmeRow{
-		{Programme: store.Programme{ID: 7, Name: "KAM Einführung 2027", LeadEmail: "lead@example.com", Status: "active", CurrentPhase: "criteria"},
+		{ProgrammeSummary: store.ProgrammeSummary{ID: 7, Name: "KAM Einführung 2027", LeadEmail: "lead@example.com", Status: "active", CurrentPhase: "criteria"},
 			Progress: store.PhaseProgress{Done: 2, Total: 11, NextDue: &due, Overdue: true}},
-		{Programme: store.Programme{ID: 123456, Name: hostile, LeadEmail: hostile, Status: hostile, CurrentPhase: hostile},
+		{ProgrammeSummary: store.ProgrammeSummary{ID: 123456, Name: hostile, LeadEmail: hostile, Status: hostile, CurrentPhase: hostile},
 			Progress: store.PhaseProgress{Done: 0, Total: 0}},
-		{Programme: store.Programme{ID: 9, Name: "Done", LeadEmail: "x@example.com", Status: "completed", CurrentPhase: ""},
+		{ProgrammeSummary: store.ProgrammeSummary{ID: 9, Name: "Done", LeadEmail: "x@example.com", Status: "completed", CurrentPhase: ""},
 			Progress: store.PhaseProgress{Done: 11, Total: 11}},
 	}
 	for _, ph := range workflows.Phases() {
-		rows = append(rows, programmeRow{Programme: store.Programme{ID: 10, Name: "P", Status: "paused", CurrentPhase: string(ph)},
+		rows = append(rows, programmeRow{ProgrammeSummary: store.ProgrammeSummary{ID: 10, Name: "P", Status: "paused", CurrentPhase: string(ph)},
 			Progress: store.PhaseProgress{Done: 1, Total: 11, NextDue: &due}})
 	}
 	for _, l := range uiLanguages {

@@ -214,7 +214,7 @@ func (s *Server) trainingAttendance(c echo.Context) error {
 }
 
 type reviewsPage struct {
-	Programmes []store.Programme
+	Programmes []store.ProgrammeSummary
 	Reviews    []store.Review
 	// Names are the programmes' names by ID, for the reviews list.
 	Names map[uint]string
@@ -276,7 +276,7 @@ func (s *Server) renderReviews(c echo.Context, status int, err error, message st
 	ctx := c.Request().Context()
 	p := reviewsPage{Message: message}
 	var lerr error
-	if p.Programmes, _, lerr = s.opts.Store.ListProgrammes(ctx, store.Page{Number: 1, Size: store.MaxPageSize}); lerr != nil {
+	if p.Programmes, _, lerr = s.opts.Store.ProgrammeSummaries(ctx, store.Page{Number: 1, Size: store.MaxPageSize}); lerr != nil {
 		return serverError(lerr)
 	}
 	if p.Reviews, lerr = s.opts.Store.OpenReviews(ctx); lerr != nil {
