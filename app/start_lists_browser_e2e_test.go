@@ -92,3 +92,55 @@ func TestBrowserStartPagesLeadToTheRestOfLongLists(t *testing.T) {
 	}
 	ctrl.noConsoleErrors(t)
 }
+
+// TestBrowserHRStartPageLeadsToASessionWithFreeSeats: in Chromium, with
+// more upcoming sessions with free seats than a start page counts, HR
+// sees the first 20, "over 100 in all" with the training page to list
+// them, and follows the first session's link to its page, where she
+// enrols people.
+func TestBrowserHRStartPageLeadsToASessionWithFreeSeats(t *testing.T) {
+	t.Parallel()
+	exe := chromium(t)
+	e := newAPIEnv(t)
+	ctx := context.Background()
+	course := &store.Course{Title: "Einkäufer verstehen", DurationDays: 1}
+	if err := e.dev.Store.SaveCourse(ctx, course); err != nil {
+		t.Fatal(err)
+	}
+	first := time.Now().UTC().Add(48 * time.Hour).Truncate(time.Hour)
+	var firstID uint
+	for i := range 101 {
+		start := first.Add(time.Duration(i) * 24 * time.Hour)
+		ts := &store.TrainingSession{CourseID: course.ID, StartsAt: start, EndsAt: start.Add(8 * time.Hour), Capacity: 6, Place: fmt.Sprintf("Saal %03d", i)}
+		if err := e.dev.Store.SaveSession(ctx, ts); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			firstID = ts.ID
+		}
+	}
+
+	hr := newBrowser(t, exe)
+	hr.signIn(t, e.dev.URL, "hr")
+	var rows int
+	var counts, place, location string
+	hr.run(t, "HR's start page",
+		chromedp.Navigate(e.dev.URL+"/"),
+		chromedp.WaitVisible(`//h3[contains(., "Upcoming sessions with free seats")]`, chromedp.BySearch),
+		chromedp.Evaluate(`document.querySelectorAll('a[href^="/training/sessions/"]').length`, &rows),
+		chromedp.Evaluate(`[...document.querySelectorAll('td.muted')].map(td => td.textContent).join(' | ')`, &counts),
+	)
+	if rows < 20 || !strings.Contains(counts, "over 100 in all; the training page lists them.") {
+		t.Fatalf("HR's start page links %d sessions with %q; want the first 20 and over 100 in all", rows, counts)
+	}
+	hr.run(t, "follow the first session",
+		chromedp.Click(fmt.Sprintf(`a[href="/training/sessions/%d"]`, firstID), chromedp.ByQuery),
+		chromedp.WaitVisible(`main`, chromedp.ByQuery),
+		chromedp.Location(&location),
+		chromedp.Text(`main`, &place, chromedp.ByQuery),
+	)
+	if !strings.HasSuffix(location, fmt.Sprintf("/training/sessions/%d", firstID)) || !strings.Contains(place, "Saal 000") {
+		t.Fatalf("the first session's link led to %s showing:\n%s", location, place)
+	}
+	hr.noConsoleErrors(t)
+}
