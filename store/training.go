@@ -221,7 +221,11 @@ type SessionSeats struct {
 }
 
 // FreeSeats is capacity minus the enrolled.
-func (s SessionSeats) FreeSeats() int { return max(0, s.Capacity-s.Enrolled) }
+func (s SessionSeats) FreeSeats() int { return freeSeats(s.Capacity, s.Enrolled) }
+
+// freeSeats is a session's capacity less those enrolled (the waitlisted
+// take no seat), none when it is overbooked.
+func freeSeats(capacity, enrolled int) int { return max(0, capacity-enrolled) }
 
 // Told is how many people cancelling the session tells: the enrolled and
 // the waitlisted.
@@ -252,7 +256,7 @@ type FreeSession struct {
 }
 
 // FreeSeats is capacity minus the enrolled.
-func (f FreeSession) FreeSeats() int { return max(0, f.Capacity-f.Enrolled) }
+func (f FreeSession) FreeSeats() int { return freeSeats(f.Capacity, f.Enrolled) }
 
 // UpcomingFreeSessions are the first limit upcoming sessions with a free
 // seat, soonest first, and how many there are in all, counted up to
