@@ -219,12 +219,8 @@ func (s *Store) searchCustomers(ctx context.Context, q string, archived bool, p 
 // countUnlessComplete counts the query's rows, except when the first page
 // was not full: then it held every match and its length is the total.
 func countUnlessComplete(query *gorm.DB, p Page, got int) (int64, error) {
-	if p.Number == 1 && got < p.Size {
-		return int64(got), nil
-	}
-	var total int64
-	err := query.Count(&total).Error
-	return total, err
+	total, err := countUpToUnlessComplete(query, p, got, 0)
+	return total.N, err
 }
 
 // Count is how many rows match, counted up to a bound.
